@@ -1,0 +1,113 @@
+"""Exception hierarchy of dataset-diagnostics.
+
+Every error a user can cause derives from :class:`DiagnosticsError`. Messages
+say what was expected, what arrived and what to do, so the dashboard can show
+them in an error box and the CLI can print them as one line (exit code 2).
+Errors carry data (a reason ``code``, the column, the available columns) so
+callers can react without parsing the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class DiagnosticsError(Exception):
+    """Base class of every error caused by the input or the settings."""
+
+    code = "invalid_input"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        column: str | None = None,
+        available: Sequence[str] | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+        self.available = tuple(available) if available is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# --- reading a file --------------------------------------------------------
+class InputFileError(DiagnosticsError):
+    """The file cannot be read as a table."""
+
+    code = "unreadable_file"
+
+
+class EmptyFileError(InputFileError):
+    code = "empty_file"
+
+
+class HeaderOnlyError(InputFileError):
+    code = "header_only"
+
+
+class BinaryFileError(InputFileError):
+    code = "not_text"
+
+
+class RaggedRowsError(InputFileError):
+    code = "ragged_rows"
+
+
+class FileTooLargeError(InputFileError):
+    code = "file_too_large"
+
+
+class ParseError(InputFileError):
+    code = "parse_error"
+
+
+# --- columns and targets ---------------------------------------------------
+class ColumnNotFoundError(DiagnosticsError):
+    code = "column_not_found"
+
+
+class TargetError(DiagnosticsError):
+    """The chosen column cannot serve as a classification target."""
+
+    code = "bad_target"
+
+
+class NoTargetCandidateError(TargetError):
+    code = "no_target_candidate"
+
+
+class SingleClassError(TargetError):
+    code = "single_class"
+
+
+class RegressionTargetError(TargetError):
+    code = "regression_target"
+
+
+class TooManyClassesError(TargetError):
+    code = "too_many_classes"
+
+
+def format_columns(columns: Sequence[object], limit: int = 12) -> str:
+    """Quote column names for a message, eliding a long list."""
+    shown = [repr(str(c)) for c in list(columns)[:limit]]
+    more = len(columns) - limit
+    if more > 0:
+        shown.append(f"... and {more} more")
+    return ", ".join(shown)
+
+
+def require_column(columns: Sequence[object], name: str, *, role: str = "column") -> None:
+    """Raise :class:`ColumnNotFoundError` naming the available columns."""
+    if name not in list(columns):
+        raise ColumnNotFoundError(
+            f"The {role} '{name}' is not in the data. Available columns: "
+            f"{format_columns(columns)}.",
+            column=name,
+            available=[str(c) for c in columns],
+        )

@@ -1,0 +1,443 @@
+"""Reading a CSV from bytes or a path into a :class:`Dataset`.
+
+The fast path is pandas with the pyarrow engine. Around it sit the checks a
+person needs when a file is not quite right: the encoding (UTF-8, UTF-8 with a
+byte-order mark, UTF-16 with a BOM, else Windows-1252/Latin-1, said in a note),
+the delimiter (comma, semicolon, tab or pipe), header clean-up (blank,
+duplicate and padded names), and specific errors for files that cannot be a
+table (empty, header only, binary, ragged rows, too large).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import (
+    BinaryFileError,
+    EmptyFileError,
+    FileTooLargeError,
+    HeaderOnlyError,
+    ParseError,
+    RaggedRowsError,
+)
+
+__all__ = ["Dataset", "load_csv", "DEFAULT_MAX_BYTES", "DELIMITERS"]
+
+#: Largest file accepted, in bytes (1 GiB; .streamlit/config.toml allows the same upload).
+DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
+
+#: Delimiters the sniffer chooses from, in order of preference on a tie.
+DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+_SNIFF_BYTES = 64 * 1024
+_SNIFF_ROWS = 50
+_UTF8_BOM = codecs.BOM_UTF8
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_MAGIC = {
+    b"PK\x03\x04": "a ZIP archive or an Excel .xlsx workbook",
+    b"\xd0\xcf\x11\xe0": "an Excel .xls workbook (OLE2)",
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "a gzip archive",
+    b"PAR1": "a Parquet file",
+    b"SQLite format 3": "a SQLite database",
+}
+_ARROW_RAGGED = re.compile(r"Expected (\d+) columns?, got (\d+)")
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A parsed table and where it came from.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        The data, with cleaned, unique column names. Treat it as read-only:
+        the dashboard shares one object between reruns.
+    name : str
+        Display name (the file name).
+    sha256 : str
+        SHA-256 of the raw bytes; the cache key everywhere.
+    notes : tuple of str
+        What the reader noticed and did (encoding fallback, renamed columns...),
+        in plain words for the user.
+    encoding, delimiter : str
+        What the file was read with.
+    n_bytes : int
+        Size of the raw file.
+    """
+
+    frame: pd.DataFrame
+    name: str
+    sha256: str
+    notes: tuple[str, ...] = ()
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    n_bytes: int = 0
+    renamed_columns: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def delimiter_name(self) -> str:
+        return _DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "sha256": self.sha256,
+            "rows": int(self.frame.shape[0]),
+            "columns": int(self.frame.shape[1]),
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "bytes": self.n_bytes,
+            "notes": list(self.notes),
+        }
+
+
+def load_csv(
+    source: bytes | bytearray | str | os.PathLike,
+    *,
+    name: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Dataset:
+    """Read a CSV file into a :class:`Dataset`.
+
+    Parameters
+    ----------
+    source : bytes or path
+        The raw file content, or a path to read it from.
+    name : str, optional
+        Display name; defaults to the file name of a path, else ``"upload.csv"``.
+    max_bytes : int
+        Files larger than this are refused before they are parsed.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    EmptyFileError, HeaderOnlyError, BinaryFileError, RaggedRowsError,
+    FileTooLargeError, ParseError
+        All subclasses of :class:`analysis.errors.DiagnosticsError`.
+
+    Examples
+    --------
+    >>> ds = load_csv(b"a;b\\n1;x\\n2;y\\n", name="tiny.csv")
+    >>> ds.frame.shape, ds.delimiter
+    ((2, 2), ';')
+    """
+    if isinstance(source, (bytes, bytearray)):
+        data = bytes(source)
+        name = name or "upload.csv"
+        _check_size(len(data), max_bytes, name)
+    else:
+        path = Path(source)
+        name = name or path.name
+        _check_size(path.stat().st_size, max_bytes, name)
+        data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    notes: list[str] = []
+
+    text_bytes, encoding = _to_utf8(data, name, notes)
+    delimiter, header = _sniff(text_bytes, name)
+    frame, delimiter, header = _parse(text_bytes, delimiter, header, name, notes)
+    renamed = _clean_header(frame, header, notes)
+    if frame.shape[0] == 0:
+        raise HeaderOnlyError(
+            f"'{name}' has a header ({frame.shape[1]} columns) but no data rows. "
+            "Use a file with at least one data row below the header."
+        )
+    if delimiter != ",":
+        notes.append(f"Columns are separated by {_DELIMITER_NAMES[delimiter]}s, not commas.")
+        _convert_decimal_commas(frame, notes)
+    return Dataset(
+        frame=frame,
+        name=name,
+        sha256=sha,
+        notes=tuple(notes),
+        encoding=encoding,
+        delimiter=delimiter,
+        n_bytes=len(data),
+        renamed_columns=renamed,
+    )
+
+
+# --- private helpers (inputs already checked) ------------------------------
+def _check_size(n_bytes: int, max_bytes: int, name: str) -> None:
+    if n_bytes > max_bytes:
+        raise FileTooLargeError(
+            f"'{name}' is {_human_bytes(n_bytes)}; the limit is {_human_bytes(max_bytes)}. "
+            "Upload a sample of the rows, or raise the limit (server.maxUploadSize in "
+            ".streamlit/config.toml, --max-mb on the CLI)."
+        )
+
+
+def _human_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{int(size)} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} bytes"  # pragma: no cover
+
+
+def _to_utf8(data: bytes, name: str, notes: list[str]) -> tuple[bytes, str]:
+    """Return the content as UTF-8 bytes and the encoding it was read with."""
+    if not data.strip():
+        raise EmptyFileError(f"'{name}' is empty. Use a CSV file with a header row and data rows.")
+    if data.startswith(_UTF16_BOMS):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise BinaryFileError(
+                f"'{name}' starts with a UTF-16 byte-order mark but is not valid UTF-16 "
+                f"(byte {exc.start}). Re-save it as UTF-8 CSV."
+            ) from None
+        notes.append("The file is UTF-16 (as Excel's 'Unicode text' export writes); it was converted to UTF-8.")
+        return text.encode("utf-8"), "utf-16"
+    _reject_binary(data, name)
+    if data.startswith(_UTF8_BOM):
+        # pyarrow skips a UTF-8 BOM itself; checking the rest is still needed.
+        if _is_utf8(data):
+            notes.append("The file starts with a UTF-8 byte-order mark (as Excel writes); it was removed.")
+            return data, "utf-8-sig"
+    elif _is_utf8(data):
+        return data, "utf-8"
+    body = data[3:] if data.startswith(_UTF8_BOM) else data
+    first_bad = _first_invalid_utf8(body)
+    try:
+        text, encoding, label = body.decode("cp1252"), "cp1252", "Windows-1252 (cp1252)"
+    except UnicodeDecodeError:
+        text, encoding, label = body.decode("latin-1"), "latin-1", "Latin-1 (ISO-8859-1)"
+    notes.append(
+        f"The file is not valid UTF-8 (first invalid byte at offset {first_bad}); it was read as "
+        f"{label}. Check accented characters, and re-save as UTF-8 to be sure."
+    )
+    return text.encode("utf-8"), encoding
+
+
+def _reject_binary(data: bytes, name: str) -> None:
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise BinaryFileError(
+                f"'{name}' is not a text CSV file: it looks like {what}. "
+                "Export or save the table as CSV and upload that."
+            )
+    head = data[:8192]
+    if b"\x00" in head:
+        raise BinaryFileError(
+            f"'{name}' is not a text CSV file (it contains NUL bytes). "
+            "Export or save the table as CSV (UTF-8) and upload that."
+        )
+    control = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13))
+    if control > max(8, len(head) // 100):
+        raise BinaryFileError(
+            f"'{name}' does not look like text ({control} control characters in its first "
+            f"{len(head)} bytes). Export or save the table as CSV (UTF-8) and upload that."
+        )
+
+
+def _is_utf8(data: bytes) -> bool:
+    if data.isascii():
+        return True
+    # Decode in chunks so a large file is never held twice in memory.
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    step = 16 * 1024 * 1024
+    try:
+        for start in range(0, len(view), step):
+            decoder.decode(view[start : start + step], final=start + step >= len(view))
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _first_invalid_utf8(data: bytes) -> int:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return -1  # pragma: no cover
+
+
+def _sample_records(text_bytes: bytes, delimiter: str) -> list[list[str]]:
+    sample = text_bytes[:_SNIFF_BYTES]
+    truncated = len(text_bytes) > _SNIFF_BYTES
+    text = sample.decode("utf-8", errors="replace").lstrip("\ufeff")
+    if truncated and "\n" in text:
+        text = text[: text.rfind("\n")]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            if row:  # blank lines carry no information
+                rows.append(row)
+            if len(rows) > _SNIFF_ROWS:
+                break
+    except csv.Error:
+        pass
+    return rows
+
+
+def _sniff(text_bytes: bytes, name: str) -> tuple[str, list[str]]:
+    """Choose the delimiter whose rows have the most consistent field count."""
+    best: tuple[float, int, int] | None = None
+    best_delim, best_header = ",", []
+    for order, delim in enumerate(DELIMITERS):
+        rows = _sample_records(text_bytes, delim)
+        if not rows:
+            continue
+        width = len(rows[0])
+        if width < 2:
+            score = (0.0, width, -order)
+        else:
+            body = rows[1:] or rows
+            score = (sum(len(r) == width for r in body) / len(body), width, -order)
+        if best is None or score > best:
+            best, best_delim, best_header = score, delim, rows[0]
+    if best is None:
+        raise EmptyFileError(f"'{name}' has no rows. Use a CSV file with a header row and data rows.")
+    return best_delim, best_header
+
+
+def _parse(
+    text_bytes: bytes, delimiter: str, header: list[str], name: str, notes: list[str]
+) -> tuple[pd.DataFrame, str, list[str]]:
+    frame = _read(text_bytes, delimiter, header, name)
+    if frame.shape[1] == 1:
+        # A one-column result whose header holds another delimiter was sniffed wrong.
+        for other in DELIMITERS:
+            if other != delimiter and other in str(header[0] if header else ""):
+                retry_header = _sample_records(text_bytes, other)[0]
+                try:
+                    retry = _read(text_bytes, other, retry_header, name)
+                except RaggedRowsError:
+                    continue
+                if retry.shape[1] > 1:
+                    notes.append(
+                        f"The file read as one column with {_DELIMITER_NAMES[delimiter]}s; "
+                        f"it was re-read with {_DELIMITER_NAMES[other]}s."
+                    )
+                    return retry, other, retry_header
+    return frame, delimiter, header
+
+
+def _placeholder_names(header: list[str]) -> list[str]:
+    # Unique placeholders keep pyarrow from rejecting blank or repeated names;
+    # _clean_header gives the real names afterwards.
+    return [f"__col{i}" for i in range(len(header))]
+
+
+def _read(text_bytes: bytes, delimiter: str, header: list[str], name: str) -> pd.DataFrame:
+    names = _placeholder_names(header)
+    kwargs = dict(sep=delimiter, header=0, names=names, encoding="utf-8")
+    try:
+        return pd.read_csv(io.BytesIO(text_bytes), engine="pyarrow", **kwargs)
+    except (pd.errors.ParserError, ValueError) as exc:
+        match = _ARROW_RAGGED.search(str(exc))
+        if match:
+            _raise_ragged(text_bytes, delimiter, len(header), name)
+        arrow_error = exc
+    # The C engine accepts a few things pyarrow refuses (e.g. some quoting styles).
+    try:
+        return pd.read_csv(io.BytesIO(text_bytes), engine="c", **kwargs)
+    except (pd.errors.ParserError, ValueError) as exc:
+        if "Expected" in str(exc) or "tokenizing" in str(exc):
+            _raise_ragged(text_bytes, delimiter, len(header), name)
+        raise ParseError(
+            f"'{name}' could not be parsed as CSV ({arrow_error}). "
+            "Check that it is a delimited text table with one header row."
+        ) from None
+
+
+def _raise_ragged(text_bytes: bytes, delimiter: str, width: int, name: str) -> None:
+    text = io.StringIO(text_bytes.decode("utf-8", errors="replace").lstrip("\ufeff"), newline="")
+    reader = csv.reader(text, delimiter=delimiter)
+    record = 0
+    try:
+        for row in reader:
+            record += 1
+            if row and len(row) != width:
+                raise RaggedRowsError(
+                    f"'{name}' has rows of different lengths: line {reader.line_num} has "
+                    f"{len(row)} fields but the header has {width}. Fix that line (often an "
+                    "unquoted delimiter inside a value) and upload again.",
+                    line=reader.line_num,
+                )
+    except csv.Error as exc:
+        raise ParseError(
+            f"'{name}' could not be parsed as CSV near line {reader.line_num}: {exc}. "
+            "Check the quoting on that line.",
+        ) from None
+    raise ParseError(
+        f"'{name}' could not be parsed as CSV: a row does not have {width} fields. "
+        "Check the quoting and the delimiter."
+    )
+
+
+_DECIMAL_COMMA = r"^[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+),\d+$|^[+-]?\d+$"
+
+
+def _convert_decimal_commas(frame: pd.DataFrame, notes: list[str]) -> None:
+    """Turn text columns written with decimal commas (``1,5``; ``1.234,5``) into numbers."""
+    converted = []
+    for column in frame.columns:
+        values = frame[column]
+        if not (pd.api.types.is_string_dtype(values) or values.dtype == object):
+            continue
+        present = values.dropna().astype(str).str.strip()
+        if present.empty or not present.str.contains(",", regex=False).any():
+            continue
+        if not present.str.fullmatch(_DECIMAL_COMMA).all():
+            continue
+        numbers = present.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        frame[column] = pd.to_numeric(numbers, errors="raise").reindex(frame.index)
+        converted.append(f"'{column}'")
+    if converted:
+        notes.append(f"Decimal commas were read as numbers in {', '.join(converted)}.")
+
+
+def _clean_header(frame: pd.DataFrame, header: list[str], notes: list[str]) -> dict[str, str]:
+    """Give ``frame`` clean, unique column names; return {original: new} for changed ones."""
+    raw = [h if h is not None else "" for h in header] + [""] * (frame.shape[1] - len(header))
+    cleaned: list[str] = []
+    renamed: dict[str, str] = {}
+    stripped_any, blanks, dupes = False, [], []
+    seen: set[str] = set()
+    for position, original in enumerate(raw[: frame.shape[1]], start=1):
+        new = original.strip().lstrip("\ufeff")
+        if new != original:
+            stripped_any = True
+        if not new:
+            new = f"column_{position}"
+            blanks.append(new)
+        if new in seen:
+            base, k = new, 2
+            while f"{base}_{k}" in seen:
+                k += 1
+            new = f"{base}_{k}"
+            dupes.append(f"'{base}' -> '{new}'")
+        seen.add(new)
+        cleaned.append(new)
+        if new != original:
+            renamed[original] = new
+    frame.columns = cleaned
+    if stripped_any:
+        notes.append("Spaces around column names were removed.")
+    if blanks:
+        notes.append(f"{len(blanks)} blank column name(s) were named by position: {', '.join(blanks)}.")
+    if dupes:
+        notes.append(f"Repeated column names were made unique: {', '.join(dupes)}.")
+    return renamed

@@ -1,0 +1,253 @@
+"""Column roles, target candidates and annotator groups.
+
+Roles are inferred from the values (and a little from the names), cheaply
+enough for a million rows: text-shape checks run on a sample, uniqueness is
+computed exactly only where it decides the role. The user can override every
+choice in the UI; these are suggestions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
+
+from .errors import NoTargetCandidateError
+
+__all__ = [
+    "Role",
+    "ColumnProfile",
+    "Schema",
+    "infer_schema",
+    "suggest_target",
+    "MAX_TARGET_CLASSES",
+]
+
+#: A column with more distinct values than this is not offered as a class target.
+MAX_TARGET_CLASSES = 50
+
+_SAMPLE_ROWS = 20_000
+_MIN_ROWS_FOR_ID = 20
+_TARGET_NAMES = re.compile(
+    r"^(label|labels|target|class|classes|y|outcome|response|category|is_[a-z0-9_]+|has_[a-z0-9_]+"
+    r"|.*_label|.*_target|.*_class|.*_flag|fraud|churn|churned|default|survived|diagnosis|gold_label)$",
+    re.IGNORECASE,
+)
+_ID_NAMES = re.compile(r"(^id$|_id$|^id_|uuid|guid|^key$|^index$|^row(_?num(ber)?)?$)", re.IGNORECASE)
+_ANNOTATOR_WORDS = re.compile(r"(annotator|rater|coder|judge|labell?er|worker|reviewer|ann)", re.IGNORECASE)
+_STEM = re.compile(r"^(?P<stem>.*?)[ _\-.]?(?P<suffix>\d+|[a-zA-Z])$")
+_BOOL_TOKENS = {
+    frozenset({"true", "false"}),
+    frozenset({"yes", "no"}),
+    frozenset({"y", "n"}),
+    frozenset({"t", "f"}),
+}
+
+
+class Role(StrEnum):
+    """What a column holds."""
+
+    NUMERIC = "numeric"
+    CATEGORICAL = "categorical"
+    BOOLEAN = "boolean"
+    DATETIME = "datetime"
+    TEXT = "text"
+    IDENTIFIER = "identifier"
+    CONSTANT = "constant"
+
+
+@dataclass(frozen=True)
+class ColumnProfile:
+    name: str
+    role: Role
+    dtype: str
+    n_unique: int
+    n_missing: int
+    example: str
+    #: numeric columns whose values are all whole numbers (0/1 flags read as floats, counts)
+    integer_valued: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "role": str(self.role),
+            "dtype": self.dtype,
+            "n_unique": self.n_unique,
+            "n_missing": self.n_missing,
+            "example": self.example,
+        }
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Roles of all columns, ranked target candidates and annotator column groups."""
+
+    columns: tuple[ColumnProfile, ...]
+    target_candidates: tuple[str, ...]
+    annotator_groups: tuple[tuple[str, ...], ...]
+    n_rows: int
+
+    def role_of(self, name: str) -> Role:
+        for col in self.columns:
+            if col.name == name:
+                return col.role
+        raise KeyError(name)
+
+    def names_with(self, *roles: Role) -> list[str]:
+        return [c.name for c in self.columns if c.role in roles]
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([c.to_dict() for c in self.columns])
+
+    def to_dict(self) -> dict:
+        return {
+            "columns": [c.to_dict() for c in self.columns],
+            "target_candidates": list(self.target_candidates),
+            "annotator_groups": [list(g) for g in self.annotator_groups],
+        }
+
+
+def infer_schema(df: pd.DataFrame, *, max_target_classes: int = MAX_TARGET_CLASSES) -> Schema:
+    """Infer the role of every column and suggest targets and annotator groups.
+
+    Parameters
+    ----------
+    df : DataFrame
+    max_target_classes : int
+        Columns with more distinct values are not suggested as targets.
+
+    Returns
+    -------
+    Schema
+
+    Examples
+    --------
+    >>> s = infer_schema(pd.DataFrame({"x": [1.5, 2.5, 3.5], "label": ["a", "b", "a"]}))
+    >>> s.role_of("x").value, s.target_candidates
+    ('numeric', ('label',))
+    """
+    n_rows = int(df.shape[0])
+    sample = df if n_rows <= _SAMPLE_ROWS else df.sample(_SAMPLE_ROWS, random_state=0)
+    profiles = tuple(_profile(df[c], sample[c], str(c), n_rows) for c in df.columns)
+    candidates = _rank_targets(profiles, max_target_classes)
+    groups = _annotator_groups(df, profiles)
+    return Schema(columns=profiles, target_candidates=candidates, annotator_groups=groups, n_rows=n_rows)
+
+
+def suggest_target(schema: Schema) -> str:
+    """The best-ranked target candidate, or :class:`NoTargetCandidateError`."""
+    if not schema.target_candidates:
+        raise NoTargetCandidateError(
+            f"No column can serve as a class target: none has between 2 and {MAX_TARGET_CLASSES} "
+            "distinct values. Add a label column (a category or a 0/1 flag) to the file."
+        )
+    return schema.target_candidates[0]
+
+
+# --- private helpers -------------------------------------------------------
+def _profile(full: pd.Series, sample: pd.Series, name: str, n_rows: int) -> ColumnProfile:
+    n_missing = int(full.isna().sum())
+    present = full.dropna()
+    n_unique = int(present.nunique())
+    example = "" if present.empty else str(present.iloc[0])[:60]
+    role = _role(full, sample, name, n_rows, n_unique, n_missing)
+    integer_valued = bool(
+        pd.api.types.is_numeric_dtype(full.dtype)
+        and not pd.api.types.is_bool_dtype(full.dtype)
+        and (pd.api.types.is_integer_dtype(full.dtype) or bool((sample.dropna() % 1 == 0).all()))
+    )
+    return ColumnProfile(
+        name=name,
+        role=role,
+        dtype=str(full.dtype),
+        n_unique=n_unique,
+        n_missing=n_missing,
+        example=example,
+        integer_valued=integer_valued,
+    )
+
+
+def _role(
+    full: pd.Series, sample: pd.Series, name: str, n_rows: int, n_unique: int, n_missing: int
+) -> Role:
+    if n_unique <= 1:
+        return Role.CONSTANT
+    dtype = full.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return Role.BOOLEAN
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return Role.DATETIME
+    all_unique = n_unique == n_rows - n_missing and n_rows >= _MIN_ROWS_FOR_ID
+    if pd.api.types.is_numeric_dtype(dtype):
+        if n_unique == 2 and set(pd.unique(full.dropna())) <= {0, 1}:
+            return Role.BOOLEAN
+        if pd.api.types.is_integer_dtype(dtype) and all_unique and _ID_NAMES.search(name):
+            return Role.IDENTIFIER
+        return Role.NUMERIC
+    values = sample.dropna().astype(str)
+    if n_unique == 2 and frozenset(v.strip().lower() for v in pd.unique(full.dropna()).astype(str)) in _BOOL_TOKENS:
+        return Role.BOOLEAN
+    if _looks_like_datetime(values):
+        return Role.DATETIME
+    lengths = values.str.len()
+    words = values.str.count(r"\s+") + 1
+    if n_unique > max(20, 0.3 * (n_rows - n_missing)) and (lengths.mean() >= 25 or words.mean() >= 4):
+        return Role.TEXT
+    if all_unique or (_ID_NAMES.search(name) and n_unique > 0.9 * (n_rows - n_missing)):
+        return Role.IDENTIFIER
+    return Role.CATEGORICAL
+
+
+def _looks_like_datetime(values: pd.Series) -> bool:
+    probe = values.head(200)
+    if probe.empty or not probe.str.contains(r"\d", regex=True).all():
+        return False
+    if not probe.str.contains(r"[-/:.]", regex=True).all() or probe.str.fullmatch(r"[+-]?\d+([.,]\d+)?").any():
+        return False
+    parsed = pd.to_datetime(probe, errors="coerce", format="mixed")
+    return bool(parsed.notna().mean() >= 0.95)
+
+
+def _rank_targets(profiles: tuple[ColumnProfile, ...], max_classes: int) -> tuple[str, ...]:
+    scored = []
+    for position, col in enumerate(profiles):
+        if col.role in (Role.CONSTANT, Role.IDENTIFIER, Role.TEXT, Role.DATETIME):
+            continue
+        if not 2 <= col.n_unique <= max_classes:
+            continue
+        if col.role is Role.NUMERIC and not col.integer_valued:
+            continue  # continuous measurements are features, not labels
+        named = bool(_TARGET_NAMES.match(col.name))
+        last = position == len(profiles) - 1
+        # Named like a label first, then the last column (a common convention),
+        # then fewer classes, then position.
+        scored.append(((not named, not last, col.n_unique, position), col.name))
+    return tuple(name for _, name in sorted(scored))
+
+
+def _annotator_groups(df: pd.DataFrame, profiles: tuple[ColumnProfile, ...]) -> tuple[tuple[str, ...], ...]:
+    """Columns that share a name stem (annotator_1, rater_b, label_2...) and a label set."""
+    eligible = [
+        p for p in profiles
+        if p.role in (Role.CATEGORICAL, Role.BOOLEAN, Role.NUMERIC) and 2 <= p.n_unique <= MAX_TARGET_CLASSES
+    ]
+    by_stem: dict[str, list[str]] = {}
+    for p in eligible:
+        match = _STEM.match(p.name)
+        if match and match.group("stem"):
+            by_stem.setdefault(match.group("stem").lower(), []).append(p.name)
+    groups = []
+    for stem, names in by_stem.items():
+        if len(names) < 2:
+            continue
+        if not (_ANNOTATOR_WORDS.search(stem) or re.fullmatch(r"(label|rating|vote|grade|score)s?", stem)):
+            continue
+        label_sets = [set(df[n].dropna().astype(str).unique()) for n in names]
+        union = set().union(*label_sets)
+        shared = [len(s) / len(union) >= 0.5 for s in label_sets if union]
+        if all(shared):
+            groups.append(tuple(names))
+    return tuple(groups)
+

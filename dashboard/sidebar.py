@@ -1,0 +1,92 @@
+"""The sidebar every page shares: choose the dataset and the target, and show both."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import sample_data
+from analysis import DiagnosticsError, suggest_target
+from analysis.io import DEFAULT_MAX_BYTES
+
+from . import state
+
+_OTHER = "── other columns ──"
+
+
+def render() -> state.ActiveData:
+    """Draw the sidebar, resolve the active dataset and target, store them in session state."""
+    with st.sidebar:
+        st.subheader("Dataset")
+        uploaded = st.file_uploader(
+            "Upload a CSV",
+            type=["csv", "tsv", "txt"],
+            key=state.UPLOAD,
+            help=f"Up to {DEFAULT_MAX_BYTES // 1024**3} GB. Comma, semicolon, tab or pipe separated; "
+            "UTF-8, UTF-8 with BOM, UTF-16 or Windows-1252.",
+        )
+        names = list(sample_data.SAMPLES)
+        sample = st.selectbox(
+            "…or explore a bundled sample",
+            names,
+            index=names.index(sample_data.DEFAULT_SAMPLE),
+            key=state.SAMPLE,
+            format_func=lambda n: n,
+            help="\n\n".join(f"**{k}**: {v}" for k, v in sample_data.SAMPLES.items()),
+            disabled=uploaded is not None,
+        )
+        active = _resolve(uploaded, sample)
+        st.session_state[state.ACTIVE] = active
+        _show_active(active)
+    return active
+
+
+def _resolve(uploaded, sample: str) -> state.ActiveData:
+    source = "upload" if uploaded is not None else "sample"
+    try:
+        with st.spinner("Reading the file…"):
+            if uploaded is not None:
+                sha = state.upload_sha256(uploaded)
+                dataset = state.load_dataset(sha, uploaded.name, uploaded.getvalue())
+            else:
+                dataset = state.load_sample(sample)
+            schema = state.get_schema(dataset.sha256, dataset)
+    except DiagnosticsError as exc:
+        return state.ActiveData(None, None, None, source, str(exc))
+    target = _target_picker(dataset, schema)
+    return state.ActiveData(dataset, schema, target, source)
+
+
+def _target_picker(dataset, schema) -> str | None:
+    candidates = list(schema.target_candidates)
+    others = [c.name for c in schema.columns if c.name not in candidates]
+    options = candidates + ([_OTHER] + others if others else [])
+    preferred = sample_data.DEFAULT_TARGETS.get(dataset.name)
+    try:
+        default = preferred if preferred in candidates else suggest_target(schema)
+    except DiagnosticsError:
+        default = None
+    index = options.index(default) if default in options else None
+    choice = st.selectbox(
+        "Target column",
+        options,
+        index=index,
+        key=state.target_key(dataset),
+        placeholder="Pick the label column",
+        help="Suggested targets come first (named like a label, few distinct values). "
+        "Any column can be picked.",
+    )
+    return None if choice in (None, _OTHER) else choice
+
+
+def _show_active(active: state.ActiveData) -> None:
+    if active.dataset is None:
+        st.error(active.error or "No dataset is loaded.", icon=":material/error:")
+        return
+    ds = active.dataset
+    rows, cols = ds.frame.shape
+    where = "uploaded" if active.source == "upload" else "bundled sample"
+    st.markdown(
+        f"**Active:** `{ds.name}` ({where})  \n{rows:,} rows × {cols} columns  \n"
+        f"**Target:** {'`' + active.target + '`' if active.target else '— none —'}"
+    )
+    st.caption(f"SHA-256 {ds.sha256[:12]}…")

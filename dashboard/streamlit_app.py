@@ -1,0 +1,20 @@
+"""Entry point of the dashboard: page config, the shared sidebar, navigation."""
+
+import streamlit as st
+
+from dashboard import sidebar
+
+st.set_page_config(
+    page_title="dataset-diagnostics",
+    page_icon=":material/troubleshoot:",
+    layout="wide",
+    menu_items={"About": "dataset-diagnostics: is this training data fit to learn from?"},
+)
+
+pages = st.navigation(
+    [
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    ]
+)
+sidebar.render()
+pages.run()

@@ -1,0 +1,34 @@
+"""Small datasets bundled with dataset-diagnostics (see README.md in this folder).
+
+Each was made by ``make_samples.py`` with a fixed seed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+#: File name -> one-line description, in the order the dashboard lists them.
+SAMPLES: dict[str, str] = {
+    "transactions.csv": "Card transactions, ~2% fraud (binary, numeric + categorical, missing values, duplicates)",
+    "reviews_annotated.csv": "Product reviews labelled by 4 annotators (positive / neutral / negative)",
+    "wine_imbalanced.csv": "Wine cultivars from scikit-learn, thinned to 3 imbalanced classes",
+}
+
+#: The dataset the dashboard opens with.
+DEFAULT_SAMPLE = "transactions.csv"
+
+#: The target to preselect for each sample.
+DEFAULT_TARGETS: dict[str, str] = {
+    "transactions.csv": "is_fraud",
+    "reviews_annotated.csv": "annotator_1",
+    "wine_imbalanced.csv": "cultivar",
+}
+
+
+def sample_path(name: str) -> Path:
+    """Path of a bundled sample file; ``KeyError`` for an unknown name."""
+    if name not in SAMPLES and name != "transactions_population.csv":
+        raise KeyError(f"Unknown sample {name!r}; available: {', '.join(SAMPLES)}")
+    return HERE / name
