@@ -542,6 +542,7 @@ def _check_reviews(path: Path, hidden: dict) -> dict:
             "rating_rate": round(float(rated.mean()), 4),
             "acc_vs_truth": round(float((df.loc[rated, a].to_numpy() == truth[rated.to_numpy()]).mean()), 4),
             "n_rated_gold": int((rated & g).sum()),
+            "n_correct_vs_gold": int((df.loc[rated & g, a] == df.loc[rated & g, "gold_label"]).sum()),
             "acc_vs_gold": round(float((df.loc[rated & g, a] == df.loc[rated & g, "gold_label"]).mean()), 4),
         }
     amb = hidden["ambiguous"]
@@ -619,6 +620,12 @@ DOCUMENTED = {
         "unanimous_items": 218, "plurality_ties": 83, "krippendorff_alpha_nominal": 0.3677,
         "krippendorff_alpha_without_annotator_4": 0.4702, "texts_starting_with_formula_char": 5,
         "unique_texts": 454,
+        "per_annotator": {
+            "annotator_1": {"n_rated": 532, "n_rated_gold": 135, "n_correct_vs_gold": 114},
+            "annotator_2": {"n_rated": 472, "n_rated_gold": 121, "n_correct_vs_gold": 101},
+            "annotator_3": {"n_rated": 552, "n_rated_gold": 140, "n_correct_vs_gold": 94},
+            "annotator_4": {"n_rated": 481, "n_rated_gold": 113, "n_correct_vs_gold": 65},
+        },
     },
     "wine": {"rows": 109, "counts": {"class_0": 30, "class_1": 71, "class_2": 8}},
 }
