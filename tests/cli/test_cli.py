@@ -1,0 +1,114 @@
+"""The dataset-diagnostics command: JSON contract, text output, exit codes."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from sample_data import sample_path
+
+
+def run(capsys, *argv):
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_report_json_on_transactions_matches_documented_and_pandas(capsys):
+    path = sample_path("transactions.csv")
+    code, out, err = run(capsys, "report", str(path), "--target", "is_fraud", "--format", "json")
+    assert code == 0, err
+    d = json.loads(out)
+    # Documented in sample_data/README.md and checked there by make_samples.py.
+    assert d["rows"] == 20_031 and d["columns"] == 13 and d["target"] == "is_fraud"
+    cb = d["class_balance"]
+    assert cb["counts"] == {"0": 19_626, "1": 405}
+    assert cb["proportions"]["1"] == pytest.approx(405 / 20_031)
+    assert cb["imbalance_ratio"] == pytest.approx(19_626 / 405)
+    assert cb["minority_class"] == 1
+    assert d["duplicate_rows"] == 25
+    assert d["conflicting_duplicates"] == 12
+    assert d["missing"]["distance_from_home_km"] == 600
+    assert d["missing"]["device"] == 200
+    assert d["missing"]["account_age_days"] == 100
+    # Independent reference for the pinned keys: plain pandas.
+    raw = pd.read_csv(path)
+    assert d["missing"] == {k: int(v) for k, v in raw.isna().sum().items()}
+    assert d["duplicate_rows"] == int(raw.duplicated().sum())
+
+
+def test_report_text_is_readable(capsys):
+    code, out, _ = run(capsys, "report", str(sample_path("wine_imbalanced.csv")), "--target", "cultivar")
+    assert code == 0
+    assert "109 rows x 14 columns" in out
+    assert "class_1" in out and "71" in out
+    assert "imbalance ratio 8.88" in out
+
+
+def test_report_without_target_uses_best_candidate(capsys):
+    code, out, _ = run(capsys, "report", str(sample_path("transactions.csv")), "--format", "json")
+    assert code == 0
+    d = json.loads(out)
+    assert d["target"] == "is_fraud"
+    assert any("best-ranked candidate 'is_fraud'" in n for n in d["notes"])
+
+
+@pytest.mark.parametrize(
+    "content, argv, needle",
+    [
+        (b"a,b\n1,2\n3,4\n", ["--target", "zz"], "The target column 'zz' is not in the data. Available columns: 'a', 'b'."),
+        (b"", [], "is empty"),
+        (b"a,b\n", ["--target", "a"], "no data rows"),
+        (b"a,b\n1,2\n3,4,5\n", ["--target", "a"], "line 3 has 3 fields"),
+        (b"y\nx\nx\n", ["--target", "y"], "at least 2 classes; got 1"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(tmp_path, capsys, content, argv, needle):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    code, out, err = run(capsys, "report", str(path), *argv)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("dataset-diagnostics report: error: ")
+    assert needle in err
+
+
+def test_missing_file_and_bad_usage_exit_2(tmp_path, capsys):
+    code, _, err = run(capsys, "report", str(tmp_path / "nope.csv"))
+    assert code == 2 and "cannot read" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "report")
+    assert code == 2 and "required" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "report", "x.csv", "--format", "yaml")
+    assert code == 2 and "invalid choice" in err
+
+
+def test_file_over_the_limit_exits_2(tmp_path, capsys):
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"a,b\n" + b"1,x\n" * 300_000)
+    code, _, err = run(capsys, "report", str(path), "--max-mb", "1")
+    assert code == 2 and "the limit is 1.0 MB" in err
+
+
+def test_console_script_runs_without_traceback(tmp_path):
+    """The installed entry point, as a user types it."""
+    path = tmp_path / "semi.csv"
+    path.write_bytes("name;price;label\ncafé;1,5;yes\nnaïve;2,0;no\nx;3,0;no\n".encode("cp1252"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "report", str(path), "--target", "label", "--format", "json"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    d = json.loads(proc.stdout)
+    assert d["class_balance"]["counts"] == {"no": 2, "yes": 1}
+    assert any("cp1252" in n for n in d["notes"])
+    bad = subprocess.run(
+        [sys.executable, "-m", "analysis", "report", str(path), "--target", "zzz"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
