@@ -42,6 +42,7 @@ def class_balance_figure(balance: ClassBalance) -> go.Figure:
         xaxis_title=balance.target,
         yaxis_title="rows",
         xaxis_type="category",
+        height=400,
         showlegend=False,
         **_LAYOUT,
     )
@@ -68,7 +69,7 @@ def missing_values_figure(result: Overview) -> go.Figure:
     fig.update_layout(
         title="Missing values by column",
         xaxis_title="share of rows missing",
-        xaxis_tickformat=".0%",
+        xaxis_tickformat=".1~%",
         height=max(220, 60 + 28 * len(frame)),
         showlegend=False,
         **_LAYOUT,

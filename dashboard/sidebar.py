@@ -16,6 +16,8 @@ _OTHER = "── other columns ──"
 def render() -> state.ActiveData:
     """Draw the sidebar, resolve the active dataset and target, store them in session state."""
     with st.sidebar:
+        st.markdown("### :material/troubleshoot: dataset-diagnostics")
+        st.caption("Is this training data fit to learn from?")
         st.subheader("Dataset")
         uploaded = st.file_uploader(
             "Upload a CSV",

@@ -46,13 +46,15 @@ if result is not None:
         f"{cb.minority_class}",
         f"{cb.minority_count:,} rows · {cb.proportions[cb.minority_class]:.2%}",
         delta_color="off",
+        delta_arrow="off",
     )
     c4.metric(
         "Normalized entropy",
         f"{cb.normalized_entropy:.3f}",
         help="Shannon entropy of the class shares divided by log(number of classes): 1 = perfectly balanced.",
     )
-    _VERDICT_BOX[cb.verdict](f"**{cb.verdict.capitalize()}.** {cb.verdict_text}")
+    lead, _, rest = cb.verdict_text.partition(":")
+    _VERDICT_BOX[cb.verdict](f"**{lead}:**{rest}" if rest else cb.verdict_text)
     for warning in cb.warnings:
         st.warning(warning, icon=":material/warning:")
 
@@ -68,25 +70,26 @@ if result is not None:
         },
         key="ov_balance_table",
     )
-    st.number_input(
+    right.number_input(
         "Cross-validation folds to check class sizes against",
         min_value=2,
         max_value=20,
         value=5,
         key="ov_folds",
-        width=320,
+        help="Classes with fewer rows than folds are warned about above.",
     )
 
     st.subheader("Data quality")
     d = result.duplicates
     q1, q2, q3 = st.columns(3)
-    q1.metric("Missing cells", f"{result.missing_cells:,}", f"{result.missing_cells / (rows * cols):.2%} of all cells", delta_color="off")
+    q1.metric("Missing cells", f"{result.missing_cells:,}", f"{result.missing_cells / (rows * cols):.2%} of all cells", delta_color="off", delta_arrow="off")
     q2.metric("Duplicate rows", f"{d.duplicate_rows:,}", help="Rows identical in every column to an earlier row.")
     q3.metric(
         "Conflicting duplicates",
         f"{d.conflicting_duplicates:,}",
         f"in {d.conflicting_groups:,} groups",
         delta_color="off",
+        delta_arrow="off",
         help="Rows whose features (every column but the target) equal another row's while the label differs.",
     )
     if result.missing_cells:
