@@ -55,6 +55,7 @@ _MAGIC = {
     b"SQLite format 3": "a SQLite database",
 }
 _ARROW_RAGGED = re.compile(r"Expected (\d+) columns?, got (\d+)")
+_LEADING_BLANK_LINES = re.compile(rb"\A(?:\xef\xbb\xbf)?[\r\n]+")
 
 
 @dataclass(frozen=True, eq=False)
@@ -216,7 +217,7 @@ def _to_utf8(data: bytes, name: str, notes: list[str]) -> tuple[bytes, str]:
     elif _is_utf8(data):
         return data, "utf-8"
     body = data[3:] if data.startswith(_UTF8_BOM) else data
-    first_bad = _first_invalid_utf8(body)
+    first_bad = _first_invalid_utf8(data)  # an offset in the file as uploaded, BOM included
     try:
         text, encoding, label = body.decode("cp1252"), "cp1252", "Windows-1252 (cp1252)"
     except UnicodeDecodeError:
@@ -343,48 +344,88 @@ def _placeholder_names(header: list[str]) -> list[str]:
 def _read(text_bytes: bytes, delimiter: str, header: list[str], name: str) -> pd.DataFrame:
     names = _placeholder_names(header)
     kwargs = dict(sep=delimiter, header=0, names=names, encoding="utf-8")
+    # pyarrow counts blank lines above the header as the header row (it would then
+    # read the real header as data), so they are cut off here. Line numbers in
+    # messages still come from the full text (_raise_ragged, _check_closed_quotes).
+    body = _LEADING_BLANK_LINES.sub(b"", text_bytes, count=1)
     try:
-        return pd.read_csv(io.BytesIO(text_bytes), engine="pyarrow", **kwargs)
+        frame = pd.read_csv(io.BytesIO(body), engine="pyarrow", **kwargs)
     except (pd.errors.ParserError, ValueError) as exc:
         match = _ARROW_RAGGED.search(str(exc))
         if match:
+            # Usually a ragged row. But pyarrow says the same when a quoted value with line
+            # breaks is longer than its 1 MB block; if no row is ragged, the C engine reads it.
             _raise_ragged(text_bytes, delimiter, len(header), name)
         arrow_error = exc
+    else:
+        _check_closed_quotes(text_bytes, delimiter, name)
+        return frame
     # The C engine accepts a few things pyarrow refuses (e.g. some quoting styles).
     try:
-        return pd.read_csv(io.BytesIO(text_bytes), engine="c", **kwargs)
+        return pd.read_csv(io.BytesIO(body), engine="c", **kwargs)
     except (pd.errors.ParserError, ValueError) as exc:
         if "Expected" in str(exc) or "tokenizing" in str(exc):
             _raise_ragged(text_bytes, delimiter, len(header), name)
+            raise ParseError(
+                f"'{name}' could not be parsed as CSV: a row does not have {len(header)} fields. "
+                "Check the quoting and the delimiter."
+            ) from None
         raise ParseError(
             f"'{name}' could not be parsed as CSV ({arrow_error}). "
             "Check that it is a delimited text table with one header row."
         ) from None
 
 
-def _raise_ragged(text_bytes: bytes, delimiter: str, width: int, name: str) -> None:
+def _check_closed_quotes(text_bytes: bytes, delimiter: str, name: str) -> None:
+    """Refuse a quote that is never closed: pyarrow silently reads the rest of the file into one value."""
+    body = _LEADING_BLANK_LINES.sub(b"", text_bytes, count=1)
+    if body.count(b'"') % 2 == 0:
+        return  # balanced quotes cannot leave a field open (the cheap, common case)
+    # An odd count may be a harmless literal quote (12" pipe); the C engine tells the two apart.
+    try:
+        pd.read_csv(io.BytesIO(body), engine="c", sep=delimiter, header=None, dtype=str)
+    except ValueError as exc:  # pandas' ParserError and EmptyDataError both derive from it
+        if "EOF inside string" not in str(exc):
+            return
+    else:
+        return
     text = io.StringIO(text_bytes.decode("utf-8", errors="replace").lstrip("\ufeff"), newline="")
     reader = csv.reader(text, delimiter=delimiter)
-    record = 0
+    start = next_start = 1  # physical lines: quoted values may hold newlines
+    try:
+        for _ in reader:
+            start, next_start = next_start, reader.line_num + 1
+    except csv.Error:
+        start = next_start  # the swallowed value exceeded the csv module's field size limit
+    raise ParseError(
+        f"'{name}' has a quote (\") that is never closed: the row starting on line {start} runs to "
+        "the end of the file, so the rows after it would be lost. Close that quote (write a quote "
+        'inside a quoted value as "") and upload again.',
+        line=start,
+    )
+
+
+def _raise_ragged(text_bytes: bytes, delimiter: str, width: int, name: str) -> None:
+    """Raise for the first row whose width differs from the header's; return if none is found."""
+    # An unclosed quote makes the last row short; name the cause, not the symptom.
+    _check_closed_quotes(text_bytes, delimiter, name)
+    text = io.StringIO(text_bytes.decode("utf-8", errors="replace").lstrip("\ufeff"), newline="")
+    reader = csv.reader(text, delimiter=delimiter)
+    start = next_start = 1  # physical line where each record starts (quoted values may hold newlines)
     try:
         for row in reader:
-            record += 1
+            start, next_start = next_start, reader.line_num + 1
             if row and len(row) != width:
                 raise RaggedRowsError(
-                    f"'{name}' has rows of different lengths: line {reader.line_num} has "
+                    f"'{name}' has rows of different lengths: line {start} has "
                     f"{len(row)} fields but the header has {width}. Fix that line (often an "
                     "unquoted delimiter inside a value) and upload again.",
-                    line=reader.line_num,
+                    line=start,
                 )
-    except csv.Error as exc:
-        raise ParseError(
-            f"'{name}' could not be parsed as CSV near line {reader.line_num}: {exc}. "
-            "Check the quoting on that line.",
-        ) from None
-    raise ParseError(
-        f"'{name}' could not be parsed as CSV: a row does not have {width} fields. "
-        "Check the quoting and the delimiter."
-    )
+    except csv.Error:
+        # In the non-strict mode used here the csv module only fails on a value over its
+        # field size limit (128 KB), which is no fault of the file: the caller carries on.
+        return
 
 
 _DECIMAL_COMMA = r"^[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+),\d+$|^[+-]?\d+$"

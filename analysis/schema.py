@@ -206,6 +206,10 @@ def _looks_like_datetime(values: pd.Series) -> bool:
         return False
     if not probe.str.contains(r"[-/:.]", regex=True).all() or probe.str.fullmatch(r"[+-]?\d+([.,]\d+)?").any():
         return False
+    # A date needs a year (2026-03-01, 01/03/26) or a time of day (12:30). Without this,
+    # ratings such as "4/5" and scores such as "1-2" parse as dates in the current year.
+    if not probe.str.contains(r"\d{4}|\d:\d\d|\d[-/.][^-/.\s]+[-/.]\d", regex=True).all():
+        return False
     parsed = pd.to_datetime(probe, errors="coerce", format="mixed")
     return bool(parsed.notna().mean() >= 0.95)
 
@@ -244,10 +248,21 @@ def _annotator_groups(df: pd.DataFrame, profiles: tuple[ColumnProfile, ...]) -> 
             continue
         if not (_ANNOTATOR_WORDS.search(stem) or re.fullmatch(r"(label|rating|vote|grade|score)s?", stem)):
             continue
-        label_sets = [set(df[n].dropna().astype(str).unique()) for n in names]
-        union = set().union(*label_sets)
-        shared = [len(s) / len(union) >= 0.5 for s in label_sets if union]
+        label_sets = [_label_set(df[n]) for n in names]
+        # Each column must use mostly labels that the others use too: {a, b} and {x, y}
+        # are two different questions, not two annotators of one.
+        shared = [
+            len(s & set().union(*(t for j, t in enumerate(label_sets) if j != i))) >= 0.5 * len(s)
+            for i, s in enumerate(label_sets)
+        ]
         if all(shared):
             groups.append(tuple(names))
     return tuple(groups)
+
+
+def _label_set(column: pd.Series) -> set[str]:
+    values = column.dropna()
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        values = values.astype(float)  # 1 and 1.0 (a column with gaps reads as float) are one label
+    return set(values.astype(str).unique())
 

@@ -38,7 +38,7 @@ def class_balance_figure(balance: ClassBalance) -> go.Figure:
         )
     )
     fig.update_layout(
-        title=f"Class distribution of '{balance.target}' (imbalance ratio {balance.imbalance_ratio:,.1f} : 1)",
+        title=f"Class distribution of '{balance.target}' (imbalance ratio {balance.imbalance_ratio:,.2f} : 1)",
         xaxis_title=balance.target,
         yaxis_title="rows",
         xaxis_type="category",

@@ -36,6 +36,8 @@ def render() -> state.ActiveData:
             help="\n\n".join(f"**{k}**: {v}" for k, v in sample_data.SAMPLES.items()),
             disabled=uploaded is not None,
         )
+        if uploaded is not None:
+            st.caption("Remove the upload (× next to its name) to go back to a sample.")
         active = _resolve(uploaded, sample)
         st.session_state[state.ACTIVE] = active
         _show_active(active)
@@ -82,7 +84,7 @@ def _target_picker(dataset, schema) -> str | None:
 
 def _show_active(active: state.ActiveData) -> None:
     if active.dataset is None:
-        st.error(active.error or "No dataset is loaded.", icon=":material/error:")
+        st.error("The file could not be read: see the message on the page.", icon=":material/error:")
         return
     ds = active.dataset
     rows, cols = ds.frame.shape

@@ -108,6 +108,7 @@ st.dataframe(
     roles[["name", "role", "dtype", "n_unique", "n_missing", "target candidate", "example"]],
     hide_index=True,
     width="stretch",
+    height=min(36 * (len(roles) + 1) + 3, 800),
     column_config={
         "n_unique": st.column_config.NumberColumn("distinct", format="localized"),
         "n_missing": st.column_config.NumberColumn("missing", format="localized"),

@@ -15,7 +15,7 @@ def test_class_balance_figure_bars_and_labels():
     assert list(bar.y) == [6, 3, 1]
     assert list(bar.text) == ["6<br>60.0%", "3<br>30.0%", "1<br>10.0%"]
     assert list(bar.marker.color) == [charts.MAJORITY, charts.MAJORITY, charts.MINORITY]
-    assert "imbalance ratio 6.0 : 1" in fig.layout.title.text
+    assert "imbalance ratio 6.00 : 1" in fig.layout.title.text
 
 
 def test_missing_values_figure_only_columns_with_missing():

@@ -1,0 +1,358 @@
+"""Property tests: random tables through the reader, the schema, the class balance and the overview.
+
+Independent references: an RFC 4180 writer in this file writes the files (not pandas),
+``DataFrame.duplicated`` and a pairwise loop count duplicates, ``scipy.stats.entropy``
+gives the entropy, and plain ``collections.Counter`` the class counts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from scipy.stats import entropy
+
+from analysis.balance import class_balance
+from analysis.errors import DiagnosticsError
+from analysis.io import load_csv
+from analysis.report import overview
+from analysis.schema import MAX_TARGET_CLASSES, Role, infer_schema
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+DELIMITERS = [",", ";", "\t", "|"]
+ENCODINGS = ["utf-8", "utf-8-sig", "cp1252", "utf-16"]
+_DELIMITER_WORDS = {";": "semicolons", "\t": "tabs", "|": "pipes"}
+# Non-ASCII letters for cp1252 files all encode to bytes >= 0xC0, so no run of them is
+# valid UTF-8 by accident (which would make the file genuinely ambiguous).
+_CP1252_LETTERS = "éüßñàçÉÖ"
+_UNICODE_LETTERS = "éüßñ€Łł東京ø"
+_TEXT_SYMBOLS = ' ,;\t|"\n\r-'
+
+
+# --- random tables written as CSV text -------------------------------------------------
+@st.composite
+def csv_tables(draw):
+    encoding = draw(st.sampled_from(ENCODINGS))
+    delimiter = draw(st.sampled_from(DELIMITERS))
+    letters = "abcxyz" + (_CP1252_LETTERS if encoding == "cp1252" else _UNICODE_LETTERS)
+    n_cols = draw(st.integers(1, 5))
+    n_rows = draw(st.integers(1, 12))
+    # Names: letters, digits, inner spaces; never a delimiter, so the header alone cannot
+    # make a wrong delimiter look consistent.
+    name = st.text(alphabet=letters + "0123456789_ ", min_size=1, max_size=8).map(str.strip).filter(bool)
+    names = draw(st.lists(name, min_size=n_cols, max_size=n_cols, unique=True))
+    assume(not any(n.startswith("column_") for n in names))
+    kinds = draw(st.lists(st.sampled_from(["int", "float", "text"]), min_size=n_cols, max_size=n_cols))
+    # Text always starts with a letter ('w'): otherwise '1', 'NA', 'True' or '1,5' would
+    # rightly be read as numbers, missing values or booleans.
+    text = st.text(alphabet=letters + _TEXT_SYMBOLS, max_size=10).map(lambda s: "w" + s)
+    cell = {
+        "int": st.integers(-(10**12), 10**12),
+        "float": st.floats(allow_nan=False, allow_infinity=False, width=64),
+        "text": text,
+    }
+    columns = {}
+    for column, kind in zip(names, kinds):
+        values = draw(st.lists(st.one_of(st.none(), cell[kind]), min_size=n_rows, max_size=n_rows))
+        columns[column] = values
+    eol = draw(st.sampled_from(["\n", "\r\n"]))
+    return encoding, delimiter, names, kinds, columns, eol
+
+
+def _field(value, delimiter: str) -> str:
+    # RFC 4180 quoting, written out here: Python's csv.writer before 3.12 leaves a bare '\r'
+    # unquoted when the line terminator is '\n', which makes a broken file.
+    text = "" if value is None else str(value) if not isinstance(value, float) else repr(value)
+    if any(ch in text for ch in (delimiter, '"', "\n", "\r")):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _write(names, columns, delimiter, eol="\n") -> str:
+    n_rows = len(next(iter(columns.values())))
+    lines = [delimiter.join(_field(n, delimiter) for n in names)]
+    for i in range(n_rows):
+        row = [_field(columns[c][i], delimiter) for c in names]
+        if len(row) == 1 and row[0] == "":
+            row = ['""']  # a lone empty field would be a blank line, which readers skip
+        lines.append(delimiter.join(row))
+    return "".join(line + eol for line in lines)
+
+
+@FAST
+@given(csv_tables())
+def test_written_tables_load_back_exactly(table):
+    encoding, delimiter, names, kinds, columns, eol = table
+    text = _write(names, columns, delimiter, eol)
+    raw = text.encode(encoding)  # the alphabets are chosen so that every encoding can hold them
+    single_column = len(names) == 1
+    try:
+        ds = load_csv(raw, name="t.csv")
+    except DiagnosticsError as exc:
+        # Only one honest failure: a one-column file has no delimiter, so it is read as
+        # comma-separated, and a value with an unquoted comma makes that row wider.
+        assert single_column and delimiter != ","
+        assert any(v is not None and "," in str(v) for v in columns[names[0]]), str(exc)
+        assert "has rows of different lengths" in str(exc)
+        return
+
+    frame = ds.frame
+    assert frame.shape == (len(columns[names[0]]), len(names))
+    assert list(frame.columns) == names
+    assert ds.delimiter == ("," if single_column else delimiter)
+    non_ascii = not text.isascii()
+    expected_encoding = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "utf-16": "utf-16"}.get(encoding)
+    if encoding == "cp1252":
+        expected_encoding = "cp1252" if non_ascii else "utf-8"
+    assert ds.encoding == expected_encoding
+    if ds.delimiter != ",":
+        assert f"Columns are separated by {_DELIMITER_WORDS[ds.delimiter]}, not commas." in ds.notes
+    for column, kind in zip(names, kinds):
+        got = frame[column].tolist()
+        for want, value in zip(columns[column], got):
+            if want is None:
+                assert pd.isna(value), (column, value)
+            elif kind == "text":
+                assert value == want, (column, value, want)
+            else:
+                assert float(value) == float(want), (column, value, want)
+
+
+# --- arbitrary bytes: a result or a DiagnosticsError, nothing else ----------------
+_PIECES = [b"a", b"b", b"1", b"2.5", b"-3", b",", b";", b"\t", b"|", b'"', b'""', b"\n", b"\r\n", b"\r", b" ",
+           b"\xe9", b"\xc3\xa9", b"\xef\xbb\xbf", b"\xff\xfe", b"\x00", b"NA", b"1,5", b"x,y\n", b"PK\x03\x04"]
+
+
+@FAST
+@given(st.one_of(st.binary(max_size=200), st.lists(st.sampled_from(_PIECES), max_size=60).map(b"".join)))
+def test_any_bytes_give_a_dataset_or_a_diagnostics_error(raw):
+    try:
+        ds = load_csv(raw, name="fuzz.csv")
+    except DiagnosticsError as exc:
+        assert str(exc).startswith("'fuzz.csv'")
+        assert exc.code != "invalid_input"  # a specific subclass, not the bare base class
+        return
+    assert ds.frame.shape[0] >= 1 and ds.frame.shape[1] >= 1
+    assert len(set(ds.frame.columns)) == ds.frame.shape[1]  # names are unique
+    assert all(isinstance(c, str) and c == c.strip() and c for c in ds.frame.columns)
+    assert ds.n_bytes == len(raw)
+
+
+# --- random frames through schema, balance and overview ----------------------------
+@st.composite
+def frames(draw):
+    n_rows = draw(st.integers(0, 25))
+    n_cols = draw(st.integers(1, 5))
+    columns = {}
+    for j in range(n_cols):
+        kind = draw(st.sampled_from(["int", "float", "whole_float", "text", "label", "bool", "date", "nan", "zero_one"]))
+        missing = draw(st.booleans())
+
+        def maybe(value_strategy):
+            return st.one_of(st.none(), value_strategy) if missing else value_strategy
+
+        if kind == "int":
+            values = draw(st.lists(maybe(st.integers(-5, 5)), min_size=n_rows, max_size=n_rows))
+        elif kind == "float":
+            values = draw(st.lists(maybe(st.floats(-1e6, 1e6, allow_nan=False)), min_size=n_rows, max_size=n_rows))
+        elif kind == "whole_float":
+            values = [None if v is None else float(v) for v in
+                      draw(st.lists(maybe(st.integers(0, 4)), min_size=n_rows, max_size=n_rows))]
+        elif kind == "text":
+            values = draw(st.lists(maybe(st.text(max_size=30)), min_size=n_rows, max_size=n_rows))
+        elif kind == "label":
+            values = draw(st.lists(maybe(st.sampled_from(["a", "b", "c", "yes", "no"])), min_size=n_rows, max_size=n_rows))
+        elif kind == "bool":
+            values = draw(st.lists(st.booleans(), min_size=n_rows, max_size=n_rows))
+        elif kind == "date":
+            days = draw(st.lists(maybe(st.integers(0, 60)), min_size=n_rows, max_size=n_rows))
+            values = [None if d is None else f"2026-01-01 {d % 24:02d}:00:00" for d in days]
+        elif kind == "zero_one":
+            values = [None if v is None else float(v) for v in
+                      draw(st.lists(maybe(st.integers(0, 1)), min_size=n_rows, max_size=n_rows))]
+        else:
+            values = [None] * n_rows
+        series = pd.Series(values, dtype="float64" if kind in ("nan", "whole_float", "zero_one", "float") else None)
+        if kind == "int" and not missing:
+            series = series.astype("int64")
+        columns[f"c{j}_{kind}"] = series
+    return pd.DataFrame(columns)
+
+
+def _reference_conflicts(df: pd.DataFrame, target: str) -> int:
+    """Rows whose features equal another row's (NaN equal to NaN) while both labels differ (pairwise loop)."""
+    features = [c for c in df.columns if c != target]
+    if not features:
+        return 0
+
+    def key(i):
+        return tuple("<NA>" if pd.isna(v) else v for v in df[features].iloc[i])
+
+    keys = [key(i) for i in range(len(df))]
+    labels = df[target].tolist()
+    count = 0
+    for i in range(len(df)):
+        if pd.isna(labels[i]):
+            continue
+        if any(keys[j] == keys[i] and not pd.isna(labels[j]) and labels[j] != labels[i] for j in range(len(df))):
+            count += 1
+    return count
+
+
+@FAST
+@given(frames())
+def test_schema_invariants(df):
+    before = df.copy()
+    try:
+        schema = infer_schema(df)
+    except DiagnosticsError:
+        return
+    pd.testing.assert_frame_equal(df, before)  # not mutated
+    assert [c.name for c in schema.columns] == list(df.columns)
+    assert schema.n_rows == len(df)
+    for profile in schema.columns:
+        assert profile.n_missing == int(df[profile.name].isna().sum())
+        assert profile.n_unique == int(df[profile.name].nunique())
+        if profile.n_unique <= 1:
+            assert profile.role is Role.CONSTANT
+    candidates = schema.target_candidates
+    assert len(set(candidates)) == len(candidates)
+    for name in candidates:
+        profile = next(c for c in schema.columns if c.name == name)
+        assert 2 <= profile.n_unique <= MAX_TARGET_CLASSES
+        assert profile.role not in (Role.CONSTANT, Role.IDENTIFIER, Role.TEXT, Role.DATETIME)
+        # every suggested target must be accepted by the class balance
+        balance = class_balance(df, target=name)
+        assert balance.n_classes == profile.n_unique
+    grouped = [name for group in schema.annotator_groups for name in group]
+    assert len(grouped) == len(set(grouped))  # groups are disjoint
+    assert all(len(group) >= 2 for group in schema.annotator_groups)
+
+
+def _check_balance(df: pd.DataFrame, target: str, cb) -> None:
+    labels = df[target].dropna()
+    # reference: collections.Counter over the non-missing labels
+    reference = Counter(labels.tolist())
+    assert sorted(cb.counts.values(), reverse=True) == list(cb.counts.values())
+    assert sorted(cb.counts.values()) == sorted(reference.values())
+    assert cb.n_labeled == len(labels) == len(df) - cb.n_missing
+    assert math.isclose(sum(cb.proportions.values()), 1.0, rel_tol=1e-12)
+    assert cb.imbalance_ratio >= 1.0
+    assert cb.imbalance_ratio == max(reference.values()) / min(reference.values())
+    assert cb.majority_count == max(reference.values())
+    assert cb.minority_count == min(reference.values())
+    assert 0.0 <= cb.normalized_entropy <= 1.0
+    # reference: scipy.stats.entropy of the counts (natural log), divided by log K
+    expected = entropy(list(reference.values())) / math.log(len(reference))
+    assert cb.normalized_entropy == pytest.approx(min(1.0, expected), abs=1e-12)
+    assert cb.verdict in ("balanced", "mild", "severe", "extreme")
+
+
+def _documented_refusal(column: pd.Series) -> bool:
+    """When class_balance must refuse a target (analysis/balance.py docstrings and messages):
+    no values, one class, more than 50 classes, or a fractional numeric column with more than 20 values."""
+    labels = column.dropna()
+    n = labels.nunique()
+    numeric = pd.api.types.is_numeric_dtype(labels.dtype) and not pd.api.types.is_bool_dtype(labels.dtype)
+    fractional = numeric and bool((labels.astype(float) % 1 != 0).any())
+    return n < 2 or n > MAX_TARGET_CLASSES or (fractional and n > 20)
+
+
+@FAST
+@given(frames(), st.data())
+def test_class_balance_and_overview_invariants(df, data):
+    target = data.draw(st.sampled_from(list(df.columns)))
+    refuse = _documented_refusal(df[target])
+    try:
+        cb = class_balance(df, target=target)
+    except DiagnosticsError as exc:
+        assert refuse, f"refused a usable target: {exc}"
+        assert f"'{target}'" in str(exc)  # the message names the column
+        return
+    assert not refuse
+    _check_balance(df, target, cb)
+
+    report = overview(df, target=target)
+    # reference: pandas' own DataFrame.duplicated
+    assert report.duplicates.duplicate_rows == int(df.duplicated().sum())
+    assert report.duplicates.conflicting_duplicates == _reference_conflicts(df, target)
+    assert report.duplicates.conflicting_duplicates == len(report.duplicates.conflict_rows)
+    assert report.missing == {c: int(df[c].isna().sum()) for c in df.columns}
+    assert (report.rows, report.columns) == df.shape
+    d = report.to_dict()
+    assert d["duplicate_rows"] == report.duplicates.duplicate_rows
+    assert d["class_balance"]["imbalance_ratio"] == cb.imbalance_ratio
+    assert sum(d["class_balance"]["counts"].values()) == cb.n_labeled
+
+
+@FAST
+@given(csv_tables())
+def test_loaded_tables_survive_the_whole_pipeline(table):
+    encoding, delimiter, names, kinds, columns, eol = table
+    raw = _write(names, columns, delimiter, eol).encode(encoding)
+    try:
+        ds = load_csv(raw)
+        schema = infer_schema(ds.frame)
+        for target in ds.frame.columns:
+            try:
+                cb = class_balance(ds.frame, target=target)
+            except DiagnosticsError:
+                continue
+            _check_balance(ds.frame, target, cb)
+            report = overview(ds, target=target, schema=schema)
+            assert report.duplicates.duplicate_rows == int(ds.frame.duplicated().sum())
+            assert report.notes == ds.notes
+    except DiagnosticsError:
+        pass
+
+
+@FAST
+@given(st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=2, max_size=60))
+def test_class_balance_matches_counter_on_string_labels(labels):
+    assume(len(set(labels)) >= 2)
+    df = pd.DataFrame({"y": labels, "x": np.arange(len(labels))})
+    cb = class_balance(df, target="y")
+    _check_balance(df, "y", cb)
+    # ties are ordered by label text
+    counts = Counter(labels)
+    assert list(cb.counts) == sorted(counts, key=lambda k: (-counts[k], k))
+
+
+@st.composite
+def decimal_comma_tables(draw):
+    n_rows = draw(st.integers(1, 10))
+    cents = draw(st.lists(st.one_of(st.none(), st.integers(-10**9, 10**9)), min_size=n_rows, max_size=n_rows))
+    dots = draw(st.booleans())  # thousands separators, as German/French Excel writes them
+    return cents, dots
+
+
+def _european(cents: int, dots: bool) -> str:
+    whole, frac = divmod(abs(cents), 100)
+    digits = f"{whole:,}".replace(",", ".") if dots else str(whole)
+    return f"{'-' if cents < 0 else ''}{digits},{frac:02d}"
+
+
+@FAST
+@given(decimal_comma_tables(), st.sampled_from([";", "\t", "|"]), st.sampled_from(["utf-8", "cp1252", "utf-16"]))
+def test_decimal_comma_numbers_become_floats(table, delimiter, encoding):
+    cents, dots = table
+    assume(any(c is not None for c in cents))
+    lines = [f"name{delimiter}preis"] + [
+        f"caf\u00e9 {i}{delimiter}{'' if c is None else _european(c, dots)}" for i, c in enumerate(cents)
+    ]
+    ds = load_csv(("\r\n".join(lines) + "\r\n").encode(encoding))
+    assert ds.delimiter == delimiter
+    assert ds.frame["name"].iloc[0] == "caf\u00e9 0"
+    assert "Decimal commas were read as numbers in 'preis'." in ds.notes
+    for want, got in zip(cents, ds.frame["preis"].tolist()):
+        if want is None:
+            assert math.isnan(got)
+        else:
+            # reference: exact integer cents divided by 100
+            assert got == pytest.approx(want / 100, rel=1e-15, abs=1e-12)

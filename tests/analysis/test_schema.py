@@ -1,0 +1,394 @@
+"""Column roles, target-candidate ranking and annotator groups (``analysis.schema``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.errors import NoTargetCandidateError, TargetError
+from analysis.io import load_csv
+from analysis.schema import MAX_TARGET_CLASSES, Role, infer_schema, suggest_target
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
+N = 30  # >= 20 rows, the minimum for a unique column to count as an identifier
+
+
+def roles(df: pd.DataFrame) -> dict[str, Role]:
+    return {c.name: c.role for c in infer_schema(df).columns}
+
+
+def _long_texts(n: int) -> list[str]:
+    return [f"Review {i}: the product arrived late but works well enough for me" for i in range(n)]
+
+
+# --- every role ---------------------------------------------------------------
+def test_every_role_on_one_frame():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(
+        {
+            "measurement": rng.normal(size=N),
+            "colour": ["red", "green", "blue"] * 10,
+            "flag_bool": [True, False] * 15,
+            "flag_01": [0, 1] * 15,
+            "answer": ["yes", "no", "no"] * 10,
+            "when": pd.date_range("2026-01-01", periods=N, freq="D"),
+            "when_text": [f"2026-02-{i + 1:02d} 10:00:00" for i in range(N - 2)] + ["2026-03-01 00:00:00"] * 2,
+            "review": _long_texts(N),
+            "row_id": list(range(100, 100 + N)),
+            "code": [f"C{i:04d}" for i in range(N)],
+            "always": ["same"] * N,
+        }
+    )
+    assert roles(df) == {
+        "measurement": Role.NUMERIC,
+        "colour": Role.CATEGORICAL,
+        "flag_bool": Role.BOOLEAN,
+        "flag_01": Role.BOOLEAN,
+        "answer": Role.BOOLEAN,
+        "when": Role.DATETIME,
+        "when_text": Role.DATETIME,
+        "review": Role.TEXT,
+        "row_id": Role.IDENTIFIER,
+        "code": Role.IDENTIFIER,
+        "always": Role.CONSTANT,
+    }
+
+
+@pytest.mark.parametrize(
+    ("values", "role"),
+    [
+        ([0.0, 1.0, np.nan, 1.0], Role.BOOLEAN),  # a 0/1 flag read as float because of a gap
+        (pd.array([True, None, False, True], dtype="boolean"), Role.BOOLEAN),
+        ([True, False, None, True], Role.BOOLEAN),  # object column of bools
+        (["True", "False", "True", "True"], Role.BOOLEAN),
+        (["Y", "N", "N", "Y"], Role.BOOLEAN),  # tokens compare case-insensitively
+        (["t", "f", "t", "t"], Role.BOOLEAN),
+        (["yes", "maybe", "no", "yes"], Role.CATEGORICAL),  # 3 values: not a flag
+        ([0, 2, 0, 2], Role.NUMERIC),  # two values, but not 0/1
+        (pd.array([1, None, 2, 1], dtype="Int64"), Role.NUMERIC),
+        (pd.Categorical(["a", "b", "c", "a"]), Role.CATEGORICAL),
+        ([1.5, 2.5, 3.5, 4.5], Role.NUMERIC),
+        ([7, 7, 7, 7], Role.CONSTANT),
+        ([np.nan, 7.0, np.nan, np.nan], Role.CONSTANT),  # one value plus gaps
+        ([np.nan] * 4, Role.CONSTANT),
+        (["12:30", "13:45", "08:05", "12:30"], Role.DATETIME),  # time of day
+        (["05/03/26", "06/03/26", "07/03/26", "05/03/26"], Role.DATETIME),
+        (pd.date_range("2026-01-01", periods=4, tz="UTC"), Role.DATETIME),
+    ],
+)
+def test_single_column_roles(values, role):
+    assert roles(pd.DataFrame({"v": values}))["v"] is role
+
+
+def test_empty_frame_and_empty_column():
+    schema = infer_schema(pd.DataFrame({"a": pd.Series([], dtype=float)}))
+    assert schema.n_rows == 0
+    assert schema.role_of("a") is Role.CONSTANT
+    assert schema.target_candidates == ()
+    assert infer_schema(pd.DataFrame()).columns == ()
+
+
+def test_unique_integers_are_an_identifier_only_when_named_like_one():
+    df = pd.DataFrame({"id": range(N), "customer_id": range(N), "count": range(N), "index": range(N)})
+    assert roles(df) == {
+        "id": Role.IDENTIFIER,
+        "customer_id": Role.IDENTIFIER,
+        "count": Role.NUMERIC,  # unique integers, but a measurement name
+        "index": Role.IDENTIFIER,
+    }
+
+
+def test_unique_strings_need_twenty_rows_to_be_an_identifier():
+    assert roles(pd.DataFrame({"code": [f"K{i}" for i in range(19)]}))["code"] is Role.CATEGORICAL
+    assert roles(pd.DataFrame({"code": [f"K{i}" for i in range(20)]}))["code"] is Role.IDENTIFIER
+
+
+def test_id_named_string_column_with_a_few_repeats_is_still_an_identifier():
+    # 29 distinct of 30 (> 90 %): a duplicated row does not stop an id from being an id
+    ids = [f"T{i:05d}" for i in range(N - 1)] + ["T00000"]
+    assert roles(pd.DataFrame({"transaction_id": ids}))["transaction_id"] is Role.IDENTIFIER
+
+
+def test_short_unique_strings_are_not_text_but_long_ones_are():
+    df = pd.DataFrame({"word": [f"w{i}" for i in range(N)], "sentence": [f"one two three four {i}" for i in range(N)]})
+    # 'sentence' has 5 words on average (>= 4), 'word' is one short token
+    assert roles(df) == {"word": Role.IDENTIFIER, "sentence": Role.TEXT}
+
+
+def test_repeated_long_texts_are_text_when_many_are_distinct():
+    texts = _long_texts(25) * 2  # 25 distinct of 50 rows: > max(20, 0.3 * 50)
+    assert roles(pd.DataFrame({"t": texts}))["t"] is Role.TEXT
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["1/5", "2/5", "3/5", "4/5", "5/5"],  # star ratings
+        ["1-2", "3-4", "5-6", "1-2", "3-4"],  # match scores
+        ["2.1", "3.4", "4.4", "2.1", "3.4"],  # plain decimals
+    ],
+)
+def test_ratings_and_scores_are_not_dates(values):
+    schema = infer_schema(pd.DataFrame({"rating": values * 4}))
+    assert schema.role_of("rating") is Role.CATEGORICAL
+    assert schema.target_candidates == ("rating",)
+
+
+def test_profile_counts():
+    schema = infer_schema(pd.DataFrame({"v": ["a", None, "b", "a", None], "n": [1.0, 2.0, 2.0, np.nan, 3.0]}))
+    v, n = schema.columns
+    assert (v.n_unique, v.n_missing, v.example, v.dtype) == (2, 2, "a", str(pd.Series(["a", None]).dtype))
+    assert (n.n_unique, n.n_missing, n.example, n.dtype, n.integer_valued) == (3, 1, "1.0", "float64", True)
+
+
+def test_integer_valued_flag():
+    schema = infer_schema(pd.DataFrame({"i": [1, 2, 3], "f_whole": [1.0, 2.0, np.nan], "f": [1.5, 2.0, 3.0],
+                                        "s": ["1", "2", "3"], "b": [True, False, True]}))
+    assert {c.name: c.integer_valued for c in schema.columns} == {
+        "i": True, "f_whole": True, "f": False, "s": False, "b": False,
+    }
+
+
+# --- target candidates --------------------------------------------------------
+@pytest.mark.parametrize("name", ["label", "target", "class", "y", "outcome", "Label", "is_spam", "churn", "gold_label"])
+def test_a_label_name_ranks_first(name):
+    # the named column is first, has the most classes, and is not the last column
+    df = pd.DataFrame({name: ["a", "b", "c", "d"] * 5, "group": ["g", "h"] * 10, "last": ["p", "q"] * 10})
+    assert infer_schema(df).target_candidates == (name, "last", "group")
+
+
+def test_last_column_ranks_before_fewer_classes():
+    df = pd.DataFrame({"two": ["a", "b"] * 6, "three": ["x", "y", "z"] * 4, "four": ["p", "q", "r", "s"] * 3})
+    assert infer_schema(df).target_candidates == ("four", "two", "three")
+
+
+def test_fewer_classes_then_position():
+    df = pd.DataFrame(
+        {
+            "c3": ["a", "b", "c"] * 4,
+            "c2_first": ["a", "b"] * 6,
+            "c2_second": ["x", "y"] * 6,
+            "measurement": np.linspace(0.1, 1.2, 12),  # last column, but not a candidate
+        }
+    )
+    assert infer_schema(df).target_candidates == ("c2_first", "c2_second", "c3")
+
+
+def test_several_label_names_are_ranked_among_themselves():
+    df = pd.DataFrame({"target": ["a", "b", "c"] * 4, "label": ["a", "b"] * 6, "x": ["p", "q"] * 6})
+    # both named; neither is last, so fewer classes decides
+    assert infer_schema(df).target_candidates == ("label", "target", "x")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [0.5, 1.5, 2.5, 0.5, 1.5, 2.5],  # few distinct values, but fractional
+        list(np.linspace(0, 1, 6)),
+    ],
+)
+def test_continuous_floats_are_never_candidates_even_named_label(values):
+    schema = infer_schema(pd.DataFrame({"label": values, "other": ["a", "b"] * 3}))
+    assert schema.role_of("label") is Role.NUMERIC
+    assert schema.target_candidates == ("other",)
+
+
+def test_binary_float_with_missing_values_is_a_candidate():
+    df = pd.DataFrame({"x": [1.5, 2.5, 3.5, 4.5, 5.5], "is_fraud": [0.0, 1.0, np.nan, 0.0, 0.0]})
+    schema = infer_schema(df)
+    assert schema.role_of("is_fraud") is Role.BOOLEAN
+    assert schema.target_candidates == ("is_fraud",)
+    assert suggest_target(schema) == "is_fraud"
+
+
+def test_whole_number_floats_are_candidates():
+    schema = infer_schema(pd.DataFrame({"stars": [1.0, 2.0, 3.0, np.nan, 5.0, 4.0]}))
+    assert schema.target_candidates == ("stars",)
+
+
+def test_class_count_limits():
+    n_classes = MAX_TARGET_CLASSES + 1
+    df = pd.DataFrame(
+        {
+            "many": [f"c{i % n_classes}" for i in range(2 * n_classes)],
+            "fifty": [f"c{i % MAX_TARGET_CLASSES}" for i in range(2 * n_classes)],
+            "const": ["k"] * (2 * n_classes),
+        }
+    )
+    assert MAX_TARGET_CLASSES == 50
+    assert infer_schema(df).target_candidates == ("fifty",)
+    assert infer_schema(df, max_target_classes=10).target_candidates == ()
+
+
+def test_ids_texts_dates_and_constants_are_never_candidates():
+    df = pd.DataFrame(
+        {
+            "id": range(N),
+            "review": _long_texts(N),
+            "day": [f"2026-01-{1 + i % 3:02d}" for i in range(N)],  # only 3 distinct dates
+            "const": [1] * N,
+        }
+    )
+    schema = infer_schema(df)
+    assert schema.role_of("day") is Role.DATETIME
+    assert schema.target_candidates == ()
+    with pytest.raises(NoTargetCandidateError) as info:
+        suggest_target(schema)
+    assert isinstance(info.value, TargetError)
+    assert str(info.value) == (
+        "No column can serve as a class target: none has between 2 and 50 distinct values. "
+        "Add a label column (a category or a 0/1 flag) to the file."
+    )
+
+
+# --- annotator groups ---------------------------------------------------------
+def test_annotator_groups_of_several_naming_styles():
+    df = pd.DataFrame(
+        {
+            "annotator_1": list("ppnn"),
+            "annotator_2": list("pnpn"),
+            "annotator_3": list("pnnn"),
+            "rater_a": ["good", "bad", "good", "good"],
+            "rater_b": ["good", "bad", "bad", "good"],
+            "label_1": ["cat", "dog", "cat", "dog"],
+            "label_2": ["cat", "dog", "dog", "dog"],
+            "x1": [1, 2, 1, 2],
+            "x2": [2, 1, 1, 2],
+            "f1": [0.5, 1.5, 2.5, 3.5],
+            "f2": [0.5, 1.5, 2.5, 3.6],
+        }
+    )
+    assert infer_schema(df).annotator_groups == (
+        ("annotator_1", "annotator_2", "annotator_3"),
+        ("rater_a", "rater_b"),
+        ("label_1", "label_2"),
+    )
+
+
+def test_label_columns_with_disjoint_label_sets_are_not_a_group():
+    # {a, b} and {x, y} answer different questions: none of either's labels is used by the other
+    df = pd.DataFrame({"label_1": list("abab"), "label_2": list("xyxy")})
+    assert infer_schema(df).annotator_groups == ()
+
+
+def test_half_shared_labels_are_enough():
+    # {a, b} and {a, x}: each column shares 1 of its 2 labels, the 50 % needed
+    df = pd.DataFrame({"label_1": list("abab"), "label_2": list("axax")})
+    assert infer_schema(df).annotator_groups == (("label_1", "label_2"),)
+
+
+def test_one_annotator_off_the_label_set_breaks_the_group():
+    df = pd.DataFrame({"rater_1": list("abab"), "rater_2": list("abba"), "rater_3": list("xyzx")})
+    assert infer_schema(df).annotator_groups == ()
+
+
+def test_integer_and_float_ratings_share_labels():
+    # an annotator who skipped an item has a float column (1.0, 2.0, NaN); 1 and 1.0 are one label
+    df = pd.DataFrame({"annotator_1": [1, 2, 3, 1], "annotator_2": [1.0, 2.0, np.nan, 3.0]})
+    assert infer_schema(df).annotator_groups == (("annotator_1", "annotator_2"),)
+
+
+def test_a_numbered_stem_without_an_annotator_word_is_not_a_group():
+    df = pd.DataFrame({"x1": [1, 2, 1, 2], "x2": [1, 2, 2, 1], "feature_1": list("abab"), "feature_2": list("abba")})
+    assert infer_schema(df).annotator_groups == ()
+
+
+def test_numeric_ratings_and_one_annotator_column():
+    df = pd.DataFrame({"coder1": [1, 2, 3, 1], "coder2": [1, 2, 3, 2], "judge_1": list("abab")})
+    # coder1/coder2 share {1, 2, 3}; judge_1 alone is no group
+    assert infer_schema(df).annotator_groups == (("coder1", "coder2"),)
+
+
+def test_constant_annotator_column_is_left_out():
+    df = pd.DataFrame({"annotator_1": list("abab"), "annotator_2": list("abba"), "annotator_3": list("aaaa")})
+    assert infer_schema(df).annotator_groups == (("annotator_1", "annotator_2"),)
+
+
+# --- Schema object -------------------------------------------------------------
+def test_schema_accessors_and_serialisation():
+    df = pd.DataFrame({"x": [1.5, 2.5, 3.5], "label": ["a", "b", "a"]})
+    schema = infer_schema(df)
+    assert schema.role_of("x") is Role.NUMERIC
+    with pytest.raises(KeyError):
+        schema.role_of("missing")
+    assert schema.names_with(Role.CATEGORICAL, Role.BOOLEAN) == ["label"]
+    assert schema.to_dict() == {
+        "columns": [
+            {"name": "x", "role": "numeric", "dtype": "float64", "n_unique": 3, "n_missing": 0, "example": "1.5"},
+            {"name": "label", "role": "categorical", "dtype": str(df["label"].dtype), "n_unique": 2,
+             "n_missing": 0, "example": "a"},
+        ],
+        "target_candidates": ["label"],
+        "annotator_groups": [],
+    }
+    frame = schema.to_frame()
+    assert frame["name"].tolist() == ["x", "label"]
+    assert frame["role"].tolist() == ["numeric", "categorical"]
+
+
+def test_input_frame_is_not_modified():
+    df = pd.DataFrame({"x": [1.5, 2.5, np.nan], "label": ["a", "b", None]})
+    before = df.copy()
+    infer_schema(df)
+    pd.testing.assert_frame_equal(df, before)
+
+
+# --- bundled samples (facts from sample_data/README.md) -------------------------
+@pytest.fixture(scope="module")
+def transactions():
+    return load_csv(SAMPLES / "transactions.csv").frame
+
+
+def test_transactions_schema(transactions):
+    schema = infer_schema(transactions)
+    assert suggest_target(schema) == "is_fraud"
+    assert schema.target_candidates[:2] == ("is_fraud", "is_foreign")  # both is_*; is_fraud is last
+    assert {name: schema.role_of(name) for name in ("transaction_id", "timestamp", "amount", "region",
+                                                      "merchant_category", "is_foreign", "is_fraud")} == {
+        "transaction_id": Role.IDENTIFIER,
+        "timestamp": Role.DATETIME,
+        "amount": Role.NUMERIC,
+        "region": Role.CATEGORICAL,
+        "merchant_category": Role.CATEGORICAL,
+        "is_foreign": Role.BOOLEAN,
+        "is_fraud": Role.BOOLEAN,
+    }
+    profiles = {c.name: c for c in schema.columns}
+    # README: 20,000 unique transaction ids; 5 regions; 8 merchant categories; missing counts 600/200/100
+    assert profiles["transaction_id"].n_unique == 20_000
+    assert profiles["region"].n_unique == 5
+    assert profiles["merchant_category"].n_unique == 8
+    assert profiles["distance_from_home_km"].n_missing == 600
+    assert profiles["device"].n_missing == 200
+    assert profiles["account_age_days"].n_missing == 100
+    assert sum(c.n_missing for c in schema.columns) == 900
+    assert schema.annotator_groups == ()
+    for never in ("transaction_id", "timestamp", "amount", "distance_from_home_km"):
+        assert never not in schema.target_candidates
+
+
+def test_reviews_schema():
+    schema = infer_schema(load_csv(SAMPLES / "reviews_annotated.csv").frame)
+    assert schema.role_of("text") is Role.TEXT
+    assert schema.role_of("review_id") is Role.IDENTIFIER
+    assert schema.annotator_groups == (("annotator_1", "annotator_2", "annotator_3", "annotator_4"),)
+    profiles = {c.name: c for c in schema.columns}
+    # README: 150 rows with gold_label; ratings given 532/472/552/481 of 600; 454 distinct texts
+    assert profiles["gold_label"].n_missing == 450
+    assert [profiles[f"annotator_{i}"].n_missing for i in range(1, 5)] == [68, 128, 48, 119]
+    assert profiles["text"].n_unique == 454
+    assert schema.target_candidates[0] == "gold_label"
+    assert "text" not in schema.target_candidates
+
+
+def test_wine_schema():
+    schema = infer_schema(load_csv(SAMPLES / "wine_imbalanced.csv").frame)
+    assert suggest_target(schema) == "cultivar"
+    assert schema.role_of("cultivar") is Role.CATEGORICAL
+    features = [c.name for c in schema.columns if c.name != "cultivar"]
+    assert len(features) == 13
+    assert all(schema.role_of(f) is Role.NUMERIC for f in features)
+    assert {c.name: c.n_unique for c in schema.columns}["cultivar"] == 3
