@@ -131,7 +131,7 @@ def infer_schema(df: pd.DataFrame, *, max_target_classes: int = MAX_TARGET_CLASS
     n_rows = int(df.shape[0])
     sample = df if n_rows <= _SAMPLE_ROWS else df.sample(_SAMPLE_ROWS, random_state=0)
     profiles = tuple(_profile(df[c], sample[c], str(c), n_rows) for c in df.columns)
-    candidates = _rank_targets(profiles, max_target_classes)
+    candidates = _rank_targets(profiles, max_target_classes, n_rows)
     groups = _annotator_groups(df, profiles)
     return Schema(columns=profiles, target_candidates=candidates, annotator_groups=groups, n_rows=n_rows)
 
@@ -214,13 +214,16 @@ def _looks_like_datetime(values: pd.Series) -> bool:
     return bool(parsed.notna().mean() >= 0.95)
 
 
-def _rank_targets(profiles: tuple[ColumnProfile, ...], max_classes: int) -> tuple[str, ...]:
+def _rank_targets(profiles: tuple[ColumnProfile, ...], max_classes: int, n_rows: int) -> tuple[str, ...]:
     scored = []
     for position, col in enumerate(profiles):
         if col.role in (Role.CONSTANT, Role.IDENTIFIER, Role.TEXT, Role.DATETIME):
             continue
         if not 2 <= col.n_unique <= max_classes:
             continue
+        labelled = n_rows - col.n_missing
+        if col.n_unique > max(2, labelled // 2):
+            continue  # a class label repeats: most values seen once is a measurement or an id
         if col.role is Role.NUMERIC and not col.integer_valued:
             continue  # continuous measurements are features, not labels
         named = bool(_TARGET_NAMES.match(col.name))

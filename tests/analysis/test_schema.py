@@ -205,8 +205,15 @@ def test_binary_float_with_missing_values_is_a_candidate():
 
 
 def test_whole_number_floats_are_candidates():
-    schema = infer_schema(pd.DataFrame({"stars": [1.0, 2.0, 3.0, np.nan, 5.0, 4.0]}))
+    stars = [1.0, 2.0, 3.0, np.nan, 5.0, 4.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    schema = infer_schema(pd.DataFrame({"stars": stars}))
     assert schema.target_candidates == ("stars",)
+
+
+def test_columns_whose_values_mostly_occur_once_are_not_candidates():
+    # 40 distinct integers in 40 rows: a measurement or a row number, not a class label.
+    df = pd.DataFrame({"x": range(40), "y": [i % 39 for i in range(40)], "label": ["a", "b"] * 20})
+    assert infer_schema(df).target_candidates == ("label",)
 
 
 def test_class_count_limits():
