@@ -1,0 +1,63 @@
+"""Safe CSV export: formula-injection protection (OWASP "CSV Injection") and round trips."""
+
+import io
+import json
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.export import FORMULA_PREFIXES, neutralize_formulas, provenance, to_csv_bytes, zip_bytes
+
+
+def test_owasp_prefixes_are_all_covered():
+    # OWASP CSV Injection lists = + - @ and the tab and carriage-return characters.
+    assert set(FORMULA_PREFIXES) == {"=", "+", "-", "@", "\t", "\r"}
+
+
+@pytest.mark.parametrize("dtype", [object, "string", "str"])
+def test_text_cells_are_prefixed_numbers_untouched(dtype):
+    df = pd.DataFrame(
+        {
+            "text": pd.Series(["=SUM(A1)", "+1 great", "-5 stars", "@support", "\tx", "fine", None], dtype=dtype),
+            "num": [-3.5, 2.0, -1.0, 0.0, 1.0, 2.0, np.nan],
+        }
+    )
+    out, n, cols = neutralize_formulas(df)
+    assert out["text"].tolist()[:6] == ["'=SUM(A1)", "'+1 great", "'-5 stars", "'@support", "'\tx", "fine"]
+    assert pd.isna(out["text"].iloc[6])
+    assert out["num"].tolist()[:6] == [-3.5, 2.0, -1.0, 0.0, 1.0, 2.0]
+    assert (n, cols) == (5, ("text",))
+    assert df["text"].iloc[0] == "=SUM(A1)"  # input not mutated
+
+
+def test_object_column_mixing_numbers_and_text_only_protects_strings():
+    df = pd.DataFrame({"mix": [-2, "-2", "=x", 3.5]})
+    out, n, _ = neutralize_formulas(df)
+    assert out["mix"].tolist() == [-2, "'-2", "'=x", 3.5]
+    assert n == 2
+
+
+def test_csv_round_trip_and_switch_off():
+    df = pd.DataFrame({"a": ["=1", "b,c", 'say "hi"'], "n": [1, -2, 3]})
+    safe = to_csv_bytes(df)
+    back = pd.read_csv(io.BytesIO(safe.data))
+    assert back["a"].tolist() == ["'=1", "b,c", 'say "hi"']
+    assert back["n"].tolist() == [1, -2, 3]
+    assert safe.protected_cells == 1 and safe.protected_columns == ("a",)
+    raw = to_csv_bytes(df, protect_formulas=False)
+    assert pd.read_csv(io.BytesIO(raw.data))["a"].tolist()[0] == "=1"
+    assert raw.protected_cells == 0
+    assert safe.data.decode("utf-8").splitlines()[0] == "a,n"
+
+
+def test_zip_and_provenance():
+    blob = zip_bytes({"train.csv": b"a\n1\n", "recipe.json": b"{}"})
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        assert sorted(z.namelist()) == ["recipe.json", "train.csv"]
+        assert z.read("train.csv") == b"a\n1\n"
+    p = provenance(source_name="d.csv", source_sha256="ab", rows_in=10, rows_out=12, strategy="smote")
+    assert p["source"] == {"name": "d.csv", "sha256": "ab", "rows": 10}
+    assert p["output_rows"] == 12 and p["settings"] == {"strategy": "smote"}
+    json.dumps(p)
