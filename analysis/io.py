@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+from pandas._libs.parsers import STR_NA_VALUES  # the missing-value words pandas' readers use
 
 from .errors import (
     BinaryFileError,
@@ -55,6 +58,8 @@ _MAGIC = {
     b"SQLite format 3": "a SQLite database",
 }
 _ARROW_RAGGED = re.compile(r"Expected (\d+) columns?, got (\d+)")
+_STREAM_CHUNK = 16 * 1024 * 1024
+_BOM_NOTE = "The file starts with a UTF-8 byte-order mark (as Excel writes); it was removed."
 _LEADING_BLANK_LINES = re.compile(rb"\A(?:\xef\xbb\xbf)?[\r\n]+")
 
 
@@ -143,17 +148,108 @@ def load_csv(
         data = bytes(source)
         name = name or "upload.csv"
         _check_size(len(data), max_bytes, name)
-    else:
-        path = Path(source)
-        name = name or path.name
-        _check_size(path.stat().st_size, max_bytes, name)
-        data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
-    notes: list[str] = []
+        return _load_bytes(data, name)
+    path = Path(source)
+    name = name or path.name
+    _check_size(path.stat().st_size, max_bytes, name)
+    streamed = _load_path(path, name)
+    if streamed is not None:
+        return streamed
+    return _load_bytes(path.read_bytes(), name)
 
+
+# --- private helpers (inputs already checked) ------------------------------
+def _load_bytes(data: bytes, name: str) -> Dataset:
+    """The general path: any encoding, delimiter and header problem, with notes and errors."""
+    notes: list[str] = []
     text_bytes, encoding = _to_utf8(data, name, notes)
     delimiter, header = _sniff(text_bytes, name)
     frame, delimiter, header = _parse(text_bytes, delimiter, header, name, notes)
+    return _finish(
+        frame,
+        header,
+        delimiter,
+        name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=encoding,
+        n_bytes=len(data),
+        notes=notes,
+    )
+
+
+def _load_path(path: Path, name: str) -> Dataset | None:
+    """Read a UTF-8 file straight from disk, never holding its bytes whole.
+
+    One streaming pass computes the SHA-256, checks UTF-8 and counts quotes;
+    pyarrow then parses from the path and hands its columns to pandas one at a
+    time, so the peak memory stays near the DataFrame's own size. Anything out
+    of the ordinary (another encoding, leading blank lines, an odd number of
+    quotes, a parse error, a single column) returns None: the general path then
+    reads the bytes and explains what it finds.
+    """
+    with open(path, "rb") as handle:
+        head = handle.read(_SNIFF_BYTES + 1)
+    if not head or head.isspace() or head.startswith(_UTF16_BOMS) or _LEADING_BLANK_LINES.match(head):
+        return None
+    _reject_binary(head, name)
+    digest, quotes, n_bytes = hashlib.sha256(), 0, 0
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(_STREAM_CHUNK):
+                digest.update(chunk)
+                quotes += chunk.count(b'"')
+                n_bytes += len(chunk)
+                if not chunk.isascii() or decoder.getstate()[0]:
+                    decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    if quotes % 2:
+        return None
+    delimiter, header = _sniff(head, name)
+    try:
+        frame = _read_arrow_path(path, delimiter, len(header))
+    except (pd.errors.ParserError, ValueError, pa.ArrowException):
+        return None
+    if frame.shape[1] < 2:
+        return None
+    notes: list[str] = []
+    encoding = "utf-8"
+    if head.startswith(_UTF8_BOM):
+        notes.append(_BOM_NOTE)
+        encoding = "utf-8-sig"
+    return _finish(
+        frame, header, delimiter, name=name, sha256=digest.hexdigest(), encoding=encoding, n_bytes=n_bytes, notes=notes
+    )
+
+
+def _read_arrow_path(path: Path, delimiter: str, width: int) -> pd.DataFrame:
+    """pyarrow's CSV reader with the options pandas' pyarrow engine uses, converted column by column."""
+    table = pa_csv.read_csv(
+        path,
+        read_options=pa_csv.ReadOptions(column_names=_placeholder_names([""] * width), skip_rows=1),
+        parse_options=pa_csv.ParseOptions(delimiter=delimiter),
+        convert_options=pa_csv.ConvertOptions(null_values=sorted(STR_NA_VALUES), strings_can_be_null=True),
+    )
+    for i, kind in enumerate(table.schema.types):
+        if pa.types.is_null(kind):  # an all-empty column: float64 NaN, as pandas reads it
+            table = table.set_column(i, table.field(i).name, table.column(i).cast(pa.float64()))
+    # self_destruct frees each Arrow column once converted (the table is not used again).
+    return table.to_pandas(split_blocks=True, self_destruct=True)
+
+
+def _finish(
+    frame: pd.DataFrame,
+    header: list[str],
+    delimiter: str,
+    *,
+    name: str,
+    sha256: str,
+    encoding: str,
+    n_bytes: int,
+    notes: list[str],
+) -> Dataset:
     renamed = _clean_header(frame, header, notes)
     if frame.shape[0] == 0:
         raise HeaderOnlyError(
@@ -166,16 +262,15 @@ def load_csv(
     return Dataset(
         frame=frame,
         name=name,
-        sha256=sha,
+        sha256=sha256,
         notes=tuple(notes),
         encoding=encoding,
         delimiter=delimiter,
-        n_bytes=len(data),
+        n_bytes=n_bytes,
         renamed_columns=renamed,
     )
 
 
-# --- private helpers (inputs already checked) ------------------------------
 def _check_size(n_bytes: int, max_bytes: int, name: str) -> None:
     if n_bytes > max_bytes:
         raise FileTooLargeError(
@@ -196,7 +291,7 @@ def _human_bytes(n: int) -> str:
 
 def _to_utf8(data: bytes, name: str, notes: list[str]) -> tuple[bytes, str]:
     """Return the content as UTF-8 bytes and the encoding it was read with."""
-    if not data.strip():
+    if not data or data.isspace():
         raise EmptyFileError(f"'{name}' is empty. Use a CSV file with a header row and data rows.")
     if data.startswith(_UTF16_BOMS):
         try:
@@ -212,7 +307,7 @@ def _to_utf8(data: bytes, name: str, notes: list[str]) -> tuple[bytes, str]:
     if data.startswith(_UTF8_BOM):
         # pyarrow skips a UTF-8 BOM itself; checking the rest is still needed.
         if _is_utf8(data):
-            notes.append("The file starts with a UTF-8 byte-order mark (as Excel writes); it was removed.")
+            notes.append(_BOM_NOTE)
             return data, "utf-8-sig"
     elif _is_utf8(data):
         return data, "utf-8"

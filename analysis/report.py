@@ -111,7 +111,8 @@ def overview(
         df, name, notes = data, "data", ()
     require_column(df.columns, target, role="target column")
     balance = class_balance(df, target=target, cv_folds=cv_folds, smote_k_neighbors=smote_k_neighbors)
-    missing = {str(k): int(v) for k, v in df.isna().sum().items()}
+    schema = schema if schema is not None else infer_schema(df)
+    missing = {c.name: c.n_missing for c in schema.columns}  # counted once, by the schema
     return Overview(
         name=name,
         rows=int(df.shape[0]),
@@ -120,7 +121,7 @@ def overview(
         class_balance=balance,
         duplicates=duplicate_summary(df, target=target),
         missing=missing,
-        schema=schema if schema is not None else infer_schema(df),
+        schema=schema,
         notes=tuple(notes),
     )
 

@@ -429,3 +429,60 @@ def test_the_frame_is_not_shared_between_loads():
     first, second = load_csv(raw), load_csv(raw)
     first.frame.loc[0, "a"] = 99
     assert second.frame.loc[0, "a"] == 1
+
+
+# --- the streaming path read (files on disk) ----------------------------------
+_PLAIN = (
+    "id,when,amount,flag,empty,city,note\n"
+    '1,2026-01-02 10:00:00,1.5,true,,Zürich,"a, b"\n'
+    "2,2026-01-03 11:30:00,NA,false,,null,plain\n"
+    '3,2026-01-04 12:00:00,-2.25,true,,Köln,"say ""hi"""\n'
+)
+
+
+@pytest.mark.parametrize("prefix", [b"", b"\xef\xbb\xbf"])
+def test_streaming_path_read_equals_the_bytes_path(tmp_path, prefix):
+    # The reference is the general (bytes) path, itself checked against pandas above.
+    from analysis import io as io_module
+
+    raw = prefix + _PLAIN.encode("utf-8")
+    path = tmp_path / "plain.csv"
+    path.write_bytes(raw)
+    streamed = io_module._load_path(path, "plain.csv")
+    assert streamed is not None, "a plain UTF-8 file must take the streaming path"
+    general = io_module._load_bytes(raw, "plain.csv")
+    pd.testing.assert_frame_equal(streamed.frame, general.frame)
+    assert streamed.sha256 == general.sha256 == hashlib.sha256(raw).hexdigest()
+    assert (streamed.notes, streamed.encoding, streamed.n_bytes) == (general.notes, general.encoding, len(raw))
+    assert streamed.frame["amount"].isna().tolist() == [False, True, False]
+    assert streamed.frame["city"].isna().tolist() == [False, True, False]
+
+
+def test_semicolon_file_streams_with_decimal_commas(tmp_path):
+    from analysis import io as io_module
+
+    content = "a;b\n1,5;x\n2,5;y\n".encode()
+    path = tmp_path / "semi.csv"
+    path.write_bytes(content)
+    streamed = io_module._load_path(path, "semi.csv")
+    assert streamed is not None
+    pd.testing.assert_frame_equal(streamed.frame, load_csv(content, name="semi.csv").frame)
+    assert streamed.frame["a"].tolist() == [1.5, 2.5]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "a,b\ncafé,1\n".encode("cp1252"),  # not UTF-8: the general path notes the encoding
+        b"\n\na,b\n1,2\n",  # blank lines above the header
+        b'a,b\n"open,1\n2,3\n',  # odd number of quotes
+        b"a,b\n1,2\n3,4,5\n",  # ragged: the general path names the line
+        b"label\nx\ny\n",  # one column: the general path re-sniffs
+    ],
+)
+def test_unusual_files_fall_back_to_the_general_path(tmp_path, content):
+    from analysis import io as io_module
+
+    path = tmp_path / "odd.csv"
+    path.write_bytes(content)
+    assert io_module._load_path(path, "odd.csv") is None
