@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--folds", type=int, default=5, help="CV folds to check class sizes against")
     _add_common(report)
     report.set_defaults(func=_cmd_report)
+    from .cli_sampling import add_sampling_commands; add_sampling_commands(sub)  # noqa: E702  bias, shift
     return parser
 
 

@@ -111,3 +111,26 @@ def require_column(columns: Sequence[object], name: str, *, role: str = "column"
             column=name,
             available=[str(c) for c in columns],
         )
+
+
+# --- sampling bias and distribution shift (analysis/sampling*.py) ----------
+class GroupColumnError(DiagnosticsError):
+    """The chosen column cannot serve as a group column for a bias check."""
+
+    code = "bad_group_column"
+
+
+class TooManyGroupsError(GroupColumnError):
+    code = "too_many_groups"
+
+
+class ReferenceSharesError(DiagnosticsError):
+    """The expected shares (typed, or from a reference file) cannot be used."""
+
+    code = "bad_reference"
+
+
+class ShiftInputError(DiagnosticsError):
+    """The two files of a shift comparison cannot be compared."""
+
+    code = "bad_shift_input"

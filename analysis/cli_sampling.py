@@ -1,0 +1,160 @@
+"""Subcommands ``bias`` and ``shift`` of ``dataset-diagnostics`` (sampling bias and distribution shift).
+
+``build_parser`` in :mod:`analysis.cli` calls :func:`add_sampling_commands`.
+JSON output is ``to_dict()`` of :class:`analysis.sampling.BiasReport` and
+:class:`analysis.sampling_shift.ShiftResult`; the pinned keys are in DESIGN.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .cli import _add_common, _emit, _load
+from .sampling import _fmt_p
+
+__all__ = ["add_sampling_commands"]
+
+
+def add_sampling_commands(sub) -> None:
+    bias = sub.add_parser("bias", help="sampling-bias indicators against a reference population")
+    bias.add_argument("data", help="CSV file (the sample)")
+    bias.add_argument("--group", required=True, help="group column, e.g. region")
+    ref = bias.add_mutually_exclusive_group(required=True)
+    ref.add_argument("--expected", help="expected shares: value=share pairs, e.g. north=0.22,south=0.24")
+    ref.add_argument(
+        "--reference",
+        help="CSV with the reference: a value,share table, or a whole dataset whose distribution of the group column is the reference",
+    )
+    bias.add_argument("--target", help="label column: adds label rates by group")
+    bias.add_argument("--tolerance", type=float, default=0.1, help="flag a group when its ratio interval excludes 1 by more than this (default 0.1)")
+    bias.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
+    bias.add_argument("-o", "--weights-out", help="write the data plus a post-stratification 'sample_weight' column here (and OUT.recipe.json)")
+    _add_common(bias)
+    bias.set_defaults(func=_cmd_bias)
+
+    shift = sub.add_parser("shift", help="distribution shift between two files")
+    shift.add_argument("reference", help="reference CSV (e.g. training data)")
+    shift.add_argument("current", help="current CSV (e.g. production or test data)")
+    shift.add_argument("--target", help="label column: excluded from the features, compared for label shift")
+    shift.add_argument("--alpha", type=float, default=0.05, help="level for the Benjamini-Hochberg adjusted p-values")
+    shift.add_argument("--classifier-rows", type=int, default=5000, help="rows per file for the domain classifier (default 5000)")
+    shift.add_argument("--no-classifier", action="store_true", help="skip the domain classifier")
+    shift.add_argument("--seed", type=int, default=0)
+    _add_common(shift)
+    shift.set_defaults(func=_cmd_shift)
+
+
+def _read(path: str, args: argparse.Namespace):
+    from .io import load_csv
+
+    return load_csv(Path(path), max_bytes=int(args.max_mb * 1024 * 1024))
+
+
+def _cmd_bias(args: argparse.Namespace) -> int:
+    from .sampling import bias_report, parse_expected, reference_shares
+
+    dataset = _load(args)
+    if args.expected is not None:
+        reference = reference_shares(parse_expected(args.expected), group=args.group, source="--expected")
+    else:
+        ref_ds = _read(args.reference, args)
+        reference = reference_shares(ref_ds.frame, group=args.group, source=f"reference file '{ref_ds.name}'")
+    report = bias_report(
+        dataset.frame, group=args.group, reference=reference, target=args.target, tolerance=args.tolerance, alpha=args.alpha
+    )
+    payload = report.to_dict()
+    payload["data"] = dataset.name
+    payload["notes"] = list(dataset.notes) + payload["notes"]
+    if args.weights_out:
+        payload["weights_out"] = _write_weights(dataset, reference, args)
+    return _emit(args, payload, _bias_text(report, dataset.name, payload))
+
+
+def _write_weights(dataset, reference, args) -> dict:
+    from .sampling_fix import poststratification_weights, weighted_csv
+
+    rw = poststratification_weights(dataset.frame, group=args.group, reference=reference)
+    safe, recipe = weighted_csv(dataset.frame, rw, source_name=dataset.name, source_sha256=dataset.sha256)
+    out = Path(args.weights_out)
+    out.write_bytes(safe.data)
+    recipe_path = out.with_name(out.name + ".recipe.json")
+    recipe_path.write_bytes(recipe)
+    return {"path": str(out), "recipe": str(recipe_path), "rows": len(dataset.frame), "effective_sample_size": rw.effective_sample_size}
+
+
+def _bias_text(report, name: str, payload: dict) -> str:
+    r = report.representation
+    lines = [
+        f"{name}: '{r.group}' against {r.reference_source} ({r.n:,} rows with a value)",
+        "",
+        f"  {'value':<16} {'rows':>9} {'observed':>9} {'expected':>9} {'ratio':>7}  95% interval     flag",
+    ]
+    for g in r.groups:
+        exp = f"{g.expected_share:9.2%}" if g.expected_share is not None else f"{'-':>9}"
+        ratio = f"{g.representation_ratio:7.2f}" if g.representation_ratio is not None else f"{'-':>7}"
+        ci = f"{g.ci_low:.2f} – {g.ci_high:.2f}" if g.ci_low is not None else "-"
+        lines.append(f"  {g.value[:16]:<16} {g.observed_count:>9,} {g.observed_share:>9.2%} {exp} {ratio}  {ci:<15}  {g.flag}")
+    c = r.chi_square
+    lines += [
+        "",
+        f"  chi-square {c.statistic:.2f} (dof {c.dof}), {_fmt_p(c.p_value)}; Cohen's w {r.cohens_w:.3f}, Cramér's V {r.cramers_v:.3f}",
+        f"  total variation {r.total_variation:.4f}  Jensen-Shannon distance (base 2) {r.js_distance:.4f}  PSI {r.psi:.4f}",
+        f"  {r.verdict_text}",
+    ]
+    if report.label_by_group is not None:
+        lines += ["", f"Label rates by group: {report.label_by_group.verdict_text}"]
+    flagged = report.missing_by_group.tests
+    flagged = flagged[flagged["flagged"]] if len(flagged) else flagged
+    if len(flagged):
+        lines += ["", "Missing values depend on the group in: " + ", ".join(flagged["column"])]
+    if "weights_out" in payload:
+        w = payload["weights_out"]
+        lines += ["", f"Wrote {w['path']} (with a sample_weight column) and {w['recipe']}."]
+    if payload["notes"]:
+        lines += ["", "Notes:"] + [f"  - {n}" for n in payload["notes"]]
+    return "\n".join(lines)
+
+
+def _cmd_shift(args: argparse.Namespace) -> int:
+    from .sampling_shift import shift
+
+    a, b = _read(args.reference, args), _read(args.current, args)
+    result = shift(
+        a.frame,
+        b.frame,
+        target=args.target,
+        alpha=args.alpha,
+        classifier=not args.no_classifier,
+        classifier_rows=args.classifier_rows,
+        seed=args.seed,
+    )
+    payload = result.to_dict()
+    payload["reference"], payload["current"] = a.name, b.name
+    payload["notes"] = list(a.notes) + list(b.notes) + payload["notes"]
+    return _emit(args, payload, _shift_text(result, a.name, b.name, payload["notes"]))
+
+
+def _shift_text(result, a: str, b: str, notes: list[str]) -> str:
+    lines = [
+        f"{a} ({result.n_reference:,} rows) -> {b} ({result.n_current:,} rows)",
+        "",
+        f"  {'feature':<24} {'test':<7} {'statistic':>10} {'p adj.':>9} {'effect':>8} {'PSI':>7}  drift",
+    ]
+    for f in result.features:
+        if f.test == "skipped":
+            lines.append(f"  {f.name[:24]:<24} skipped: {f.reason}")
+            continue
+        lines.append(
+            f"  {f.name[:24]:<24} {f.test:<7} {f.statistic:>10.4g} {f.p_adjusted:>9.3g} {f.effect:>8.3f} {f.psi:>7.3f}  {'DRIFT' if f.drift else '-'}"
+        )
+    lines += ["", f"  {result.verdict_text}"]
+    if result.label_shift is not None:
+        ls = result.label_shift
+        lines.append(
+            f"  label '{ls.target}': chi-square {ls.statistic:.2f}, {_fmt_p(ls.p_value)}, JS distance {ls.js_distance:.4f}"
+            f" -> {'label shift' if ls.drift else 'no label shift'}"
+        )
+    if notes:
+        lines += ["", "Notes:"] + [f"  - {n}" for n in notes]
+    return "\n".join(lines)

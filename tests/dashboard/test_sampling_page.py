@@ -1,0 +1,268 @@
+"""The "Sampling bias" page under AppTest, and its chart builders.
+
+Expected numbers come from scipy / statsmodels / pandas on the same files,
+and from the documented counts in sample_data/README.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import streamlit as st
+from scipy import stats
+from statsmodels.stats.contingency_tables import Table
+from statsmodels.stats.proportion import proportion_confint
+from streamlit.testing.v1 import AppTest
+
+from analysis.sampling import label_by_group, representation
+from analysis.sampling_fix import rake, stratified_resample
+from analysis.sampling_shift import feature_distribution
+from analysis.sampling_sim import simulate_sampling
+from dashboard import charts
+from sample_data import sample_path
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
+DATA = sample_path("transactions.csv")
+POP = sample_path("transactions_population.csv")
+TAG = hashlib.sha256(DATA.read_bytes()).hexdigest()[:12]
+COUNTS = {"north": 7014, "south": 5090, "east": 3487, "west": 3230, "central": 1210}  # sample_data/README.md
+SHARES = {"north": 0.22, "south": 0.24, "east": 0.18, "west": 0.20, "central": 0.16}
+N = 20_031
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("app_pages/sampling.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def table(at, first_column: str):
+    return next(d.value for d in at.dataframe if d.value.columns[0] == first_column)
+
+
+def specs(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def chisquare_reference() -> float:
+    return stats.chisquare(list(COUNTS.values()), np.array(list(SHARES.values())) * N).statistic
+
+
+def test_opens_with_the_bundled_population_and_scipy_numbers():
+    at = open_page()
+    assert at.title[0].value == "Sampling bias"
+    assert at.radio(key=f"sb_source_{TAG}").value == "Use the bundled population file"
+    m = metrics(at)
+    assert m["Chi-square"] == f"{chisquare_reference():,.1f}" == "2,955.1"
+    assert m["p-value"] == "< 1e-16"
+    assert m["Cohen's w"] == f"{np.sqrt(chisquare_reference() / N):.3f}"
+    p, q = np.array(list(COUNTS.values())) / N, np.array(list(SHARES.values()))
+    assert m["Total variation"] == f"{0.5 * np.abs(p - q).sum():.4f}"
+    assert m["PSI"] == f"{np.sum((p - q) * np.log(p / q)):.4f}"
+    assert any("Moderate sampling bias in 'region'" in e.value and "north" in e.value for e in at.error)
+    groups = table(at, "value").set_index("value")
+    assert groups["observed_count"].to_dict() == COUNTS
+    lo, hi = proportion_confint(COUNTS["central"], N, method="wilson")
+    assert groups.at["central", "ci_low"] == pytest.approx(lo / 0.16) and groups.at["central", "ci_high"] == pytest.approx(hi / 0.16)
+    assert groups.at["north", "flag"] == "over" and groups.at["central", "flag"] == "under"
+    bars = specs(at)[0]
+    assert bars["data"][1]["name"] == "observed (sample)"
+    # Label rates and missingness render; the target (is_fraud) has no dependence on region (README).
+    assert any("does not differ detectably" in md.value for md in at.markdown)
+    assert any("does not depend on the group" in s.value for s in at.success)
+
+
+def test_typed_shares_in_the_editor_give_the_same_result_and_normalize():
+    at = open_page()
+    at.radio(key=f"sb_source_{TAG}").set_value("Type the expected shares").run()
+    # The editor starts with the sample's values (largest first) at equal shares: scipy with uniform expected.
+    uniform = stats.chisquare(list(COUNTS.values())).statistic
+    assert metrics(at)["Chi-square"] == f"{uniform:,.1f}"
+    order = sorted(COUNTS, key=lambda v: -COUNTS[v])
+    edits = {i: {"share": SHARES[v]} for i, v in enumerate(order)}
+    at.session_state[f"sb_editor_{TAG}_region"] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert metrics(at)["Chi-square"] == f"{chisquare_reference():,.1f}"
+    edits[0] = {"share": 0.44}  # north doubled: the shares sum to 1.22 and are normalized
+    at.session_state[f"sb_editor_{TAG}_region"] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert any("sum to 1.22, not 1; they were divided by 1.22" in i.value for i in at.info)
+    at.session_state[f"sb_editor_{TAG}_region"] = {"edited_rows": {i: {"share": 0.0} for i in range(5)}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert any("sum to 0; at least one must be positive" in e.value for e in at.error)
+    assert not at.exception
+
+
+def test_reference_upload_good_and_bad():
+    at = open_page()
+    at.radio(key=f"sb_source_{TAG}").set_value("Upload a reference file").run()
+    assert any("Upload a reference file" in i.value for i in at.info)
+    at.file_uploader(key="sb_reference_upload").set_value(("pop.csv", POP.read_bytes(), "text/csv")).run()
+    assert metrics(at)["Chi-square"] == f"{chisquare_reference():,.1f}"
+    at.file_uploader(key="sb_reference_upload").set_value(("bad.csv", b"region,share\nNorth,0.5\nSouth,0.5\n", "text/csv")).run()
+    assert any("None of the reference's values of 'region' ('North', 'South') occurs" in e.value for e in at.error)
+    at.file_uploader(key="sb_reference_upload").set_value(("zero.csv", b"region,share\nnorth,0\nsouth,0\n", "text/csv")).run()
+    assert any("sum to 0" in e.value for e in at.error)
+    assert not at.exception
+
+
+def test_second_file_upload_shows_drift_table_and_overlay():
+    at = open_page()
+    df = pd.read_csv(DATA)
+    shifted = df.sample(5000, random_state=3).copy()
+    shifted["amount"] = shifted["amount"] * 2
+    shifted = pd.concat([shifted, df.iloc[:100]], ignore_index=True)  # 100 rows copied unchanged: leakage
+    at.file_uploader(key="sb_shift_upload").set_value(("prod.csv", shifted.to_csv(index=False).encode(), "text/csv")).run()
+    assert not at.exception, at.exception
+    drift = table(at, "name").set_index("name")
+    ks = stats.ks_2samp(df["amount"], shifted["amount"])  # scipy reference on the same columns
+    assert drift.at["amount", "statistic"] == pytest.approx(ks.statistic, rel=1e-9)
+    assert bool(drift.at["amount", "drift"]) and not bool(drift.at["region", "drift"])
+    assert drift.at["transaction_id", "test"] == "skipped"
+    m = metrics(at)
+    assert m["Drifted features"] == f"{int(drift['drift'].sum())} of {int((drift['test'] != 'skipped').sum())}"
+    in_both = len(shifted.merge(df.drop_duplicates(), how="inner"))  # pandas reference
+    assert in_both >= 100 and m["Rows in both files"] == f"{in_both:,}"
+    overlay = next(s for s in specs(at) if s["layout"]["title"]["text"] == "'amount' in both files")
+    assert [t["name"] for t in overlay["data"]] == ["reference", "current"]
+
+
+def test_simulator_runs_on_click_and_survives_a_rerun():
+    at = open_page()
+    n_charts = len(at.get("plotly_chart"))
+    at.number_input(key="sb_sim_size").set_value(500)
+    at.slider(key="sb_sim_repeats").set_value(40)
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    summary = table(at, "method").set_index("method")
+    reference = simulate_sampling(pd.read_csv(DATA), group="region", target="is_fraud", sample_size=500, repeats=40, seed=0)
+    pd.testing.assert_series_equal(summary["group_tvd_mean"], reference.summary().set_index("method")["group_tvd_mean"])
+    assert len(at.get("plotly_chart")) == n_charts + 2
+    at.slider(key="sb_tolerance").set_value(0.2).run()
+    assert "method" in [d.value.columns[0] for d in at.dataframe]  # still there after another widget's rerun
+
+
+def test_fix_resample_raking_and_downloads():
+    at = open_page()
+    m = metrics(at)
+    assert m["Converged"] == "yes" and m["Effective sample size"] == "16,380"
+    assert [b.label for b in at.get("download_button")] == ["Download the weighted CSV", "Download the recipe (JSON)"]
+    at.radio(key="sb_fix_method").set_value("Stratified resample").run()
+    assert metrics(at)["Rows after"] == "7,562"  # floor(1210 / 0.16), test_sampling_fix derives it
+    at.checkbox(key="sb_fix_replace").check().run()
+    assert metrics(at)["Rows after"] == f"{N - 0:,}"
+    assert any("upsampled with replacement" in i.value for i in at.info)
+    at.radio(key="sb_fix_method").set_value("Raking (several group columns)").run()
+    at.multiselect(key=f"sb_rake_columns_{TAG}").select("device").run()
+    assert not at.exception
+    assert metrics(at)["Converged"] == "yes"
+    assert any("200 rows have no value in 'device': weight 0." in i.value for i in at.info)
+
+
+def test_no_usable_group_column_is_explained():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    rows = ["x,y,label"] + [f"{i * 0.37:.3f},{i * 1.1:.2f},{'a' if i % 2 else 'b'}" for i in range(300)]
+    at.file_uploader(key="app_upload").set_value(("cont.csv", ("\n".join(rows) + "\n").encode(), "text/csv")).run()
+    at.switch_page("app_pages/sampling.py").run()
+    assert not at.exception
+    assert any("No column can serve as a group column" in i.value for i in at.info)
+
+
+# --- chart builders draw the numbers of their result ------------------------------------------
+def test_bias_charts_values():
+    df = pd.DataFrame({"g": ["a"] * 70 + ["b"] * 30})
+    r = representation(df, group="g", reference={"a": 0.5, "b": 0.5})
+    fig = charts.bias_bars_figure(r)
+    expected, observed = fig.data
+    assert list(expected.y) == [0.5, 0.5] and list(observed.y) == [0.7, 0.3]
+    lo, hi = proportion_confint(np.array([70, 30]), 100, method="wilson")
+    np.testing.assert_allclose(np.array(observed.y) + np.array(observed.error_y.array), hi)
+    np.testing.assert_allclose(np.array(observed.y) - np.array(observed.error_y.arrayminus), lo)
+    ratio = charts.representation_ratio_figure(r).data[0]
+    assert list(ratio.y) == ["b", "a"] and list(ratio.x) == pytest.approx([0.6, 1.4])
+    np.testing.assert_allclose(np.array(ratio.x) + np.array(ratio.error_x.array), hi[::-1] / 0.5)
+
+
+def test_residual_heatmap_matches_statsmodels():
+    df = pd.DataFrame({"g": list("aabbbccc") * 20, "y": list("01010011") * 20})
+    lbg = label_by_group(df, group="g", target="y")
+    z = np.array(charts.residual_heatmap_figure(lbg).data[0].z)
+    np.testing.assert_allclose(z, Table(pd.crosstab(df["g"], df["y"]).to_numpy()).standardized_resids, rtol=1e-10)
+
+
+def test_simulation_overlay_and_fix_figures():
+    df = pd.DataFrame({"g": ["a"] * 80 + ["b"] * 20, "x": np.arange(100.0)})
+    sim = simulate_sampling(df, group="g", sample_size=20, repeats=5)
+    fig = charts.simulation_figure(sim)
+    assert [t.name for t in fig.data] == list(sim.draws["method"].unique())
+    assert list(fig.data[0].x) == sim.draws.loc[sim.draws["method"] == "simple random", "group_tvd"].tolist()
+    dist = feature_distribution(pd.Series(["a", "a", "b"], name="c"), pd.Series(["b"], name="c"))
+    over = charts.feature_distribution_figure(dist)
+    assert list(over.data[0].y) == pytest.approx([2 / 3, 1 / 3]) and list(over.data[1].y) == [0.0, 1.0]
+    rs = stratified_resample(df, group="g", reference={"a": 0.5, "b": 0.5})
+    bars = charts.fix_before_after_figure(rs.table, title="t")
+    assert [list(t.y) for t in bars.data] == [[0.8, 0.2], [0.5, 0.5], [0.5, 0.5]]
+    rw = rake(df.assign(h=["u", "v"] * 50), margins={"g": {"a": 0.5, "b": 0.5}, "h": {"u": 0.3, "v": 0.7}})
+    labels = list(charts.fix_before_after_figure(rw.table, title="t").data[2].x)
+    assert labels == ["g = a", "g = b", "h = u", "h = v"]
+    assert list(charts.fix_before_after_figure(rw.table, title="t").data[2].y) == pytest.approx([0.5, 0.5, 0.3, 0.7])
+
+
+def test_intersection_uses_the_product_of_margins_and_says_so():
+    at = open_page()
+    at.selectbox(key=f"sb_second_group_{TAG}").set_value("device").run()
+    assert not at.exception
+    assert any("product of the two margins" in c.value for c in at.caption)
+    assert any("No reference shares for 'device'" in c.value for c in at.caption)
+    cells = next(s for s in specs(at) if s["layout"]["title"]["text"] == "Representation ratio of 'region × device'")
+    df = pd.read_csv(DATA).dropna(subset=["device"])
+    # Expected share of a cell = population share of the region x the sample's share of the device (pandas).
+    device = df["device"].value_counts(normalize=True)
+    observed = (df["region"] + " × " + df["device"]).value_counts(normalize=True)
+    point = dict(zip(cells["data"][0]["y"], _decode(cells["data"][0]["x"])))
+    assert point["north × mobile"] == pytest.approx(observed["north × mobile"] / (0.22 * device["mobile"]))
+
+
+def _decode(values):
+    """plotly 6+ may send numeric arrays as base64 'bdata'."""
+    if isinstance(values, dict) and "bdata" in values:
+        import base64
+
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"])).tolist()
+    return values
+
+
+def test_bad_second_file_is_an_error_box_and_the_rest_still_renders():
+    at = open_page()
+    at.file_uploader(key="sb_shift_upload").set_value(("bad.csv", b"a,b\n1,2\n3,4,5\n", "text/csv")).run()
+    assert not at.exception
+    assert any("line 3 has 3 fields" in e.value for e in at.error)
+    assert metrics(at)["Chi-square"] == f"{chisquare_reference():,.1f}"  # the reference part is untouched
+    at.file_uploader(key="sb_shift_upload").set_value(("other.csv", b"zzz\n1\n2\n", "text/csv")).run()
+    assert any("share no feature column" in e.value for e in at.error)
+
+
+def test_measurements_are_not_offered_as_groups():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.selectbox(key="app_sample").set_value("wine_imbalanced.csv").run()
+    at.switch_page("app_pages/sampling.py").run()
+    assert not at.exception
+    # Wine has 13 continuous measurements and the target: no group column (README: 109 rows, all float features).
+    assert any("No column can serve as a group column" in i.value for i in at.info)
