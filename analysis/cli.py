@@ -47,7 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(report)
     report.set_defaults(func=_cmd_report)
     from .cli_sampling import add_sampling_commands; add_sampling_commands(sub)  # noqa: E702  bias, shift
+    _add_label_commands(sub)
     return parser
+
+
+
+def _add_label_commands(sub) -> None:
+    from .cli_labels import add_label_commands
+
+    add_label_commands(sub)
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:

@@ -134,3 +134,28 @@ class ShiftInputError(DiagnosticsError):
     """The two files of a shift comparison cannot be compared."""
 
     code = "bad_shift_input"
+
+
+# --- annotations and label quality (issue: label quality) ------------------
+class AnnotationError(DiagnosticsError):
+    """The annotator columns cannot be compared (too few, no overlap, bad order)."""
+
+    code = "bad_annotations"
+
+
+class LabelOrderError(AnnotationError):
+    """An ordinal/interval level needs an order that covers every label."""
+
+    code = "bad_label_order"
+
+
+class VotesError(DiagnosticsError):
+    """A votes matrix (items x sources) has the wrong shape or codes."""
+
+    code = "bad_votes"
+
+
+class LabelIssuesError(TargetError):
+    """Out-of-fold label checking cannot run on this target (a class is too small...)."""
+
+    code = "label_issues_unavailable"

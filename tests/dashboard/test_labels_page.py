@@ -1,0 +1,266 @@
+"""The Labels page under AppTest, and its chart builders.
+
+Expected numbers come from independent references: the krippendorff package
+and scikit-learn on the raw columns, plain loops, scipy, cleanlab, and the
+facts documented in sample_data/README.md.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import krippendorff
+import numpy as np
+import pandas as pd
+import pytest
+import streamlit as st
+from cleanlab.filter import find_label_issues
+from scipy.stats import entropy
+from sklearn.metrics import cohen_kappa_score
+from streamlit.testing.v1 import AppTest
+
+from analysis.export import to_csv_bytes
+from analysis.labels import agreement, consensus_labels
+from analysis.labels_issues import apply_corrections, label_issues
+from dashboard import charts
+from sample_data import sample_path
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
+ANNOTATORS = ["annotator_1", "annotator_2", "annotator_3", "annotator_4"]
+CODES = {"negative": 0, "neutral": 1, "positive": 2}
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+@pytest.fixture(scope="module")
+def reviews() -> pd.DataFrame:
+    return pd.read_csv(sample_path("reviews_annotated.csv"))
+
+
+def labels_page(sample: str = "reviews_annotated.csv") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.selectbox(key="app_sample").set_value(sample).run()
+    at.switch_page("app_pages/labels.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at) -> dict:
+    return {m.label: (m.value, m.proto.delta) for m in at.metric}
+
+
+def table(at, first_column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if d.value.columns[0] == first_column)
+
+
+def chart(at, title_start: str) -> dict:
+    for c in at.get("plotly_chart"):
+        spec = json.loads(c.proto.spec)
+        if spec["layout"]["title"]["text"].startswith(title_start):
+            return spec
+    raise AssertionError(f"no chart titled {title_start!r}")
+
+
+def test_annotator_view_of_the_reviews_sample_matches_independent_references(reviews):
+    at = labels_page()
+    assert at.multiselect(key="lb_annotators_" + _sha("reviews_annotated.csv")).value == ANNOTATORS
+    m = metrics(at)
+    coded = reviews[ANNOTATORS].replace(CODES).astype(float).to_numpy().T
+    assert m["Krippendorff's alpha"] == (f"{krippendorff.alpha(coded, level_of_measurement='nominal'):.3f}", "unreliable")
+    assert m["Krippendorff's alpha"][0] == "0.368"  # sample_data/README.md: 0.3677
+    # Percent agreement: plain loop over items, agreeing pairs / pairs.
+    shares = []
+    for _, row in reviews[ANNOTATORS].iterrows():
+        votes = row.dropna().tolist()
+        pairs = [(i, j) for i in range(len(votes)) for j in range(len(votes)) if i != j]
+        shares.append(sum(votes[i] == votes[j] for i, j in pairs) / len(pairs))
+    assert m["Percent agreement"][0] == f"{np.mean(shares):.1%}"
+    assert m["Unanimous items"][0] == f"{218 / 600:.1%}"  # README: 218 items where all ratings agree
+    assert m["Tied majority votes"][0] == "83"  # README: 83 items whose top two counts tie
+    # Fleiss' kappa with unequal numbers of ratings: plain loop over items (P_i over each item's own
+    # number of ratings, category shares pooled over all ratings), worded by Landis & Koch.
+    p_items, totals = [], {c: 0 for c in CODES}
+    for _, row in reviews[ANNOTATORS].iterrows():
+        votes = row.dropna().tolist()
+        n = len(votes)
+        p_items.append(sum(votes.count(c) * (votes.count(c) - 1) for c in CODES) / (n * (n - 1)))
+        for c in CODES:
+            totals[c] += votes.count(c)
+    pe = sum((t / sum(totals.values())) ** 2 for t in totals.values())
+    fleiss = (np.mean(p_items) - pe) / (1 - pe)
+    assert m["Fleiss' kappa"] == (f"{fleiss:.3f}", "fair")
+    assert any("agree too little" in e.value for e in at.error)
+
+
+def _sha(sample: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(sample_path(sample).read_bytes()).hexdigest()[:16]
+
+
+def test_kappa_heatmap_and_pairwise_table_equal_sklearn(reviews):
+    at = labels_page()
+    spec = chart(at, "Pairwise Cohen's kappa")
+    heat = spec["data"][0]
+    names = heat["x"]
+    z = np.asarray(_values(heat["z"]), dtype=float)
+    for i, a in enumerate(names):
+        for j, b in enumerate(names):
+            if i == j:
+                continue
+            both = reviews[[a, b]].dropna()
+            assert z[i, j] == pytest.approx(cohen_kappa_score(both[a], both[b]))
+    pairwise = table(at, "a")
+    assert len(pairwise) == 6 and "cohen_kappa_linear" not in pairwise.columns
+
+
+def test_ordinal_level_adds_weighted_kappas(reviews):
+    at = labels_page()
+    at.selectbox(key="lb_level").set_value("ordinal").run()
+    assert not at.exception
+    order = next(ms for ms in at.multiselect if ms.label.startswith("Label order"))
+    assert order.value == ["negative", "neutral", "positive"]
+    at.radio(key="lb_kappa_weights").set_value("quadratic").run()
+    pairwise = table(at, "a")
+    both = reviews[["annotator_1", "annotator_2"]].dropna()
+    expected = cohen_kappa_score(
+        both["annotator_1"], both["annotator_2"], labels=["negative", "neutral", "positive"], weights="quadratic"
+    )
+    assert pairwise.loc[0, "cohen_kappa_quadratic"] == pytest.approx(expected)
+    assert chart(at, "Pairwise quadratic weighted kappa")
+    order.set_value(["negative", "positive"]).run()  # an order that leaves a used label out
+    assert not at.exception
+    assert any("leaves out label" in e.value and "'neutral'" in e.value for e in at.error)
+
+
+def test_bootstrap_runs_behind_a_button_and_survives_a_rerun():
+    at = labels_page()
+    at.select_slider(key="lb_boot_resamples").set_value(200)
+    next(b for b in at.button if b.label == "Compute intervals").click().run()
+    assert not at.exception
+    intervals = table(at, "metric")
+    alpha_row = intervals[intervals["metric"] == "krippendorff_alpha"].iloc[0]
+    assert alpha_row["low"] < 0.3677 < alpha_row["high"]
+    at.selectbox(key="lb_pair_b").set_value("annotator_4").run()  # another widget: the intervals stay
+    assert "metric" in [d.value.columns[0] for d in at.dataframe]
+
+
+def test_annotator_chart_and_confusion_match_brute_force(reviews):
+    at = labels_page()
+    bars = chart(at, "Annotators against")["data"]
+    assert [b["name"] for b in bars] == [
+        "agreement with the other annotators",
+        "agreement with the consensus of the others",
+        "estimated accuracy (Dawid-Skene)",
+    ]
+    # Independent: count agreeing (annotator, other) rating pairs for annotator_4.
+    agree = pairs = 0
+    for _, row in reviews[ANNOTATORS].iterrows():
+        if pd.isna(row["annotator_4"]):
+            continue
+        others = row.drop("annotator_4").dropna()
+        agree += int((others == row["annotator_4"]).sum())
+        pairs += len(others)
+    assert _values(bars[0]["y"])[3] == pytest.approx(agree / pairs)
+    conf = chart(at, "annotator_1 (rows) vs annotator_2")["data"][0]
+    both = reviews[["annotator_1", "annotator_2"]].dropna()
+    assert np.array(_values(conf["z"])).reshape(3, 3).tolist() == pd.crosstab(both["annotator_1"], both["annotator_2"]).to_numpy().tolist()
+
+
+def _values(v):
+    """Plotly may send arrays as base64 'bdata'; the figure JSON from AppTest keeps them readable either way."""
+    if isinstance(v, dict) and "bdata" in v:
+        import base64
+
+        arr = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        if "shape" in v:
+            shape = v["shape"] if isinstance(v["shape"], (list, tuple)) else [int(x) for x in str(v["shape"]).split(",")]
+            arr = arr.reshape(shape)
+        return arr.tolist()
+    return v
+
+
+def test_disputed_items_show_the_text_and_the_entropy(reviews):
+    at = labels_page()
+    disputed = table(at, "row")
+    assert "text" in disputed.columns and len(disputed) == 50
+    counts = (reviews[ANNOTATORS].to_numpy()[..., None] == np.array(list(CODES))).sum(axis=1)
+    expected = entropy(counts, base=2, axis=1)
+    assert disputed["entropy_bits"].to_numpy() == pytest.approx(expected[disputed["row"].to_numpy()])
+    assert disputed["entropy_bits"].iloc[0] == pytest.approx(np.log2(3))
+    assert (disputed["text"].to_numpy() == reviews["text"].to_numpy()[disputed["row"].to_numpy()]).all()
+
+
+def test_consensus_download_is_the_protected_data_with_consensus_columns(reviews):
+    at = labels_page()
+    assert at.get("download_button")
+    # AppTest cannot read the bytes: check what the page builds (the browser test reads the real file).
+    c = consensus_labels(reviews, annotators=ANNOTATORS, gold="gold_label")
+    data = to_csv_bytes(pd.concat([reviews, c.to_frame().drop(columns="consensus_tie")], axis=1)).data
+    out = pd.read_csv(__import__("io").BytesIO(data))
+    assert out["text"].iloc[6].startswith("'=SUM")  # README: R0007 starts with a formula character
+    gold = reviews["gold_label"].notna()
+    assert (out.loc[gold, "consensus_label"] == reviews.loc[gold, "gold_label"]).all()
+    m = metrics(at)
+    assert m["Items with a consensus label"][0] == "600"
+    assert m["Mean confidence"][0] == f"{np.nanmean(c.confidence):.3f}"
+
+
+def test_label_column_mode_flags_what_cleanlab_flags(reviews):
+    at = labels_page()
+    at.button_group[0].set_value("One label column").run()
+    assert not at.exception
+    at.selectbox(key="lb_target").set_value("annotator_1")
+    next(b for b in at.button if b.label == "Find label suspects").click().run()
+    assert not at.exception, at.exception
+    result = label_issues(reviews, target="annotator_1")
+    expected = find_label_issues(result.given, result.pred_probs, return_indices_ranked_by="self_confidence")
+    m = metrics(at)
+    assert m["Label suspects"][0] == f"{len(expected):,}"
+    assert m["Rows checked"][0] == f"{reviews['annotator_1'].notna().sum():,}"
+    editor = table(at, "accept")  # the st.data_editor of the suspects
+    assert len(editor) == min(len(expected), 100) and not editor["accept"].any()
+    top = int(result.checked_rows[expected[0]])
+    assert editor.loc[0, "row"] == top and editor.loc[0, "given"] == reviews.loc[top, "annotator_1"]
+    assert editor.loc[0, "score"] == pytest.approx(result.pred_probs[expected[0], result.given[expected[0]]])
+    assert at.get("download_button")
+    corrected = apply_corrections(reviews, target="annotator_1", corrections={int(result.checked_rows[expected[0]]): "negative"})
+    assert corrected["label_corrected"].sum() == 1 and corrected.columns[:8].tolist() == reviews.columns.tolist()
+
+
+def test_too_few_annotators_and_bad_columns_are_explained():
+    at = labels_page()
+    key = "lb_annotators_" + _sha("reviews_annotated.csv")
+    at.multiselect(key=key).set_value(["annotator_1"]).run()
+    assert any("at least two annotator columns" in i.value for i in at.info)
+    at.multiselect(key=key).set_value(["annotator_1", "review_id"]).run()
+    assert not at.exception
+    assert any("distinct labels" in e.value or "at most" in e.value for e in at.error)
+
+
+def test_dataset_without_annotators_starts_in_label_column_mode():
+    at = labels_page("wine_imbalanced.csv")
+    assert at.button_group[0].value == "One label column"
+    assert at.selectbox(key="lb_target").value == "cultivar"
+
+
+# --- chart builders alone --------------------------------------------------------------
+def test_category_chart_draws_the_specific_agreement():
+    pairs = [("yes", "yes")] * 40 + [("yes", "no")] * 10 + [("no", "yes")] * 5 + [("no", "no")] * 45
+    r = agreement(pd.DataFrame(pairs, columns=["a", "b"]), annotators=["a", "b"])
+    bar = charts.category_agreement_figure(r).data[0]
+    # 2a/(2a+b+c) per category (Cicchetti & Feinstein 1990).
+    assert dict(zip(bar.x, bar.y)) == pytest.approx({"no": 90 / 105, "yes": 80 / 95})
+
+
+def test_entropy_histogram_uses_items_with_two_or_more_votes():
+    df = pd.DataFrame({"a": ["x", "x", "y", None], "b": ["x", "y", None, None], "c": ["x", "y", "y", "x"]})
+    r = agreement(df, annotators=["a", "b", "c"])
+    hist = charts.vote_entropy_figure(r).data[0]
+    assert list(hist.x) == pytest.approx([0.0, entropy([1, 2], base=2), 0.0])
