@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(func=_cmd_report)
     from .cli_sampling import add_sampling_commands; add_sampling_commands(sub)  # noqa: E702  bias, shift
     _add_label_commands(sub)
+    from .cli_weak import add_weak_commands; add_weak_commands(sub)  # noqa: E702  weak
     return parser
 
 

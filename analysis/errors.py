@@ -159,3 +159,34 @@ class LabelIssuesError(TargetError):
     """Out-of-fold label checking cannot run on this target (a class is too small...)."""
 
     code = "label_issues_unavailable"
+
+
+# --- weak supervision (analysis/weak.py, analysis/weak_lfs.py) -----------------
+class WeakSupervisionError(DiagnosticsError):
+    """The labeling-function votes cannot be analysed or combined as given."""
+
+    code = "bad_weak_supervision"
+
+
+class LFLabelError(WeakSupervisionError):
+    """A labeling function emits a label outside the declared classes."""
+
+    code = "lf_label_outside_classes"
+
+
+class AbstainOnlyError(WeakSupervisionError):
+    """A labeling function (or every one) abstains on every row."""
+
+    code = "lf_all_abstain"
+
+
+class GoldLabelError(WeakSupervisionError):
+    """The gold column holds values that are not among the classes."""
+
+    code = "gold_unknown_values"
+
+
+class LFSpecError(WeakSupervisionError):
+    """A declarative labeling function (or a saved LF set) is invalid."""
+
+    code = "bad_lf_spec"

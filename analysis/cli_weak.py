@@ -1,0 +1,112 @@
+"""CLI subcommand of weak supervision: ``weak``.
+
+Registered by :func:`analysis.cli.build_parser` through :func:`add_weak_commands`.
+The JSON is ``WeakLabels.to_dict()``: the same objects the Weak supervision page charts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+__all__ = ["add_weak_commands"]
+
+
+def add_weak_commands(sub) -> None:
+    from . import cli
+
+    weak = sub.add_parser("weak", help="labeling-function summary and label model (weak supervision)")
+    weak.add_argument("data", help="CSV file, one row per item")
+    weak.add_argument("--lfs", help="comma-separated LF columns (each cell: a label, the abstain value, or empty)")
+    weak.add_argument("--lf-file", help="JSON file of declarative LFs (saved from the dashboard) instead of --lfs")
+    weak.add_argument("--abstain", default="-1", help="value meaning 'no vote' in the LF columns (default -1)")
+    weak.add_argument("--gold", help="column of known true labels for some rows (empty where unknown)")
+    weak.add_argument("--labels", help="comma-separated classes; an LF label outside them is an error")
+    weak.add_argument("--class-prior", help="fixed class balance, e.g. pos=0.3,neg=0.7 (default: estimated)")
+    weak.add_argument("-o", "--output", help="write the data with weak_label and weak_confidence columns to this CSV")
+    weak.add_argument("--no-protect", action="store_true", help="do not prefix formula-like text cells with ' in the output")
+    cli._add_common(weak)
+    weak.set_defaults(func=_cmd_weak)
+
+
+def _split(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def _cmd_weak(args: argparse.Namespace) -> int:
+    from . import cli
+    from .errors import WeakSupervisionError
+    from .export import to_csv_bytes
+    from .weak import WeakLabels, label_model, lf_matrix, lf_summary, parse_class_prior, with_weak_labels
+    from .weak_lfs import declarative_matrix, lfs_from_json
+
+    if (args.lfs is None) == (args.lf_file is None):
+        raise WeakSupervisionError("Give either --lfs (LF columns in the CSV) or --lf-file (a JSON LF set), not both or neither.")
+    dataset = cli._load(args)
+    labels = _split(args.labels)
+    if args.lf_file is not None:
+        specs = lfs_from_json(Path(args.lf_file).read_bytes())
+        matrix = declarative_matrix(dataset.frame, lfs=specs, labels=labels, gold=args.gold)
+    else:
+        matrix = lf_matrix(dataset.frame, lfs=_split(args.lfs), abstain=args.abstain, gold=args.gold, labels=labels)
+    result = WeakLabels(lf_summary(matrix), label_model(matrix, class_prior=parse_class_prior(args.class_prior)))
+    payload = result.to_dict()
+    payload["data"] = dataset.name
+    written = None
+    if args.output:
+        safe = to_csv_bytes(with_weak_labels(dataset.frame, result.model), protect_formulas=not args.no_protect)
+        Path(args.output).write_bytes(safe.data)
+        written = {"path": str(args.output), "rows": matrix.n_items, "protected_cells": safe.protected_cells}
+        payload["output"] = written
+    return cli._emit(args, payload, _weak_text(dataset.name, result, written))
+
+
+def _pct(x) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"{x:.1%}"
+
+
+def _weak_text(name: str, r, written: dict | None) -> str:
+    s, m = r.summary, r.model
+    gold = s.n_gold is not None
+    lines = [
+        f"{name}: {s.n_items:,} items, {len(s.lfs)} labeling functions, classes {', '.join(str(v) for v in s.labels)}",
+        f"total coverage {_pct(s.total_coverage)}  overlap {_pct(s.overlap)}  conflict {_pct(s.conflict)}",
+        "",
+        f"{'LF':<24} {'polarity':<20} {'coverage':>9} {'overlaps':>9} {'conflicts':>9} {'learned':>8}"
+        + (f" {'correct':>8} {'incorrect':>9} {'emp.acc':>8}" if gold else ""),
+    ]
+    for st, acc in zip(s.lfs, m.learned_accuracy):
+        row = (
+            f"{st.name[:24]:<24} {', '.join(str(p) for p in st.polarity)[:20]:<20} {_pct(st.coverage):>9} "
+            f"{_pct(st.overlaps):>9} {_pct(st.conflicts):>9} {_pct(float(acc)):>8}"
+        )
+        if gold:
+            row += f" {st.correct:>8,} {st.incorrect:>9,} {_pct(st.empirical_accuracy):>8}"
+        lines.append(row)
+    total = sum(s.vote_counts.values())
+    lines += ["", "Votes per class: " + ", ".join(f"{k} {v:,} ({v / total:.1%})" for k, v in s.vote_counts.items())]
+    d = m.to_dict()
+    lines += [
+        "",
+        f"Label model (Dawid-Skene EM, abstains modelled): {d['n_labelled']:,} items labelled ({_pct(d['coverage'])}), "
+        f"{m.n_iter} iterations, {'converged' if m.converged else 'NOT converged'}",
+        "  labels: " + ", ".join(f"{k} {v:,}" for k, v in d["label_counts"].items()),
+        "  class priors: " + ", ".join(f"{k} {v:.3f}" for k, v in d["class_priors"].items())
+        + (" (fixed)" if m.prior_fixed else " (estimated)"),
+        f"Majority vote: {_pct(d['majority_vote']['coverage'])} labelled, {d['majority_vote']['n_ties']:,} ties; "
+        f"agrees with the label model on {_pct(d['agreement_with_majority'])} of its labels",
+    ]
+    if m.gold_accuracy:
+        g = m.gold_accuracy
+        lines.append(
+            f"On {g['n_gold_majority']:,} gold rows with a majority vote: majority vote {_pct(g['majority_vote'])}, "
+            f"label model {_pct(g['label_model_same_items'])} (fitted without gold)"
+        )
+    if written:
+        extra = f"; {written['protected_cells']:,} formula-like cells prefixed with '" if written["protected_cells"] else ""
+        lines += ["", f"Wrote {written['rows']:,} rows with weak_label and weak_confidence to {written['path']}{extra}"]
+    lines += [f"Note: {n}" for n in m.notes]
+    return "\n".join(lines)

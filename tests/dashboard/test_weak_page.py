@@ -1,0 +1,220 @@
+"""The Weak supervision page under AppTest: building LFs, LF columns, numbers, errors.
+
+Expected numbers are computed independently with pandas string operations on
+the same sample (an LF fires where its keyword is in the lower-cased text), or
+with the analysis layer, whose values are themselves checked against Snorkel's
+documented examples and hand counts in tests/analysis/test_weak*.py.
+"""
+
+import json
+import string
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from analysis.weak import weak_labels
+from sample_data import sample_path
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
+PAGE = "app_pages/weak.py"
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+@pytest.fixture(scope="module")
+def reviews():
+    return pd.read_csv(sample_path("reviews_annotated.csv"))
+
+
+def open_page(sample: str = "reviews_annotated.csv") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page(PAGE).run()
+    at.sidebar.selectbox(key="app_sample").set_value(sample).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def table(at, columns: set):
+    return next(d.value for d in at.dataframe if columns <= set(d.value.columns))
+
+
+def add_lf(at, name, keywords, label, whole=False) -> AppTest:
+    form_inputs = {t.label: t for t in at.text_input}
+    form_inputs["LF name"].input(name)
+    form_inputs["Keywords or values (comma-separated)"].input(keywords)
+    next(s for s in at.selectbox if s.label == "Assigns label").set_value(label)
+    next(c for c in at.checkbox if c.label == "Whole words only").set_value(whole)
+    next(b for b in at.button if b.label == "Add labeling function").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_build_two_keyword_lfs_and_the_summary_follows(reviews):
+    at = open_page()
+    assert at.title[0].value == "Weak supervision"
+    assert any("Add a labeling function" in i.value for i in at.info)
+    # Classes are pre-filled from the gold column.
+    assert next(t for t in at.text_input if t.label == "Classes (comma-separated)").value == "negative, neutral, positive"
+    add_lf(at, "praise", "great, five stars", "positive")
+    lower = reviews["text"].str.lower()
+    praise = lower.str.contains("great", regex=False) | lower.str.contains("five stars", regex=False)
+    assert table(at, {"name", "coverage"})["coverage"].tolist() == pytest.approx([praise.mean()])
+    add_lf(at, "refund", "refund, worst", "negative", whole=True)
+    words = reviews["text"].map(lambda t: {w.strip(string.punctuation) for w in t.lower().split()})
+    refund = words.map(lambda ws: bool(ws & {"refund", "worst"}))
+    summary = table(at, {"name", "coverage", "learned_accuracy"})
+    assert summary["name"].tolist() == ["praise", "refund"]
+    assert summary["coverage"].tolist() == pytest.approx([praise.mean(), refund.mean()])
+    assert summary["conflicts"].tolist() == pytest.approx([(praise & refund).mean()] * 2)
+    gold = reviews["gold_label"]
+    on = praise & gold.notna()
+    assert summary["correct"][0] == int((gold[on] == "positive").sum())
+    assert summary["incorrect"][0] == int((gold[on] != "positive").sum())
+    m = metrics(at)
+    assert m["Total coverage"] == f"{(praise | refund).mean():.1%}"
+    assert m["Conflict"] == f"{(praise & refund).mean():.1%}"
+    assert m["Rows labelled"] == f"{int((praise | refund).sum()):,}"
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert len(charts) == 5
+    coverage_chart = charts[0]
+    bars = {t["name"]: t for t in coverage_chart["data"]}
+    assert bars["coverage"]["y"] == ["refund", "praise"]  # listed bottom-up
+    assert {b.proto.label for b in at.get("download_button")} == {"Download the data with weak labels", "Save the LF set (JSON)"}
+    assert not at.error
+
+
+def test_demo_lfs_numbers_match_the_analysis_layer(reviews):
+    at = open_page()
+    at.button(key="ws_demo").click().run()
+    assert not at.exception and not at.error
+    lf_list = table(at, {"name", "terms"})
+    assert lf_list["name"].tolist() == ["praise", "complaint", "lukewarm"]
+    from analysis.weak_lfs import apply_lfs, lfs_from_json
+
+    # The same LFs through the analysis layer directly (no cache, no page).
+    lfs = [
+        dict(name="praise", kind="keywords", column="text", label="positive",
+             keywords=["great", "love", "brilliant", "five stars", "would recommend", "very pleased"]),
+        dict(name="complaint", kind="keywords", column="text", label="negative",
+             keywords=["refund", "worst", "awful", "poor", "avoid", "never arrived"], whole_word=True),
+        dict(name="lukewarm", kind="keywords", column="text", label="neutral",
+             keywords=["okay", "average", "three stars", "nothing special", "decent"]),
+    ]
+    votes = apply_lfs(reviews, lfs_from_json(json.dumps(lfs)))
+    frame = votes.assign(gold_label=reviews["gold_label"])
+    expected = weak_labels(frame, lfs=["praise", "complaint", "lukewarm"], abstain=None, gold="gold_label",
+                           labels=["negative", "neutral", "positive"])
+    m = metrics(at)
+    g = expected.model.gold_accuracy
+    assert m["Total coverage"] == f"{expected.summary.total_coverage:.1%}"
+    assert m["Majority-vote ties"] == f"{expected.model.majority.n_ties:,}"
+    assert m["Gold rows with a majority vote"] == f"{g['n_gold_majority']:,}"
+    assert m["Majority vote accuracy on gold"] == f"{g['majority_vote']:.1%}"
+    assert m["Label model accuracy on gold"] == f"{g['label_model_same_items']:.1%}"
+    assert m["EM iterations"] == str(expected.model.n_iter)
+    assert m["Overlap"] == f"{expected.summary.overlap:.1%}"
+    assert m["Label model agrees with majority vote"] == f"{expected.model.agreement_with_majority:.1%}"
+    assert m["Mean confidence"] == f"{expected.model.to_dict()['mean_confidence']:.1%}"
+    summary = table(at, {"name", "learned_accuracy"})
+    np.testing.assert_allclose(summary["learned_accuracy"], expected.model.learned_accuracy)
+    np.testing.assert_allclose(summary["empirical_accuracy"], [s.empirical_accuracy for s in expected.summary.lfs])
+    # Remove one LF: the summary follows.
+    next(s for s in at.multiselect if s.label == "Remove LFs").set_value(["lukewarm"]).run()
+    at.button(key="ws_remove_button").click().run()
+    assert table(at, {"name", "learned_accuracy"})["name"].tolist() == ["praise", "complaint"]
+
+
+def test_lf_columns_mode_and_bad_input_messages():
+    at = open_page()
+    at.segmented_control(key="ws_mode").set_value("LF columns in the data").run()
+    assert not at.exception
+    # The annotator group is pre-selected; gold_label is the gold column.
+    summary = table(at, {"name", "learned_accuracy"})
+    assert summary["name"].tolist() == ["annotator_1", "annotator_2", "annotator_3", "annotator_4"]
+    assert summary["correct"].tolist() == [114, 101, 94, 65]  # sample_data/README.md, "correct vs gold"
+    # Classes that leave one out: the LF label outside them is named.
+    classes = next(t for t in at.text_input if t.label == "Classes (comma-separated)")
+    classes.input("positive, negative").run()
+    assert any("emits label(s) 'neutral' outside the classes" in e.value for e in at.error)
+    classes.input("").run()
+    # A gold column with values that are not classes.
+    gold = next(s for s in at.selectbox if s.label == "Gold labels (optional)")
+    gold.set_value("product_category").run()
+    assert any("gold column 'product_category' holds value(s)" in e.value for e in at.error)
+    gold.set_value("gold_label").run()
+    assert not at.error and not at.exception
+    # A class prior that is not label=share pairs.
+    next(t for t in at.text_input if t.label == "Class balance prior (optional)").input("positive=lots").run()
+    assert any("label=share pairs" in e.value for e in at.error)
+    next(t for t in at.text_input if t.label == "Class balance prior (optional)").input("positive=2, neutral=1, negative=1").run()
+    assert not at.error
+    assert "positive 0.500" in " ".join(c.value for c in at.caption) and "(fixed)" in " ".join(c.value for c in at.caption)
+
+
+def test_invalid_lf_and_invalid_json_show_error_boxes():
+    at = open_page()
+    add_lf(at, "empty", "", "positive")
+    assert any("needs at least one non-empty entry" in e.value for e in at.error)
+    assert not at.exception
+    loader = next(f for f in at.file_uploader if f.label == "Load an LF set (JSON)")
+    loader.set_value(("lfs.json", b'{"lfs": [{"name": "x", "kind": "regex", "column": "text", "label": "a"}]}', "application/json")).run()
+    assert any("'kind' must be one of" in e.value for e in at.error)
+    assert not at.exception
+    good = {"lfs": [{"name": "x", "kind": "keywords", "column": "text", "label": "positive", "keywords": ["great"]}]}
+    loader = next(f for f in at.file_uploader if f.label == "Load an LF set (JSON)")
+    loader.set_value(("lfs2.json", json.dumps(good).encode(), "application/json")).run()
+    assert table(at, {"name", "terms"})["name"].tolist() == ["x"]
+
+
+def test_chart_builders_draw_the_result_values():
+    from dashboard import charts
+
+    df = pd.DataFrame({"a": [0, 0, 1, -1, 2, -1], "b": [0, 1, 1, 2, -1, -1], "c": [-1, 1, 1, 2, 0, -1],
+                       "gold": [0, 1, -1, 2, 0, 1]})
+    w = weak_labels(df, lfs=["a", "b", "c"], gold="gold")
+    cov = charts.lf_coverage_figure(w.summary)
+    bars = {t.name: t for t in cov.data}
+    # Hand counts (tests/analysis/test_weak.py): coverage 4/6 each, conflicts a 2/6, b 1/6, c 2/6 (drawn bottom-up).
+    assert list(bars["coverage"].y) == ["c", "b", "a"]
+    np.testing.assert_allclose(bars["conflicts"].x, [2 / 6, 1 / 6, 2 / 6])
+    heat = charts.lf_conflict_heatmap_figure(w.summary)
+    np.testing.assert_allclose(heat.data[0].z, np.array([[0, 1, 2], [1, 0, 0], [2, 0, 0]]) / 6)
+    acc = charts.lf_accuracy_figure(w.model)
+    assert [t.name for t in acc.data] == ["learned (label model)", "empirical (gold rows)"]
+    np.testing.assert_allclose(acc.data[1].y, [1 / 3, 1.0, 1.0])  # a: 1 of 3 gold votes right; b, c: 3 of 3
+    agree = charts.label_model_agreement_figure(w.model)
+    assert int(np.asarray(agree.data[0].z).sum()) == 6
+    balance = charts.vote_balance_figure(w.summary)
+    assert list(balance.data[0].y) == [4, 5, 3]
+
+
+def test_uploaded_lf_columns_hand_computed_numbers():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page(PAGE).run()
+    csv = "id,lf_a,lf_b,lf_c\n" + "\n".join(
+        f"{i},{a},{b},{c}" for i, (a, b, c) in enumerate([(0, 0, -1), (0, 1, 1), (1, 1, 1), (-1, 2, 2), (2, -1, 0), (-1, -1, -1)])
+    )
+    at.sidebar.file_uploader[0].set_value(("lfs.csv", csv.encode(), "text/csv")).run()
+    at.segmented_control(key="ws_mode").set_value("LF columns in the data").run()
+    assert not at.exception and not at.error
+    summary = table(at, {"name", "learned_accuracy"})
+    # The hand-counted matrix of tests/analysis/test_weak.py: coverage 4/6 each; conflicts 2/6, 1/6, 2/6.
+    assert summary["name"].tolist() == ["lf_a", "lf_b", "lf_c"]
+    np.testing.assert_allclose(summary["coverage"], [4 / 6] * 3)
+    np.testing.assert_allclose(summary["conflicts"], [2 / 6, 1 / 6, 2 / 6])
+    m = metrics(at)
+    assert (m["Total coverage"], m["Overlap"], m["Conflict"]) == (f"{5 / 6:.1%}", f"{5 / 6:.1%}", f"{2 / 6:.1%}")
+    assert m["Rows labelled"] == "5"
