@@ -7,17 +7,10 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis.cli import main
+from cli_run import run
 from sample_data import sample_path
 
 
-def run(capsys, *argv):
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_report_json_on_transactions_matches_documented_and_pandas(capsys):

@@ -8,19 +8,12 @@ import pandas as pd
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from analysis.cli import main
+from cli_run import run
 from sample_data import sample_path
 
 ANNOTATORS = "annotator_1,annotator_2,annotator_3,annotator_4"
 
 
-def run(capsys, *argv):
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_agreement_json_pinned_keys_on_the_reviews_sample(capsys):

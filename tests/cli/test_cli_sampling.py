@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis.cli import main
+from cli_run import run
 from sample_data import sample_path
 
 DATA = str(sample_path("transactions.csv"))
@@ -19,13 +19,6 @@ COUNTS = {"north": 7014, "south": 5090, "east": 3487, "west": 3230, "central": 1
 SHARES = {"north": 0.22, "south": 0.24, "east": 0.18, "west": 0.20, "central": 0.16}
 
 
-def run(capsys, *argv):
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_bias_json_pinned_keys_and_values(capsys):

@@ -9,20 +9,11 @@ import json
 import pandas as pd
 import pytest
 
-from analysis.cli import main
+from cli_run import run
 from analysis.weak_lfs import LabelingFunction, lfs_to_json
 from sample_data import sample_path
 
 LFS = ["annotator_1", "annotator_2", "annotator_3", "annotator_4"]
-
-
-def run(capsys, *argv):
-    try:
-        code = main([str(a) for a in argv])
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
