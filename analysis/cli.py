@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(report)
     report.set_defaults(func=_cmd_report)
     from .cli_sampling import add_sampling_commands; add_sampling_commands(sub)  # noqa: E702  bias, shift
+    from .cli_rebalance import add_rebalance_commands; add_rebalance_commands(sub)  # noqa: E702  compare, fix
     _add_label_commands(sub)
     from .cli_weak import add_weak_commands; add_weak_commands(sub)  # noqa: E702  weak
     return parser

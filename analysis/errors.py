@@ -190,3 +190,32 @@ class LFSpecError(WeakSupervisionError):
     """A declarative labeling function (or a saved LF set) is invalid."""
 
     code = "bad_lf_spec"
+
+
+# --- rebalancing (analysis/rebalance.py) -------------------------------------
+class RebalanceError(DiagnosticsError):
+    """The rebalancing comparison or fix cannot run with these settings on this data."""
+
+    code = "bad_rebalance_settings"
+
+
+class UnknownStrategyError(RebalanceError):
+    code = "unknown_strategy"
+
+
+class UnknownModelError(RebalanceError):
+    code = "unknown_model"
+
+
+class TooFewRowsError(RebalanceError):
+    code = "too_few_rows"
+
+
+class NoFeaturesError(RebalanceError):
+    code = "no_features"
+
+
+class StrategySkippedError(RebalanceError):
+    """The chosen strategy cannot run on this data (the reason says why and what to use instead)."""
+
+    code = "strategy_skipped"

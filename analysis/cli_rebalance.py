@@ -1,0 +1,157 @@
+"""CLI subcommands of the rebalancing lab: ``compare`` and ``fix``.
+
+``compare`` prints :meth:`analysis.rebalance.Comparison.to_dict` with
+``--format json`` (the pinned keys: ``strategies[].name``,
+``strategies[].metrics.<metric>.mean/std``, ``folds``, ``repeats``, ``seed``,
+``model``; skipped strategies carry ``skipped``). ``fix`` writes the fixed CSV
+and, with ``--test-size``, the untouched test split as ``<OUT>_test.csv``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import RebalanceError
+
+__all__ = ["add_rebalance_commands"]
+
+
+def add_rebalance_commands(sub) -> None:
+    """Register ``compare`` and ``fix`` on the subparsers of ``dataset-diagnostics``."""
+    from .cli import _add_common
+    from .rebalance import DEFAULT_STRATEGIES, MODELS, STRATEGIES, THRESHOLD_OBJECTIVES
+
+    compare = sub.add_parser("compare", help="cross-validated metrics per rebalancing strategy (leakage-free)")
+    compare.add_argument("data", help="CSV file")
+    compare.add_argument("--target", required=True, help="label column")
+    compare.add_argument(
+        "--strategies",
+        default=",".join(DEFAULT_STRATEGIES),
+        help=f"comma-separated, from: {', '.join(STRATEGIES)} (default: {','.join(DEFAULT_STRATEGIES)})",
+    )
+    compare.add_argument("--model", choices=tuple(MODELS), default="logreg")
+    compare.add_argument("--folds", type=int, default=5)
+    compare.add_argument("--repeats", type=int, default=1)
+    compare.add_argument("--seed", type=int, default=0)
+    compare.add_argument("--subsample", type=int, default=None, help="evaluate on a stratified subsample of N rows")
+    compare.add_argument("--cost-ratio", type=float, default=None, help="class_weight: minority cost relative to majority")
+    compare.add_argument("--threshold-objective", choices=THRESHOLD_OBJECTIVES, default="balanced_accuracy")
+    compare.add_argument("--jobs", type=int, default=None, help="parallel processes for the folds (default: auto, at most 2)")
+    _add_common(compare)
+    compare.set_defaults(func=_cmd_compare)
+
+    fix = sub.add_parser("fix", help="write the fixed dataset (and an untouched test split beside it)")
+    fix.add_argument("data", help="CSV file")
+    fix.add_argument("--target", required=True, help="label column")
+    fix.add_argument("--strategy", required=True, help=f"one of: {', '.join(STRATEGIES)}")
+    fix.add_argument("--test-size", type=float, default=None, help="holdout-safe: set this share aside first")
+    fix.add_argument("--seed", type=int, default=0)
+    fix.add_argument("--model", choices=tuple(MODELS), default="logreg", help="model the threshold is tuned for")
+    fix.add_argument("--cost-ratio", type=float, default=None)
+    fix.add_argument("--threshold-objective", choices=THRESHOLD_OBJECTIVES, default="balanced_accuracy")
+    fix.add_argument("--is-synthetic", action="store_true", help="add an is_synthetic column")
+    fix.add_argument("--no-formula-protection", action="store_true", help="do not prefix formula-like text cells with '")
+    fix.add_argument("-o", "--output", required=True, help="output CSV path")
+    _add_common(fix)
+    fix.set_defaults(func=_cmd_fix)
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .cli import _emit, _load
+    from .rebalance import compare_strategies
+
+    dataset = _load(args)
+    strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
+    if not strategies:
+        raise RebalanceError("--strategies is empty; give comma-separated strategy names, e.g. none,smote.")
+
+    def progress(event) -> None:
+        if args.format == "text" and hasattr(event, "skipped"):
+            print(f"  finished {event.name}", file=sys.stderr, flush=True)
+
+    result = compare_strategies(
+        dataset.frame, target=args.target, strategies=strategies, model=args.model, folds=args.folds,
+        repeats=args.repeats, seed=args.seed, subsample=args.subsample, cost_ratio=args.cost_ratio,
+        threshold_objective=args.threshold_objective, n_jobs=args.jobs, callback=progress,
+    )
+    payload = result.to_dict()
+    payload["data"] = dataset.name
+    return _emit(args, payload, _compare_text(result))
+
+
+def _compare_text(result) -> str:
+    metrics = [m for m in ("balanced_accuracy", "f1_macro", "mcc", "roc_auc", "average_precision", "brier")
+               if m in result.metric_names]
+    head = ["strategy".ljust(17)] + [m[:17].rjust(17) for m in metrics]
+    lines = [
+        f"target '{result.target}', model {result.model}, {result.folds}-fold x {result.repeats} "
+        f"(seed {result.seed}), {result.rows_used:,} rows"
+        + (f" (stratified subsample of {result.rows_total:,})" if result.subsample else ""),
+        "mean ± std across folds; * better / - worse than 'none' (corrected resampled t-test, p < 0.05)",
+        "",
+        " ".join(head),
+    ]
+    for r in result.strategies:
+        if not r.ok:
+            lines.append(f"{r.name:<17} skipped: {r.skipped}")
+            continue
+        cells = []
+        for m in metrics:
+            s = r.metrics[m]
+            v = r.versus_baseline.get(m)
+            mark = {"better": "*", "worse": "-"}.get(v.verdict, " ") if v else " "
+            cells.append(f"{s.mean:.3f}±{s.std:.3f}{mark}".rjust(17))
+        lines.append(f"{r.name:<17} " + " ".join(cells))
+    lines += ["", result.ranking("balanced_accuracy").summary]
+    lines += [f"! {n}" for n in result.notes]
+    return "\n".join(lines)
+
+
+def _cmd_fix(args: argparse.Namespace) -> int:
+    from .cli import _emit, _load
+    from .export import to_csv_bytes
+    from .rebalance_fix import apply_fix
+
+    dataset = _load(args)
+    out = Path(args.output)
+    if out.suffix.lower() != ".csv":
+        raise RebalanceError(f"The output must be a .csv path; got '{out}'.")
+    if not out.parent.exists():
+        raise RebalanceError(f"The output folder '{out.parent}' does not exist. Create it or choose another path.")
+    fix = apply_fix(
+        dataset.frame, target=args.target, strategy=args.strategy, test_size=args.test_size, seed=args.seed,
+        model=args.model, add_is_synthetic=args.is_synthetic, cost_ratio=args.cost_ratio,
+        threshold_objective=args.threshold_objective, source_name=dataset.name, source_sha256=dataset.sha256,
+        projection=False,
+    )
+    protect = not args.no_formula_protection
+    train = to_csv_bytes(fix.train, protect_formulas=protect)
+    out.write_bytes(train.data)
+    written = {"train": str(out)}
+    if fix.test is not None:
+        test_path = out.with_name(out.stem + "_test.csv")
+        test_path.write_bytes(to_csv_bytes(fix.test, protect_formulas=protect).data)
+        written["test"] = str(test_path)
+    recipe_path = out.with_name(out.stem + "_recipe.json")
+    recipe = dict(fix.recipe)
+    recipe["settings"] = {**recipe["settings"], "formula_protection": protect}
+    recipe_path.write_text(json.dumps(recipe, indent=2, default=str))
+    written["recipe"] = str(recipe_path)
+    payload = fix.to_dict()
+    payload["files"] = written
+    payload["formula_protection"] = {"on": protect, "cells_protected": train.protected_cells}
+    lines = [
+        f"{fix.strategy}: {len(fix.train):,} training rows written to {out}"
+        + (f"; {len(fix.test):,} untouched test rows to {written['test']}" if fix.test is not None else ""),
+        "class counts before -> after: "
+        + ", ".join(f"{k}: {fix.counts_before[k]:,} -> {fix.counts_after[k]:,}" for k in fix.counts_before),
+        f"recipe: {recipe_path}",
+        "formula protection: " + (f"on ({train.protected_cells} cells prefixed with ')" if protect else "off"),
+    ]
+    if fix.threshold is not None:
+        lines.append(f"threshold: {fix.threshold:.4f}")
+    lines += [f"note: {n}" for n in fix.notes]
+    return _emit(args, payload, "\n".join(lines))

@@ -1,0 +1,204 @@
+"""The "Rebalancing lab" page under AppTest, and its chart builders.
+
+Expected numbers come from the analysis API run independently on the same data
+and settings (whose own values are checked against scikit-learn/imbalanced-learn
+in tests/analysis/test_rebalance.py).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from analysis import load_csv
+from analysis.rebalance import compare_strategies
+from analysis.rebalance_fix import apply_fix, fix_zip
+from dashboard import charts, state
+from sample_data import sample_path
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
+DATA = sample_path("transactions.csv")
+SETTINGS = dict(strategies=["none", "class_weight", "random_over"], folds=3, subsample=2000)
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("app_pages/rebalancing.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def run_button(at):
+    return next(b for b in at.button if b.label == "Run comparison")
+
+
+def configure_and_run(at) -> AppTest:
+    at.multiselect(key=state.RB_STRATEGIES).set_value(SETTINGS["strategies"])
+    at.number_input(key=state.RB_FOLDS).set_value(SETTINGS["folds"])
+    at.checkbox(key=state.RB_SUBSAMPLE_ON).check()
+    at.number_input(key=state.RB_SUBSAMPLE).set_value(SETTINGS["subsample"])
+    run_button(at).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def table(at, first_column: str):
+    return next(d.value for d in at.dataframe if d.value.columns[0] == first_column)
+
+
+@pytest.fixture(scope="module")
+def expected():
+    df = load_csv(DATA).frame
+    return compare_strategies(df, target="is_fraud", n_jobs=1, **SETTINGS)
+
+
+def test_page_runs_stores_results_and_shows_the_apis_numbers(expected):
+    at = open_page()
+    assert at.title[0].value == "Rebalancing lab"
+    assert at.multiselect(key=state.RB_STRATEGIES).value == [
+        "none", "class_weight", "threshold", "random_over", "smote", "random_under"
+    ]
+    configure_and_run(at)
+    store = at.session_state[state.RB_RESULTS]
+    (key, results), = store.items()
+    assert list(results) == ["none", "class_weight", "random_over"]
+    # The ranking table shows the analysis' numbers for the default metric (PR AUC for a binary target).
+    ranking = table(at, "rank")
+    ref = expected.ranking("average_precision").frame
+    assert ranking["strategy"].tolist() == ref["strategy"].tolist()
+    assert np.allclose(ranking["mean"], ref["mean"], atol=1e-12)
+    assert np.allclose(ranking["p_value"].fillna(-1), ref["p_value"].fillna(-1), atol=1e-12)
+    assert any(expected.ranking("average_precision").summary == s.value for s in [*at.success, *at.info])
+    all_metrics = table(at, "strategy")
+    assert np.allclose(all_metrics["balanced_accuracy"], [r.metrics["balanced_accuracy"].mean for r in expected.strategies])
+    assert any("stratified subsample of 2,000 of the 20,031" in c.value for c in at.caption)
+    per_class = next(d.value for d in at.dataframe if list(d.value.columns) == ["strategy", "class", "precision", "recall"])
+    ref_recall = [expected.result(n).per_class[c]["recall"].mean for n in SETTINGS["strategies"] for c in ("0", "1")]
+    assert np.allclose(per_class["recall"], ref_recall, atol=1e-12)
+    specs = {json.loads(c.proto.spec)["layout"]["title"]["text"].split(" (")[0] for c in at.get("plotly_chart")}
+    assert {"PR AUC", "Precision-recall curves", "Calibration curves", "Confusion matrices"} <= {
+        s.split(" by strategy")[0] for s in specs
+    }
+
+    # Results survive clicks elsewhere: a metric switch, then a click in the fix section.
+    at.selectbox(key=state.RB_METRIC).set_value("mcc").run()
+    assert not at.exception
+    assert len(at.session_state[state.RB_RESULTS]) == 1
+    ranking = table(at, "rank")
+    assert np.allclose(ranking["mean"], expected.ranking("mcc").frame["mean"], atol=1e-12)
+    at.checkbox(key=state.RB_IS_SYNTHETIC).check().run()  # a click in the fix section: no rerun of the comparison
+    assert list(next(iter(at.session_state[state.RB_RESULTS].values()))) == ["none", "class_weight", "random_over"]
+    assert table(at, "rank")["strategy"].tolist() == expected.ranking("mcc").frame["strategy"].tolist()
+
+
+def test_interrupted_run_keeps_finished_strategies_and_resumes(expected):
+    at = open_page()
+    at.multiselect(key=state.RB_STRATEGIES).set_value(SETTINGS["strategies"])
+    at.number_input(key=state.RB_FOLDS).set_value(3)
+    at.checkbox(key=state.RB_SUBSAMPLE_ON).check()
+    at.number_input(key=state.RB_SUBSAMPLE).set_value(2000)
+    key = (load_csv(DATA).sha256, "is_fraud", tuple(SETTINGS["strategies"]), "logreg", 3, 1, 0, 2000, None,
+           "balanced_accuracy")
+    # As if a click had aborted the run after the baseline: only 'none' is stored.
+    at.session_state[state.RB_RESULTS] = {key: {"none": expected.result("none")}}
+    at.session_state[state.RB_RUN] = key
+    at.run()
+    assert any("1 of 3 strategies finished" in i.value for i in at.info)
+    # Form values are committed on submit only: set them again with the click.
+    configure_and_run(at)
+    results = at.session_state[state.RB_RESULTS][key]
+    assert list(results) == ["none", "class_weight", "random_over"]
+    assert results["class_weight"].metrics["mcc"].values == expected.result("class_weight").metrics["mcc"].values
+
+
+def test_fix_section_shows_counts_and_builds_the_download():
+    at = open_page()
+    raw = DATA.read_bytes()
+    small = b"\n".join(raw.split(b"\n")[:4001]) + b"\n"  # header + 4,000 rows, uploaded as the user's file
+    at.file_uploader[0].set_value(("tx.csv", small, "text/csv")).run()
+    assert not at.exception
+    m = {x.label: x.value for x in at.metric}
+    df = load_csv(small).frame
+    fix = apply_fix(df, target="is_fraud", strategy="smote", test_size=0.2, seed=0)
+    assert m["Training rows after"] == f"{len(fix.train):,}"
+    assert m["Synthetic rows"] == f"{fix.n_synthetic:,}"
+    assert m["Untouched test rows"] == f"{len(fix.test):,}" == "800"
+    assert at.download_button[0].proto.label == "Download tx_smote.zip"
+    data = fix_zip(fix, base_name="tx_smote")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        train = pd.read_csv(io.BytesIO(z.read("tx_smote.csv")))
+    assert list(train.columns) == list(df.columns) and len(train) == len(fix.train)
+    # Holdout off: a single CSV; the threshold strategy states its threshold.
+    at.toggle(key=state.RB_HOLDOUT).set_value(False).run()
+    assert at.download_button[0].proto.label == "Download tx_smote.csv"
+    at.selectbox(key=state.RB_FIX_STRATEGY).set_value("threshold").run()
+    thr = apply_fix(df, target="is_fraud", strategy="threshold", seed=0).threshold
+    assert any(f"{thr:.4f}" in s.value for s in at.success)
+
+
+def test_cost_ratio_and_threshold_objective_reach_the_analysis():
+    at = open_page()
+    small = b"\n".join(DATA.read_bytes().split(b"\n")[:2001]) + b"\n"  # header + 2,000 rows
+    at.file_uploader[0].set_value(("tx.csv", small, "text/csv")).run()
+    at.number_input(key=state.RB_COST_RATIO).set_value(5.0)
+    at.selectbox(key=state.RB_OBJECTIVE).set_value("f1")
+    at.multiselect(key=state.RB_STRATEGIES).set_value(["none", "class_weight", "threshold"])
+    configure = dict(strategies=["none", "class_weight", "threshold"], folds=3)
+    at.number_input(key=state.RB_FOLDS).set_value(3)
+    run_button(at).click().run()
+    assert not at.exception, at.exception
+    (key, results), = at.session_state[state.RB_RESULTS].items()
+    assert key[-2:] == (5.0, "f1")
+    ref = compare_strategies(load_csv(small).frame, target="is_fraud", cost_ratio=5.0, threshold_objective="f1",
+                             n_jobs=1, **configure)
+    for name in ("class_weight", "threshold"):
+        assert results[name].metrics["f1_macro"].values == ref.result(name).metrics["f1_macro"].values
+
+
+def test_multiclass_upload_skips_threshold_and_no_target_is_explained():
+    at = open_page()
+    wine = sample_path("wine_imbalanced.csv").read_bytes()
+    at.file_uploader[0].set_value(("wine.csv", wine, "text/csv")).run()
+    at.multiselect(key=state.RB_STRATEGIES).set_value(["none", "threshold", "random_over"])
+    at.number_input(key=state.RB_FOLDS).set_value(3)
+    run_button(at).click().run()
+    assert not at.exception
+    assert any("threshold** skipped" in w.value and "binary target" in w.value for w in at.warning)
+    ranking = table(at, "rank")
+    assert ranking["strategy"].tolist()[0] in {"none", "random_over"} and len(ranking) == 2
+
+
+def test_chart_builders_draw_the_results():
+    df = load_csv(DATA).frame.head(3000)
+    res = compare_strategies(df, target="is_fraud", strategies=["none", "random_under"], folds=3, n_jobs=1)
+    fig = charts.rebalance_metric_figure(res.strategies, metric="balanced_accuracy")
+    bar = fig.data[0]
+    assert list(bar.x) == ["none", "random_under"]
+    assert list(bar.y) == [r.metrics["balanced_accuracy"].mean for r in res.strategies]
+    assert np.allclose(bar.error_y.array, [r.metrics["balanced_accuracy"].ci_high - r.metrics["balanced_accuracy"].mean
+                                           for r in res.strategies])
+    pr = charts.pr_curves_figure(res.strategies, prevalence=0.02)
+    assert len(pr.data) == 2 and "AP" in pr.data[0].name
+    cm = charts.confusion_matrices_figure(res.strategies, classes=res.classes)
+    assert [t.text for t in cm.layout.annotations][:2] == ["none", "random_under"]
+    assert np.asarray(cm.data[0].text).tolist() == [[f"{v:,}" for v in row] for row in res.result("none").confusion]
+    fix = apply_fix(df, target="is_fraud", strategy="smote", seed=0)
+    counts = charts.fix_counts_figure(fix)
+    assert list(counts.data[1].y) == [fix.counts_after[0], fix.counts_after[1]]
+    proj = charts.projection_figure(fix.projection)
+    assert sum(len(t.x) for t in proj.data) == len(fix.projection.frame)
