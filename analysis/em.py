@@ -16,15 +16,24 @@ confusion matrix ``theta[s, true, given]`` and the items by class priors
 * M-step: ``theta[s, k, j] ∝ smoothing + sum_i P(true_i = k) [votes_is = j]``
   and ``pi_k ∝ sum_i P(true_i = k)`` (unless a class prior is fixed).
 
-Both steps are vectorised: the votes become a sparse items x (source, vote)
-indicator matrix once, the E-step is one sparse product of it with the log
-confusion entries, and the M-step one product of its transpose with the
-posteriors. An iteration costs about as much as a few majority-vote passes
-(measured: 1,000,000 items x 20 sources, see benchmarks/bench_labels.py).
+For weak supervision (labeling functions) ``dawid_skene(..., abstain_as_output=True)``
+runs the same steps with "abstain" as one more observed output of every
+source (a ``K x (K + 1)`` table per source, like Snorkel's label model): a
+keyword rule that only ever votes one class is informative by *when* it fires.
+Annotator consensus (:mod:`analysis.labels`) and the weak-supervision label
+model (:mod:`analysis.weak`) both call :func:`dawid_skene`; there is no other EM.
+
+Both steps are vectorised: the sources are grouped in blocks whose joint
+outputs are coded as one small integer per item, once; the M-step is a
+weighted ``bincount`` per block and class, the E-step a gather from a table
+of summed log-probabilities per joint code. An iteration on 1,000,000 items x
+20 sources costs about one majority-vote pass (benchmarks/bench_weak.py,
+benchmarks/bench_labels.py).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +42,8 @@ import pandas as pd
 from .errors import VotesError
 
 __all__ = ["DawidSkene", "MajorityVote", "dawid_skene", "majority_vote", "vote_counts"]
+
+_BLOCK_CODES = 4096  # joint outputs of one block of sources fit in a code table of at most this size
 
 
 @dataclass(frozen=True)
@@ -79,8 +90,10 @@ class DawidSkene:
     posteriors : ndarray, shape (n_items, n_classes)
         P(true class | votes) per item (one-hot for items whose label was given as known).
     class_priors : ndarray, shape (n_classes,)
-    confusion : ndarray, shape (n_sources, n_classes, n_classes)
+    confusion : ndarray, shape (n_sources, n_classes, n_classes) or (n_sources, n_classes, n_classes + 1)
         ``confusion[s, k, j]`` = P(source s votes j | true class k); rows sum to 1.
+        With ``abstain_as_output`` a last column holds P(source s abstains | true
+        class k), so ``confusion[s, k, v]`` also reads the abstain code ``v = -1``.
     log_likelihood : float
         Marginal log-likelihood of the votes at the final parameters.
     n_iter : int
@@ -89,6 +102,13 @@ class DawidSkene:
         Whether the relative change of the log-likelihood fell below ``tol``.
     history : tuple of float
         Log-likelihood after each iteration (non-decreasing up to rounding).
+    abstain_as_output : bool
+        Whether a missing vote was modelled as an observed output (see :func:`dawid_skene`).
+    expected_counts : ndarray, same shape as ``confusion``
+        ``sum_i P(true_i = k | votes) [vote_is = j]`` at the final posteriors
+        (the unsmoothed M-step tallies; last column: abstains, with ``abstain_as_output``).
+    iteration_seconds : tuple of float
+        Wall time of each EM iteration (for the benchmarks).
     """
 
     posteriors: np.ndarray
@@ -98,6 +118,9 @@ class DawidSkene:
     n_iter: int
     converged: bool
     history: tuple[float, ...]
+    abstain_as_output: bool = False
+    expected_counts: np.ndarray | None = None
+    iteration_seconds: tuple[float, ...] = ()
 
     @property
     def labels(self) -> np.ndarray:
@@ -111,8 +134,32 @@ class DawidSkene:
 
     @property
     def source_accuracy(self) -> np.ndarray:
-        """Estimated P(source votes the true class) = sum_k prior_k * confusion[s, k, k]."""
-        return np.einsum("k,skk->s", self.class_priors, self.confusion)
+        """Model accuracy per source: P(it votes the true class | it votes).
+
+        Without ``abstain_as_output`` this is ``sum_k prior_k * confusion[s, k, k]``;
+        with it, that sum divided by the model's probability that the source votes at all.
+        """
+        k = len(self.class_priors)
+        right = np.einsum("k,skk->s", self.class_priors, self.confusion[:, :, :k])
+        if not self.abstain_as_output:
+            return right
+        votes = np.einsum("k,sk->s", self.class_priors, self.confusion[:, :, :k].sum(axis=2))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return right / votes
+
+    @property
+    def vote_accuracy(self) -> np.ndarray:
+        """Per source, the expected share of its votes that are right at the final posteriors.
+
+        ``sum_k expected_counts[s, k, k] / sum_{k, j < K} expected_counts[s, k, j]``
+        (nan for a source without votes); comparable with an empirical accuracy on gold labels.
+        """
+        k = len(self.class_priors)
+        cast = self.expected_counts[:, :, :k]
+        right = np.einsum("skk->s", cast)
+        total = cast.sum(axis=(1, 2))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(total > 0, right / np.where(total > 0, total, 1.0), np.nan)
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame({"label": self.labels, "confidence": self.confidence})
@@ -122,6 +169,8 @@ class DawidSkene:
             "class_priors": [float(p) for p in self.class_priors],
             "confusion": self.confusion.tolist(),
             "source_accuracy": [float(a) for a in self.source_accuracy],
+            "vote_accuracy": [None if not np.isfinite(a) else float(a) for a in self.vote_accuracy],
+            "abstain_as_output": self.abstain_as_output,
             "log_likelihood": float(self.log_likelihood),
             "n_iter": self.n_iter,
             "converged": self.converged,
@@ -162,6 +211,7 @@ def dawid_skene(
     max_iter: int = 100,
     tol: float = 1e-7,
     smoothing: float = 0.01,
+    abstain_as_output: bool = False,
 ) -> DawidSkene:
     """Dawid-Skene EM over a votes matrix with missing votes (``-1``).
 
@@ -185,6 +235,13 @@ def dawid_skene(
     smoothing : float
         Pseudo-count added to every confusion-matrix cell (a symmetric
         Dirichlet prior), so an unseen (true, vote) pair is improbable, not impossible.
+    abstain_as_output : bool
+        False (annotators): a ``-1`` is a missing vote and says nothing about
+        the item. True (labeling functions, weak supervision): abstaining is an
+        observed output, each source gets a ``K x (K + 1)`` table whose last
+        column is P(abstain | class), so a source that fires mostly on one
+        class is informative by *when* it fires (Snorkel's label model treats
+        abstains the same way).
 
     Returns
     -------
@@ -199,7 +256,17 @@ def dawid_skene(
     -----
     EM starts from the soft majority vote (each item's vote shares), the usual
     initialisation, which fixes the labelling of the classes. Items without
-    any vote get the class priors as posterior.
+    any vote get the class priors as posterior (without ``abstain_as_output``).
+
+    Both settings run the same E- and M-steps: the sources are grouped in
+    blocks whose joint outputs (no vote, vote 0, ..., vote K-1: base ``K + 1``
+    digits) fit one small integer code per item, built once. The M-step is, per
+    block, one weighted ``bincount`` of the codes per class; the E-step one
+    table of summed log-probabilities per joint code, gathered per class.
+    Missing votes contribute a log-probability of 0 (plain Dawid-Skene) or
+    ``log P(abstain | class)`` (``abstain_as_output``). An iteration on
+    1,000,000 items x 20 sources costs about one majority-vote pass
+    (``benchmarks/bench_weak.py``, ``benchmarks/bench_labels.py``).
 
     Examples
     --------
@@ -207,6 +274,14 @@ def dawid_skene(
     >>> ds = dawid_skene(votes, n_classes=2)
     >>> ds.labels.tolist(), ds.converged
     ([0, 1, 0, 1, 0], True)
+
+    A source that only ever votes 1 is informative by when it fires once its
+    abstains count as outputs:
+
+    >>> votes = np.array([[1, 1], [1, 1], [-1, 0], [-1, 0], [-1, 0], [1, 1]])
+    >>> ds = dawid_skene(votes, n_classes=2, abstain_as_output=True)
+    >>> ds.confusion.shape, ds.confusion[0, :, -1].round(1).tolist()  # P(source 0 abstains | class)
+    ((2, 2, 3), [1.0, 0.0])
     """
     votes = _check_votes(votes, n_classes)
     n_items, n_sources = votes.shape
@@ -227,51 +302,89 @@ def dawid_skene(
             raise VotesError(f"known holds codes outside -1 .. {n_classes - 1}.")
         known_idx = np.flatnonzero(known >= 0)
         known_cls = known[known_idx]
-    if max_iter < 1 or not tol >= 0 or not smoothing >= 0:
-        raise VotesError("max_iter must be >= 1, and tol and smoothing >= 0.")
+    if not (isinstance(max_iter, (int, np.integer)) and max_iter >= 1) or not tol >= 0 or not smoothing >= 0:
+        raise VotesError("max_iter must be an integer >= 1, and tol and smoothing >= 0.")
+    return _em(
+        votes,
+        n_classes,
+        prior=fixed_prior,
+        known_idx=known_idx,
+        known_cls=known_cls,
+        max_iter=int(max_iter),
+        tol=float(tol),
+        smoothing=float(smoothing),
+        abstain_as_output=bool(abstain_as_output),
+    )
 
-    counts = _counts(votes, n_classes)
-    n_votes = counts.sum(axis=1, keepdims=True)
-    post = np.where(n_votes > 0, counts / np.maximum(n_votes, 1), 1.0 / n_classes)
+
+def _em(votes, k, *, prior, known_idx, known_cls, max_iter, tol, smoothing, abstain_as_output) -> DawidSkene:
+    """The EM loop of :func:`dawid_skene` (inputs checked).
+
+    Internally output 0 is "no vote" and output ``j + 1`` is vote ``j``;
+    posteriors are kept class-major, shape ``(K, n_items)``, so every pass
+    over the items reads and writes contiguous rows.
+    """
+    n, m = votes.shape
+    base = k + 1
+    blocks = _blocks(votes, base)
+    counts = _counts(votes, k)
+    n_votes = counts.sum(axis=1)
+    # Start from each item's vote shares (uniform without votes).
+    post = np.where(n_votes > 0, counts.T / np.maximum(n_votes, 1), 1.0 / k)
+    known_eye = None
     if known_idx is not None:
-        post[known_idx] = np.eye(n_classes)[known_cls]
-
-    # The votes as a sparse items x (source, vote) indicator matrix, built once: the E-step is
-    # one sparse product with the log confusion entries, the M-step one with its transpose.
-    indicators = _indicator_matrix(votes, n_classes)
-    by_column = indicators.T.tocsr()
-
+        known_eye = np.eye(k)[:, known_cls]
+        post[:, known_idx] = known_eye
+    first = 0 if abstain_as_output else 1  # outputs that are modelled (column 0 = no vote)
+    log_out = np.zeros((m, k, base))
     history: list[float] = []
+    seconds: list[float] = []
     converged = False
+    priors = prior
     for _ in range(max_iter):
-        # M-step: expected (true class, vote) counts per source, smoothed and normalised.
-        priors = fixed_prior if fixed_prior is not None else _normalise(post.sum(axis=0) + 1e-12)
-        expected = np.asarray(by_column @ post)  # (source * vote) x true class
-        confusion = expected.reshape(n_sources, n_classes, n_classes).transpose(0, 2, 1) + smoothing
-        confusion /= np.maximum(confusion.sum(axis=2, keepdims=True), 1e-300)
-        # E-step: log prior + the sum of log P(vote | class) over the sources that voted.
+        start = time.perf_counter()
+        # M-step: expected (class, output) counts per source, smoothed and normalised over the modelled outputs.
+        priors = prior if prior is not None else _normalise(post.sum(axis=1) + 1e-12)
+        table = _tallies(blocks, post, m, k, base)[:, :, first:] + smoothing
+        table /= np.maximum(table.sum(axis=2, keepdims=True), 1e-300)
+        # E-step: log prior + the summed log P(output | class) of each item's joint output code, per block.
         with np.errstate(divide="ignore"):
-            log_conf = np.log(confusion).transpose(0, 2, 1).reshape(n_sources * n_classes, n_classes)
-        log_post = np.asarray(indicators @ log_conf) + np.log(priors)
-        top = log_post.max(axis=1, keepdims=True)
-        post = np.exp(log_post - top)
-        norm = post.sum(axis=1, keepdims=True)
+            log_out[:, :, first:] = np.log(table)
+        log_post = np.empty((k, n))
+        log_post[:] = np.log(priors)[:, None]
+        for members, code, digits in blocks:
+            joint = np.zeros((k, digits.shape[0]))
+            for pos, s in enumerate(members):
+                joint += log_out[s][:, digits[:, pos]]
+            for c in range(k):
+                log_post[c] += joint[c].take(code)
+        top = log_post.max(axis=0)
+        log_post -= top
+        post = np.exp(log_post, out=log_post)
+        norm = post.sum(axis=0)
         post /= norm
-        ll = float((top + np.log(norm)).sum())
+        ll = float(top.sum() + np.log(norm).sum())
         if known_idx is not None:
-            post[known_idx] = np.eye(n_classes)[known_cls]
+            post[:, known_idx] = known_eye
         history.append(ll)
+        seconds.append(time.perf_counter() - start)
         if len(history) > 1 and abs(history[-1] - history[-2]) <= tol * max(abs(history[-1]), 1.0):
             converged = True
             break
+    expected = _tallies(blocks, post, m, k, base)[:, :, first:]
+    if abstain_as_output:  # public order: votes 0 .. K-1, then abstain (so index -1 reads the abstain code)
+        table, expected = (np.concatenate([a[:, :, 1:], a[:, :, :1]], axis=2) for a in (table, expected))
     return DawidSkene(
-        posteriors=post,
+        posteriors=np.ascontiguousarray(post.T),
         class_priors=np.asarray(priors, dtype=float),
-        confusion=confusion,
+        confusion=table,
         log_likelihood=history[-1],
         n_iter=len(history),
         converged=converged,
         history=tuple(history),
+        abstain_as_output=abstain_as_output,
+        expected_counts=expected,
+        iteration_seconds=tuple(seconds),
     )
 
 
@@ -322,17 +435,43 @@ def _majority(counts: np.ndarray) -> MajorityVote:
     return MajorityVote(counts=counts, labels=labels, tie=tie, share=share)
 
 
-def _indicator_matrix(votes: np.ndarray, n_classes: int):
-    """CSR items x (n_sources * n_classes) matrix with a 1 at (i, s * n_classes + vote) for every vote."""
-    from scipy.sparse import csr_matrix
+def _blocks(votes: np.ndarray, base: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Group sources into blocks whose joint outputs (base ``K + 1`` digits, 0 = no vote) fit one small code.
 
-    n_items, n_sources = votes.shape
-    voted = votes >= 0
-    columns = (votes.astype(np.int32) + (np.arange(n_sources, dtype=np.int32) * n_classes))[voted]  # row-major
-    indptr = np.zeros(n_items + 1, dtype=np.int64)
-    np.cumsum(voted.sum(axis=1), out=indptr[1:])
-    data = np.ones(len(columns))
-    return csr_matrix((data, columns, indptr), shape=(n_items, n_sources * n_classes))
+    Returns per block: the source indices, the code per item (``intp``, ready
+    for gathers and ``bincount``), and the digit table ``digits[code, position]``
+    (the output of the block's source at that position).
+    """
+    n, m = votes.shape
+    size = 1
+    while base ** (size + 1) <= _BLOCK_CODES:
+        size += 1
+    blocks = []
+    for start in range(0, m, size):
+        members = np.arange(start, min(start + size, m))
+        code = np.zeros(n, dtype=np.intp)
+        for pos, s in enumerate(members):
+            digit = votes[:, s].astype(np.intp)
+            digit += 1
+            if pos:
+                digit *= base**pos
+            code += digit
+        digits = (np.arange(base ** len(members))[:, None] // base ** np.arange(len(members))[None, :]) % base
+        blocks.append((members, code, digits))
+    return blocks
+
+
+def _tallies(blocks, post: np.ndarray, m: int, k: int, base: int) -> np.ndarray:
+    """``tallies[s, c, o]`` = sum over items of P(class c) [source s gave output o] (``post`` is class-major)."""
+    tallies = np.zeros((m, k, base))
+    for members, code, digits in blocks:
+        n_codes = digits.shape[0]
+        weight = np.stack([np.bincount(code, weights=post[c], minlength=n_codes) for c in range(k)])  # (k, codes)
+        for pos, s in enumerate(members):
+            onehot = np.zeros((n_codes, base))
+            onehot[np.arange(n_codes), digits[:, pos]] = 1.0
+            tallies[s] = weight @ onehot
+    return tallies
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

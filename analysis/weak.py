@@ -18,25 +18,24 @@ items with two or more votes / conflicting votes, pairwise overlap and conflict
 matrices (share of items both LFs label / label differently) and the class
 balance of the votes.
 
-The label model is Dawid-Skene EM (:mod:`analysis.em`, shared with the
-label-quality consensus) with one extension weak supervision needs: an
-*abstain is an observed outcome*. Each LF ``s`` has a ``K x (K + 1)`` table
-``P(output | true class)`` whose first column is P(abstain | class). A keyword
-LF that only ever says "positive" carries its evidence in *when* it fires;
-treating its abstains as missing (plain Dawid-Skene) would make it
-uninformative. Snorkel's label model (Ratner et al., 2019) models abstains the
-same way. The M- and E-steps are those of :func:`analysis.em.dawid_skene`;
-they run on blocks of LFs whose joint outputs are coded as one small integer,
+The label model is Dawid-Skene EM, the one implementation in
+:func:`analysis.em.dawid_skene` that the label-quality consensus uses too,
+called with ``abstain_as_output=True``: an *abstain is an observed outcome*.
+Each LF ``s`` has a ``K x (K + 1)`` table ``P(output | true class)``
+(:attr:`LabelModel.outputs` puts P(abstain | class) first). A keyword LF that
+only ever says "positive" carries its evidence in *when* it fires; treating
+its abstains as missing (plain Dawid-Skene) would make it uninformative.
+Snorkel's label model (Ratner et al., 2019) models abstains the same way. The
+EM runs on blocks of LFs whose joint outputs are coded as one small integer,
 so an iteration costs a few gathers and weighted ``bincount`` passes over the
 items (about one majority-vote pass; see ``benchmarks/bench_weak.py``). With
 every LF voting on every item and no smoothing the model *is* plain
-Dawid-Skene, and the tests check it against :func:`analysis.em.dawid_skene`.
+Dawid-Skene, and the tests check that both settings agree.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .em import MajorityVote, majority_vote, vote_counts
+from .em import DawidSkene, MajorityVote, dawid_skene, majority_vote, vote_counts
 from .errors import (
     AbstainOnlyError,
     GoldLabelError,
@@ -72,7 +71,6 @@ __all__ = [
 #: Value of an LF column meaning "no vote" (empty cells abstain too).
 DEFAULT_ABSTAIN = -1
 _MAX_CLASSES = 100
-_BLOCK_CODES = 4096  # joint outputs of one block of LFs fit in a uint16 code
 
 
 # --- encoding ------------------------------------------------------------------
@@ -505,6 +503,9 @@ class LabelModel:
         Accuracy on the gold rows of majority vote (non-tied items) and of the
         label model fitted *without* the gold labels (so it is not graded on
         answers it was given), on the same items.
+    fit : analysis.em.DawidSkene
+        The :func:`analysis.em.dawid_skene` result (``abstain_as_output=True``)
+        the fields above come from: the same EM as the annotator consensus.
     """
 
     matrix: LFMatrix
@@ -524,6 +525,7 @@ class LabelModel:
     gold_accuracy: dict | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     iteration_seconds: tuple[float, ...] = ()  # wall time of each EM iteration (benchmarks)
+    fit: DawidSkene | None = None  # the analysis.em.dawid_skene result behind the fields above
 
     @property
     def coverage(self) -> float:
@@ -646,10 +648,13 @@ def label_model(
     votes = matrix.votes
     majority = majority_vote(votes, n_classes=k)
     known = matrix.gold if (use_gold and matrix.gold is not None and (matrix.gold >= 0).any()) else None
-    fit = _fit(votes, k, prior, known, max_iter, tol, smoothing, majority.counts)
+    settings = dict(
+        n_classes=k, class_prior=prior, max_iter=max_iter, tol=tol, smoothing=smoothing, abstain_as_output=True
+    )
+    fit = dawid_skene(votes, known=known, **settings)
     covered = majority.n_votes > 0
-    codes = np.where(covered, fit.post.argmax(axis=1), -1)
-    confidence = np.where(covered, fit.post.max(axis=1), np.nan)
+    codes = np.where(covered, fit.labels, -1)
+    confidence = np.where(covered, fit.confidence, np.nan)
     notes = []
     if not fit.converged:
         notes.append(f"EM stopped after {fit.n_iter} iterations without converging (tolerance {tol:g}).")
@@ -659,8 +664,8 @@ def label_model(
         notes.append(f"{n_uncovered:,} item(s) have no LF vote and {keep}.")
     gold_accuracy = None
     if matrix.gold is not None and (matrix.gold >= 0).any():
-        blind = fit if known is None else _fit(votes, k, prior, None, max_iter, tol, smoothing, majority.counts)
-        gold_accuracy = _gold_accuracy(matrix.gold, majority, blind.post, covered)
+        blind = fit if known is None else dawid_skene(votes, **settings)
+        gold_accuracy = _gold_accuracy(matrix.gold, majority, blind.posteriors, covered)
         if known is not None:
             notes.append(
                 f"{int((known >= 0).sum()):,} gold row(s) are fixed to their gold label; accuracy on gold is measured "
@@ -670,12 +675,12 @@ def label_model(
         matrix=matrix,
         codes=codes,
         confidence=confidence,
-        posteriors=fit.post,
+        posteriors=fit.posteriors,
         majority=majority,
-        class_priors=fit.priors,
+        class_priors=fit.class_priors,
         prior_fixed=prior is not None,
-        outputs=fit.outputs,
-        learned_accuracy=fit.accuracy,
+        outputs=np.concatenate([fit.confusion[:, :, -1:], fit.confusion[:, :, :-1]], axis=2),
+        learned_accuracy=fit.vote_accuracy,
         log_likelihood=fit.log_likelihood,
         n_iter=fit.n_iter,
         converged=fit.converged,
@@ -683,7 +688,8 @@ def label_model(
         used_gold=known is not None,
         gold_accuracy=gold_accuracy,
         notes=tuple(notes),
-        iteration_seconds=fit.seconds,
+        iteration_seconds=fit.iteration_seconds,
+        fit=fit,
     )
 
 
@@ -750,126 +756,6 @@ def _gold_accuracy(gold: np.ndarray, majority: MajorityVote, post: np.ndarray, c
         "majority_vote": float((majority.labels[mv_ok] == gold[mv_ok]).mean()) if mv_ok.any() else math.nan,
         "label_model_same_items": float((lm_codes[mv_ok] == gold[mv_ok]).mean()) if mv_ok.any() else math.nan,
     }
-
-
-@dataclass(frozen=True, eq=False)
-class _Fit:
-    post: np.ndarray
-    priors: np.ndarray
-    outputs: np.ndarray
-    accuracy: np.ndarray
-    log_likelihood: float
-    n_iter: int
-    converged: bool
-    history: tuple[float, ...]
-    seconds: tuple[float, ...]
-
-
-def _blocks(outputs: np.ndarray, base: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Group LFs into blocks whose joint outputs (base ``K + 1`` digits) fit one small code.
-
-    Returns per block: the LF indices, the code per item (``intp``, ready for
-    gathers and ``bincount``), and the digit table ``digits[code, position]``
-    (the output of the block's LF at that position).
-    """
-    m = outputs.shape[1]
-    size = max(1, int(math.floor(math.log(_BLOCK_CODES) / math.log(base))))
-    blocks = []
-    for start in range(0, m, size):
-        members = np.arange(start, min(start + size, m))
-        n_codes = base ** len(members)
-        code = np.zeros(outputs.shape[0], dtype=np.intp)
-        for pos, s in enumerate(members):
-            code += outputs[:, s].astype(np.intp) * base**pos
-        digits = (np.arange(n_codes)[:, None] // base ** np.arange(len(members))[None, :]) % base
-        blocks.append((members, code, digits))
-    return blocks
-
-
-def _fit(votes, k, prior, known, max_iter, tol, smoothing, counts) -> _Fit:
-    """Dawid-Skene EM (the steps of :func:`analysis.em.dawid_skene`) with abstain as output 0 of K + 1.
-
-    Posteriors are kept class-major, shape ``(K, n_items)``, so every pass
-    over the items reads and writes contiguous rows.
-    """
-    n, m = votes.shape
-    base = k + 1
-    blocks = _blocks(votes.astype(np.int16) + 1, base)  # output 0 = abstain, j + 1 = vote j
-    n_votes = counts.sum(axis=1)
-    # Start, like em.dawid_skene, from each item's vote shares (uniform without votes).
-    post = np.where(n_votes > 0, counts.T / np.maximum(n_votes, 1), 1.0 / k)
-    if known is not None:
-        known_idx = np.flatnonzero(known >= 0)
-        known_eye = np.eye(k)[:, known[known_idx]]
-        post[:, known_idx] = known_eye
-    outputs = np.empty((m, k, base))
-    history: list[float] = []
-    seconds: list[float] = []
-    converged = False
-    priors = prior
-    for _ in range(max_iter):
-        start = time.perf_counter()
-        # M-step: expected (class, output) counts per LF, from per-block weighted code counts.
-        priors = prior if prior is not None else _normalise(post.sum(axis=1) + 1e-12)
-        tallies = _tallies(blocks, post, m, k, base)
-        outputs = tallies + smoothing
-        outputs /= outputs.sum(axis=2, keepdims=True)
-        # E-step: per block, one table of summed log-probabilities per joint output code, gathered per class.
-        log_out = np.log(outputs)
-        log_post = np.empty((k, n))
-        log_post[:] = np.log(priors)[:, None]
-        for members, code, digits in blocks:
-            table = np.zeros((k, digits.shape[0]))
-            for pos, s in enumerate(members):
-                table += log_out[s][:, digits[:, pos]]
-            for c in range(k):
-                log_post[c] += table[c].take(code)
-        top = log_post.max(axis=0)
-        log_post -= top
-        post = np.exp(log_post, out=log_post)
-        norm = post.sum(axis=0)
-        post /= norm
-        ll = float(top.sum() + np.log(norm).sum())
-        if known is not None:
-            post[:, known_idx] = known_eye
-        history.append(ll)
-        seconds.append(time.perf_counter() - start)
-        if len(history) > 1 and abs(history[-1] - history[-2]) <= tol * max(abs(history[-1]), 1.0):
-            converged = True
-            break
-    tallies = _tallies(blocks, post, m, k, base)
-    right = np.einsum("skk->s", tallies[:, :, 1:])
-    cast = tallies[:, :, 1:].sum(axis=(1, 2))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        accuracy = np.where(cast > 0, right / cast, np.nan)
-    return _Fit(
-        post=np.ascontiguousarray(post.T),
-        priors=np.asarray(priors, dtype=float),
-        outputs=outputs,
-        accuracy=accuracy,
-        log_likelihood=history[-1],
-        n_iter=len(history),
-        converged=converged,
-        history=tuple(history),
-        seconds=tuple(seconds),
-    )
-
-
-def _tallies(blocks, post: np.ndarray, m: int, k: int, base: int) -> np.ndarray:
-    """``tallies[s, c, o]`` = sum over items of P(class c) [LF s gave output o] (``post`` is class-major)."""
-    tallies = np.zeros((m, k, base))
-    for members, code, digits in blocks:
-        n_codes = digits.shape[0]
-        weight = np.stack([np.bincount(code, weights=post[c], minlength=n_codes) for c in range(k)])  # (k, codes)
-        for pos, s in enumerate(members):
-            onehot = np.zeros((n_codes, base))
-            onehot[np.arange(n_codes), digits[:, pos]] = 1.0
-            tallies[s] = weight @ onehot
-    return tallies
-
-
-def _normalise(x: np.ndarray) -> np.ndarray:
-    return x / x.sum()
 
 
 # --- everything at once --------------------------------------------------------------

@@ -49,6 +49,39 @@ def reference_dawid_skene(votes, n_classes, n_iter, smoothing=0.01):
     return T, theta, pi
 
 
+def reference_abstain_model(votes, n_classes, n_iter, smoothing=0.01):
+    """The same plain loops with "abstain" (-1) as an observed output: K + 1 columns per source, abstain last.
+
+    This is Dawid & Skene's model with the abstain treated as one more answer (as in Snorkel's label
+    model, Ratner et al. 2019); every item then has an output from every source.
+    """
+    n, S = votes.shape
+    out = np.where(votes >= 0, votes, n_classes)
+    T = np.zeros((n, n_classes))
+    for i in range(n):
+        for s in range(S):
+            if votes[i, s] >= 0:
+                T[i, votes[i, s]] += 1
+        T[i] = T[i] / T[i].sum() if T[i].sum() else 1 / n_classes
+    for _ in range(n_iter):
+        pi = T.sum(axis=0) / n
+        theta = np.full((S, n_classes, n_classes + 1), smoothing)
+        for i in range(n):
+            for s in range(S):
+                theta[s, :, out[i, s]] += T[i]
+        theta /= theta.sum(axis=2, keepdims=True)
+        for i in range(n):
+            p = pi.copy()
+            for s in range(S):
+                p = p * theta[s, :, out[i, s]]
+            T[i] = p / p.sum()
+    counts = np.zeros((S, n_classes, n_classes + 1))
+    for i in range(n):
+        for s in range(S):
+            counts[s, :, out[i, s]] += T[i]
+    return T, theta, pi, counts
+
+
 def test_vectorised_em_equals_the_plain_loop_reference():
     votes, _ = simulate(n_items=150, seed=3)
     ds = dawid_skene(votes, n_classes=3, max_iter=7, tol=0)
@@ -56,6 +89,58 @@ def test_vectorised_em_equals_the_plain_loop_reference():
     assert ds.n_iter == 7
     np.testing.assert_allclose(ds.posteriors, T, atol=1e-10)
     np.testing.assert_allclose(ds.confusion, theta, atol=1e-10)
+
+
+def test_abstain_as_output_equals_the_plain_loop_reference():
+    # Same E/M code as the annotator setting, with abstain as output K (the weak-supervision label model).
+    votes, _ = simulate(n_items=150, seed=8, p_missing=0.4)
+    ds = dawid_skene(votes, n_classes=3, max_iter=7, tol=0, abstain_as_output=True)
+    T, theta, pi, counts = reference_abstain_model(votes, 3, 7)
+    assert ds.n_iter == 7 and ds.abstain_as_output
+    np.testing.assert_allclose(ds.posteriors, T, atol=1e-10)
+    np.testing.assert_allclose(ds.confusion, theta, atol=1e-10)  # (sources, K, K + 1), abstain last
+    np.testing.assert_allclose(ds.confusion[:, :, -1], theta[:, :, 3], atol=1e-10)
+    np.testing.assert_allclose(ds.class_priors, pi, atol=1e-10)  # the prior of the last M-step
+    # Expected counts at the final posteriors, and the share of each source's votes that is right.
+    np.testing.assert_allclose(ds.expected_counts, counts, atol=1e-9)
+    right = np.array(
+        [sum(T[i, votes[i, s]] for i in range(len(votes)) if votes[i, s] >= 0) for s in range(votes.shape[1])]
+    )
+    np.testing.assert_allclose(ds.vote_accuracy, right / (votes >= 0).sum(axis=0), atol=1e-10)
+    # Model accuracy: P(vote = truth | a vote) = sum_k pi_k theta[k, k] / sum_k pi_k (1 - theta[k, abstain]).
+    pi_now = ds.class_priors
+    expect = [(pi_now * np.diag(theta[s, :, :3])).sum() / (pi_now * (1 - theta[s, :, 3])).sum() for s in range(5)]
+    np.testing.assert_allclose(ds.source_accuracy, expect, atol=1e-10)
+
+
+def test_without_abstains_both_settings_are_plain_dawid_skene():
+    # Every source votes on every item: the abstain column only holds the smoothing, which is 0 here.
+    votes, _ = simulate(n_items=300, seed=9, p_missing=0.0)
+    plain = dawid_skene(votes, n_classes=3, max_iter=5, tol=0, smoothing=0.0)
+    abst = dawid_skene(votes, n_classes=3, max_iter=5, tol=0, smoothing=0.0, abstain_as_output=True)
+    np.testing.assert_allclose(abst.posteriors, plain.posteriors, atol=1e-12)
+    np.testing.assert_allclose(abst.confusion[:, :, :3], plain.confusion, atol=1e-12)
+    assert np.all(abst.confusion[:, :, 3] == 0)
+    np.testing.assert_allclose(abst.vote_accuracy, plain.vote_accuracy, atol=1e-12)
+
+
+def test_abstain_as_output_learns_from_when_a_one_sided_source_fires():
+    # Three sources that only ever vote class 1, firing on 70/60/50% of class-1 items and on 5% of class-0
+    # items, plus one source voting the truth 60% of the time. Treated as missing (annotators), the
+    # abstains say nothing and the one-sided sources look perfect; as outputs they separate the classes.
+    rng = np.random.default_rng(12)
+    truth = (rng.random(6000) < 0.3).astype(int)
+    cols = [np.where(rng.random(6000) < np.where(truth == 1, p, 0.05), 1, -1) for p in (0.7, 0.6, 0.5)]
+    cols.append(np.where(rng.random(6000) < 0.6, truth, 1 - truth))
+    votes = np.column_stack(cols)
+    abst = dawid_skene(votes, n_classes=2, abstain_as_output=True, max_iter=500)  # converges in ~190 iterations
+    plain = dawid_skene(votes, n_classes=2, max_iter=500)
+    assert abst.converged
+    np.testing.assert_allclose(abst.class_priors, [0.7, 0.3], atol=0.03)
+    # P(abstain | class 0) of a one-sided source is its 95% silence on class 0; on class 1, 1 - its rate.
+    np.testing.assert_allclose(abst.confusion[:3, 0, -1], 0.95, atol=0.02)
+    np.testing.assert_allclose(abst.confusion[:3, 1, -1], [0.3, 0.4, 0.5], atol=0.04)
+    assert (abst.labels == truth).mean() > (plain.labels == truth).mean() + 0.1
 
 
 def test_recovers_known_annotator_accuracies_and_beats_majority_vote():
@@ -123,6 +208,7 @@ def test_majority_vote_and_counts():
         (np.array([[0, 1]]), {"n_classes": 1}, "n_classes must be an integer >= 2"),
         (np.array([[0, 1]]), {"class_prior": np.array([1.0])}, "class_prior needs 2 positive numbers"),
         (np.array([[0, 1]]), {"known": np.array([0, 1])}, "one integer class code per item"),
+        (np.array([[0, 1]]), {"max_iter": 0}, "max_iter must be an integer >= 1"),
     ],
 )
 def test_bad_votes_are_explained(votes, kwargs, needle):

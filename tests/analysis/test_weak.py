@@ -2,8 +2,9 @@
 
 References: Snorkel's ``LFAnalysis`` docstring examples (snorkel/labeling/analysis.py)
 for polarity, coverage, overlaps and conflicts; hand counts on a small matrix
-(worked out in the comments); ``analysis.em.dawid_skene`` (the label-quality
-EM) for the label model's EM steps; simulated LFs of known accuracy; and the
+(worked out in the comments); ``analysis.em.dawid_skene`` (the one EM, also
+behind the label-quality consensus) without abstains and with abstain coded as
+an extra class, for the label model's EM; simulated LFs of known accuracy; and the
 documented facts of ``sample_data/README.md`` for the reviews sample.
 """
 
@@ -107,8 +108,48 @@ def test_abstain_model_equals_em_dawid_skene_with_abstain_as_an_extra_output():
     ds = dawid_skene(coded, n_classes=3, class_prior=[0.5, 0.5, 1e-300], tol=1e-12, max_iter=500)
     post = ds.posteriors[:, :2] / ds.posteriors[:, :2].sum(axis=1, keepdims=True)
     np.testing.assert_allclose(lm.posteriors, post, atol=1e-4)
-    # em's output order is (vote 0, vote 1, abstain); ours is (abstain, vote 0, vote 1).
+    # The fake-class route's output order (vote 0, vote 1, abstain) is em's abstain_as_output order;
+    # LabelModel.outputs puts the abstain first.
+    np.testing.assert_allclose(lm.fit.confusion, ds.confusion[:, :2], atol=1e-4)
     np.testing.assert_allclose(lm.outputs, ds.confusion[:, :2][:, :, [2, 0, 1]], atol=1e-4)
+
+
+def test_labels_consensus_and_the_label_model_run_the_same_em_function(monkeypatch):
+    # Issues #5/#6: one EM for annotator consensus and the weak-supervision label model.
+    import analysis.em
+    import analysis.labels
+    import analysis.weak
+    from analysis.labels import consensus_labels, encode_ratings
+
+    assert analysis.labels.dawid_skene is analysis.em.dawid_skene
+    assert analysis.weak.dawid_skene is analysis.em.dawid_skene
+    assert not any(hasattr(analysis.weak, name) for name in ("_fit", "_tallies", "_blocks", "_Fit"))
+    # Spy on the one EM loop behind dawid_skene: both results must come out of it.
+    runs = []
+    real = analysis.em._em
+
+    def spy(*args, **kwargs):
+        runs.append((kwargs["abstain_as_output"], real(*args, **kwargs)))
+        return runs[-1][1]
+
+    monkeypatch.setattr(analysis.em, "_em", spy)
+    df = pd.read_csv(sample_path("reviews_annotated.csv"))
+    annotators = ["annotator_1", "annotator_2", "annotator_3", "annotator_4"]
+    consensus = consensus_labels(df, annotators=annotators, method="dawid_skene")
+    weak = weak_labels(df, lfs=annotators)
+    assert [flag for flag, _ in runs] == [False, True]
+    assert runs[0][1] is consensus.model and runs[1][1] is weak.model.fit
+    assert type(consensus.model) is type(weak.model.fit) is analysis.em.DawidSkene
+    # And the published numbers are those of direct calls (annotators: skipped = missing; LFs: abstain = output).
+    ratings = encode_ratings(df, annotators=annotators)
+    direct = dawid_skene(ratings.codes, n_classes=ratings.n_classes, max_iter=200)
+    np.testing.assert_array_equal(consensus.model.posteriors, direct.posteriors)
+    assert consensus.annotator_accuracy == dict(zip(annotators, direct.source_accuracy.tolist()))
+    m = weak.model.matrix
+    direct = dawid_skene(m.votes, n_classes=m.n_classes, max_iter=200, abstain_as_output=True)
+    np.testing.assert_array_equal(weak.model.posteriors, direct.posteriors)
+    np.testing.assert_array_equal(weak.model.learned_accuracy, direct.vote_accuracy)
+    assert weak.model.n_iter == direct.n_iter and weak.model.log_likelihood == direct.log_likelihood
 
 
 @pytest.mark.parametrize("balance", [(0.5, 0.5), (0.2, 0.5, 0.3)])
