@@ -8,13 +8,62 @@ CLI both render the result objects defined here.
 >>> ds = analysis.load_csv(b"x,label\\n1,a\\n2,b\\n3,a\\n")
 >>> analysis.overview(ds, target="label").class_balance.imbalance_ratio
 2.0
+
+The entry points of each diagnostic are importable from here; the heavier
+ones (scikit-learn, imbalanced-learn, cleanlab, statsmodels) load on first use,
+so ``import analysis`` stays quick.
 """
+
+from importlib import import_module
 
 from .balance import ClassBalance, class_balance, imbalance_verdict
 from .errors import DiagnosticsError
 from .io import Dataset, load_csv
 from .report import DuplicateSummary, Overview, duplicate_summary, overview
 from .schema import ColumnProfile, Role, Schema, infer_schema, suggest_target
+
+#: name -> module that defines it, imported when the name is first used.
+_LAZY = {
+    # sampling bias and shift
+    "bias_report": ".sampling",
+    "representation": ".sampling",
+    "label_by_group": ".sampling",
+    "missingness_by_group": ".sampling",
+    "shift": ".sampling_shift",
+    "simulate_sampling": ".sampling_sim",
+    "poststratification_weights": ".sampling_fix",
+    "rake": ".sampling_fix",
+    "stratified_resample": ".sampling_fix",
+    # labels
+    "agreement": ".labels",
+    "bootstrap_agreement": ".labels",
+    "consensus_labels": ".labels",
+    "label_issues": ".labels_issues",
+    "dawid_skene": ".em",
+    "majority_vote": ".em",
+    # weak supervision
+    "LabelingFunction": ".weak_lfs",
+    "apply_lfs": ".weak_lfs",
+    "lf_summary": ".weak",
+    "label_model": ".weak",
+    "weak_labels": ".weak",
+    # rebalancing
+    "STRATEGIES": ".rebalance",
+    "compare_strategies": ".rebalance",
+    "iter_comparison": ".rebalance",
+    "apply_fix": ".rebalance_fix",
+    # export
+    "to_csv_bytes": ".export",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+
 
 __all__ = [
     "ClassBalance",
@@ -32,4 +81,5 @@ __all__ = [
     "load_csv",
     "overview",
     "suggest_target",
+    *_LAZY,
 ]

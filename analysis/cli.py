@@ -8,6 +8,7 @@ with code 2 and one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import math
 import subprocess
@@ -46,18 +47,18 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--folds", type=int, default=5, help="CV folds to check class sizes against")
     _add_common(report)
     report.set_defaults(func=_cmd_report)
-    from .cli_sampling import add_sampling_commands; add_sampling_commands(sub)  # noqa: E702  bias, shift
-    from .cli_rebalance import add_rebalance_commands; add_rebalance_commands(sub)  # noqa: E702  compare, fix
-    _add_label_commands(sub)
-    from .cli_weak import add_weak_commands; add_weak_commands(sub)  # noqa: E702  weak
+    for module, function in _FEATURE_COMMANDS:
+        getattr(importlib.import_module(module, __package__), function)(sub)
     return parser
 
 
-
-def _add_label_commands(sub) -> None:
-    from .cli_labels import add_label_commands
-
-    add_label_commands(sub)
+#: Each feature's module adds its own subcommands, in the order of DESIGN.md.
+_FEATURE_COMMANDS = (
+    (".cli_rebalance", "add_rebalance_commands"),  # compare, fix
+    (".cli_sampling", "add_sampling_commands"),  # bias, shift
+    (".cli_labels", "add_label_commands"),  # agreement, label-issues
+    (".cli_weak", "add_weak_commands"),  # weak
+)
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:

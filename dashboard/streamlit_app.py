@@ -13,11 +13,12 @@ st.set_page_config(
 
 pages = st.navigation(
     [
+        # In the order of the training-data chapter: the sample, its labels, then imbalance.
         st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("app_pages/sampling.py", title="Sampling bias", icon=":material/groups:"),
+        st.Page("app_pages/labels.py", title="Labels", icon=":material/label:"),
         st.Page("app_pages/weak.py", title="Weak supervision", icon=":material/rule:"),
         st.Page("app_pages/rebalancing.py", title="Rebalancing lab", icon=":material/balance:"),
-        st.Page("app_pages/labels.py", title="Labels", icon=":material/label:"),
-        st.Page("app_pages/sampling.py", title="Sampling bias", icon=":material/groups:"),
     ]
 )
 sidebar.render()
