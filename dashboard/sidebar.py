@@ -94,3 +94,13 @@ def _show_active(active: state.ActiveData) -> None:
         f"**Target:** {'`' + active.target + '`' if active.target else '— none —'}"
     )
     st.caption(f"SHA-256 {ds.sha256[:12]}…")
+
+
+def require_dataset() -> state.ActiveData:
+    """The active data for a page; without a readable dataset, say why and stop the page."""
+    current = state.active()
+    if current.dataset is None:
+        st.error(current.error or "No dataset is loaded.", icon=":material/error:")
+        st.info("Upload another CSV in the sidebar, or remove the upload to return to a bundled sample.")
+        st.stop()
+    return current

@@ -7,7 +7,7 @@ import streamlit as st
 from analysis import DiagnosticsError
 from analysis.labels import LEVELS, bootstrap_agreement, disputed_items, landis_koch
 from analysis.labels_issues import MODELS, suspects
-from dashboard import charts, state
+from dashboard import charts, sidebar, state
 
 _MODES = ("Several annotator columns", "One label column")
 _ALPHA_BOX = {"reliable": st.success, "tentative": st.warning, "unreliable": st.error, "undefined": st.info}
@@ -27,11 +27,7 @@ def _stem(name: str) -> str:
 
 
 st.title("Labels")
-current = state.active()
-if current.dataset is None:
-    st.error(current.error or "No dataset is loaded.", icon=":material/error:")
-    st.info("Upload another CSV in the sidebar, or remove the upload to return to a bundled sample.")
-    st.stop()
+current = sidebar.require_dataset()
 
 dataset, schema = current.dataset, current.schema
 frame = dataset.frame

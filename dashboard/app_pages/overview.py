@@ -3,17 +3,13 @@
 import streamlit as st
 
 from analysis import DiagnosticsError
-from dashboard import charts, state
+from dashboard import charts, sidebar, state
 
 _VERDICT_BOX = {"balanced": st.success, "mild": st.info, "severe": st.warning, "extreme": st.error}
 _PREVIEW_ROWS = 200
 
 st.title("Overview")
-current = state.active()
-if current.dataset is None:
-    st.error(current.error or "No dataset is loaded.", icon=":material/error:")
-    st.info("Upload another CSV in the sidebar, or remove the upload to return to a bundled sample.")
-    st.stop()
+current = sidebar.require_dataset()
 
 dataset, schema = current.dataset, current.schema
 rows, cols = dataset.frame.shape

@@ -19,13 +19,10 @@ from analysis.rebalance import (
     rank_strategies,
     results_frame,
 )
-from dashboard import charts, state
+from dashboard import charts, sidebar, state
 
 st.title("Rebalancing lab")
-current = state.active()
-if current.dataset is None:
-    st.error(current.error or "No dataset is loaded.", icon=":material/error:")
-    st.stop()
+current = sidebar.require_dataset()
 if current.target is None:
     st.info("Pick the target (label) column in the sidebar to compare rebalancing strategies.", icon=":material/arrow_back:")
     st.stop()

@@ -10,7 +10,7 @@ import streamlit as st
 from analysis import DiagnosticsError
 from analysis.sampling import MAX_GROUPS, reference_shares
 from analysis.schema import Role
-from dashboard import charts, state
+from dashboard import charts, sidebar, state
 
 POPULATION_FILE = "transactions_population.csv"
 TYPED, UPLOADED, BUNDLED = "Type the expected shares", "Upload a reference file", "Use the bundled population file"
@@ -27,11 +27,7 @@ _VERDICT_BOX = {
 _GROUP_ROLES = (Role.CATEGORICAL, Role.BOOLEAN, Role.NUMERIC, Role.CONSTANT)
 
 st.title("Sampling bias")
-current = state.active()
-if current.dataset is None:
-    st.error(current.error or "No dataset is loaded.", icon=":material/error:")
-    st.info("Upload another CSV in the sidebar, or remove the upload to return to a bundled sample.")
-    st.stop()
+current = sidebar.require_dataset()
 
 dataset, schema, target = current.dataset, current.schema, current.target
 sha, tag = dataset.sha256, dataset.sha256[:12]

@@ -4,7 +4,7 @@ import streamlit as st
 
 from analysis import DiagnosticsError
 from analysis.weak_lfs import KINDS, LabelingFunction, check_lfs, lfs_from_json, lfs_from_table, lfs_to_json, lfs_to_table
-from dashboard import charts, state
+from dashboard import charts, sidebar, state
 
 _MODES = ("Build labeling functions", "LF columns in the data")
 _NONE = "— none —"
@@ -36,11 +36,7 @@ def _split(text: str) -> list[str]:
 
 
 st.title("Weak supervision")
-current = state.active()
-if current.dataset is None:
-    st.error(current.error or "No dataset is loaded.", icon=":material/error:")
-    st.info("Upload another CSV in the sidebar, or remove the upload to return to a bundled sample.")
-    st.stop()
+current = sidebar.require_dataset()
 
 dataset, schema = current.dataset, current.schema
 frame = dataset.frame
