@@ -53,11 +53,13 @@ with st.form("rb_form"):
     seed = int(c4.number_input("Seed", min_value=0, max_value=2**31 - 1, value=0, key=state.RB_SEED))
     s1, s2 = st.columns([1, 1])
     sub_on = s1.checkbox(
-        "Evaluate on a stratified subsample", value=rows > LARGE_ROWS, key=state.RB_SUBSAMPLE_ON,
+        "Evaluate on a stratified subsample", value=rows > LARGE_ROWS, key=state.RB_SUBSAMPLE_ON + dataset.sha256[:16],
         help="Neighbour-based samplers are slow on large data. The results say when a subsample was used.",
     )
     sub_rows = int(s2.number_input("Subsample rows", min_value=100, max_value=max(rows, 100),
-                                   value=min(rows, LARGE_ROWS), step=1000, key=state.RB_SUBSAMPLE))
+                                   value=min(rows, LARGE_ROWS), step=1000,
+                                   # per dataset: the default and the limit follow its size
+                                   key=state.RB_SUBSAMPLE + dataset.sha256[:16]))
     k1, k2 = st.columns([1, 1])
     cost_ratio = k1.number_input(
         "class_weight: cost of a missed minority row (× a majority row)", min_value=0.01, value=None,
@@ -103,6 +105,7 @@ if plan is not None:
     finished = state.rb_results(active_key)
     if submitted and len(finished) < len(plan.strategies):
         bar = st.progress(0.0, text="Starting…")
+        live = st.empty()  # each strategy's scores as soon as it finishes, before the full report
         try:
             for event in iter_comparison(plan, done=dict(finished)):
                 if isinstance(event, FoldProgress):
@@ -114,9 +117,18 @@ if plan is not None:
                 else:
                     finished[event.name] = event
                     state.rb_store(active_key, event)  # kept in session state as soon as it finishes
+                    so_far = results_frame([finished[n] for n in plan.strategies if n in finished], plan.metric_names)
+                    live.dataframe(
+                        so_far[["strategy", "family", *plan.metric_names, "skipped"]], hide_index=True,
+                        width="stretch",
+                        column_config={
+                            m: st.column_config.NumberColumn(METRIC_LABELS[m], format="%.4f") for m in plan.metric_names
+                        },
+                    )
         except DiagnosticsError as exc:
             st.error(str(exc), icon=":material/error:")
         bar.empty()
+        live.empty()
     results = [finished[n] for n in plan.strategies if n in finished]
     missing = [n for n in plan.strategies if n not in finished]
     if missing and results:

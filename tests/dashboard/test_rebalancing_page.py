@@ -27,6 +27,7 @@ from sample_data import sample_path
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
 DATA = sample_path("transactions.csv")
 SETTINGS = dict(strategies=["none", "class_weight", "random_over"], folds=3, subsample=2000)
+SHA = load_csv(DATA).sha256[:16]  # the subsample widgets are keyed per dataset
 
 
 @pytest.fixture(autouse=True)
@@ -50,8 +51,8 @@ def run_button(at):
 def configure_and_run(at) -> AppTest:
     at.multiselect(key=state.RB_STRATEGIES).set_value(SETTINGS["strategies"])
     at.number_input(key=state.RB_FOLDS).set_value(SETTINGS["folds"])
-    at.checkbox(key=state.RB_SUBSAMPLE_ON).check()
-    at.number_input(key=state.RB_SUBSAMPLE).set_value(SETTINGS["subsample"])
+    at.checkbox(key=state.RB_SUBSAMPLE_ON + SHA).check()
+    at.number_input(key=state.RB_SUBSAMPLE + SHA).set_value(SETTINGS["subsample"])
     run_button(at).click().run()
     assert not at.exception, at.exception
     return at
@@ -110,8 +111,8 @@ def test_interrupted_run_keeps_finished_strategies_and_resumes(expected):
     at = open_page()
     at.multiselect(key=state.RB_STRATEGIES).set_value(SETTINGS["strategies"])
     at.number_input(key=state.RB_FOLDS).set_value(3)
-    at.checkbox(key=state.RB_SUBSAMPLE_ON).check()
-    at.number_input(key=state.RB_SUBSAMPLE).set_value(2000)
+    at.checkbox(key=state.RB_SUBSAMPLE_ON + SHA).check()
+    at.number_input(key=state.RB_SUBSAMPLE + SHA).set_value(2000)
     key = (load_csv(DATA).sha256, "is_fraud", tuple(SETTINGS["strategies"]), "logreg", 3, 1, 0, 2000, None,
            "balanced_accuracy")
     # As if a click had aborted the run after the baseline: only 'none' is stored.
