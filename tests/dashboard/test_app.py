@@ -13,13 +13,6 @@ from sample_data import sample_path
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    # st.cache_* are per process and shared between AppTest instances.
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-
 
 def start() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60).run()

@@ -31,12 +31,6 @@ ANNOTATORS = ["annotator_1", "annotator_2", "annotator_3", "annotator_4"]
 CODES = {"negative": 0, "neutral": 1, "positive": 2}
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-
 
 @pytest.fixture(scope="module")
 def reviews() -> pd.DataFrame:

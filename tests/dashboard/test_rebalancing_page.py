@@ -30,12 +30,6 @@ SETTINGS = dict(strategies=["none", "class_weight", "random_over"], folds=3, sub
 SHA = load_csv(DATA).sha256[:16]  # the subsample widgets are keyed per dataset
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-
 
 def open_page() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120).run()

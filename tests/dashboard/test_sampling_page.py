@@ -35,12 +35,6 @@ SHARES = {"north": 0.22, "south": 0.24, "east": 0.18, "west": 0.20, "central": 0
 N = 20_031
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-
 
 def open_page() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90).run()

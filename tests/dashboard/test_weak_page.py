@@ -23,12 +23,6 @@ APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
 PAGE = "app_pages/weak.py"
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-
 
 @pytest.fixture(scope="module")
 def reviews():
