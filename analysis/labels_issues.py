@@ -25,13 +25,13 @@ import pandas as pd
 
 from .balance import validate_target
 from .errors import LabelIssuesError, require_column
+from .models import MODELS, make_classifier
 from .report import DuplicateSummary, duplicate_summary
 from .schema import Role, infer_schema
 
 __all__ = ["MODELS", "LabelIssues", "apply_corrections", "label_issues", "out_of_fold_probabilities", "suspects"]
 
 #: Model choices (the same names as the rebalancing lab).
-MODELS: tuple[str, ...] = ("logreg", "hgb", "rf")
 _SKIPPED_ROLES = (Role.IDENTIFIER, Role.DATETIME, Role.CONSTANT)
 _MISSING = "(missing)"
 
@@ -321,10 +321,8 @@ def _is_text(col: pd.Series) -> bool:
 
 def _pipeline(x: pd.DataFrame, model: str, seed: int):
     from sklearn.compose import ColumnTransformer
-    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.impute import SimpleImputer
-    from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline, make_pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
@@ -341,12 +339,8 @@ def _pipeline(x: pd.DataFrame, model: str, seed: int):
     for c in text:
         parts.append((f"text_{c}", TfidfVectorizer(min_df=2, max_features=300 if dense else 20_000, ngram_range=(1, 2)), c))
     columns = ColumnTransformer(parts, sparse_threshold=0 if dense else 0.3)
-    if model == "logreg":
-        estimator = LogisticRegression(max_iter=2000)
-    elif model == "hgb":
-        estimator = HistGradientBoostingClassifier(random_state=seed)
-    else:
-        estimator = RandomForestClassifier(n_estimators=200, min_samples_leaf=2, random_state=seed, n_jobs=1)
+    # Probabilities matter here, not only rankings: a bigger, smoother forest and a fully converged fit.
+    estimator = make_classifier(model, seed=seed, max_iter=2000, n_estimators=200, min_samples_leaf=2)
     return Pipeline([("features", columns), ("model", estimator)])
 
 

@@ -42,6 +42,7 @@ from .errors import (
     UnknownModelError,
     UnknownStrategyError,
 )
+from .models import MODELS, make_classifier
 from .schema import Role, infer_schema
 
 __all__ = [
@@ -110,11 +111,6 @@ PROBABILITY_NOTE = (
     "if you need probabilities."
 )
 
-MODELS: dict[str, str] = {
-    "logreg": "logistic regression",
-    "hgb": "histogram gradient boosting",
-    "rf": "random forest",
-}
 
 #: A neighbour-based sampler on more training rows than this is slow; the plan warns.
 LARGE_ROWS = 50_000
@@ -388,14 +384,7 @@ def _onehot_codes(n_numeric: int, n_categorical: int):
 
 
 def _model(model: str, seed: int, class_weight=None):
-    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-    from sklearn.linear_model import LogisticRegression
-
-    if model == "logreg":
-        return LogisticRegression(max_iter=1000, class_weight=class_weight)
-    if model == "hgb":
-        return HistGradientBoostingClassifier(random_state=seed, class_weight=class_weight)
-    return RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=1, class_weight=class_weight)
+    return make_classifier(model, seed=seed, class_weight=class_weight)
 
 
 def make_sampler(name: str, *, n_numeric: int, n_categorical: int, seed: int):

@@ -11,7 +11,6 @@ from dashboard import charts, sidebar, state
 
 _MODES = ("Several annotator columns", "One label column")
 _ALPHA_BOX = {"reliable": st.success, "tentative": st.warning, "unreliable": st.error, "undefined": st.info}
-_MODEL_NAMES = {"logreg": "logistic regression", "hgb": "histogram gradient boosting", "rf": "random forest"}
 _METHOD_NAMES = {"dawid_skene": "Dawid-Skene (models each annotator's reliability)", "majority": "Majority vote (ties reported)"}
 _NONE = "— none —"
 _DISPUTED_ROWS = 50
@@ -262,7 +261,7 @@ else:
     with st.form("lb_issues_form"):
         f1, f2 = st.columns([2, 2])
         target = f1.selectbox("Label column", candidates, index=candidates.index(default) if default else None, key=state.LB_TARGET)
-        model = f2.selectbox("Model", MODELS, format_func=_MODEL_NAMES.get, key=state.LB_MODEL)
+        model = f2.selectbox("Model", list(MODELS), format_func=MODELS.get, key=state.LB_MODEL)
         submitted = st.form_submit_button("Find label suspects", icon=":material/search:", type="primary")
     if submitted and target:
         st.session_state[state.LB_ISSUES_REQUEST] = (dataset.sha256, target, model)
@@ -276,7 +275,7 @@ else:
         st.stop()
     _, target, model = request
     try:
-        with st.spinner(f"Cross-validating a {_MODEL_NAMES[model]} and checking every label…"):
+        with st.spinner(f"Cross-validating a {MODELS[model]} and checking every label…"):
             issues = state.lb_label_issues(dataset.sha256, target, model, dataset)
     except DiagnosticsError as exc:
         st.error(str(exc), icon=":material/error:")
@@ -287,7 +286,7 @@ else:
     n2.metric("Label suspects", f"{issues.n_flagged:,}", f"{issues.n_flagged / max(checked, 1):.1%} of checked rows", delta_color="off", delta_arrow="off")
     n3.metric("Conflicting duplicates", f"{issues.duplicates.conflicting_duplicates:,}", help="Rows whose features equal another row's while the label differs.")
     st.caption(
-        f"Model: {_MODEL_NAMES[issues.model]}, {issues.folds}-fold out-of-fold probabilities; features: "
+        f"Model: {MODELS[issues.model]}, {issues.folds}-fold out-of-fold probabilities; features: "
         + ", ".join(f"`{f}`" for f in issues.features)
     )
     for note in issues.notes:

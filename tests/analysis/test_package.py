@@ -50,3 +50,16 @@ def test_pages_import_no_computing_library_and_call_no_statistics():
                     assert name.split(".")[0] not in banned_modules, f"{path.name} imports {name}"
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 assert node.func.attr not in banned_calls, f"{path.name} calls .{node.func.attr}()"
+
+
+def test_one_model_registry_serves_the_rebalancing_lab_and_the_label_error_finder():
+    from analysis import labels_issues, models, rebalance
+
+    assert rebalance.MODELS is models.MODELS is labels_issues.MODELS
+    # Each name builds the estimator it is named after (scikit-learn's own classes).
+    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+
+    kinds = {"logreg": LogisticRegression, "hgb": HistGradientBoostingClassifier, "rf": RandomForestClassifier}
+    for name in models.MODELS:
+        assert type(models.make_classifier(name)) is kinds[name]
