@@ -11,7 +11,6 @@ import argparse
 from pathlib import Path
 
 from .cli import _add_common, _emit, _load
-from .sampling import _fmt_p
 
 __all__ = ["add_sampling_commands"]
 
@@ -84,6 +83,8 @@ def _write_weights(dataset, reference, args) -> dict:
 
 
 def _bias_text(report, name: str, payload: dict) -> str:
+    from .sampling import _fmt_p
+
     r = report.representation
     lines = [
         f"{name}: '{r.group}' against {r.reference_source} ({r.n:,} rows with a value)",
@@ -136,6 +137,8 @@ def _cmd_shift(args: argparse.Namespace) -> int:
 
 
 def _shift_text(result, a: str, b: str, notes: list[str]) -> str:
+    from .sampling import _fmt_p
+
     lines = [
         f"{a} ({result.n_reference:,} rows) -> {b} ({result.n_current:,} rows)",
         "",

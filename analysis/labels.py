@@ -55,7 +55,6 @@ from typing import Any
 import krippendorff
 import numpy as np
 import pandas as pd
-from statsmodels.stats.inter_rater import fleiss_kappa as _sm_fleiss_kappa
 
 from .em import DawidSkene, MajorityVote, _counts, _majority, dawid_skene
 from .errors import AnnotationError, ColumnNotFoundError, LabelOrderError, format_columns, require_column
@@ -659,7 +658,10 @@ def _alpha(pc: np.ndarray, values: np.ndarray, level: str) -> float:
 def _fleiss(pc: np.ndarray, pn: np.ndarray) -> tuple[float, str]:
     if pn.min() == pn.max():
         with np.errstate(invalid="ignore", divide="ignore"):
-            return float(_sm_fleiss_kappa(pc, method="fleiss")), "statsmodels"
+            # statsmodels (and scipy.stats behind it) load on first use, not when the CLI starts.
+            from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
+
+            return float(sm_fleiss_kappa(pc, method="fleiss")), "statsmodels"
     rows = np.ascontiguousarray(pc.T, dtype=np.float64)  # labels x items
     p_i = ((rows * rows).sum(axis=0) - pn) / (pn * (pn - 1.0))
     p_j = rows.sum(axis=1) / pn.sum()

@@ -32,7 +32,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .balance import validate_target
 from .errors import (
@@ -561,6 +560,8 @@ def corrected_interval(values: Sequence[float], *, test_train_ratio: float, leve
     if j < 2:
         return mean, mean
     var = float(v.var(ddof=1))
+    from scipy import stats  # imported here: the CLI builds its parser from this module
+
     half = stats.t.ppf(0.5 + level / 2, j - 1) * math.sqrt((1 / j + test_train_ratio) * var)
     return float(mean - half), float(mean + half)
 
@@ -590,6 +591,8 @@ def corrected_resampled_ttest(
             return mean, 0.0, 1.0
         return mean, math.copysign(math.inf, mean), 0.0
     t = mean / math.sqrt((1 / j + test_train_ratio) * var)
+    from scipy import stats
+
     p = float(2 * stats.t.sf(abs(t), j - 1))
     return mean, float(t), p
 
