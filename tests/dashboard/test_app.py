@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -48,6 +49,9 @@ def test_opens_on_transactions_sample_with_numbers_from_the_analysis():
     assert m["Duplicate rows"][0] == "25"
     assert m["Conflicting duplicates"][0] == "12"
     assert m["Missing cells"][0] == "900"
+    raw = pd.read_csv(sample_path("transactions.csv"))  # reference: plain pandas on the same file
+    assert m["Missing cells"][1] == f"{raw.isna().sum().sum() / raw.size:.2%} of all cells" == "0.35% of all cells"
+    assert m["Conflicting duplicates"][1] == "in 6 groups"  # 6 planted pairs, sample_data/README.md
     assert at.selectbox(key="app_sample").value == "transactions.csv"
     assert any("Severe imbalance" in w.value for w in at.warning)
     # Both charts are drawn from the same result: class counts and missing values.
