@@ -1,11 +1,14 @@
 # Two entry points: `make run` (dashboard) and `make test` (whole suite).
 # Each creates its own virtualenv with nothing but python3 (3.11+).
+# Tiers: `make test-fast` (all but the browser), `make e2e` (browser only), `make lint`.
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+# Two workers: this is a 2-core machine (pytest-xdist).
+WORKERS ?= 2
 
-.PHONY: run test bench clean
+.PHONY: run test test-fast e2e lint bench golden clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +20,24 @@ run: $(VENV)/.installed
 	$(VENV)/bin/dataset-diagnostics app --port $(PORT)
 
 test: $(VENV)/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(WORKERS)
+
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -n $(WORKERS) -m "not e2e"
+
+e2e: $(VENV)/.installed
+	$(PY) -m pytest -m e2e tests/e2e
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_report.py
+
+# Re-capture the golden CLI outputs (only when a number is meant to change: say why in the commit).
+golden: $(VENV)/.installed
+	$(PY) -m tests.golden.capture
 
 clean:
 	rm -rf $(VENV) build *.egg-info

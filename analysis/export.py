@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 
 import pandas as pd
@@ -91,7 +91,7 @@ def provenance(*, source_name: str, source_sha256: str, rows_in: int, rows_out: 
     return {
         "tool": "dataset-diagnostics",
         "tool_version": version,
-        "created_utc": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "created_utc": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "source": {"name": source_name, "sha256": source_sha256, "rows": rows_in},
         "output_rows": rows_out,
         "settings": settings,

@@ -218,7 +218,6 @@ def out_of_fold_probabilities(
     strings); ``y`` integer class codes ``0 .. K-1``.
     """
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
-
     from threadpoolctl import threadpool_limits
 
     pipeline = _pipeline(x, model, seed)

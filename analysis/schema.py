@@ -270,3 +270,23 @@ def _label_set(column: pd.Series) -> set[str]:
         values = values.astype(float)  # 1 and 1.0 (a column with gaps reads as float) are one label
     return set(values.astype(str).unique())
 
+
+
+# =============================================================================
+# Which columns can play which role on each page (domain rules, not page code).
+# One section per page; each keeps to its own section.
+# =============================================================================
+
+# --- candidates: sampling bias (group columns) -------------------------------
+
+
+
+# --- candidates: labels (annotator and gold columns) -------------------------
+
+
+
+# --- candidates: weak supervision (LF and gold columns) ----------------------
+
+
+
+# --- candidates: rebalancing / features ---------------------------------------

@@ -127,7 +127,10 @@ def worker(kind: str, path: str) -> dict:
     import pyarrow.csv  # noqa: F401  (pd.read_csv(engine="pyarrow") imports it lazily)
 
     if kind == "product":  # the CLI imports these lazily, too
-        import analysis.cli, analysis.io, analysis.report, analysis.schema  # noqa: E401,F401
+        import analysis.cli
+        import analysis.io
+        import analysis.report
+        import analysis.schema
     out = {"kind": kind, "peak_reset": _reset_peak()}
     rss0 = _status_kb("VmRSS")
     start, cpu0 = time.perf_counter(), time.process_time()
@@ -226,7 +229,9 @@ def print_table(f: dict) -> None:
 
 
 def profile(path: Path, top: int = 25) -> None:
-    import cProfile, pstats  # noqa: E401
+    import cProfile
+    import pstats
+
     import analysis.cli
 
     prof = cProfile.Profile()

@@ -32,3 +32,23 @@ def sample_path(name: str) -> Path:
     if name not in SAMPLES and name != "transactions_population.csv":
         raise KeyError(f"Unknown sample {name!r}; available: {', '.join(SAMPLES)}")
     return HERE / name
+
+
+# =============================================================================
+# Sample-specific defaults the pages start from (never hard-coded in a page).
+# One section per page; each keeps to its own section.
+# =============================================================================
+
+# --- sampling bias -----------------------------------------------------------
+
+
+
+# --- labels ------------------------------------------------------------------
+
+
+
+# --- weak supervision (demo labeling functions) ------------------------------
+
+
+
+# --- rebalancing -------------------------------------------------------------

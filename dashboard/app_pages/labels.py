@@ -7,7 +7,8 @@ import streamlit as st
 from analysis import DiagnosticsError
 from analysis.labels import LEVELS, bootstrap_agreement, disputed_items, landis_koch
 from analysis.labels_issues import MODELS, suspects
-from dashboard import charts, sidebar, state
+from dashboard import sidebar, state
+from dashboard.charts import labels as charts
 
 _MODES = ("Several annotator columns", "One label column")
 _ALPHA_BOX = {"reliable": st.success, "tentative": st.warning, "unreliable": st.error, "undefined": st.info}

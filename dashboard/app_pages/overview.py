@@ -3,7 +3,8 @@
 import streamlit as st
 
 from analysis import DiagnosticsError
-from dashboard import charts, sidebar, state
+from dashboard import sidebar, state
+from dashboard.charts import overview as charts
 
 _VERDICT_BOX = {"balanced": st.success, "mild": st.info, "severe": st.warning, "extreme": st.error}
 _PREVIEW_ROWS = 200

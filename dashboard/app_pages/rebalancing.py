@@ -19,7 +19,8 @@ from analysis.rebalance import (
     rank_strategies,
     results_frame,
 )
-from dashboard import charts, sidebar, state
+from dashboard import sidebar, state
+from dashboard.charts import rebalancing as charts
 
 st.title("Rebalancing lab")
 current = sidebar.require_dataset()

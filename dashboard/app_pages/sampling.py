@@ -10,7 +10,8 @@ import streamlit as st
 from analysis import DiagnosticsError
 from analysis.sampling import MAX_GROUPS, reference_shares
 from analysis.schema import Role
-from dashboard import charts, sidebar, state
+from dashboard import sidebar, state
+from dashboard.charts import sampling as charts
 
 POPULATION_FILE = "transactions_population.csv"
 TYPED, UPLOADED, BUNDLED = "Type the expected shares", "Upload a reference file", "Use the bundled population file"

@@ -3,8 +3,17 @@
 import streamlit as st
 
 from analysis import DiagnosticsError
-from analysis.weak_lfs import KINDS, LabelingFunction, check_lfs, lfs_from_json, lfs_from_table, lfs_to_json, lfs_to_table
-from dashboard import charts, sidebar, state
+from analysis.weak_lfs import (
+    KINDS,
+    LabelingFunction,
+    check_lfs,
+    lfs_from_json,
+    lfs_from_table,
+    lfs_to_json,
+    lfs_to_table,
+)
+from dashboard import sidebar, state
+from dashboard.charts import weak as charts
 
 _MODES = ("Build labeling functions", "LF columns in the data")
 _NONE = "— none —"

@@ -296,7 +296,7 @@ def test_missing_cells_are_nan_and_types_are_inferred():
 
 
 def test_decimal_commas_only_when_every_value_is_a_number():
-    raw = "a;b;c;d\n1,5;1,5;7;x\n-2,25;abc;8;y\n;2;9;z\n".encode()
+    raw = b"a;b;c;d\n1,5;1,5;7;x\n-2,25;abc;8;y\n;2;9;z\n"
     ds = load_csv(raw)
     assert ds.frame["a"].tolist()[:2] == [1.5, -2.25] and math.isnan(ds.frame["a"].iloc[2])
     assert ds.frame["b"].tolist() == ["1,5", "abc", "2"]  # mixed text: left alone
@@ -311,7 +311,7 @@ def test_decimal_commas_are_not_converted_in_a_comma_file():
 
 
 def test_thousands_dots_and_decimal_commas():
-    ds = load_csv("v;w\n1.234.567,89;a\n0,5;b\n12;c\n".encode())
+    ds = load_csv(b"v;w\n1.234.567,89;a\n0,5;b\n12;c\n")
     assert ds.frame["v"].tolist() == pytest.approx([1234567.89, 0.5, 12.0])
 
 
@@ -461,7 +461,7 @@ def test_streaming_path_read_equals_the_bytes_path(tmp_path, prefix):
 def test_semicolon_file_streams_with_decimal_commas(tmp_path):
     from analysis import io as io_module
 
-    content = "a;b\n1,5;x\n2,5;y\n".encode()
+    content = b"a;b\n1,5;x\n2,5;y\n"
     path = tmp_path / "semi.csv"
     path.write_bytes(content)
     streamed = io_module._load_path(path, "semi.csv")

@@ -10,6 +10,7 @@ import pytest
 from imblearn.metrics import geometric_mean_score
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.pipeline import Pipeline
+from rebalance_data import all_categorical, mixed, no_signal, numeric_binary
 from scipy import stats
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.impute import SimpleImputer
@@ -35,7 +36,6 @@ from analysis.rebalance import (
     iter_comparison,
     plan_comparison,
 )
-from rebalance_data import all_categorical, mixed, no_signal, numeric_binary
 
 ALL = list(STRATEGIES)
 

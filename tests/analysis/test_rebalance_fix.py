@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from imblearn.over_sampling import RandomOverSampler
+from rebalance_data import mixed, numeric_binary
 from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
 
@@ -19,7 +20,6 @@ from analysis.errors import StrategySkippedError, UnknownStrategyError
 from analysis.export import to_csv_bytes
 from analysis.rebalance import STRATEGIES
 from analysis.rebalance_fix import apply_fix, fix_files, fix_zip
-from rebalance_data import mixed, numeric_binary
 
 ROW_STRATEGIES = [n for n, s in STRATEGIES.items() if s.space is not None]
 

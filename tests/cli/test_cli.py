@@ -6,11 +6,9 @@ import sys
 
 import pandas as pd
 import pytest
-
 from cli_run import run
+
 from sample_data import sample_path
-
-
 
 
 def test_report_json_on_transactions_matches_documented_and_pandas(capsys):

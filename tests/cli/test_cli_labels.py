@@ -6,9 +6,9 @@ import krippendorff
 import numpy as np
 import pandas as pd
 import pytest
+from cli_run import run
 from sklearn.metrics import cohen_kappa_score
 
-from cli_run import run
 from sample_data import sample_path
 
 ANNOTATORS = "annotator_1,annotator_2,annotator_3,annotator_4"

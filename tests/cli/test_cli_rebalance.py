@@ -7,8 +7,8 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-
 from cli_run import run
+
 from analysis.rebalance import compare_strategies
 from sample_data import sample_path
 

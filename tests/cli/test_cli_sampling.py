@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from cli_run import run
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from cli_run import run
 from sample_data import sample_path
 
 DATA = str(sample_path("transactions.csv"))

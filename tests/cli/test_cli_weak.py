@@ -8,8 +8,8 @@ import json
 
 import pandas as pd
 import pytest
-
 from cli_run import run
+
 from analysis.weak_lfs import LabelingFunction, lfs_to_json
 from sample_data import sample_path
 

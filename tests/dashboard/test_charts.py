@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis import class_balance, overview
-from dashboard import charts
+from dashboard.charts import overview as charts
 
 
 def test_class_balance_figure_bars_and_labels():

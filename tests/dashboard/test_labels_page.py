@@ -14,7 +14,6 @@ import krippendorff
 import numpy as np
 import pandas as pd
 import pytest
-import streamlit as st
 from cleanlab.filter import find_label_issues
 from scipy.stats import entropy
 from sklearn.metrics import cohen_kappa_score
@@ -23,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from analysis.export import to_csv_bytes
 from analysis.labels import agreement, consensus_labels
 from analysis.labels_issues import apply_corrections, label_issues
-from dashboard import charts
+from dashboard.charts import labels as charts
 from sample_data import sample_path
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")

@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analysis import load_csv
 from analysis.rebalance import compare_strategies
 from analysis.rebalance_fix import apply_fix, fix_zip
-from dashboard import charts, state
+from dashboard import state
+from dashboard.charts import rebalancing as charts
 from sample_data import sample_path
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")

@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import streamlit as st
 from scipy import stats
 from statsmodels.stats.contingency_tables import Table
 from statsmodels.stats.proportion import proportion_confint
@@ -23,7 +22,7 @@ from analysis.sampling import label_by_group, representation
 from analysis.sampling_fix import rake, stratified_resample
 from analysis.sampling_shift import feature_distribution
 from analysis.sampling_sim import simulate_sampling
-from dashboard import charts
+from dashboard.charts import sampling as charts
 from sample_data import sample_path
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")

@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analysis.weak import weak_labels
@@ -174,7 +173,7 @@ def test_invalid_lf_and_invalid_json_show_error_boxes():
 
 
 def test_chart_builders_draw_the_result_values():
-    from dashboard import charts
+    from dashboard.charts import weak as charts
 
     df = pd.DataFrame({"a": [0, 0, 1, -1, 2, -1], "b": [0, 1, 1, 2, -1, -1], "c": [-1, 1, 1, 2, 0, -1],
                        "gold": [0, 1, -1, 2, 0, 1]})

@@ -5,8 +5,8 @@ Run once before a refactor; the test then proves the refactor changed no output.
 
 from __future__ import annotations
 
-import io
 import hashlib
+import io
 import json
 import sys
 import tempfile

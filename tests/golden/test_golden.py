@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 
@@ -18,6 +17,35 @@ from .capture import HERE, run_case, written_files
 from .cases import CASES
 
 ROOT = HERE.parent.parent
+
+#: Keys added after the capture, per command group, so that no result key exists
+#: only under some flags (issue 9). Each is a new key (its path, dot-separated,
+#: list indices as ``[]``); no existing key may change. Keep to your group's line.
+ADDED_KEYS: dict[str, set[str]] = {
+    "report": set(),
+
+    "compare_fix": set(),
+
+    "bias_shift": set(),
+
+    "agreement_label_issues": set(),
+
+    "weak": set(),
+}
+_ADDED = set().union(*ADDED_KEYS.values())
+
+
+def _drop_added(actual, expected, path: str = ""):
+    """``actual`` without the listed keys that the golden file does not have."""
+    if isinstance(actual, dict) and isinstance(expected, dict):
+        return {
+            k: _drop_added(v, expected.get(k), f"{path}.{k}" if path else k)
+            for k, v in actual.items()
+            if k in expected or (f"{path}.{k}" if path else k) not in _ADDED
+        }
+    if isinstance(actual, list) and isinstance(expected, list) and len(actual) == len(expected):
+        return [_drop_added(a, e, f"{path}[]") for a, e in zip(actual, expected)]
+    return actual
 
 
 @pytest.mark.parametrize(("name", "argv"), CASES, ids=[c[0] for c in CASES])
@@ -27,5 +55,5 @@ def test_cli_output_matches_golden(name, argv, tmp_path, monkeypatch):
     code, payload, err = run_case(argv, os.fspath(tmp_path))
     assert code == expected["exit"]
     assert err == expected["stderr"]
-    assert payload == expected["stdout"]
+    assert _drop_added(payload, expected["stdout"]) == expected["stdout"]
     assert written_files(os.fspath(tmp_path)) == expected["files"]

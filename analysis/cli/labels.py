@@ -13,9 +13,9 @@ __all__ = ["add_label_commands"]
 
 
 def add_label_commands(sub) -> None:
-    from . import cli
-    from .labels import LEVELS
-    from .labels_issues import MODELS
+    from ..labels import LEVELS
+    from ..labels_issues import MODELS
+    from . import common as cli
 
     agree = sub.add_parser("agreement", help="inter-annotator agreement (missing ratings allowed)")
     agree.add_argument("data", help="CSV file, one row per item")
@@ -27,7 +27,7 @@ def add_label_commands(sub) -> None:
     agree.add_argument("--bootstrap", type=int, default=0, metavar="N",
                        help="N bootstrap resamples over items for 95%% intervals (default 0: none)")
     agree.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
-    cli._add_common(agree)
+    cli.add_common(agree)
     agree.set_defaults(func=_cmd_agreement)
 
     issues = sub.add_parser("label-issues", help="rows whose label looks wrong (confident learning)")
@@ -38,7 +38,7 @@ def add_label_commands(sub) -> None:
     issues.add_argument("--folds", type=int, default=5)
     issues.add_argument("--seed", type=int, default=0)
     issues.add_argument("--top", type=int, default=20, help="suspects listed in the text output")
-    cli._add_common(issues)
+    cli.add_common(issues)
     issues.set_defaults(func=_cmd_label_issues)
 
 
@@ -49,10 +49,10 @@ def _split(text: str | None) -> list[str] | None:
 
 
 def _cmd_agreement(args: argparse.Namespace) -> int:
-    from . import cli
-    from .labels import agreement, bootstrap_agreement, consensus_labels
+    from ..labels import agreement, bootstrap_agreement, consensus_labels
+    from . import common as cli
 
-    dataset = cli._load(args)
+    dataset = cli.load(args)
     annotators = _split(args.annotators)
     result = agreement(dataset.frame, annotators=annotators, level=args.level, order=_split(args.order))
     payload = result.to_dict()
@@ -63,7 +63,7 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
     if args.consensus != "none":
         consensus = consensus_labels(dataset.frame, annotators=annotators, method=args.consensus, order=_split(args.order))
         payload["consensus"] = consensus.to_dict()
-    return cli._emit(args, payload, _agreement_text(dataset.name, result, intervals, consensus))
+    return cli.emit(args, payload, _agreement_text(dataset.name, result, intervals, consensus))
 
 
 def _fmt(x) -> str:
@@ -117,14 +117,14 @@ def _agreement_text(name: str, r, intervals, consensus) -> str:
 
 
 def _cmd_label_issues(args: argparse.Namespace) -> int:
-    from . import cli
-    from .labels_issues import label_issues
+    from ..labels_issues import label_issues
+    from . import common as cli
 
-    dataset = cli._load(args)
+    dataset = cli.load(args)
     result = label_issues(
         dataset.frame, target=args.target, model=args.model, features=_split(args.features), folds=args.folds, seed=args.seed
     )
-    return cli._emit(args, result.to_dict(), _issues_text(dataset.name, result, args.top))
+    return cli.emit(args, result.to_dict(), _issues_text(dataset.name, result, args.top))
 
 
 def _issues_text(name: str, r, top: int) -> str:

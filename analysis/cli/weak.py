@@ -14,7 +14,7 @@ __all__ = ["add_weak_commands"]
 
 
 def add_weak_commands(sub) -> None:
-    from . import cli
+    from . import common as cli
 
     weak = sub.add_parser("weak", help="labeling-function summary and label model (weak supervision)")
     weak.add_argument("data", help="CSV file, one row per item")
@@ -26,7 +26,7 @@ def add_weak_commands(sub) -> None:
     weak.add_argument("--class-prior", help="fixed class balance, e.g. pos=0.3,neg=0.7 (default: estimated)")
     weak.add_argument("-o", "--output", help="write the data with weak_label and weak_confidence columns to this CSV")
     weak.add_argument("--no-protect", action="store_true", help="do not prefix formula-like text cells with ' in the output")
-    cli._add_common(weak)
+    cli.add_common(weak)
     weak.set_defaults(func=_cmd_weak)
 
 
@@ -37,15 +37,22 @@ def _split(text: str | None) -> list[str] | None:
 
 
 def _cmd_weak(args: argparse.Namespace) -> int:
-    from . import cli
-    from .errors import WeakSupervisionError
-    from .export import to_csv_bytes
-    from .weak import WeakLabels, label_model, lf_matrix, lf_summary, parse_class_prior, with_weak_labels
-    from .weak_lfs import declarative_matrix, lfs_from_json
+    from ..errors import WeakSupervisionError
+    from ..export import to_csv_bytes
+    from ..weak import (
+        WeakLabels,
+        label_model,
+        lf_matrix,
+        lf_summary,
+        parse_class_prior,
+        with_weak_labels,
+    )
+    from ..weak_lfs import declarative_matrix, lfs_from_json
+    from . import common as cli
 
     if (args.lfs is None) == (args.lf_file is None):
         raise WeakSupervisionError("Give either --lfs (LF columns in the CSV) or --lf-file (a JSON LF set), not both or neither.")
-    dataset = cli._load(args)
+    dataset = cli.load(args)
     labels = _split(args.labels)
     if args.lf_file is not None:
         specs = lfs_from_json(Path(args.lf_file).read_bytes())
@@ -61,7 +68,7 @@ def _cmd_weak(args: argparse.Namespace) -> int:
         Path(args.output).write_bytes(safe.data)
         written = {"path": str(args.output), "rows": matrix.n_items, "protected_cells": safe.protected_cells}
         payload["output"] = written
-    return cli._emit(args, payload, _weak_text(dataset.name, result, written))
+    return cli.emit(args, payload, _weak_text(dataset.name, result, written))
 
 
 def _pct(x) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .cli import _add_common, _emit, _load
+from .common import add_common, emit, load
 
 __all__ = ["add_sampling_commands"]
 
@@ -29,7 +29,7 @@ def add_sampling_commands(sub) -> None:
     bias.add_argument("--tolerance", type=float, default=0.1, help="flag a group when its ratio interval excludes 1 by more than this (default 0.1)")
     bias.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
     bias.add_argument("-o", "--weights-out", help="write the data plus a post-stratification 'sample_weight' column here (and OUT.recipe.json)")
-    _add_common(bias)
+    add_common(bias)
     bias.set_defaults(func=_cmd_bias)
 
     shift = sub.add_parser("shift", help="distribution shift between two files")
@@ -40,20 +40,20 @@ def add_sampling_commands(sub) -> None:
     shift.add_argument("--classifier-rows", type=int, default=5000, help="rows per file for the domain classifier (default 5000)")
     shift.add_argument("--no-classifier", action="store_true", help="skip the domain classifier")
     shift.add_argument("--seed", type=int, default=0)
-    _add_common(shift)
+    add_common(shift)
     shift.set_defaults(func=_cmd_shift)
 
 
 def _read(path: str, args: argparse.Namespace):
-    from .io import load_csv
+    from ..io import load_csv
 
     return load_csv(Path(path), max_bytes=int(args.max_mb * 1024 * 1024))
 
 
 def _cmd_bias(args: argparse.Namespace) -> int:
-    from .sampling import bias_report, parse_expected, reference_shares
+    from ..sampling import bias_report, parse_expected, reference_shares
 
-    dataset = _load(args)
+    dataset = load(args)
     if args.expected is not None:
         reference = reference_shares(parse_expected(args.expected), group=args.group, source="--expected")
     else:
@@ -67,11 +67,11 @@ def _cmd_bias(args: argparse.Namespace) -> int:
     payload["notes"] = list(dataset.notes) + payload["notes"]
     if args.weights_out:
         payload["weights_out"] = _write_weights(dataset, reference, args)
-    return _emit(args, payload, _bias_text(report, dataset.name, payload))
+    return emit(args, payload, _bias_text(report, dataset.name, payload))
 
 
 def _write_weights(dataset, reference, args) -> dict:
-    from .sampling_fix import poststratification_weights, weighted_csv
+    from ..sampling_fix import poststratification_weights, weighted_csv
 
     rw = poststratification_weights(dataset.frame, group=args.group, reference=reference)
     safe, recipe = weighted_csv(dataset.frame, rw, source_name=dataset.name, source_sha256=dataset.sha256)
@@ -83,7 +83,7 @@ def _write_weights(dataset, reference, args) -> dict:
 
 
 def _bias_text(report, name: str, payload: dict) -> str:
-    from .sampling import _fmt_p
+    from ..sampling import _fmt_p
 
     r = report.representation
     lines = [
@@ -118,7 +118,7 @@ def _bias_text(report, name: str, payload: dict) -> str:
 
 
 def _cmd_shift(args: argparse.Namespace) -> int:
-    from .sampling_shift import shift
+    from ..sampling_shift import shift
 
     a, b = _read(args.reference, args), _read(args.current, args)
     result = shift(
@@ -133,11 +133,11 @@ def _cmd_shift(args: argparse.Namespace) -> int:
     payload = result.to_dict()
     payload["reference"], payload["current"] = a.name, b.name
     payload["notes"] = list(a.notes) + list(b.notes) + payload["notes"]
-    return _emit(args, payload, _shift_text(result, a.name, b.name, payload["notes"]))
+    return emit(args, payload, _shift_text(result, a.name, b.name, payload["notes"]))
 
 
 def _shift_text(result, a: str, b: str, notes: list[str]) -> str:
-    from .sampling import _fmt_p
+    from ..sampling import _fmt_p
 
     lines = [
         f"{a} ({result.n_reference:,} rows) -> {b} ({result.n_current:,} rows)",

@@ -14,15 +14,15 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import RebalanceError
+from ..errors import RebalanceError
 
 __all__ = ["add_rebalance_commands"]
 
 
 def add_rebalance_commands(sub) -> None:
     """Register ``compare`` and ``fix`` on the subparsers of ``dataset-diagnostics``."""
-    from .cli import _add_common
-    from .rebalance import DEFAULT_STRATEGIES, MODELS, STRATEGIES, THRESHOLD_OBJECTIVES
+    from ..rebalance import DEFAULT_STRATEGIES, MODELS, STRATEGIES, THRESHOLD_OBJECTIVES
+    from .common import add_common
 
     compare = sub.add_parser("compare", help="cross-validated metrics per rebalancing strategy (leakage-free)")
     compare.add_argument("data", help="CSV file")
@@ -40,7 +40,7 @@ def add_rebalance_commands(sub) -> None:
     compare.add_argument("--cost-ratio", type=float, default=None, help="class_weight: minority cost relative to majority")
     compare.add_argument("--threshold-objective", choices=THRESHOLD_OBJECTIVES, default="balanced_accuracy")
     compare.add_argument("--jobs", type=int, default=None, help="parallel processes for the folds (default: auto, at most 2)")
-    _add_common(compare)
+    add_common(compare)
     compare.set_defaults(func=_cmd_compare)
 
     fix = sub.add_parser("fix", help="write the fixed dataset (and an untouched test split beside it)")
@@ -55,15 +55,15 @@ def add_rebalance_commands(sub) -> None:
     fix.add_argument("--is-synthetic", action="store_true", help="add an is_synthetic column")
     fix.add_argument("--no-formula-protection", action="store_true", help="do not prefix formula-like text cells with '")
     fix.add_argument("-o", "--output", required=True, help="output CSV path")
-    _add_common(fix)
+    add_common(fix)
     fix.set_defaults(func=_cmd_fix)
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from .cli import _emit, _load
-    from .rebalance import compare_strategies
+    from ..rebalance import compare_strategies
+    from .common import emit, load
 
-    dataset = _load(args)
+    dataset = load(args)
     strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
     if not strategies:
         raise RebalanceError("--strategies is empty; give comma-separated strategy names, e.g. none,smote.")
@@ -79,7 +79,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     )
     payload = result.to_dict()
     payload["data"] = dataset.name
-    return _emit(args, payload, _compare_text(result))
+    return emit(args, payload, _compare_text(result))
 
 
 def _compare_text(result) -> str:
@@ -111,11 +111,11 @@ def _compare_text(result) -> str:
 
 
 def _cmd_fix(args: argparse.Namespace) -> int:
-    from .cli import _emit, _load
-    from .export import to_csv_bytes
-    from .rebalance_fix import apply_fix
+    from ..export import to_csv_bytes
+    from ..rebalance_fix import apply_fix
+    from .common import emit, load
 
-    dataset = _load(args)
+    dataset = load(args)
     out = Path(args.output)
     if out.suffix.lower() != ".csv":
         raise RebalanceError(f"The output must be a .csv path; got '{out}'.")
@@ -154,4 +154,4 @@ def _cmd_fix(args: argparse.Namespace) -> int:
     if fix.threshold is not None:
         lines.append(f"threshold: {fix.threshold:.4f}")
     lines += [f"note: {n}" for n in fix.notes]
-    return _emit(args, payload, "\n".join(lines))
+    return emit(args, payload, "\n".join(lines))

@@ -1,0 +1,96 @@
+"""The ``dataset-diagnostics`` command.
+
+Every subcommand prints a human summary, or with ``--format json`` the
+``to_dict()`` of the same result object the dashboard charts. Bad input exits
+with code 2 and one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import DiagnosticsError
+from .common import EXIT_BAD_INPUT, EXIT_OK, Parser, fail
+
+#: Each command group's module adds its own subcommands, in the order of DESIGN.md.
+#: Adding a command group is one module here plus one line in this tuple.
+COMMAND_GROUPS: tuple[tuple[str, str], ...] = (
+    (".overview", "add_overview_commands"),  # report
+    (".rebalance", "add_rebalance_commands"),  # compare, fix
+    (".sampling", "add_sampling_commands"),  # bias, shift
+    (".labels", "add_label_commands"),  # agreement, label-issues
+    (".weak", "add_weak_commands"),  # weak
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="dataset-diagnostics",
+        description="Is this training data fit to learn from? Diagnostics for ML training data.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    app = sub.add_parser("app", help="launch the dashboard (bundled sample data preloaded)")
+    app.add_argument("--port", type=int, default=8501)
+    app.add_argument("--address", default="localhost", help="interface to listen on (default: localhost)")
+    app.set_defaults(func=_cmd_app)
+    for module, function in COMMAND_GROUPS:
+        getattr(importlib.import_module(module, __package__), function)(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except DiagnosticsError as exc:
+        fail(args.command, str(exc))
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        fail(args.command, f"cannot read '{exc.filename}': {exc.strerror}.")
+    return EXIT_BAD_INPUT
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    app = _dashboard_entry()
+    print(f"dataset-diagnostics: dashboard at http://{args.address}:{args.port} (Ctrl+C to stop)", flush=True)
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(args.port),
+        "--server.address", args.address,
+        "--server.headless", "true",
+        "--server.maxUploadSize", "1024",
+        "--browser.gatherUsageStats", "false",
+        "--browser.serverAddress", args.address,
+    ]
+    try:
+        return subprocess.call(cmd)
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def _dashboard_entry() -> Path:
+    """The dashboard's entry file, found through the installed ``dashboard`` package.
+
+    The analysis layer never imports the dashboard (that would load streamlit);
+    it only asks the import system where the package lives.
+    """
+    spec = importlib.util.find_spec("dashboard")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for folder in locations:
+        entry = Path(folder) / "streamlit_app.py"
+        if entry.is_file():
+            return entry
+    fail("app", "the dashboard package is not installed; install dataset-diagnostics with its dashboard "
+                "(pip install -e .) and try again.")
+    raise AssertionError("unreachable")  # fail() exits
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""``report``: the overview of one file."""
+
+from __future__ import annotations
+
+import argparse
+
+from .common import add_common, emit, load
+
+
+def add_overview_commands(sub) -> None:
+    report = sub.add_parser("report", help="overview: shape, column roles, class balance, missing, duplicates")
+    report.add_argument("data", help="CSV file")
+    report.add_argument("--target", help="label column (default: the best-ranked candidate)")
+    report.add_argument("--folds", type=int, default=5, help="CV folds to check class sizes against")
+    add_common(report)
+    report.set_defaults(func=_cmd_report)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from ..report import overview
+    from ..schema import infer_schema, suggest_target
+
+    dataset = load(args)
+    schema = infer_schema(dataset.frame)
+    notes = list(dataset.notes)
+    target = args.target
+    if target is None:
+        target = suggest_target(schema)
+        notes.append(f"No --target given; using the best-ranked candidate '{target}'.")
+    result = overview(dataset, target=target, schema=schema, cv_folds=args.folds)
+    payload = result.to_dict()
+    payload["notes"] = notes
+    return emit(args, payload, _report_text(result, notes))
+
+
+def _report_text(result, notes: list[str]) -> str:
+    cb = result.class_balance
+    lines = [
+        f"{result.name}: {result.rows:,} rows x {result.columns} columns; target '{result.target}'",
+        "",
+        f"Class balance ({cb.n_classes} classes, verdict: {cb.verdict})",
+    ]
+    width = max(len(str(k)) for k in cb.counts)
+    for label, count in cb.counts.items():
+        lines.append(f"  {str(label):<{width}}  {count:>10,}  {cb.proportions[label]:7.2%}")
+    lines += [
+        f"  imbalance ratio {cb.imbalance_ratio:.2f}  normalized entropy {cb.normalized_entropy:.3f}  "
+        f"minority {cb.minority_class!r} ({cb.minority_count:,})",
+        f"  {cb.verdict_text}",
+    ]
+    lines += [f"  ! {w}" for w in cb.warnings]
+    missing = {k: v for k, v in result.missing.items() if v}
+    lines += ["", f"Missing values: {result.missing_cells:,} cells in {len(missing)} columns"]
+    lines += [f"  {k}: {v:,} ({v / result.rows:.1%})" for k, v in sorted(missing.items(), key=lambda kv: -kv[1])]
+    d = result.duplicates
+    lines += [
+        "",
+        f"Duplicate rows: {d.duplicate_rows:,}",
+        f"Conflicting duplicates: {d.conflicting_duplicates:,} rows in {d.conflicting_groups:,} groups "
+        "(same features, different label)",
+        "",
+        "Column roles: " + ", ".join(f"{c.name} ({c.role})" for c in result.schema.columns),
+    ]
+    if notes:
+        lines += ["", "Notes:"] + [f"  - {n}" for n in notes]
+    return "\n".join(lines)

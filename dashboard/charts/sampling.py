@@ -1,0 +1,258 @@
+"""Charts of the Sampling bias page."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from analysis.sampling import BiasResult, LabelByGroup, MissingByGroup
+from analysis.sampling_shift import FeatureDistribution
+from analysis.sampling_sim import SimulationResult
+
+from .style import LAYOUT as _LAYOUT
+from .style import MAX_BARS as _MAX_BARS
+
+SB_OVER = "#e8590c"
+SB_UNDER = "#1971c2"
+SB_OK = "#868e96"
+SB_EXPECTED = "#adb5bd"
+SB_REFERENCE = "#3b5bdb"
+SB_CURRENT = "#e8590c"
+_SB_FLAG_COLOR = {"over": SB_OVER, "under": SB_UNDER, "ok": SB_OK, "not_in_data": SB_UNDER, "not_in_reference": SB_OVER}
+
+
+def bias_bars_figure(result: BiasResult) -> go.Figure:
+    """Observed share (with its 95 % Wilson interval) beside the expected share, per group."""
+    groups = list(result.groups)[:_MAX_BARS]
+    values = [g.value for g in groups]
+    observed = [g.observed_share for g in groups]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            name="expected (reference)",
+            x=values,
+            y=[g.expected_share if g.expected_share is not None else 0.0 for g in groups],
+            marker_color=SB_EXPECTED,
+            hovertemplate="%{x}: expected %{y:.2%}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            name="observed (sample)",
+            x=values,
+            y=observed,
+            marker_color=[_SB_FLAG_COLOR[g.flag] for g in groups],
+            error_y=dict(
+                type="data",
+                symmetric=False,
+                array=[g.share_ci_high - g.observed_share for g in groups],
+                arrayminus=[g.observed_share - g.share_ci_low for g in groups],
+                color="#212529",
+                thickness=1.2,
+            ),
+            customdata=[[g.observed_count, g.share_ci_low, g.share_ci_high, g.flag] for g in groups],
+            hovertemplate="%{x}: observed %{y:.2%} (%{customdata[0]:,} rows)<br>95% interval "
+            "%{customdata[1]:.2%} – %{customdata[2]:.2%}<br>%{customdata[3]}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=f"Share of each '{result.group}' value: sample vs reference",
+        barmode="group",
+        xaxis_type="category",
+        yaxis_title="share of rows",
+        yaxis_tickformat=".0%",
+        height=420,
+        legend=dict(orientation="h", y=-0.12, x=0, yanchor="top"),
+        **_LAYOUT,
+    )
+    return fig
+
+
+def representation_ratio_figure(result: BiasResult) -> go.Figure:
+    """Observed / expected with its 95 % interval per group; 1 = as in the reference; the band is the tolerance."""
+    groups = [g for g in result.groups if g.representation_ratio is not None][:_MAX_BARS]
+    groups = sorted(groups, key=lambda g: g.representation_ratio)
+    fig = go.Figure(
+        go.Scatter(
+            x=[g.representation_ratio for g in groups],
+            y=[g.value for g in groups],
+            mode="markers",
+            marker=dict(size=12, color=[_SB_FLAG_COLOR[g.flag] for g in groups]),
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=[g.ci_high - g.representation_ratio for g in groups],
+                arrayminus=[g.representation_ratio - g.ci_low for g in groups],
+                color="#495057",
+            ),
+            customdata=[[g.ci_low, g.ci_high, g.flag] for g in groups],
+            hovertemplate="%{y}: %{x:.2f}× (95%% interval %{customdata[0]:.2f} – %{customdata[1]:.2f})"
+            "<br>%{customdata[2]}<extra></extra>",
+        )
+    )
+    tol = result.tolerance
+    fig.add_vrect(x0=1 - tol, x1=1 + tol, fillcolor="#e9ecef", opacity=0.6, line_width=0, layer="below")
+    fig.add_vline(x=1, line_dash="dash", line_color="#495057")
+    top = max([g.ci_high for g in groups] + [1 + tol]) * 1.1
+    fig.update_layout(
+        title=f"Representation ratio of '{result.group}'",
+        xaxis_title=f"observed share / expected share (grey band: 1 ± {tol:.0%} tolerance)",
+        yaxis_type="category",
+        height=max(260, 80 + 36 * len(groups)),
+        showlegend=False,
+        **_LAYOUT,
+    )
+    fig.update_xaxes(range=[0, top])
+    return fig
+
+
+def residual_heatmap_figure(result: LabelByGroup) -> go.Figure:
+    """Adjusted standardized residuals per group x class: observed vs expected by chance (red = more rows)."""
+    res = result.residuals
+    counts = result.counts
+    rates = result.rates
+    text = [[f"{res.iat[i, j]:+.1f}<br>{counts.iat[i, j]:,} ({rates.iat[i, j]:.1%})" for j in range(res.shape[1])] for i in range(res.shape[0])]
+    limit = max(3.0, float(abs(res.to_numpy()).max()))
+    fig = go.Figure(
+        go.Heatmap(
+            z=res.to_numpy(),
+            x=[str(c) for c in res.columns],
+            y=[str(g) for g in res.index],
+            zmin=-limit,
+            zmax=limit,
+            colorscale="RdBu_r",
+            text=text,
+            texttemplate="%{text}",
+            colorbar=dict(title="residual"),
+            hovertemplate=f"{result.group} %{{y}}, {result.target} %{{x}}<br>adjusted residual %{{z:.2f}}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=f"'{result.target}' by '{result.group}': adjusted residuals (beyond ±1.96 = unusual)",
+        xaxis_title=result.target,
+        yaxis_title=result.group,
+        xaxis_type="category",
+        yaxis_type="category",
+        height=max(260, 90 + 40 * res.shape[0]),
+        **_LAYOUT,
+    )
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def missingness_heatmap_figure(result: MissingByGroup) -> go.Figure:
+    """Share of missing values per column (x) within each group (y)."""
+    shares = result.shares
+    flagged = set(result.flagged_columns)
+    fig = go.Figure(
+        go.Heatmap(
+            z=shares.to_numpy(),
+            x=[f"{c} ⚠" if c in flagged else str(c) for c in shares.columns],
+            y=[str(g) for g in shares.index],
+            colorscale="Oranges",
+            zmin=0,
+            text=[[f"{v:.1%}" for v in row] for row in shares.to_numpy()],
+            texttemplate="%{text}",
+            colorbar=dict(title="missing", tickformat=".0%"),
+            hovertemplate="%{y}: %{x} missing in %{z:.2%} of rows<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=f"Missing values by '{result.group}' (⚠ = depends on the group)",
+        xaxis_type="category",
+        yaxis_type="category",
+        height=max(240, 90 + 36 * shares.shape[0]),
+        **_LAYOUT,
+    )
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def simulation_figure(result: SimulationResult, *, column: str = "group_tvd") -> go.Figure:
+    """Distance of each simulated sample from the full data, one box per sampling method."""
+    what = result.group if column == "group_tvd" else result.target
+    fig = go.Figure()
+    for method, draws in result.draws.groupby("method", sort=False):
+        convenience = method.startswith("convenience")
+        fig.add_trace(
+            go.Box(
+                x=draws[column],
+                name=method,
+                orientation="h",
+                boxpoints="outliers",
+                marker_color=SB_OVER if convenience else SB_REFERENCE,
+                hovertemplate=f"{method}<br>TVD %{{x:.4f}}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        title=f"How far {result.repeats} samples of {result.sample_size:,} rows land from the full data ('{what}')",
+        xaxis_title="total variation distance to the full data",
+        height=420,
+        showlegend=False,
+        **_LAYOUT,
+    )
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def feature_distribution_figure(dist: FeatureDistribution) -> go.Figure:
+    """The selected feature's distribution in both files, overlaid on shared bins."""
+    numeric = dist.kind == "numeric"
+    if numeric:
+        x = [(lo + hi) / 2 for lo, hi in zip(dist.edges[:-1], dist.edges[1:])]
+        width = dist.edges[1] - dist.edges[0]
+    else:
+        x, width = list(dist.bins), None
+    fig = go.Figure()
+    for name, shares, color in (("reference", dist.reference, SB_REFERENCE), ("current", dist.current, SB_CURRENT)):
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                x=x,
+                y=list(shares),
+                width=width,
+                marker_color=color,
+                opacity=0.55 if numeric else 0.9,
+                customdata=list(dist.bins),
+                hovertemplate=f"{name}: %{{customdata}}<br>%{{y:.2%}} of rows<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        title=f"'{dist.name}' in both files",
+        barmode="overlay" if numeric else "group",
+        xaxis_type="linear" if numeric else "category",
+        xaxis_title=dist.name,
+        yaxis_title="share of rows",
+        yaxis_tickformat=".0%",
+        height=400,
+        legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"),
+        **_LAYOUT,
+    )
+    return fig
+
+
+def fix_before_after_figure(table, *, title: str) -> go.Figure:
+    """Shares before the fix, the target shares and the shares after, per group value.
+
+    ``table`` is ``Reweighting.table`` (``weighted_share`` is the after) or
+    ``Resample.table`` (``after_share``); with a ``column`` column (raking) the
+    bars are labelled column = value.
+    """
+    after = "after_share" if "after_share" in table else "weighted_share"
+    several = "column" in table and table["column"].nunique() > 1
+    labels = [f"{c} = {v}" for c, v in zip(table["column"], table["value"])] if several else list(table["value"])
+    fig = go.Figure()
+    for name, col, color in (("before", "sample_share", SB_OK), ("target", "target_share", SB_EXPECTED), ("after", after, SB_REFERENCE)):
+        fig.add_trace(
+            go.Bar(name=name, x=labels, y=list(table[col]), marker_color=color, hovertemplate=f"{name}: %{{x}} %{{y:.2%}}<extra></extra>")
+        )
+    fig.update_layout(
+        title=title,
+        barmode="group",
+        xaxis_type="category",
+        yaxis_tickformat=".0%",
+        yaxis_title="share",
+        height=400,
+        legend=dict(orientation="h", y=-0.12, x=0, yanchor="top"),
+        **_LAYOUT,
+    )
+    return fig

@@ -1,0 +1,109 @@
+"""Pieces every page renders with: the error boundary of a section, the verdict box,
+escaping of user text, and the download button with formula protection.
+
+Pages are built from section functions, each wrapped in :func:`section`, so a
+bug in one section shows an error card with a short reference id while the
+rest of the page still renders; the traceback goes to the server log only.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from analysis.errors import DiagnosticsError
+from analysis.results import Result
+
+log = logging.getLogger("dataset_diagnostics.dashboard")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Streamlit's box per result severity (analysis.results.SEVERITIES).
+_BOX = {"ok": st.success, "info": st.info, "warning": st.warning, "critical": st.error}
+
+# Markdown and HTML that Streamlit renders in text elements: escaped in user text.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$&:])")
+
+
+def escape_md(text: object) -> str:
+    """User-supplied text (file, column, label names) made inert for st.markdown and friends.
+
+    Every markdown and HTML control character is backslash-escaped, so a name
+    can neither break out of a code span, nor render bold, KaTeX, links or
+    images (which the browser would fetch).
+
+    >>> escape_md("![x](http://h/x.png) **b** `c` $x$")
+    '\\\\!\\\\[x\\\\]\\\\(http\\\\:\\\\/\\\\/h\\\\/x\\\\.png\\\\) \\\\*\\\\*b\\\\*\\\\* \\\\`c\\\\` \\\\$x\\\\$'
+    """
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("/", "\\/")
+
+
+def error_reference() -> str:
+    """A short id shown to the user and written to the server log beside the traceback."""
+    return uuid.uuid4().hex[:8]
+
+
+@contextmanager
+def section(title: str | None = None) -> Iterator[None]:
+    """Error boundary of one page section.
+
+    A :class:`~analysis.errors.DiagnosticsError` (bad input or settings) is shown
+    as its own message; any other exception becomes an error card with a
+    reference id, and its traceback is logged on the server, never sent to the
+    browser. Streamlit's own control flow (rerun, stop) derives from
+    BaseException and passes through untouched.
+    """
+    try:
+        yield
+    except DiagnosticsError as exc:
+        st.error(str(exc), icon=":material/error:")
+    except Exception:
+        ref = error_reference()
+        log.exception("Unexpected error in section %r (ref %s)", title, ref)
+        where = f" in **{escape_md(title)}**" if title else ""
+        st.error(
+            f"Something went wrong{where}; the rest of the page still works. "
+            f"If it happens again, report reference `{ref}` (the server log has the details).",
+            icon=":material/bug_report:",
+        )
+
+
+def guarded(title: str) -> Callable[[F], F]:
+    """Decorator form of :func:`section`, for a page's section functions."""
+
+    def wrap(fn: F) -> F:
+        @functools.wraps(fn)
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            with section(title):
+                return fn(*args, **kwargs)
+            return None
+
+        return inner  # type: ignore[return-value]
+
+    return wrap
+
+
+def verdict_box(result: Result, *, text: str | None = None) -> None:
+    """A result's verdict in the box of its severity; the lead before a colon in bold.
+
+    ``verdict_text`` is written by the analysis layer; where it quotes user
+    values it has already escaped them for markdown.
+    """
+    message = text if text is not None else result.verdict_text
+    lead, sep, rest = message.partition(":")
+    body = f"**{lead}:**{rest}" if sep and rest and len(lead) < 60 else message
+    _BOX.get(result.severity, st.info)(body)
+    for note in result.notes:
+        st.caption(note)
+
+
+def severity_box(severity: str) -> Callable[..., Any]:
+    """The Streamlit box function of a severity, for messages that are not a result."""
+    return _BOX.get(severity, st.info)

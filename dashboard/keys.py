@@ -1,0 +1,11 @@
+"""Session-state keys shared by every page (prefix "app_").
+
+Each page's own keys live beside its cached wrappers in ``dashboard/state/<page>.py``
+with the page's prefix; no widget key is a string literal in a page.
+"""
+
+UPLOAD = "app_upload"
+SAMPLE = "app_sample"
+UPLOAD_HASH = "app_upload_hash"  # (file_id, sha256) of the current upload, hashed once
+ACTIVE = "app_active"  # ActiveData of this rerun, set by the sidebar
+TARGET_PREFIX = "app_target_"  # + sha256[:16]: one target choice per dataset

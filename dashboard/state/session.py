@@ -1,0 +1,98 @@
+"""The active dataset, shared by every page, and the cache bounds every state module uses.
+
+Caches are keyed on the SHA-256 of the file's bytes (never on a DataFrame,
+which Streamlit hashes from a sample of rows), and bounded so uploads do not
+grow memory forever. Parsed datasets live in ``st.cache_resource``: the same
+object is handed to every rerun instead of being unpickled each time (a
+million-row frame would take seconds); the analysis layer never mutates it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import streamlit as st
+
+import sample_data
+from analysis import (
+    DiagnosticsError,
+    Overview,
+    Schema,
+    infer_schema,
+    load_csv,
+    overview,
+)
+from analysis.io import Dataset
+from dashboard.keys import ACTIVE, SAMPLE, TARGET_PREFIX, UPLOAD, UPLOAD_HASH
+
+CACHE_TTL = 2 * 60 * 60
+
+
+@dataclass(frozen=True)
+class ActiveData:
+    """What the sidebar resolved for this rerun; pages read it, never widgets."""
+
+    dataset: Dataset | None
+    schema: Schema | None
+    target: str | None
+    source: str  # "sample" or "upload"
+    error: str | None = None
+
+
+@st.cache_resource(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
+def load_dataset(sha256: str, name: str, _data: bytes) -> Dataset:
+    """Parse uploaded bytes once per distinct content (``_data`` is not hashed; ``sha256`` is the key)."""
+    return load_csv(_data, name=name)
+
+
+@st.cache_resource(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
+def load_sample(name: str) -> Dataset:
+    return load_csv(sample_data.sample_path(name), name=name)
+
+
+@st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
+def get_schema(sha256: str, _dataset: Dataset) -> Schema:
+    return infer_schema(_dataset.frame)
+
+
+@st.cache_data(max_entries=32, ttl=CACHE_TTL, show_spinner=False)
+def get_overview(sha256: str, target: str, cv_folds: int, _dataset: Dataset, _schema: Schema) -> Overview:
+    return overview(_dataset, target=target, schema=_schema, cv_folds=cv_folds)
+
+
+def upload_sha256(uploaded) -> str:
+    """SHA-256 of an upload, computed once per upload (Streamlit's file_id) and kept in session state."""
+    cached = st.session_state.get(UPLOAD_HASH)
+    if cached and cached[0] == uploaded.file_id:
+        return cached[1]
+    digest = hashlib.sha256(uploaded.getbuffer()).hexdigest()
+    st.session_state[UPLOAD_HASH] = (uploaded.file_id, digest)
+    return digest
+
+
+def target_key(dataset: Dataset) -> str:
+    return TARGET_PREFIX + dataset.sha256[:16]
+
+
+def active() -> ActiveData:
+    """The active dataset, schema and target (set by the sidebar on every rerun)."""
+    return st.session_state.get(ACTIVE) or ActiveData(None, None, None, "sample", "No dataset is loaded.")
+
+
+__all__ = [
+    "ACTIVE",
+    "ActiveData",
+    "DiagnosticsError",
+    "SAMPLE",
+    "TARGET_PREFIX",
+    "UPLOAD",
+    "active",
+    "get_overview",
+    "get_schema",
+    "load_dataset",
+    "load_sample",
+    "target_key",
+    "upload_sha256",
+]
+
