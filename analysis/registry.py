@@ -22,8 +22,8 @@ KeyError: "Unknown toy 'c'; choose one of: a, b."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Generic, Protocol, TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from typing import Protocol, TypeVar
 
 __all__ = ["Named", "Registry"]
 
@@ -36,8 +36,11 @@ class Named(Protocol):
 T = TypeVar("T", bound=Named)
 
 
-class Registry(Generic[T]):
-    """An ordered name -> entry mapping; entries register themselves from their own module.
+class Registry(Mapping[str, T]):
+    """An ordered, read-only name -> entry mapping; entries register themselves from their own module.
+
+    It is a ``Mapping``: iterating gives the names (as the dicts it replaces did),
+    ``values()`` the entries, ``name in registry`` tests membership.
 
     Parameters
     ----------
@@ -74,26 +77,11 @@ class Registry(Generic[T]):
             except TypeError:
                 raise self._error(message) from None
 
-    def __contains__(self, name: object) -> bool:
-        return name in self._entries
-
-    def __iter__(self) -> Iterator[T]:
-        return iter(list(self._entries.values()))
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._entries))
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def names(self) -> tuple[str, ...]:
         return tuple(self._entries)
-
-    def get(self, name: str, default: T | None = None) -> T | None:
-        return self._entries.get(name, default)
-
-    def items(self):
-        return list(self._entries.items())
-
-    def keys(self):
-        return self._entries.keys()
-
-    def values(self):
-        return list(self._entries.values())
