@@ -76,6 +76,7 @@ class ResultMixin:
     """
 
     SEVERITY: ClassVar[dict[str, Severity]] = {}
+    verdict: str  # declared by each result dataclass
 
     @property
     def severity(self) -> Severity:
