@@ -103,13 +103,22 @@ def fmt_p(p: float) -> str:
     return "p < 1e-16" if p < 1e-16 else f"p = {p:.3g}"
 
 
-def effect_band(w: float) -> str:
-    """Cohen's (1988) band of an effect size w (or Cramér's V): negligible, small, moderate or large."""
-    band = "negligible"
-    for name, lower in EFFECT_BANDS.items():
-        if w >= lower:
+def band_of(value: float, bands: dict[str, float], below: str) -> str:
+    """The name of the highest band whose lower bound ``value`` reaches (``bands`` ascending), else ``below``.
+
+    >>> band_of(0.35, EFFECT_BANDS, "negligible"), band_of(0.05, EFFECT_BANDS, "negligible")
+    ('moderate', 'negligible')
+    """
+    band = below
+    for name, lower in bands.items():
+        if value >= lower:
             band = name
     return band
+
+
+def effect_band(w: float) -> str:
+    """Cohen's (1988) band of an effect size w (or Cramér's V): negligible, small, moderate or large."""
+    return band_of(w, EFFECT_BANDS, "negligible")
 
 
 def largest_remainder(n: int, q: np.ndarray) -> np.ndarray:

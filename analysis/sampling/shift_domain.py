@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import ShiftInputError
 from ..results import ResultMixin, Severity
-from ._common import label_text
+from ._common import band_of, label_text
 from .shift_features import is_numeric
 
 __all__ = ["DomainClassifier", "domain_classifier"]
@@ -158,8 +158,4 @@ def domain_classifier(
 
 
 def _auc_band(auc: float) -> str:
-    band = "no shift"
-    for name, lower in AUC_BANDS.items():
-        if auc >= lower:
-            band = name
-    return band
+    return band_of(auc, AUC_BANDS, "no shift")
