@@ -278,6 +278,28 @@ def _label_set(column: pd.Series) -> set[str]:
 # =============================================================================
 
 # --- candidates: sampling bias (group columns) -------------------------------
+#: A group column with more distinct values than this is refused (bin it first).
+MAX_GROUPS = 100
+#: A whole-number column with few values (hour, age band code) can be a group; a measurement cannot.
+MAX_NUMERIC_GROUPS = 30
+_GROUP_ROLES = (Role.CATEGORICAL, Role.BOOLEAN, Role.NUMERIC, Role.CONSTANT)
+
+
+def is_group_column(column: ColumnProfile, *, target: str | None = None) -> bool:
+    """Whether ``column`` can split the rows into groups for a bias check (2 to ``MAX_GROUPS`` values).
+
+    Categorical, boolean and constant columns qualify by their count of values;
+    a numeric column only when it holds whole numbers with at most
+    ``MAX_NUMERIC_GROUPS`` values; the target never.
+    """
+    if column.name == target or column.role not in _GROUP_ROLES or not 2 <= column.n_unique <= MAX_GROUPS:
+        return False
+    return column.role != Role.NUMERIC or (column.integer_valued and column.n_unique <= MAX_NUMERIC_GROUPS)
+
+
+def group_candidates(schema: Schema, *, target: str | None = None) -> list[str]:
+    """Names of the columns that can serve as group columns, in the data's order."""
+    return [c.name for c in schema.columns if is_group_column(c, target=target)]
 
 
 

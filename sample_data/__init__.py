@@ -40,6 +40,16 @@ def sample_path(name: str) -> Path:
 # =============================================================================
 
 # --- sampling bias -----------------------------------------------------------
+#: The group column the Sampling bias page starts on, per sample.
+SAMPLE_GROUP_COLUMNS: dict[str, str] = {"transactions.csv": "region"}
+#: A bundled reference population per sample (its documented shares of the group column).
+SAMPLE_REFERENCE_FILES: dict[str, str] = {"transactions.csv": "transactions_population.csv"}
+
+
+def default_group_column(sample: str, candidates: list[str]) -> str:
+    """The sample's documented group column when it is a candidate, otherwise the first candidate."""
+    preferred = SAMPLE_GROUP_COLUMNS.get(sample)
+    return preferred if preferred in candidates else candidates[0]
 
 
 

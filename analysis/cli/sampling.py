@@ -2,7 +2,7 @@
 
 ``build_parser`` in :mod:`analysis.cli` calls :func:`add_sampling_commands`.
 JSON output is ``to_dict()`` of :class:`analysis.sampling.BiasReport` and
-:class:`analysis.sampling_shift.ShiftResult`; the pinned keys are in DESIGN.md.
+:class:`analysis.sampling.ShiftResult`; the pinned keys are in DESIGN.md.
 """
 
 from __future__ import annotations
@@ -65,13 +65,12 @@ def _cmd_bias(args: argparse.Namespace) -> int:
     payload = report.to_dict()
     payload["data"] = dataset.name
     payload["notes"] = list(dataset.notes) + payload["notes"]
-    if args.weights_out:
-        payload["weights_out"] = _write_weights(dataset, reference, args)
+    payload["weights_out"] = _write_weights(dataset, reference, args) if args.weights_out else None
     return emit(args, payload, _bias_text(report, dataset.name, payload))
 
 
 def _write_weights(dataset, reference, args) -> dict:
-    from ..sampling_fix import poststratification_weights, weighted_csv
+    from ..sampling import poststratification_weights, weighted_csv
 
     rw = poststratification_weights(dataset.frame, group=args.group, reference=reference)
     safe, recipe = weighted_csv(dataset.frame, rw, source_name=dataset.name, source_sha256=dataset.sha256)
@@ -83,7 +82,7 @@ def _write_weights(dataset, reference, args) -> dict:
 
 
 def _bias_text(report, name: str, payload: dict) -> str:
-    from ..sampling import _fmt_p
+    from ..sampling import fmt_p
 
     r = report.representation
     lines = [
@@ -99,7 +98,7 @@ def _bias_text(report, name: str, payload: dict) -> str:
     c = r.chi_square
     lines += [
         "",
-        f"  chi-square {c.statistic:.2f} (dof {c.dof}), {_fmt_p(c.p_value)}; Cohen's w {r.cohens_w:.3f}, Cramér's V {r.cramers_v:.3f}",
+        f"  chi-square {c.statistic:.2f} (dof {c.dof}), {fmt_p(c.p_value)}; Cohen's w {r.cohens_w:.3f}, Cramér's V {r.cramers_v:.3f}",
         f"  total variation {r.total_variation:.4f}  Jensen-Shannon distance (base 2) {r.js_distance:.4f}  PSI {r.psi:.4f}",
         f"  {r.verdict_text}",
     ]
@@ -109,7 +108,7 @@ def _bias_text(report, name: str, payload: dict) -> str:
     flagged = flagged[flagged["flagged"]] if len(flagged) else flagged
     if len(flagged):
         lines += ["", "Missing values depend on the group in: " + ", ".join(flagged["column"])]
-    if "weights_out" in payload:
+    if payload["weights_out"] is not None:
         w = payload["weights_out"]
         lines += ["", f"Wrote {w['path']} (with a sample_weight column) and {w['recipe']}."]
     if payload["notes"]:
@@ -118,18 +117,17 @@ def _bias_text(report, name: str, payload: dict) -> str:
 
 
 def _cmd_shift(args: argparse.Namespace) -> int:
-    from ..sampling_shift import shift
+    from ..sampling import ShiftSettings
 
     a, b = _read(args.reference, args), _read(args.current, args)
-    result = shift(
-        a.frame,
-        b.frame,
+    settings = ShiftSettings(
         target=args.target,
         alpha=args.alpha,
         classifier=not args.no_classifier,
         classifier_rows=args.classifier_rows,
         seed=args.seed,
     )
+    result = settings.run(a.frame, b.frame)
     payload = result.to_dict()
     payload["reference"], payload["current"] = a.name, b.name
     payload["notes"] = list(a.notes) + list(b.notes) + payload["notes"]
@@ -137,7 +135,7 @@ def _cmd_shift(args: argparse.Namespace) -> int:
 
 
 def _shift_text(result, a: str, b: str, notes: list[str]) -> str:
-    from ..sampling import _fmt_p
+    from ..sampling import fmt_p
 
     lines = [
         f"{a} ({result.n_reference:,} rows) -> {b} ({result.n_current:,} rows)",
@@ -155,7 +153,7 @@ def _shift_text(result, a: str, b: str, notes: list[str]) -> str:
     if result.label_shift is not None:
         ls = result.label_shift
         lines.append(
-            f"  label '{ls.target}': chi-square {ls.statistic:.2f}, {_fmt_p(ls.p_value)}, JS distance {ls.js_distance:.4f}"
+            f"  label '{ls.target}': chi-square {ls.statistic:.2f}, {fmt_p(ls.p_value)}, JS distance {ls.js_distance:.4f}"
             f" -> {'label shift' if ls.drift else 'no label shift'}"
         )
     if notes:

@@ -1,58 +1,63 @@
-"""Sampling bias: the sample against a reference population, inside the sample, against a second file, and the fix."""
+"""Sampling bias: the sample against a reference population, inside the sample, against a second file, and the fix.
+
+The page only renders: every number comes from :mod:`analysis.sampling` through
+the cached wrappers of :mod:`dashboard.state.sampling`, each given one typed
+settings object built here.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from analysis import DiagnosticsError
-from analysis.sampling import MAX_GROUPS, reference_shares
-from analysis.schema import Role
-from dashboard import sidebar, state
-from dashboard.charts import sampling as charts
-
-POPULATION_FILE = "transactions_population.csv"
-TYPED, UPLOADED, BUNDLED = "Type the expected shares", "Upload a reference file", "Use the bundled population file"
-WEIGHTS, RAKING, RESAMPLE = "Post-stratification weights", "Raking (several group columns)", "Stratified resample"
-_NONE = "(none)"
-_VERDICT_BOX = {
-    "representative": st.success,
-    "negligible": st.success,
-    "inconclusive": st.info,
-    "small bias": st.warning,
-    "moderate bias": st.error,
-    "large bias": st.error,
-}
-_GROUP_ROLES = (Role.CATEGORICAL, Role.BOOLEAN, Role.NUMERIC, Role.CONSTANT)
-
-st.title("Sampling bias")
-current = sidebar.require_dataset()
-
-dataset, schema, target = current.dataset, current.schema, current.target
-sha, tag = dataset.sha256, dataset.sha256[:12]
-st.caption(
-    f"`{dataset.name}` · {dataset.frame.shape[0]:,} rows. Is the sample representative of the population it should "
-    "stand for, and of the data the model will meet? Most training data is a convenience sample."
+import sample_data
+from analysis.io import Dataset
+from analysis.sampling import (
+    FIX_METHODS,
+    MAX_GROUPS,
+    BiasResult,
+    BiasSettings,
+    FixSettings,
+    IntersectionSettings,
+    ReferenceShares,
+    ShiftSettings,
+    SimulationSettings,
+    reference_shares,
 )
+from analysis.schema import group_candidates
+from dashboard import components, sidebar
+from dashboard.charts import sampling as charts
+from dashboard.state import sampling as sb
+from dashboard.state.session import load_dataset, load_sample
 
-_MAX_NUMERIC_GROUPS = 30  # a whole-number column with few values (hour, age band code) can be a group; a measurement cannot
+TYPED, UPLOADED, BUNDLED = "Type the expected shares", "Upload a reference file", "Use the bundled population file"
+_NONE = "(none)"
 
 
-def _is_group_column(c) -> bool:
-    if c.name == target or c.role not in _GROUP_ROLES or not 2 <= c.n_unique <= MAX_GROUPS:
-        return False
-    return c.role != Role.NUMERIC or (c.integer_valued and c.n_unique <= _MAX_NUMERIC_GROUPS)
+@dataclass(frozen=True)
+class _Page:
+    """What every section reads: the active data and the group column's candidates."""
+
+    dataset: Dataset
+    target: str | None
+    candidates: list[str]
+
+    @property
+    def sha(self) -> str:
+        return self.dataset.sha256
+
+    @property
+    def tag(self) -> str:
+        return self.dataset.sha256[:12]
 
 
-candidates = [c.name for c in schema.columns if _is_group_column(c)]
-if not candidates:
-    st.info(
-        f"No column can serve as a group column (2 to {MAX_GROUPS} distinct values, e.g. region, age band, device).",
-        icon=":material/info:",
-    )
-    st.stop()
+@dataclass(frozen=True)
+class _Reference:
+    shares: ReferenceShares
+    joint: Dataset | None  # the uploaded reference file, when there is one
 
 
 def _shares_from_editor(frame: pd.DataFrame) -> dict:
@@ -81,84 +86,78 @@ def _editor(key: str, shares: dict, *, uniform: bool) -> pd.DataFrame:
     )
 
 
-def _upload(label: str, key: str, help_text: str):
+def _upload(label: str, key: str, help_text: str) -> Dataset | None:
     uploaded = st.file_uploader(label, type=["csv", "tsv", "txt"], key=key, help=help_text)
     if uploaded is None:
         return None
-    digest = state.sb_upload_sha256(uploaded, key)
-    return state.load_dataset(digest, uploaded.name, uploaded.getvalue())
+    digest = sb.sb_upload_sha256(uploaded, key)
+    return load_dataset(digest, uploaded.name, uploaded.getvalue())
 
 
-# --- against a reference population --------------------------------------------------------------
-st.header("Against a reference population")
-left, right = st.columns([1, 2])
-default_group = "region" if "region" in candidates else candidates[0]
-group = left.selectbox(
-    "Group column",
-    candidates,
-    index=candidates.index(default_group),
-    key=f"{state.SB_GROUP}_{tag}",
-    help=f"A column that splits the rows into groups (at most {MAX_GROUPS} values): region, age band, device…",
-)
-sources = [TYPED, UPLOADED] + ([BUNDLED] if dataset.name == "transactions.csv" else [])
-source = left.radio(
-    "Expected shares",
-    sources,
-    index=len(sources) - 1 if BUNDLED in sources else 0,
-    key=f"{state.SB_SOURCE}_{tag}",
-    help="The share of each group in the population the sample should represent.",
-)
-tolerance = left.slider(
-    "Tolerance",
-    min_value=0.0,
-    max_value=0.5,
-    value=0.1,
-    step=0.05,
-    key=state.SB_TOLERANCE,
-    help="A group is flagged over- or under-represented only when the 95% interval of its representation "
-    "ratio lies beyond 1 ± this tolerance.",
-)
+# --- against a reference population ---------------------------------------------------------------
+def _reference_controls(page: _Page, left) -> tuple[str, str, float]:
+    """Group column, source of the expected shares and tolerance (the left column)."""
+    default_group = sample_data.default_group_column(page.dataset.name, page.candidates)
+    group = left.selectbox(
+        "Group column",
+        page.candidates,
+        index=page.candidates.index(default_group),
+        key=f"{sb.SB_GROUP}_{page.tag}",
+        help=f"A column that splits the rows into groups (at most {MAX_GROUPS} values): region, age band, device…",
+    )
+    sources = [TYPED, UPLOADED] + ([BUNDLED] if page.dataset.name in sample_data.SAMPLE_REFERENCE_FILES else [])
+    source = left.radio(
+        "Expected shares",
+        sources,
+        index=len(sources) - 1 if BUNDLED in sources else 0,
+        key=f"{sb.SB_SOURCE}_{page.tag}",
+        help="The share of each group in the population the sample should represent.",
+    )
+    tolerance = left.slider(
+        "Tolerance",
+        min_value=0.0,
+        max_value=0.5,
+        value=0.1,
+        step=0.05,
+        key=sb.SB_TOLERANCE,
+        help="A group is flagged over- or under-represented only when the 95% interval of its representation "
+        "ratio lies beyond 1 ± this tolerance.",
+    )
+    return group, source, float(tolerance)
 
-reference = None
-joint_dataset = None
-with right:
-    try:
-        if source == TYPED:
-            st.caption("Type the population share of each value (shares that do not sum to 1 are normalized). Add or delete rows freely.")
-            observed = state.sb_observed_shares(sha, group, dataset)
-            edited = _editor(f"{state.SB_EDITOR_PREFIX}{tag}_{group}", observed, uniform=True)
-            reference = reference_shares(_shares_from_editor(edited), group=group, source="typed shares")
-        elif source == UPLOADED:
-            joint_dataset = _upload(
-                "Reference file",
-                state.SB_REFERENCE_UPLOAD,
-                f"Either a two-column value,share table, or a whole dataset with a '{group}' column whose distribution is the reference.",
-            )
-            if joint_dataset is None:
-                st.info("Upload a reference file: a value,share table, or a dataset from the population.", icon=":material/upload:")
-            else:
-                reference = state.sb_reference_from_file(joint_dataset.sha256, group, joint_dataset)
-        else:
-            population = state.load_sample(POPULATION_FILE)
-            reference = state.sb_reference_from_file(population.sha256, group, population)
-            st.caption(f"`{POPULATION_FILE}`: the documented population shares of `region` (see sample_data/README.md).")
-            st.dataframe(population.frame, hide_index=True, width="stretch", key="sb_population_table")
-    except DiagnosticsError as exc:
-        st.error(str(exc), icon=":material/error:")
-        reference = None
 
-result = None
-if reference is not None:
-    try:
-        with st.spinner("Comparing with the reference…"):
-            result = state.sb_representation(
-                sha, group, tuple(reference.shares.items()), reference.source, reference.notes, tolerance, dataset
-            )
-    except DiagnosticsError as exc:
-        st.error(str(exc), icon=":material/error:")
+@components.guarded("Expected shares")
+def _reference_input(page: _Page, group: str, source: str) -> _Reference | None:
+    """The expected shares: typed in an editor, from an uploaded file, or from the sample's bundled population."""
+    if source == TYPED:
+        st.caption("Type the population share of each value (shares that do not sum to 1 are normalized). Add or delete rows freely.")
+        observed = sb.sb_observed_shares(page.sha, group, page.dataset)
+        edited = _editor(f"{sb.SB_EDITOR_PREFIX}{page.tag}_{group}", observed, uniform=True)
+        return _Reference(reference_shares(_shares_from_editor(edited), group=group, source="typed shares"), None)
+    if source == UPLOADED:
+        joint = _upload(
+            "Reference file",
+            sb.SB_REFERENCE_UPLOAD,
+            f"Either a two-column value,share table, or a whole dataset with a '{group}' column whose distribution is the reference.",
+        )
+        if joint is None:
+            st.info("Upload a reference file: a value,share table, or a dataset from the population.", icon=":material/upload:")
+            return None
+        return _Reference(sb.sb_reference_from_file(joint.sha256, group, joint), joint)
+    name = sample_data.SAMPLE_REFERENCE_FILES[page.dataset.name]
+    population = load_sample(name)
+    shares = sb.sb_reference_from_file(population.sha256, group, population)
+    documented = sample_data.SAMPLE_GROUP_COLUMNS.get(page.dataset.name, group)
+    st.caption(f"`{name}`: the documented population shares of `{documented}` (see sample_data/README.md).")
+    st.dataframe(population.frame, hide_index=True, width="stretch", key=sb.SB_POPULATION_TABLE)
+    return _Reference(shares, None)
 
-if result is not None:
-    _VERDICT_BOX.get(result.verdict, st.info)(result.verdict_text)
+
+@components.guarded("Representation")
+def _representation(page: _Page, settings: BiasSettings) -> BiasResult | None:
+    with st.spinner("Comparing with the reference…"):
+        result = sb.sb_representation(page.sha, settings, page.dataset)
+    components.verdict_box(result)
     m = st.columns(6)
     c = result.chi_square
     m[0].metric("Chi-square", f"{c.statistic:,.1f}", f"dof {c.dof}", delta_color="off", delta_arrow="off",
@@ -169,16 +168,14 @@ if result is not None:
     m[3].metric("Total variation", f"{result.total_variation:.4f}", help="Half the sum of |observed − expected| shares: the share of rows in the wrong group.")
     m[4].metric("JS distance", f"{result.js_distance:.4f}", help="Jensen-Shannon distance, base 2 (0 = identical, 1 = disjoint).")
     m[5].metric("PSI", f"{result.psi:.4f}", help="Population stability index; empty groups count as a share of 0.0001. Below 0.1 stable, above 0.25 major shift.")
-    for note in result.notes:
-        st.info(note, icon=":material/info:")
     a, b = st.columns(2)
-    a.plotly_chart(charts.bias_bars_figure(result), width="stretch", key="sb_bars_chart")
-    b.plotly_chart(charts.representation_ratio_figure(result), width="stretch", key="sb_ratio_chart")
+    a.plotly_chart(charts.bias_bars_figure(result), width="stretch", key=sb.SB_BARS_CHART)
+    b.plotly_chart(charts.representation_ratio_figure(result), width="stretch", key=sb.SB_RATIO_CHART)
     st.dataframe(
         result.to_frame()[["value", "observed_count", "observed_share", "expected_share", "representation_ratio", "ci_low", "ci_high", "flag"]],
         hide_index=True,
         width="stretch",
-        key="sb_groups_table",
+        key=sb.SB_GROUPS_TABLE,
         column_config={
             "observed_count": st.column_config.NumberColumn("rows", format="localized"),
             "observed_share": st.column_config.NumberColumn("observed", format="percent"),
@@ -188,167 +185,161 @@ if result is not None:
             "ci_high": st.column_config.NumberColumn("ratio 95% high", format="%.3f"),
         },
     )
+    return result
 
-    others = [col for col in candidates if col != group]
-    if others:
-        second = st.selectbox(
-            "Intersect with a second group column",
-            [_NONE] + others,
-            key=f"{state.SB_SECOND_GROUP}_{tag}",
-            help="Cells of two group columns (e.g. region × device). Expected cell shares come from the reference "
-            "file when it holds both columns, otherwise from the product of the margins.",
-        )
-        if second != _NONE:
-            joint = joint_dataset if joint_dataset is not None and second in joint_dataset.frame.columns and group in joint_dataset.frame.columns else None
-            try:
-                cells = state.sb_intersection(
-                    sha, (group, second), tuple(reference.shares.items()), joint.sha256 if joint is not None else None,
-                    tolerance, dataset, joint,
-                )
-                _VERDICT_BOX.get(cells.verdict, st.info)(cells.verdict_text)
-                for note in cells.notes[:3]:
-                    st.caption(note)
-                st.plotly_chart(charts.representation_ratio_figure(cells), width="stretch", key="sb_cells_chart")
-            except DiagnosticsError as exc:
-                st.error(str(exc), icon=":material/error:")
 
-# --- inside the sample ---------------------------------------------------------------------------
-st.header("Inside the sample")
-try:
-    lbg, mbg = state.sb_inside(sha, group, target, dataset)
-except DiagnosticsError as exc:
-    st.error(str(exc), icon=":material/error:")
-    lbg = mbg = None
-if lbg is not None:
-    st.subheader(f"Label rates by `{group}`")
-    st.write(lbg.verdict_text)
-    st.plotly_chart(charts.residual_heatmap_figure(lbg), width="stretch", key="sb_residual_chart")
-elif target is None:
-    st.info("Pick the target in the sidebar to see the label rate of each group.", icon=":material/arrow_back:")
-if mbg is not None:
-    st.subheader(f"Missing values by `{group}`")
+@components.guarded("Intersection of two group columns")
+def _intersection(page: _Page, group: str, reference: _Reference, tolerance: float) -> None:
+    others = [col for col in page.candidates if col != group]
+    if not others:
+        return
+    second = st.selectbox(
+        "Intersect with a second group column",
+        [_NONE] + others,
+        key=f"{sb.SB_SECOND_GROUP}_{page.tag}",
+        help="Cells of two group columns (e.g. region × device). Expected cell shares come from the reference "
+        "file when it holds both columns, otherwise from the product of the margins.",
+    )
+    if second == _NONE:
+        return
+    joint = reference.joint
+    if joint is not None and not (second in joint.frame.columns and group in joint.frame.columns):
+        joint = None
+    settings = IntersectionSettings((group, second), reference.shares, tolerance)
+    cells = sb.sb_intersection(page.sha, settings, joint.sha256 if joint is not None else None, page.dataset, joint)
+    components.verdict_box(cells)
+    st.plotly_chart(charts.representation_ratio_figure(cells), width="stretch", key=sb.SB_CELLS_CHART)
+
+
+# --- inside the sample ----------------------------------------------------------------------------
+@components.guarded("Inside the sample")
+def _inside(page: _Page, group: str) -> None:
+    lbg, mbg = sb.sb_inside(page.sha, group, page.target, page.dataset)
+    if lbg is not None:
+        st.subheader(f"Label rates by {components.escape_md(group)}")
+        components.verdict_box(lbg)
+        st.plotly_chart(charts.residual_heatmap_figure(lbg), width="stretch", key=sb.SB_RESIDUAL_CHART)
+    elif page.target is None:
+        st.info("Pick the target in the sidebar to see the label rate of each group.", icon=":material/arrow_back:")
+    st.subheader(f"Missing values by {components.escape_md(group)}")
+    components.verdict_box(mbg)
     if mbg.shares.shape[1]:
-        flagged = mbg.flagged_columns
-        if flagged:
-            st.warning(
-                "Missing values depend on the group in: " + ", ".join(f"`{c}`" for c in flagged)
-                + ". Values missing not at random are a sampling bias of their own.",
-                icon=":material/warning:",
-            )
-        else:
-            st.success("Where values are missing, the share does not depend on the group detectably.", icon=":material/check_circle:")
-        st.plotly_chart(charts.missingness_heatmap_figure(mbg), width="stretch", key="sb_missing_chart")
-    else:
-        st.success("No missing values.", icon=":material/check_circle:")
+        st.plotly_chart(charts.missingness_heatmap_figure(mbg), width="stretch", key=sb.SB_MISSING_CHART)
 
-# --- sampling simulator ----------------------------------------------------------------------------
-st.header("Sampling simulator")
-st.caption(
-    "Treat this data as the population and draw many samples from it by each method: how far does each land from the "
-    "full data? Convenience samples miss by far more than chance."
-)
-n_rows = dataset.frame.shape[0]
-with st.form("sb_sim_form"):
-    f1, f2 = st.columns(2)
-    size = f1.number_input("Rows per sample", min_value=10, max_value=max(10, n_rows - 1), value=int(min(2000, max(50, n_rows // 10), n_rows - 1)), key=state.SB_SIM_SIZE)
-    repeats = f2.slider("Samples per method", min_value=20, max_value=500, value=100, step=20, key=state.SB_SIM_REPEATS)
-    run_sim = st.form_submit_button("Run the simulation", icon=":material/play_arrow:")
-sim_key = (sha, group, target, int(size), int(repeats))
-if run_sim:
-    try:
+
+# --- sampling simulator ---------------------------------------------------------------------------
+@components.guarded("Sampling simulator")
+def _simulator(page: _Page, group: str) -> None:
+    st.caption(
+        "Treat this data as the population and draw many samples from it by each method: how far does each land from the "
+        "full data? Convenience samples miss by far more than chance."
+    )
+    n_rows = page.dataset.frame.shape[0]
+    with st.form(sb.SB_SIM_FORM):
+        f1, f2 = st.columns(2)
+        size = f1.number_input("Rows per sample", min_value=10, max_value=max(10, n_rows - 1),
+                               value=int(min(2000, max(50, n_rows // 10), n_rows - 1)), key=sb.SB_SIM_SIZE)
+        repeats = f2.slider("Samples per method", min_value=20, max_value=500, value=100, step=20, key=sb.SB_SIM_REPEATS)
+        run = st.form_submit_button("Run the simulation", icon=":material/play_arrow:")
+    settings = SimulationSettings(group, page.target, sample_size=int(size), repeats=int(repeats), seed=0)
+    if run:
         with st.spinner("Drawing samples…"):
-            st.session_state[state.SB_SIM_RESULT] = (sim_key, state.sb_simulation(sha, group, target, int(size), int(repeats), 0, dataset))
-    except DiagnosticsError as exc:
-        st.error(str(exc), icon=":material/error:")
-stored = st.session_state.get(state.SB_SIM_RESULT)
-if stored is not None and stored[0][:3] == sim_key[:3]:
-    sim = stored[1]
+            st.session_state[sb.SB_SIM_RESULT] = (settings, page.sha, sb.sb_simulation(page.sha, settings, page.dataset))
+    stored = st.session_state.get(sb.SB_SIM_RESULT)
+    # The last run stays on screen while the data, group and target are the same (size and repeats may change).
+    if stored is None or stored[1] != page.sha or (stored[0].group, stored[0].target) != (group, page.target):
+        return
+    sim = stored[2]
     s1, s2 = st.columns(2)
-    s1.plotly_chart(charts.simulation_figure(sim), width="stretch", key="sb_sim_chart")
+    s1.plotly_chart(charts.simulation_figure(sim), width="stretch", key=sb.SB_SIM_CHART)
     if sim.target is not None:
-        s2.plotly_chart(charts.simulation_figure(sim, column="target_tvd"), width="stretch", key="sb_sim_target_chart")
-    st.caption(f"The over-weighted convenience sample draws rows of '{sim.overweighted_group}' (the largest group) three times as often.")
-    st.dataframe(sim.summary(), hide_index=True, width="stretch", key="sb_sim_table")
+        s2.plotly_chart(charts.simulation_figure(sim, column="target_tvd"), width="stretch", key=sb.SB_SIM_TARGET_CHART)
+    st.caption(
+        f"The over-weighted convenience sample draws rows of '{components.escape_md(sim.overweighted_group)}' "
+        "(the largest group) three times as often."
+    )
+    st.dataframe(sim.summary(), hide_index=True, width="stretch", key=sb.SB_SIM_TABLE)
 
-# --- shift against a second file -------------------------------------------------------------------
-st.header("Shift against a second file")
-st.caption(
-    f"Compare `{dataset.name}` (the reference, e.g. training data) with a second file (production or test data): "
-    "per-feature tests with Benjamini-Hochberg adjusted p-values, a domain classifier, label shift and shared rows."
-)
-try:
-    second_file = _upload("Second file", state.SB_SHIFT_UPLOAD, "A CSV with the same columns, e.g. production data or the test split.")
-except DiagnosticsError as exc:
-    st.error(str(exc), icon=":material/error:")
-    second_file = None
-if second_file is not None:
-    try:
-        with st.spinner("Comparing the two files (tests per feature, domain classifier)…"):
-            sh = state.sb_shift(sha, second_file.sha256, target, dataset, second_file)
-    except DiagnosticsError as exc:
-        st.error(str(exc), icon=":material/error:")
-        sh = None
-    if sh is not None:
-        tested = [f for f in sh.features if f.test != "skipped"]
-        (st.warning if sh.drifted else st.success)(sh.verdict_text)
-        k = st.columns(4)
-        k[0].metric("Drifted features", f"{len(sh.drifted)} of {len(tested)}")
-        k[1].metric("Domain classifier AUC", f"{sh.domain.auc:.3f}" if sh.domain else "—",
-                    help="Cross-validated ROC AUC of telling the files apart; 0.5 = indistinguishable.")
-        k[2].metric("Label shift", ("yes" if sh.label_shift.drift else "no") if sh.label_shift else "—",
-                    f"JS {sh.label_shift.js_distance:.3f}" if sh.label_shift else None, delta_color="off", delta_arrow="off")
-        k[3].metric("Rows in both files", f"{sh.rows_in_both:,}", help="Rows of the second file identical to a row of this one: leakage if these are train and test.")
-        for note in sh.notes:
-            st.info(note, icon=":material/info:")
-        st.dataframe(
-            sh.to_frame()[["name", "test", "statistic", "p_value", "p_adjusted", "effect", "effect_name", "psi", "drift", "reason"]],
-            hide_index=True,
-            width="stretch",
-            key="sb_drift_table",
-            column_config={
-                "statistic": st.column_config.NumberColumn(format="%.4g"),
-                "p_value": st.column_config.NumberColumn("p", format="%.3g"),
-                "p_adjusted": st.column_config.NumberColumn("p (BH)", format="%.3g"),
-                "effect": st.column_config.NumberColumn(format="%.3f"),
-                "psi": st.column_config.NumberColumn("PSI", format="%.3f"),
-            },
+
+# --- shift against a second file ------------------------------------------------------------------
+@components.guarded("Shift against a second file")
+def _shift(page: _Page) -> None:
+    st.caption(
+        f"Compare {components.escape_md(page.dataset.name)} (the reference, e.g. training data) with a second file "
+        "(production or test data): per-feature tests with Benjamini-Hochberg adjusted p-values, a domain classifier, "
+        "label shift and shared rows."
+    )
+    second = _upload("Second file", sb.SB_SHIFT_UPLOAD, "A CSV with the same columns, e.g. production data or the test split.")
+    if second is None:
+        return
+    with st.spinner("Comparing the two files (tests per feature, domain classifier)…"):
+        sh = sb.sb_shift(page.sha, second.sha256, ShiftSettings(target=page.target), page.dataset, second)
+    components.verdict_box(sh)
+    k = st.columns(4)
+    k[0].metric("Drifted features", f"{len(sh.drifted)} of {len(sh.tested)}")
+    k[1].metric("Domain classifier AUC", f"{sh.domain.auc:.3f}" if sh.domain else "—",
+                help="Cross-validated ROC AUC of telling the files apart; 0.5 = indistinguishable.")
+    k[2].metric("Label shift", ("yes" if sh.label_shift.drift else "no") if sh.label_shift else "—",
+                f"JS {sh.label_shift.js_distance:.3f}" if sh.label_shift else None, delta_color="off", delta_arrow="off")
+    k[3].metric("Rows in both files", f"{sh.rows_in_both:,}", help="Rows of the second file identical to a row of this one: leakage if these are train and test.")
+    st.dataframe(
+        sh.to_frame()[["name", "test", "statistic", "p_value", "p_adjusted", "effect", "effect_name", "psi", "drift", "reason"]],
+        hide_index=True,
+        width="stretch",
+        key=sb.SB_DRIFT_TABLE,
+        column_config={
+            "statistic": st.column_config.NumberColumn(format="%.4g"),
+            "p_value": st.column_config.NumberColumn("p", format="%.3g"),
+            "p_adjusted": st.column_config.NumberColumn("p (BH)", format="%.3g"),
+            "effect": st.column_config.NumberColumn(format="%.3f"),
+            "psi": st.column_config.NumberColumn("PSI", format="%.3f"),
+        },
+    )
+    if sh.domain is not None and sh.domain.importances:
+        drivers = ", ".join(f"{components.escape_md(name)} {value:.3f}" for name, value in sh.domain.importances[:5] if value >= 0.001)
+        st.caption(
+            f"Domain classifier on {sh.domain.rows_per_file[0]:,} + {sh.domain.rows_per_file[1]:,} rows"
+            f"{' (random subsample)' if sh.domain.subsampled else ''}; drivers (drop in AUC when shuffled): " + (drivers or "none")
         )
-        if sh.domain is not None and sh.domain.importances:
-            st.caption(
-                f"Domain classifier on {sh.domain.rows_per_file[0]:,} + {sh.domain.rows_per_file[1]:,} rows"
-                f"{' (random subsample)' if sh.domain.subsampled else ''}; drivers (drop in AUC when shuffled): "
-                + (", ".join(f"{name} {value:.3f}" for name, value in sh.domain.importances[:5] if value >= 0.001) or "none")
-            )
-        names = [f.name for f in tested]
-        if names:
-            default = names.index(sh.drifted[0]) if sh.drifted else 0
-            feature = st.selectbox("Feature to overlay", names, index=default, key=f"{state.SB_SHIFT_FEATURE}_{second_file.sha256[:12]}")
-            dist = state.sb_feature_distribution(sha, second_file.sha256, feature, dataset, second_file)
-            st.plotly_chart(charts.feature_distribution_figure(dist), width="stretch", key="sb_overlay_chart")
+    names = [f.name for f in sh.tested]
+    if names:
+        default = names.index(sh.drifted[0]) if sh.drifted else 0
+        feature = st.selectbox("Feature to overlay", names, index=default, key=f"{sb.SB_SHIFT_FEATURE}_{second.sha256[:12]}")
+        dist = sb.sb_feature_distribution(page.sha, second.sha256, feature, page.dataset, second)
+        st.plotly_chart(charts.feature_distribution_figure(dist), width="stretch", key=sb.SB_OVERLAY_CHART)
+
 
 # --- the fix --------------------------------------------------------------------------------------
-st.header("Fix: reweight or resample")
-if result is None:
-    st.info("Give the expected shares above to reweight or resample towards them.", icon=":material/arrow_upward:")
-    st.stop()
-method = st.radio("Fix", [WEIGHTS, RAKING, RESAMPLE], horizontal=True, key=state.SB_FIX_METHOD, label_visibility="collapsed")
-stem = Path(dataset.name).stem
-fix = None
-try:
-    if method in (WEIGHTS, RAKING):
-        margins = [(group, tuple(reference.shares.items()))]
-        if method == RAKING:
-            extra = st.multiselect("Also match the margins of", [c for c in candidates if c != group], key=f"{state.SB_RAKE_COLUMNS}_{tag}")
-            if not extra:
-                st.info("Pick at least one more group column and type its population shares.", icon=":material/info:")
-            cols = st.columns(max(1, len(extra)))
-            for box, col in zip(cols, extra):
-                with box:
-                    st.caption(f"Population shares of `{col}` (pre-filled with the sample's)")
-                    edited = _editor(f"{state.SB_RAKE_EDITOR_PREFIX}{tag}_{col}", state.sb_observed_shares(sha, col, dataset), uniform=False)
-                    margins.append((col, tuple(reference_shares(_shares_from_editor(edited), group=col).shares.items())))
-        fix = state.sb_reweight(sha, tuple(margins), dataset)
-        kind, suffix = "weights", "weighted"
+def _fix_settings(page: _Page, group: str, reference: ReferenceShares) -> FixSettings:
+    """The fix the user picked, with its margins (raking) or rows and replacement (resampling)."""
+    labels = {m.label: m for m in FIX_METHODS.values()}
+    entry = labels[st.radio("Fix", list(labels), horizontal=True, key=sb.SB_FIX_METHOD, label_visibility="collapsed")]
+    if entry.kind == "resample":
+        r1, r2 = st.columns(2)
+        replace = r1.checkbox("Allow upsampling with replacement", key=sb.SB_FIX_REPLACE,
+                              help="Off: over-represented groups are downsampled. On: under-represented groups are upsampled (rows repeat); the recipe says so.")
+        rows = r2.number_input("Rows (0 = the most possible without replacement / all rows with)", min_value=0, value=0, step=100, key=sb.SB_FIX_ROWS)
+        return FixSettings(entry.name, (reference,), rows=int(rows) or None, replace=bool(replace), seed=0)
+    margins = [reference]
+    if entry.name == "raking":
+        extra = st.multiselect("Also match the margins of", [c for c in page.candidates if c != group], key=f"{sb.SB_RAKE_COLUMNS}_{page.tag}")
+        if not extra:
+            st.info("Pick at least one more group column and type its population shares.", icon=":material/info:")
+        for box, col in zip(st.columns(max(1, len(extra))), extra):
+            with box:
+                st.caption(f"Population shares of {components.escape_md(col)} (pre-filled with the sample's)")
+                edited = _editor(f"{sb.SB_RAKE_EDITOR_PREFIX}{page.tag}_{col}", sb.sb_observed_shares(page.sha, col, page.dataset), uniform=False)
+                margins.append(reference_shares(_shares_from_editor(edited), group=col))
+    return FixSettings(entry.name, tuple(margins))
+
+
+@components.guarded("Fix: reweight or resample")
+def _fix(page: _Page, group: str, reference: ReferenceShares) -> None:
+    settings = _fix_settings(page, group, reference)
+    fix = sb.sb_fix(page.sha, settings, page.dataset)
+    n_rows = page.dataset.frame.shape[0]
+    entry = settings.entry
+    if entry.kind == "weights":
         w1, w2, w3 = st.columns(3)
         w1.metric("Converged", "yes" if fix.converged else "no", f"{fix.iterations} sweep{'s' if fix.iterations != 1 else ''}", delta_color="off", delta_arrow="off")
         w2.metric("Largest margin error", f"{fix.max_margin_error:.1e}")
@@ -356,36 +347,70 @@ try:
                   help="Kish: (Σw)² / Σw². Weighting costs precision: this many unweighted rows would be as informative.")
         title = "Shares before and after weighting"
     else:
-        r1, r2 = st.columns(2)
-        replace = r1.checkbox("Allow upsampling with replacement", key=state.SB_FIX_REPLACE,
-                              help="Off: over-represented groups are downsampled. On: under-represented groups are upsampled (rows repeat); the recipe says so.")
-        rows_wanted = r2.number_input("Rows (0 = the most possible without replacement / all rows with)", min_value=0, value=0, step=100, key=state.SB_FIX_ROWS)
-        fix = state.sb_resample(sha, group, tuple(reference.shares.items()), int(rows_wanted) or None, bool(replace), 0, dataset)
-        kind, suffix = "resample", "resampled"
         st.metric("Rows after", f"{len(fix.positions):,}", f"from {n_rows:,}", delta_color="off", delta_arrow="off")
         title = "Shares before and after resampling"
-except DiagnosticsError as exc:
-    st.error(str(exc), icon=":material/error:")
-    fix = None
-
-if fix is not None:
     for note in fix.notes:
         st.info(note, icon=":material/info:")
-    st.plotly_chart(charts.fix_before_after_figure(fix.table, title=title), width="stretch", key="sb_fix_chart")
-    key = (method, repr(fix.to_dict()))
-    csv_bytes, recipe, protected = state.sb_fix_download(sha, kind, key, dataset, fix)
+    st.plotly_chart(charts.fix_before_after_figure(fix.table, title=title), width="stretch", key=sb.SB_FIX_CHART)
+    csv_bytes, recipe, protected = sb.sb_fix_download(page.sha, settings, page.dataset)
+    stem = Path(page.dataset.name).stem
     d1, d2 = st.columns(2)
     d1.download_button(
-        f"Download the {suffix} CSV", csv_bytes, file_name=f"{stem}_{suffix}.csv", mime="text/csv",
-        icon=":material/download:", key="sb_download_csv", on_click="ignore",
+        f"Download the {entry.suffix} CSV", csv_bytes, file_name=f"{stem}_{entry.suffix}.csv", mime="text/csv",
+        icon=":material/download:", key=sb.SB_DOWNLOAD_CSV, on_click="ignore",
     )
     d2.download_button(
-        "Download the recipe (JSON)", recipe, file_name=f"{stem}_{suffix}.recipe.json", mime="application/json",
-        icon=":material/receipt_long:", key="sb_download_recipe", on_click="ignore",
+        "Download the recipe (JSON)", recipe, file_name=f"{stem}_{entry.suffix}.recipe.json", mime="application/json",
+        icon=":material/receipt_long:", key=sb.SB_DOWNLOAD_RECIPE, on_click="ignore",
     )
     st.caption(
         ("The CSV keeps every original column and adds `sample_weight`: pass it to your estimator's sample_weight. "
-         if kind == "weights" else "The CSV keeps every original column. ")
+         if entry.kind == "weights" else "The CSV keeps every original column. ")
         + (f"{protected:,} text cells starting with =, +, - or @ were prefixed with ' so spreadsheets do not run them as formulas."
            if protected else "No text cell needed formula protection.")
     )
+
+
+def main() -> None:
+    st.title("Sampling bias")
+    current = sidebar.require_dataset()
+    dataset = current.dataset
+    st.caption(
+        f"{components.escape_md(dataset.name)} · {dataset.frame.shape[0]:,} rows. Is the sample representative of the "
+        "population it should stand for, and of the data the model will meet? Most training data is a convenience sample."
+    )
+    candidates = group_candidates(current.schema, target=current.target)
+    if not candidates:
+        st.info(
+            f"No column can serve as a group column (2 to {MAX_GROUPS} distinct values, e.g. region, age band, device).",
+            icon=":material/info:",
+        )
+        return
+    page = _Page(dataset, current.target, candidates)
+
+    st.header("Against a reference population")
+    left, right = st.columns([1, 2])
+    group, source, tolerance = _reference_controls(page, left)
+    with right:
+        reference = _reference_input(page, group, source)
+    result = _representation(page, BiasSettings(reference.shares, tolerance)) if reference is not None else None
+    if result is not None and reference is not None:
+        _intersection(page, group, reference, tolerance)
+
+    st.header("Inside the sample")
+    _inside(page, group)
+
+    st.header("Sampling simulator")
+    _simulator(page, group)
+
+    st.header("Shift against a second file")
+    _shift(page)
+
+    st.header("Fix: reweight or resample")
+    if result is None or reference is None:
+        st.info("Give the expected shares above to reweight or resample towards them.", icon=":material/arrow_upward:")
+        return
+    _fix(page, group, reference.shares)
+
+
+main()

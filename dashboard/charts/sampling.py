@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from analysis.sampling import BiasResult, LabelByGroup, MissingByGroup
-from analysis.sampling_shift import FeatureDistribution
-from analysis.sampling_sim import SimulationResult
+from analysis.sampling import BiasResult, FeatureDistribution, LabelByGroup, MissingByGroup, SimulationResult
 
-from .style import LAYOUT as _LAYOUT
-from .style import MAX_BARS as _MAX_BARS
+from .style import EXPECTED, LAYOUT, MAX_BARS, NEUTRAL, OVER, UNDER
+from .style import MAJORITY as REFERENCE  # the first file of a comparison, and the "after" of a fix
+from .style import MINORITY as CURRENT  # the second file, and the convenience samples of the simulator
 
-SB_OVER = "#e8590c"
-SB_UNDER = "#1971c2"
-SB_OK = "#868e96"
-SB_EXPECTED = "#adb5bd"
-SB_REFERENCE = "#3b5bdb"
-SB_CURRENT = "#e8590c"
-_SB_FLAG_COLOR = {"over": SB_OVER, "under": SB_UNDER, "ok": SB_OK, "not_in_data": SB_UNDER, "not_in_reference": SB_OVER}
+_FLAG_COLOR = {"over": OVER, "under": UNDER, "ok": NEUTRAL, "not_in_data": UNDER, "not_in_reference": OVER}
 
 
 def bias_bars_figure(result: BiasResult) -> go.Figure:
     """Observed share (with its 95 % Wilson interval) beside the expected share, per group."""
-    groups = list(result.groups)[:_MAX_BARS]
+    groups = list(result.groups)[:MAX_BARS]
     values = [g.value for g in groups]
     observed = [g.observed_share for g in groups]
     fig = go.Figure()
@@ -31,7 +24,7 @@ def bias_bars_figure(result: BiasResult) -> go.Figure:
             name="expected (reference)",
             x=values,
             y=[g.expected_share if g.expected_share is not None else 0.0 for g in groups],
-            marker_color=SB_EXPECTED,
+            marker_color=EXPECTED,
             hovertemplate="%{x}: expected %{y:.2%}<extra></extra>",
         )
     )
@@ -40,7 +33,7 @@ def bias_bars_figure(result: BiasResult) -> go.Figure:
             name="observed (sample)",
             x=values,
             y=observed,
-            marker_color=[_SB_FLAG_COLOR[g.flag] for g in groups],
+            marker_color=[_FLAG_COLOR[g.flag] for g in groups],
             error_y=dict(
                 type="data",
                 symmetric=False,
@@ -62,21 +55,21 @@ def bias_bars_figure(result: BiasResult) -> go.Figure:
         yaxis_tickformat=".0%",
         height=420,
         legend=dict(orientation="h", y=-0.12, x=0, yanchor="top"),
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
 
 
 def representation_ratio_figure(result: BiasResult) -> go.Figure:
     """Observed / expected with its 95 % interval per group; 1 = as in the reference; the band is the tolerance."""
-    groups = [g for g in result.groups if g.representation_ratio is not None][:_MAX_BARS]
+    groups = [g for g in result.groups if g.representation_ratio is not None][:MAX_BARS]
     groups = sorted(groups, key=lambda g: g.representation_ratio)
     fig = go.Figure(
         go.Scatter(
             x=[g.representation_ratio for g in groups],
             y=[g.value for g in groups],
             mode="markers",
-            marker=dict(size=12, color=[_SB_FLAG_COLOR[g.flag] for g in groups]),
+            marker=dict(size=12, color=[_FLAG_COLOR[g.flag] for g in groups]),
             error_x=dict(
                 type="data",
                 symmetric=False,
@@ -99,7 +92,7 @@ def representation_ratio_figure(result: BiasResult) -> go.Figure:
         yaxis_type="category",
         height=max(260, 80 + 36 * len(groups)),
         showlegend=False,
-        **_LAYOUT,
+        **LAYOUT,
     )
     fig.update_xaxes(range=[0, top])
     return fig
@@ -133,7 +126,7 @@ def residual_heatmap_figure(result: LabelByGroup) -> go.Figure:
         xaxis_type="category",
         yaxis_type="category",
         height=max(260, 90 + 40 * res.shape[0]),
-        **_LAYOUT,
+        **LAYOUT,
     )
     fig.update_yaxes(autorange="reversed")
     return fig
@@ -161,7 +154,7 @@ def missingness_heatmap_figure(result: MissingByGroup) -> go.Figure:
         xaxis_type="category",
         yaxis_type="category",
         height=max(240, 90 + 36 * shares.shape[0]),
-        **_LAYOUT,
+        **LAYOUT,
     )
     fig.update_yaxes(autorange="reversed")
     return fig
@@ -179,7 +172,7 @@ def simulation_figure(result: SimulationResult, *, column: str = "group_tvd") ->
                 name=method,
                 orientation="h",
                 boxpoints="outliers",
-                marker_color=SB_OVER if convenience else SB_REFERENCE,
+                marker_color=CURRENT if convenience else REFERENCE,
                 hovertemplate=f"{method}<br>TVD %{{x:.4f}}<extra></extra>",
             )
         )
@@ -188,7 +181,7 @@ def simulation_figure(result: SimulationResult, *, column: str = "group_tvd") ->
         xaxis_title="total variation distance to the full data",
         height=420,
         showlegend=False,
-        **_LAYOUT,
+        **LAYOUT,
     )
     fig.update_yaxes(autorange="reversed")
     return fig
@@ -203,7 +196,7 @@ def feature_distribution_figure(dist: FeatureDistribution) -> go.Figure:
     else:
         x, width = list(dist.bins), None
     fig = go.Figure()
-    for name, shares, color in (("reference", dist.reference, SB_REFERENCE), ("current", dist.current, SB_CURRENT)):
+    for name, shares, color in (("reference", dist.reference, REFERENCE), ("current", dist.current, CURRENT)):
         fig.add_trace(
             go.Bar(
                 name=name,
@@ -225,7 +218,7 @@ def feature_distribution_figure(dist: FeatureDistribution) -> go.Figure:
         yaxis_tickformat=".0%",
         height=400,
         legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"),
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
 
@@ -241,7 +234,7 @@ def fix_before_after_figure(table, *, title: str) -> go.Figure:
     several = "column" in table and table["column"].nunique() > 1
     labels = [f"{c} = {v}" for c, v in zip(table["column"], table["value"])] if several else list(table["value"])
     fig = go.Figure()
-    for name, col, color in (("before", "sample_share", SB_OK), ("target", "target_share", SB_EXPECTED), ("after", after, SB_REFERENCE)):
+    for name, col, color in (("before", "sample_share", NEUTRAL), ("target", "target_share", EXPECTED), ("after", after, REFERENCE)):
         fig.add_trace(
             go.Bar(name=name, x=labels, y=list(table[col]), marker_color=color, hovertemplate=f"{name}: %{{x}} %{{y:.2%}}<extra></extra>")
         )
@@ -253,6 +246,6 @@ def fix_before_after_figure(table, *, title: str) -> go.Figure:
         yaxis_title="share",
         height=400,
         legend=dict(orientation="h", y=-0.12, x=0, yanchor="top"),
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig

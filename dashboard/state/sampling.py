@@ -1,31 +1,58 @@
-"""Keys and cached wrappers of the Sampling bias page."""
+"""Keys and cached wrappers of the Sampling bias page.
+
+Every wrapper takes the content hash of its data plus one typed, hashable
+settings object from :mod:`analysis.sampling` (``ReferenceShares``,
+``BiasSettings``, ``IntersectionSettings``, ``SimulationSettings``,
+``ShiftSettings``, ``FixSettings``); the data itself is passed unhashed.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from analysis.io import Dataset
 from dashboard.state.session import CACHE_TTL
 
-SB_GROUP = "sb_group"
-SB_SOURCE = "sb_source"
+if TYPE_CHECKING:  # the analysis package loads scipy: import it when a wrapper first runs
+    from analysis.io import Dataset
+    from analysis.sampling import BiasSettings, FixSettings, IntersectionSettings, ShiftSettings, SimulationSettings
+
+SB_GROUP = "sb_group"  # + "_" + sha256[:12]
+SB_SOURCE = "sb_source"  # + "_" + sha256[:12]
 SB_EDITOR_PREFIX = "sb_editor_"  # + sha256[:12] + group: the typed expected shares
 SB_REFERENCE_UPLOAD = "sb_reference_upload"
 SB_TOLERANCE = "sb_tolerance"
-SB_SECOND_GROUP = "sb_second_group"
+SB_SECOND_GROUP = "sb_second_group"  # + "_" + sha256[:12]
+SB_SIM_FORM = "sb_sim_form"
 SB_SIM_SIZE = "sb_sim_size"
 SB_SIM_REPEATS = "sb_sim_repeats"
-SB_SIM_RESULT = "sb_sim_result"  # (key, SimulationResult) of the last run
+SB_SIM_RESULT = "sb_sim_result"  # (SimulationSettings, sha256, SimulationResult) of the last run
 SB_SHIFT_UPLOAD = "sb_shift_upload"
-SB_SHIFT_FEATURE = "sb_shift_feature"
+SB_SHIFT_FEATURE = "sb_shift_feature"  # + "_" + the second file's sha256[:12]
 SB_FIX_METHOD = "sb_fix_method"
-SB_RAKE_COLUMNS = "sb_rake_columns"
+SB_RAKE_COLUMNS = "sb_rake_columns"  # + "_" + sha256[:12]
 SB_RAKE_EDITOR_PREFIX = "sb_rake_editor_"
 SB_FIX_REPLACE = "sb_fix_replace"
 SB_FIX_ROWS = "sb_fix_rows"
 SB_UPLOAD_HASHES = "sb_upload_hashes"  # {widget key: (file_id, sha256)}
+# Keys of the page's charts, tables and downloads.
+SB_POPULATION_TABLE = "sb_population_table"
+SB_BARS_CHART = "sb_bars_chart"
+SB_RATIO_CHART = "sb_ratio_chart"
+SB_GROUPS_TABLE = "sb_groups_table"
+SB_CELLS_CHART = "sb_cells_chart"
+SB_RESIDUAL_CHART = "sb_residual_chart"
+SB_MISSING_CHART = "sb_missing_chart"
+SB_SIM_CHART = "sb_sim_chart"
+SB_SIM_TARGET_CHART = "sb_sim_target_chart"
+SB_SIM_TABLE = "sb_sim_table"
+SB_DRIFT_TABLE = "sb_drift_table"
+SB_OVERLAY_CHART = "sb_overlay_chart"
+SB_FIX_CHART = "sb_fix_chart"
+SB_DOWNLOAD_CSV = "sb_download_csv"
+SB_DOWNLOAD_RECIPE = "sb_download_recipe"
 
 
 def sb_upload_sha256(uploaded, key: str) -> str:
@@ -54,11 +81,8 @@ def sb_reference_from_file(sha256: str, group: str, _reference: Dataset):
 
 
 @st.cache_data(max_entries=32, ttl=CACHE_TTL, show_spinner=False)
-def sb_representation(sha256: str, group: str, shares: tuple, source: str, notes: tuple, tolerance: float, _dataset: Dataset):
-    from analysis.sampling import ReferenceShares, representation
-
-    ref = ReferenceShares(group, dict(shares), source, notes)
-    return representation(_dataset.frame, group=group, reference=ref, tolerance=tolerance)
+def sb_representation(sha256: str, settings: BiasSettings, _dataset: Dataset):
+    return settings.run(_dataset.frame)
 
 
 @st.cache_data(max_entries=32, ttl=CACHE_TTL, show_spinner=False)
@@ -71,59 +95,38 @@ def sb_inside(sha256: str, group: str, target: str | None, _dataset: Dataset):
 
 
 @st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
-def sb_intersection(sha256: str, groups: tuple, shares: tuple, joint_sha: str | None, tolerance: float, _dataset: Dataset, _joint: Dataset | None):
-    from analysis.sampling import intersection_representation
-
-    if _joint is not None:
-        return intersection_representation(_dataset.frame, groups=groups, reference=_joint.frame, tolerance=tolerance)
-    return intersection_representation(_dataset.frame, groups=groups, margins={groups[0]: dict(shares)}, tolerance=tolerance)
+def sb_intersection(sha256: str, settings: IntersectionSettings, joint_sha: str | None, _dataset: Dataset, _joint: Dataset | None):
+    return settings.run(_dataset.frame, _joint.frame if _joint is not None else None)
 
 
 @st.cache_data(max_entries=8, ttl=CACHE_TTL, show_spinner=False)
-def sb_simulation(sha256: str, group: str, target: str | None, size: int, repeats: int, seed: int, _dataset: Dataset):
-    from analysis.sampling_sim import simulate_sampling
-
-    return simulate_sampling(_dataset.frame, group=group, target=target, sample_size=size, repeats=repeats, seed=seed)
+def sb_simulation(sha256: str, settings: SimulationSettings, _dataset: Dataset):
+    return settings.run(_dataset.frame)
 
 
 @st.cache_data(max_entries=8, ttl=CACHE_TTL, show_spinner=False)
-def sb_shift(sha_reference: str, sha_current: str, target: str | None, _reference: Dataset, _current: Dataset):
-    from analysis.sampling_shift import shift
-
-    return shift(_reference.frame, _current.frame, target=target)
+def sb_shift(sha_reference: str, sha_current: str, settings: ShiftSettings, _reference: Dataset, _current: Dataset):
+    return settings.run(_reference.frame, _current.frame)
 
 
 @st.cache_data(max_entries=32, ttl=CACHE_TTL, show_spinner=False)
 def sb_feature_distribution(sha_reference: str, sha_current: str, feature: str, _reference: Dataset, _current: Dataset):
-    from analysis.sampling_shift import feature_distribution
+    from analysis.sampling import feature_distribution
 
     return feature_distribution(_reference.frame[feature], _current.frame[feature])
 
 
 @st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
-def sb_reweight(sha256: str, margins: tuple, _dataset: Dataset):
-    """Post-stratification (one margin) or raking (several); ``margins`` = ((column, ((value, share), ...)), ...)."""
-    from analysis.sampling_fix import poststratification_weights, rake
-
-    spec = {col: dict(shares) for col, shares in margins}
-    if len(spec) == 1:
-        (col, shares), = spec.items()
-        return poststratification_weights(_dataset.frame, group=col, reference=shares)
-    return rake(_dataset.frame, margins=spec)
-
-
-@st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
-def sb_resample(sha256: str, group: str, shares: tuple, n: int | None, replace: bool, seed: int, _dataset: Dataset):
-    from analysis.sampling_fix import stratified_resample
-
-    return stratified_resample(_dataset.frame, group=group, reference=dict(shares), n=n, replace=replace, seed=seed)
+def sb_fix(sha256: str, settings: FixSettings, _dataset: Dataset):
+    """The reweighting or resample the settings ask for (``FIX_METHODS`` says which)."""
+    return settings.run(_dataset.frame)
 
 
 @st.cache_data(max_entries=8, ttl=CACHE_TTL, show_spinner=False)
-def sb_fix_download(sha256: str, kind: str, key: tuple, _dataset: Dataset, _fix) -> tuple[bytes, bytes, int]:
+def sb_fix_download(sha256: str, settings: FixSettings, _dataset: Dataset) -> tuple[bytes, bytes, int]:
     """(CSV bytes, recipe JSON bytes, cells protected) of the weighted or resampled data."""
-    from analysis.sampling_fix import resample_csv, weighted_csv
+    from analysis.sampling import fix_csv
 
-    build = weighted_csv if kind == "weights" else resample_csv
-    safe, recipe = build(_dataset.frame, _fix, source_name=_dataset.name, source_sha256=_dataset.sha256)
+    fix = sb_fix(sha256, settings, _dataset)
+    safe, recipe = fix_csv(_dataset.frame, settings, fix, source_name=_dataset.name, source_sha256=_dataset.sha256)
     return safe.data, recipe, safe.protected_cells

@@ -1,4 +1,4 @@
-"""Representation against a reference, label rates and missingness by group (analysis/sampling.py).
+"""Representation against a reference, label rates and missingness by group (analysis/sampling/).
 
 References: scipy.stats (chisquare, chi2_contingency, contingency.association),
 scipy.spatial.distance.jensenshannon, statsmodels (proportion_confint wilson,

@@ -1,4 +1,4 @@
-"""Reweighting, raking, stratified resampling and their downloads (analysis/sampling_fix.py).
+"""Reweighting, raking, stratified resampling and their downloads (analysis/sampling/reweight.py, resample.py, fix.py).
 
 References: hand-derived post-stratification weights (q_g / p_g); for raking,
 the closed-form IPF solution of a 2 x 2 table (IPF keeps the sample's odds
@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import ReferenceSharesError
-from analysis.sampling_fix import poststratification_weights, rake, resample_csv, stratified_resample, weighted_csv
+from analysis.sampling import poststratification_weights, rake, resample_csv, stratified_resample, weighted_csv
 from sample_data import sample_path
 
 POPULATION = {"north": 0.22, "south": 0.24, "east": 0.18, "west": 0.20, "central": 0.16}

@@ -1,4 +1,4 @@
-"""Two-file shift (analysis/sampling_shift.py).
+"""Two-file shift (analysis/sampling/shift_*.py).
 
 References: scipy.stats.ks_2samp (exact and asymptotic modes),
 scipy.stats.wasserstein_distance, scipy.stats.chi2_contingency,
@@ -19,9 +19,9 @@ from scipy.spatial.distance import jensenshannon
 from statsmodels.stats.multitest import multipletests
 
 from analysis.errors import ColumnNotFoundError, ShiftInputError
-from analysis.sampling import PSI_EPSILON
-from analysis.sampling_shift import (
+from analysis.sampling import (
     DRIFT_THRESHOLDS,
+    PSI_EPSILON,
     domain_classifier,
     feature_distribution,
     feature_shift,

@@ -1,4 +1,4 @@
-"""The sampling simulator (analysis/sampling_sim.py).
+"""The sampling simulator (analysis/sampling/simulate.py).
 
 References: pandas value_counts of the same rows (TVD by hand), the
 deterministic first-N sample, and the rounding bound of proportional
@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import DiagnosticsError
-from analysis.sampling_sim import simulate_sampling
+from analysis.sampling import simulate_sampling
 from sample_data import sample_path
 
 

@@ -7,25 +7,29 @@ and from the documented counts in sample_data/README.md.
 from __future__ import annotations
 
 import hashlib
-import json
-from pathlib import Path
 
 import numpy as np
+import pagetest
 import pandas as pd
 import pytest
+from pagetest import APP, metrics, specs, table
 from scipy import stats
 from statsmodels.stats.contingency_tables import Table
 from statsmodels.stats.proportion import proportion_confint
 from streamlit.testing.v1 import AppTest
 
-from analysis.sampling import label_by_group, representation
-from analysis.sampling_fix import rake, stratified_resample
-from analysis.sampling_shift import feature_distribution
-from analysis.sampling_sim import simulate_sampling
+from analysis.sampling import (
+    feature_distribution,
+    label_by_group,
+    missingness_by_group,
+    rake,
+    representation,
+    simulate_sampling,
+    stratified_resample,
+)
 from dashboard.charts import sampling as charts
 from sample_data import sample_path
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
 DATA = sample_path("transactions.csv")
 POP = sample_path("transactions_population.csv")
 TAG = hashlib.sha256(DATA.read_bytes()).hexdigest()[:12]
@@ -36,22 +40,7 @@ N = 20_031
 
 
 def open_page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90).run()
-    at.switch_page("app_pages/sampling.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
-def metrics(at) -> dict:
-    return {m.label: m.value for m in at.metric}
-
-
-def table(at, first_column: str):
-    return next(d.value for d in at.dataframe if d.value.columns[0] == first_column)
-
-
-def specs(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return pagetest.open_page("sampling", timeout=90)
 
 
 def chisquare_reference() -> float:
@@ -78,7 +67,7 @@ def test_opens_with_the_bundled_population_and_scipy_numbers():
     bars = specs(at)[0]
     assert bars["data"][1]["name"] == "observed (sample)"
     # Label rates and missingness render; the target (is_fraud) has no dependence on region (README).
-    assert any("does not differ detectably" in md.value for md in at.markdown)
+    assert any("does not differ detectably" in s.value for s in at.success)  # the verdict box of label rates
     assert any("does not depend on the group" in s.value for s in at.success)
 
 
@@ -96,7 +85,7 @@ def test_typed_shares_in_the_editor_give_the_same_result_and_normalize():
     edits[0] = {"share": 0.44}  # north doubled: the shares sum to 1.22 and are normalized
     at.session_state[f"sb_editor_{TAG}_region"] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
     at.run()
-    assert any("sum to 1.22, not 1; they were divided by 1.22" in i.value for i in at.info)
+    assert any("sum to 1.22, not 1; they were divided by 1.22" in c.value for c in at.caption)  # a note of the verdict
     at.session_state[f"sb_editor_{TAG}_region"] = {"edited_rows": {i: {"share": 0.0} for i in range(5)}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert any("sum to 0; at least one must be positive" in e.value for e in at.error)
@@ -198,6 +187,17 @@ def test_residual_heatmap_matches_statsmodels():
     lbg = label_by_group(df, group="g", target="y")
     z = np.array(charts.residual_heatmap_figure(lbg).data[0].z)
     np.testing.assert_allclose(z, Table(pd.crosstab(df["g"], df["y"]).to_numpy()).standardized_resids, rtol=1e-10)
+
+
+def test_missingness_heatmap_draws_the_share_missing_per_group_from_pandas():
+    df = pd.DataFrame({"g": ["a"] * 50 + ["b"] * 50, "x": [None] * 20 + [1.0] * 80, "y": [1.0] * 99 + [None]})
+    mbg = missingness_by_group(df, group="g")
+    trace = charts.missingness_heatmap_figure(mbg).data[0]
+    expected = df[["x", "y"]].isna().groupby(df["g"]).mean()  # pandas reference
+    np.testing.assert_allclose(np.array(trace.z), expected.to_numpy())
+    assert list(trace.y) == ["a", "b"]
+    assert list(trace.x) == [c + " ⚠" if c in mbg.flagged_columns else c for c in ["x", "y"]]
+    assert "x" in mbg.flagged_columns  # 40 % vs 0 % missing: chi-square p far below 0.05
 
 
 def test_simulation_overlay_and_fix_figures():

@@ -26,7 +26,7 @@ ADDED_KEYS: dict[str, set[str]] = {
 
     "compare_fix": set(),
 
-    "bias_shift": set(),
+    "bias_shift": {"weights_out"},
 
     "agreement_label_issues": set(),
 

@@ -6,7 +6,7 @@ distribution of the group column (and of the target, if given) lands from the
 full data's, as total variation distance (TVD = 1/2 sum |p - q|: the share of
 rows that would have to change group).
 
-Methods
+Methods (the registry ``SAMPLING_METHODS``; adding one is one ``register`` call)
     simple random         ``Generator.choice`` without replacement
     stratified by group   proportional allocation (largest remainder), simple random within each group
     stratified by target  the same, by the target's classes (only with a target)
@@ -19,29 +19,118 @@ Methods
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from .errors import DiagnosticsError, require_column
-from .sampling import _validate_group, group_labels
+from ..errors import DiagnosticsError, require_column
+from ..registry import Registry
+from ..results import ResultMixin, Severity
+from ._common import group_labels, largest_remainder, validate_group
 
-__all__ = ["METHODS", "SimulationResult", "simulate_sampling"]
+__all__ = ["METHODS", "SAMPLING_METHODS", "SamplingMethod", "SimulationResult", "SimulationSettings", "simulate_sampling"]
 
-METHODS: tuple[str, ...] = (
-    "simple random",
-    "stratified by group",
-    "stratified by target",
-    "systematic",
-    "convenience: first N",
-    "convenience: one group over-weighted",
-)
+
+@dataclass(frozen=True)
+class _Draw:
+    """What every sampling method draws from: row counts, rows of each group / class and their full-data shares."""
+
+    n: int
+    size: int
+    group_rows: list[np.ndarray]
+    group_full: np.ndarray
+    target_rows: list[np.ndarray] | None
+    target_full: np.ndarray | None
+    weights: np.ndarray
+
+
+@dataclass(frozen=True)
+class SamplingMethod:
+    """One way of drawing a sample: its name, whether it needs the target, and the draw (row positions)."""
+
+    name: str
+    draw: Callable[[_Draw, np.random.Generator], np.ndarray]
+    needs_target: bool = False
+
+
+def _simple_random(d: _Draw, rng: np.random.Generator) -> np.ndarray:
+    return rng.choice(d.n, size=d.size, replace=False)
+
+
+def _by_group(d: _Draw, rng: np.random.Generator) -> np.ndarray:
+    return _stratified(rng, d.group_rows, d.group_full, d.size)
+
+
+def _by_target(d: _Draw, rng: np.random.Generator) -> np.ndarray:
+    assert d.target_rows is not None and d.target_full is not None  # needs_target
+    return _stratified(rng, d.target_rows, d.target_full, d.size)
+
+
+def _systematic(d: _Draw, rng: np.random.Generator) -> np.ndarray:
+    step = d.n // d.size
+    return int(rng.integers(step)) + step * np.arange(d.size)
+
+
+def _first_n(d: _Draw, rng: np.random.Generator) -> np.ndarray:
+    return np.arange(d.size)
+
+
+def _overweighted(d: _Draw, rng: np.random.Generator) -> np.ndarray:
+    keys = rng.random(d.n) ** (1.0 / d.weights)
+    return np.argpartition(-keys, d.size - 1)[: d.size]
+
+
+#: The sampling methods the simulator runs, in order.
+SAMPLING_METHODS: Registry[SamplingMethod] = Registry("sampling method", DiagnosticsError)
+for _method in (
+    SamplingMethod("simple random", _simple_random),
+    SamplingMethod("stratified by group", _by_group),
+    SamplingMethod("stratified by target", _by_target, needs_target=True),
+    SamplingMethod("systematic", _systematic),
+    SamplingMethod("convenience: first N", _first_n),
+    SamplingMethod("convenience: one group over-weighted", _overweighted),
+):
+    SAMPLING_METHODS.register(_method)
+
+#: The names of the sampling methods (kept for callers of the earlier tuple).
+METHODS: tuple[str, ...] = SAMPLING_METHODS.names()
+
+
+@dataclass(frozen=True)
+class SimulationSettings:
+    """Settings of one simulator run (hashable; the dashboard's cache key besides the data's hash)."""
+
+    group: str
+    target: str | None = None
+    sample_size: int | None = None
+    repeats: int = 100
+    overweight: float = 3.0
+    seed: int = 0
+
+    def run(self, df: pd.DataFrame) -> SimulationResult:
+        return simulate_sampling(
+            df,
+            group=self.group,
+            target=self.target,
+            sample_size=self.sample_size,
+            repeats=self.repeats,
+            overweight=self.overweight,
+            seed=self.seed,
+        )
 
 
 @dataclass(frozen=True, eq=False)
-class SimulationResult:
-    """Distances of every simulated sample; ``draws`` has one row per (method, repeat)."""
+class SimulationResult(ResultMixin):
+    """Distances of every simulated sample; ``draws`` has one row per (method, repeat).
+
+    The verdict is always ``computed`` (severity info): the simulator shows what
+    each sampling method costs, it does not judge the data.
+    """
+
+    SEVERITY: ClassVar[dict[str, Severity]] = {"computed": "info"}
 
     group: str
     target: str | None
@@ -51,10 +140,21 @@ class SimulationResult:
     overweighted_group: str
     draws: pd.DataFrame
 
+    @property
+    def verdict(self) -> str:  # type: ignore[override]
+        return "computed"
+
+    @property
+    def verdict_text(self) -> str:
+        return (
+            f"{self.repeats} samples of {self.sample_size:,} rows per method, compared with the full data's "
+            f"distribution of '{self.group}'" + (f" and '{self.target}'." if self.target else ".")
+        )
+
     def summary(self) -> pd.DataFrame:
         """Per method: mean, 5th and 95th percentile of the group (and target) TVD."""
         cols = ["group_tvd"] + (["target_tvd"] if self.target else [])
-        agg = self.draws.groupby("method", sort=False)[cols].agg(["mean", lambda s: s.quantile(0.05), lambda s: s.quantile(0.95)])
+        agg = self.draws.groupby("method", sort=False)[cols].agg(["mean", _p05, _p95])
         agg.columns = [f"{c}_{stat}" for c in cols for stat in ("mean", "p05", "p95")]
         return agg.reset_index()
 
@@ -108,7 +208,7 @@ def simulate_sampling(
     >>> float(s["stratified by group"]), bool(s["convenience: one group over-weighted"] > s["simple random"])
     (0.0, True)
     """
-    labels = _validate_group(df, group)
+    labels = validate_group(df, group)
     n = len(df)
     if sample_size is None:
         sample_size = int(min(2_000, max(50, n // 10)))
@@ -119,35 +219,30 @@ def simulate_sampling(
     if overweight <= 0:
         raise DiagnosticsError(f"The over-weighting factor must be positive; got {overweight}.")
     g_codes, g_full, g_values = _codes(labels)
-    g_rows = _rows_by_code(g_codes, len(g_full))
-    t_codes = t_full = t_rows = None
+    t_codes: np.ndarray | None = None
+    t_full = t_rows = None
     if target is not None:
-        require_column(df.columns, target, role="target column")
+        require_column(list(df.columns), target, role="target column")
         t_codes, t_full, _ = _codes(group_labels(df[target]))
         t_rows = _rows_by_code(t_codes, len(t_full))
-    rng = np.random.default_rng(seed)
     largest = int(np.argmax(g_full))
-    weights = np.where(g_codes == largest, overweight, 1.0)
-    methods = [m for m in METHODS if target is not None or m != "stratified by target"]
-    step = n // sample_size
+    draw = _Draw(
+        n=n,
+        size=sample_size,
+        group_rows=_rows_by_code(g_codes, len(g_full)),
+        group_full=g_full,
+        target_rows=t_rows,
+        target_full=t_full,
+        weights=np.where(g_codes == largest, overweight, 1.0),
+    )
+    rng = np.random.default_rng(seed)
+    methods = [m for m in SAMPLING_METHODS.values() if target is not None or not m.needs_target]
     records = []
     for method in methods:
         for r in range(repeats):
-            if method == "simple random":
-                idx = rng.choice(n, size=sample_size, replace=False)
-            elif method == "stratified by group":
-                idx = _stratified(rng, g_rows, g_full, sample_size)
-            elif method == "stratified by target":
-                idx = _stratified(rng, t_rows, t_full, sample_size)
-            elif method == "systematic":
-                idx = int(rng.integers(step)) + step * np.arange(sample_size)
-            elif method == "convenience: first N":
-                idx = np.arange(sample_size)
-            else:
-                keys = rng.random(n) ** (1.0 / weights)
-                idx = np.argpartition(-keys, sample_size - 1)[:sample_size]
-            rec = {"method": method, "repeat": r, "group_tvd": _tvd(g_codes[idx], g_full)}
-            if target is not None:
+            idx = method.draw(draw, rng)
+            rec = {"method": method.name, "repeat": r, "group_tvd": _tvd(g_codes[idx], g_full)}
+            if t_codes is not None and t_full is not None:
                 rec["target_tvd"] = _tvd(t_codes[idx], t_full)
             records.append(rec)
     return SimulationResult(
@@ -159,6 +254,14 @@ def simulate_sampling(
         overweighted_group=g_values[largest],
         draws=pd.DataFrame(records),
     )
+
+
+def _p05(s: pd.Series) -> float:
+    return float(s.quantile(0.05))
+
+
+def _p95(s: pd.Series) -> float:
+    return float(s.quantile(0.95))
 
 
 def _codes(labels: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -181,12 +284,8 @@ def _rows_by_code(codes: np.ndarray, k: int) -> list[np.ndarray]:
     return [order[bounds[i] : bounds[i + 1]] for i in range(k)]
 
 
-def _stratified(rng, rows: list[np.ndarray], full: np.ndarray, size: int) -> np.ndarray:
-    raw = size * full
-    sizes = np.floor(raw).astype(int)
-    short = size - int(sizes.sum())
-    if short > 0:
-        sizes[np.argsort(-(raw - sizes), kind="stable")[:short]] += 1
+def _stratified(rng: np.random.Generator, rows: list[np.ndarray], full: np.ndarray, size: int) -> np.ndarray:
+    sizes = largest_remainder(size, full)
     parts = []
     for k, m in enumerate(sizes):
         if m:

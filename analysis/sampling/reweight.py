@@ -1,4 +1,4 @@
-"""Fixing a biased sample: post-stratification weights, raking, stratified resampling, and their export.
+"""Reweighting a biased sample: post-stratification weights and raking, and the weighted CSV.
 
 * **Post-stratification** (one group column): each row of group g gets the
   weight q_g / p_g (reference share over sample share), scaled so the weights
@@ -9,57 +9,45 @@
   are scaled in turn so that column's weighted shares match its reference
   margin, until every margin is within ``tol`` (convergence and the number of
   sweeps are reported). Raking matches the margins, not the joint cells.
-* **Stratified resample**: draw rows per group so that the new file's group
-  shares follow the reference. Without replacement (the default) the largest
-  possible file is limited by the most under-represented group; upsampling
-  with replacement happens only when asked, and the recipe says so.
 
 Rows whose group value has no reference share (or is missing) cannot be
-weighted towards a reference: they get weight 0 / are left out, and a note
-says how many. Reference shares are renormalized over the groups present in
-the data (a group with no rows cannot be created by weighting).
-
-Downloads go through :func:`analysis.export.to_csv_bytes` (formula-injection
-protection); the recipe JSON comes from :func:`analysis.export.provenance`.
+weighted towards a reference: they get weight 0, and a note says how many.
+Reference shares are renormalized over the groups present in the data (a group
+with no rows cannot be created by weighting).
 """
 
 from __future__ import annotations
 
-import json
+import json  # noqa: F401  (used by the doctest)
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from .errors import ReferenceSharesError
-from .export import SafeCsv, provenance, to_csv_bytes
-from .sampling import ReferenceShares, _validate_group, reference_shares
+from ..errors import ReferenceSharesError
+from ..export import SafeCsv
+from ..results import ResultMixin, Severity
+from ._common import csv_with_recipe, validate_group
+from .reference import ReferenceShares, reference_shares
 
-__all__ = [
-    "WEIGHT_COLUMN",
-    "Reweighting",
-    "Resample",
-    "poststratification_weights",
-    "rake",
-    "stratified_resample",
-    "weighted_csv",
-    "resample_csv",
-]
+__all__ = ["WEIGHT_COLUMN", "Reweighting", "poststratification_weights", "rake", "weighted_csv"]
 
 #: Name of the weight column added to the download (suffixed if the data already has one).
 WEIGHT_COLUMN = "sample_weight"
 
 
 @dataclass(frozen=True, eq=False)
-class Reweighting:
+class Reweighting(ResultMixin):
     """Row weights and how well they reproduce the reference margins.
 
     ``table`` has one row per (column, value): the sample share, the target
     (reference) share and the weighted share.
     """
+
+    SEVERITY: ClassVar[dict[str, Severity]] = {"converged": "ok", "not converged": "warning"}
 
     method: str
     columns: tuple[str, ...]
@@ -69,6 +57,19 @@ class Reweighting:
     iterations: int
     max_margin_error: float
     notes: tuple[str, ...] = ()
+
+    @property
+    def verdict(self) -> str:  # type: ignore[override]
+        return "converged" if self.converged else "not converged"
+
+    @property
+    def verdict_text(self) -> str:
+        if self.converged:
+            return (
+                f"The {self.method} weights match every reference margin (largest error {self.max_margin_error:.1e}); "
+                f"effective sample size {self.effective_sample_size:,.0f} of {len(self.weights):,} rows."
+            )
+        return f"The {self.method} weights did not converge (largest margin error {self.max_margin_error:.2g})."
 
     @property
     def n_zero_weight(self) -> int:
@@ -112,39 +113,7 @@ class Reweighting:
         }
 
 
-@dataclass(frozen=True, eq=False)
-class Resample:
-    """A stratified resample: the new rows (positions into the original frame) and per-group counts.
 
-    ``table``: per group ``rows_before``, ``sample_share`` (among the groups
-    kept), ``rows_after``, ``target_share``, ``how`` and ``after_share``.
-    """
-
-    group: str
-    positions: np.ndarray
-    table: pd.DataFrame
-    replace: bool
-    seed: int
-    notes: tuple[str, ...] = ()
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
-
-    def apply(self, df: pd.DataFrame) -> pd.DataFrame:
-        return df.iloc[self.positions].reset_index(drop=True)
-
-    def to_dict(self) -> dict:
-        return {
-            "group": self.group,
-            "rows": int(len(self.positions)),
-            "replace": self.replace,
-            "seed": self.seed,
-            "groups": self.table.to_dict(orient="records"),
-            "notes": list(self.notes),
-        }
-
-
-# --- post-stratification -------------------------------------------------------
 def poststratification_weights(
     df: pd.DataFrame, *, group: str, reference: Mapping[Any, float] | pd.DataFrame | ReferenceShares
 ) -> Reweighting:
@@ -205,7 +174,7 @@ def rake(
     targets: dict[str, np.ndarray] = {}
     sample_share: dict[str, np.ndarray] = {}
     for col, ref in margins.items():
-        labels = _validate_group(df, col)
+        labels = validate_group(df, col)
         shares = reference_shares(ref, group=col)
         notes += list(shares.notes)
         known = labels.isin(list(shares.shares)).fillna(False).to_numpy(dtype=bool)
@@ -249,7 +218,8 @@ def rake(
 
     w = keep.astype(float)
     converged, iterations, err = False, 0, math.inf
-    for iterations in range(1, max_iter + 1):
+    for sweep in range(1, max_iter + 1):
+        iterations = sweep
         for col in margins:
             c = codes[col]
             current = np.bincount(c[keep], weights=w[keep], minlength=len(values[col]))
@@ -295,7 +265,7 @@ def rake(
     )
 
 
-def _max_error(w, keep, codes, targets, values) -> float:
+def _max_error(w: np.ndarray, keep: np.ndarray, codes: dict[str, np.ndarray], targets: dict[str, np.ndarray], values: dict[str, list[str]]) -> float:
     total = w[keep].sum()
     worst = 0.0
     for col, c in codes.items():
@@ -304,94 +274,6 @@ def _max_error(w, keep, codes, targets, values) -> float:
     return worst
 
 
-# --- stratified resample ----------------------------------------------------------
-def stratified_resample(
-    df: pd.DataFrame,
-    *,
-    group: str,
-    reference: Mapping[Any, float] | pd.DataFrame | ReferenceShares,
-    n: int | None = None,
-    replace: bool = False,
-    seed: int = 0,
-) -> Resample:
-    """Draw rows per group so the group shares follow the reference.
-
-    Without ``replace``, over-represented groups are downsampled and the file
-    has at most min_g(count_g / q_g) rows (the default ``n``). With
-    ``replace=True`` (default ``n`` = all rows kept), a group needing more
-    rows than it has keeps every row once and draws the rest with replacement.
-    Group sizes are n * q_g rounded by largest remainder, so they sum to n.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"g": ["a"] * 6 + ["b"] * 2})
-    >>> rs = stratified_resample(df, group="g", reference={"a": 0.5, "b": 0.5})
-    >>> rs.apply(df)["g"].value_counts().to_dict()
-    {'a': 2, 'b': 2}
-    """
-    labels = _validate_group(df, group)
-    shares = reference_shares(reference, group=group)
-    counts = labels.value_counts()
-    present = [v for v in shares.shares if counts.get(v, 0) > 0 and shares.shares[v] > 0]
-    notes = list(shares.notes)
-    lost = [v for v in shares.shares if v not in present and shares.shares[v] > 0]
-    if lost:
-        notes.append(f"No row has '{group}' = {', '.join(map(repr, lost))}: left out; other shares renormalized.")
-    if not present:
-        raise ReferenceSharesError(f"No group of '{group}' with a positive reference share has rows.", column=group)
-    q = np.array([shares.shares[v] for v in present], dtype=float)
-    q /= q.sum()
-    have = np.array([int(counts[v]) for v in present])
-    n_max = int(math.floor(float(np.min(have / q)) + 1e-9))
-    if n is None:
-        n = int(labels.isin(present).sum()) if replace else n_max
-    if n < 1:
-        raise ReferenceSharesError(f"The resample needs at least 1 row; got n = {n}.")
-    if not replace and n > n_max:
-        limiting = present[int(np.argmin(have / q))]
-        raise ReferenceSharesError(
-            f"Without replacement at most {n_max:,} rows can follow the reference shares ('{limiting}' has only "
-            f"{int(counts[limiting]):,} rows for its share of {shares.shares[limiting]:.1%}); asked for {n:,}. "
-            "Ask for fewer rows, or allow upsampling with replacement."
-        )
-    sizes = _largest_remainder(n, q)
-    rng = np.random.default_rng(seed)
-    positions = []
-    codes = labels.to_numpy(dtype=object, na_value=None)
-    rows = []
-    for v, size, count, share in zip(present, sizes, have, q):
-        idx = np.flatnonzero(codes == v)
-        if size <= count:
-            chosen = rng.choice(idx, size=size, replace=False)
-            how = "downsampled" if size < count else "all rows"
-        else:
-            chosen = np.concatenate([idx, rng.choice(idx, size=size - count, replace=True)])
-            how = "upsampled with replacement"
-        positions.append(chosen)
-        rows.append({"value": v, "rows_before": int(count), "rows_after": int(size), "target_share": float(share), "how": how})
-    dropped = int((~labels.isin(present).fillna(False)).sum())
-    if dropped:
-        notes.append(f"{dropped:,} rows whose '{group}' value has no reference share (or is missing) are left out.")
-    pos = np.sort(np.concatenate(positions))
-    table = pd.DataFrame(rows)
-    table.insert(2, "sample_share", table["rows_before"] / table["rows_before"].sum())
-    table["after_share"] = table["rows_after"] / table["rows_after"].sum()
-    if replace and any(r["how"].startswith("upsampled") for r in rows):
-        notes.append("Some groups were upsampled with replacement: their rows repeat in the file, as asked.")
-    return Resample(group=group, positions=pos, table=table, replace=replace, seed=seed, notes=tuple(notes))
-
-
-def _largest_remainder(n: int, q: np.ndarray) -> np.ndarray:
-    raw = n * q
-    sizes = np.floor(raw).astype(int)
-    short = n - int(sizes.sum())
-    if short > 0:
-        order = np.argsort(-(raw - sizes), kind="stable")
-        sizes[order[:short]] += 1
-    return sizes
-
-
-# --- downloads ----------------------------------------------------------------------
 def weighted_csv(
     df: pd.DataFrame,
     rw: Reweighting,
@@ -411,40 +293,14 @@ def weighted_csv(
     (['g,t,sample_weight', "a,'=x,0.75"], 'sample_weight')
     """
     out, name = rw.apply(df)
-    safe = to_csv_bytes(out, protect_formulas=protect_formulas)
-    recipe = provenance(
+    return csv_with_recipe(
+        df,
+        out,
         source_name=source_name,
         source_sha256=source_sha256,
-        rows_in=len(df),
-        rows_out=len(out),
+        protect_formulas=protect_formulas,
         fix=rw.method,
         weight_column=name,
         weighting=rw.to_dict(),
         how_to_use=f"Pass the '{name}' column as sample_weight to the estimator's fit (and to the metrics).",
-        formula_protection={"on": protect_formulas, "cells": safe.protected_cells, "columns": list(safe.protected_columns)},
     )
-    return safe, json.dumps(recipe, indent=2, allow_nan=False, default=str).encode("utf-8")
-
-
-def resample_csv(
-    df: pd.DataFrame,
-    rs: Resample,
-    *,
-    source_name: str,
-    source_sha256: str,
-    protect_formulas: bool = True,
-) -> tuple[SafeCsv, bytes]:
-    """CSV of the resampled rows (original columns only) and the recipe JSON (UTF-8 bytes)."""
-    out = rs.apply(df)
-    safe = to_csv_bytes(out, protect_formulas=protect_formulas)
-    recipe = provenance(
-        source_name=source_name,
-        source_sha256=source_sha256,
-        rows_in=len(df),
-        rows_out=len(out),
-        fix="stratified resample",
-        upsampling_with_replacement=rs.replace,
-        resample=rs.to_dict(),
-        formula_protection={"on": protect_formulas, "cells": safe.protected_cells, "columns": list(safe.protected_columns)},
-    )
-    return safe, json.dumps(recipe, indent=2, allow_nan=False, default=str).encode("utf-8")
