@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 from scipy.stats import entropy as scipy_entropy
 
-from analysis.balance import VERDICT_THRESHOLDS, class_balance, imbalance_verdict
 from analysis.errors import (
     ColumnNotFoundError,
     RegressionTargetError,
@@ -15,6 +14,7 @@ from analysis.errors import (
     TargetError,
     TooManyClassesError,
 )
+from analysis.overview import VERDICT_THRESHOLDS, class_balance, imbalance_verdict
 
 
 def frame(counts: dict) -> pd.DataFrame:

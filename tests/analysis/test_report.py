@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis import load_csv, overview
-from analysis.report import duplicate_summary
+from analysis.overview import duplicate_summary
 from sample_data import sample_path
 
 
