@@ -115,6 +115,7 @@ def data_quality_section(result: Overview, dataset: Dataset) -> None:
         delta_arrow="off",
         help="Rows whose features (every column but the target) equal another row's while the label differs.",
     )
+    components.verdict_box(d)
     if result.missing_cells:
         st.plotly_chart(charts.missing_values_figure(result), width="stretch", key=ov.OV_MISSING_CHART)
     else:

@@ -46,6 +46,8 @@ def test_opens_on_transactions_sample_with_numbers_from_the_analysis():
     assert m["Conflicting duplicates"][1] == "in 6 groups"  # 6 planted pairs, sample_data/README.md
     assert at.selectbox(key=keys.SAMPLE).value == "transactions.csv"
     assert any("Severe imbalance" in w.value for w in at.warning)
+    # The duplicates' own verdict: 12 rows in 6 groups, in a warning box (severity "warning").
+    assert any(w.value.startswith("**Conflicting labels:** 12 rows in 6 groups") for w in at.warning)
     # Both charts are drawn from the same result: class counts and missing values.
     figures = specs(at)
     assert len(figures) == 2
