@@ -16,10 +16,14 @@ so ``import analysis`` stays quick.
 
 from importlib import import_module
 
-from .balance import ClassBalance, class_balance, imbalance_verdict
 from .errors import DiagnosticsError
 from .io import Dataset, load_csv
-from .report import DuplicateSummary, Overview, duplicate_summary, overview
+
+# The ``overview`` function shadows the ``analysis.overview`` package as an attribute of
+# ``analysis`` (as ``analysis.overview(...)`` always was); import the package's names with
+# ``from analysis.overview import ...``, which goes through sys.modules.
+from .overview import ClassBalance, DuplicateSummary, Overview, class_balance, duplicate_summary, imbalance_verdict
+from .overview import overview as overview
 from .schema import ColumnProfile, Role, Schema, infer_schema, suggest_target
 
 #: name -> module that defines it, imported when the name is first used.

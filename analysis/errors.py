@@ -9,7 +9,7 @@ callers can react without parsing the text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 
 class DiagnosticsError(Exception):
@@ -93,7 +93,7 @@ class TooManyClassesError(TargetError):
     code = "too_many_classes"
 
 
-def format_columns(columns: Sequence[object], limit: int = 12) -> str:
+def format_columns(columns: Collection[object], limit: int = 12) -> str:
     """Quote column names for a message, eliding a long list."""
     shown = [repr(str(c)) for c in list(columns)[:limit]]
     more = len(columns) - limit
@@ -102,7 +102,7 @@ def format_columns(columns: Sequence[object], limit: int = 12) -> str:
     return ", ".join(shown)
 
 
-def require_column(columns: Sequence[object], name: str, *, role: str = "column") -> None:
+def require_column(columns: Collection[object], name: str, *, role: str = "column") -> None:
     """Raise :class:`ColumnNotFoundError` naming the available columns."""
     if name not in list(columns):
         raise ColumnNotFoundError(

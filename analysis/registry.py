@@ -77,6 +77,14 @@ class Registry(Mapping[str, T]):
             except TypeError:
                 raise self._error(message) from None
 
+    # Mapping's own ``in`` and ``get`` go through ``__getitem__`` and expect a KeyError;
+    # the registry's error need not be one, so both ask the entries directly.
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+    def get(self, name: str, default: T | None = None) -> T | None:  # type: ignore[override]
+        return self._entries.get(name, default)
+
     def __iter__(self) -> Iterator[str]:
         return iter(list(self._entries))
 

@@ -101,6 +101,12 @@ class Schema:
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([c.to_dict() for c in self.columns])
 
+    def roles_frame(self) -> pd.DataFrame:
+        """The column-roles table the Overview page shows: one row per column, target candidates marked."""
+        rows = [{**c.to_dict(), "target candidate": c.name in self.target_candidates} for c in self.columns]
+        order = ["name", "role", "dtype", "n_unique", "n_missing", "target candidate", "example"]
+        return pd.DataFrame(rows, columns=order)
+
     def to_dict(self) -> dict:
         return {
             "columns": [c.to_dict() for c in self.columns],

@@ -129,7 +129,7 @@ def worker(kind: str, path: str) -> dict:
     if kind == "product":  # the CLI imports these lazily, too
         import analysis.cli
         import analysis.io
-        import analysis.report
+        import analysis.overview
         import analysis.schema
     out = {"kind": kind, "peak_reset": _reset_peak()}
     rss0 = _status_kb("VmRSS")

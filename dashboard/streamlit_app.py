@@ -1,4 +1,4 @@
-"""Entry point of the dashboard: page config, the shared sidebar, navigation."""
+"""Entry point of the dashboard: page config and navigation (the shared sidebar draws before each page)."""
 
 import streamlit as st
 

@@ -7,6 +7,10 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from ..io import Dataset
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -24,19 +28,19 @@ def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-mb", type=float, default=1024, help="refuse files larger than this (MB)")
 
 
-def fail(command: str, message: str) -> None:
+def fail(command: str, message: str) -> NoReturn:
     one_line = " ".join(message.split())
     print(f"dataset-diagnostics {command}: error: {one_line}", file=sys.stderr)
     raise SystemExit(EXIT_BAD_INPUT)
 
 
-def load(args: argparse.Namespace):
+def load(args: argparse.Namespace) -> Dataset:
     from ..io import load_csv
 
     return load_csv(Path(args.data), max_bytes=int(args.max_mb * 1024 * 1024))
 
 
-def emit(args: argparse.Namespace, payload: dict, text: str) -> int:
+def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> int:
     if args.format == "json":
         json.dump(jsonable(payload), sys.stdout, indent=2, allow_nan=False)
         sys.stdout.write("\n")
@@ -45,7 +49,7 @@ def emit(args: argparse.Namespace, payload: dict, text: str) -> int:
     return EXIT_OK
 
 
-def jsonable(value):
+def jsonable(value: Any) -> Any:
     """NaN/inf become null so the output is strict JSON."""
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}

@@ -12,11 +12,11 @@ import importlib
 import importlib.util
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..errors import DiagnosticsError
-from .common import EXIT_BAD_INPUT, EXIT_OK, Parser, fail
+from .common import EXIT_OK, Parser, fail
 
 #: Each command group's module adds its own subcommands, in the order of DESIGN.md.
 #: Adding a command group is one module here plus one line in this tuple.
@@ -48,13 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = args.func
     try:
-        return args.func(args)
+        return command(args)
     except DiagnosticsError as exc:
         fail(args.command, str(exc))
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         fail(args.command, f"cannot read '{exc.filename}': {exc.strerror}.")
-    return EXIT_BAD_INPUT
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
@@ -87,9 +87,11 @@ def _dashboard_entry() -> Path:
         entry = Path(folder) / "streamlit_app.py"
         if entry.is_file():
             return entry
-    fail("app", "the dashboard package is not installed; install dataset-diagnostics with its dashboard "
-                "(pip install -e .) and try again.")
-    raise AssertionError("unreachable")  # fail() exits
+    fail(
+        "app",
+        "the dashboard package is not installed; install dataset-diagnostics with its dashboard "
+        "(pip install -e .) and try again.",
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

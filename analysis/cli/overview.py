@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Any
 
 from .common import add_common, emit, load
 
+if TYPE_CHECKING:
+    from ..overview import Overview
 
-def add_overview_commands(sub) -> None:
+
+def add_overview_commands(sub: Any) -> None:
     report = sub.add_parser("report", help="overview: shape, column roles, class balance, missing, duplicates")
     report.add_argument("data", help="CSV file")
     report.add_argument("--target", help="label column (default: the best-ranked candidate)")
@@ -17,7 +21,7 @@ def add_overview_commands(sub) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from ..report import overview
+    from ..overview import overview
     from ..schema import infer_schema, suggest_target
 
     dataset = load(args)
@@ -33,7 +37,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return emit(args, payload, _report_text(result, notes))
 
 
-def _report_text(result, notes: list[str]) -> str:
+def _report_text(result: Overview, notes: list[str]) -> str:
     cb = result.class_balance
     lines = [
         f"{result.name}: {result.rows:,} rows x {result.columns} columns; target '{result.target}'",

@@ -1,46 +1,63 @@
 """Overview: the data's shape, column roles, class balance, missing values and duplicates."""
 
+from __future__ import annotations
+
 import streamlit as st
 
-from analysis import DiagnosticsError
-from dashboard import sidebar, state
+from analysis.io import Dataset
+from analysis.overview import BalanceSettings, Overview
+from analysis.schema import Schema
+from dashboard import components, sidebar
 from dashboard.charts import overview as charts
+from dashboard.components import escape_md
+from dashboard.state import overview as ov
+from dashboard.state.session import ActiveData
 
-_VERDICT_BOX = {"balanced": st.success, "mild": st.info, "severe": st.warning, "extreme": st.error}
 _PREVIEW_ROWS = 200
+_DEFAULT_FOLDS = 5
 
-st.title("Overview")
-current = sidebar.require_dataset()
 
-dataset, schema = current.dataset, current.schema
-rows, cols = dataset.frame.shape
-st.caption(
-    f"`{dataset.name}` · {rows:,} rows × {cols} columns · {dataset.encoding}, "
-    f"{dataset.delimiter_name}-separated"
-)
-for note in dataset.notes:
-    st.info(note, icon=":material/info:")
+def main() -> None:
+    st.title("Overview")
+    current = sidebar.require_dataset()  # stops the page without a readable dataset
+    dataset, schema = current.dataset, current.schema
+    if dataset is None or schema is None:  # pragma: no cover - require_dataset stopped already
+        return
+    file_header(dataset)
+    result = class_balance_section(current, dataset, schema)
+    if result is not None:
+        data_quality_section(result, dataset)
+    column_roles_section(schema)
+    preview_section(dataset)
 
-result = None
-if current.target is None:
-    st.info("Pick the target (label) column in the sidebar to see its class balance.", icon=":material/arrow_back:")
-else:
-    folds = st.session_state.get("ov_folds", 5)
-    try:
-        with st.spinner("Analysing…"):
-            result = state.get_overview(dataset.sha256, current.target, folds, dataset, schema)
-    except DiagnosticsError as exc:
-        st.error(str(exc), icon=":material/error:")
 
-if result is not None:
+@components.guarded("the file")
+def file_header(dataset: Dataset) -> None:
+    rows, cols = dataset.frame.shape
+    st.caption(
+        f"{escape_md(dataset.name)} · {rows:,} rows × {cols} columns · {dataset.encoding}, "
+        f"{dataset.delimiter_name}-separated"
+    )
+    for note in dataset.notes:
+        st.info(escape_md(note), icon=":material/info:")
+
+
+@components.guarded("Class balance")
+def class_balance_section(current: ActiveData, dataset: Dataset, schema: Schema) -> Overview | None:
+    if current.target is None:
+        st.info("Pick the target (label) column in the sidebar to see its class balance.", icon=":material/arrow_back:")
+        return None
+    settings = BalanceSettings(cv_folds=int(st.session_state.get(ov.OV_FOLDS, _DEFAULT_FOLDS)))
+    with st.spinner("Analysing…"):
+        result = ov.ov_overview(dataset.sha256, current.target, settings, dataset, schema)
     cb = result.class_balance
-    st.subheader(f"Class balance of `{cb.target}`")
+    st.subheader(f"Class balance of {escape_md(cb.target)}")
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Classes", f"{cb.n_classes}")
     c2.metric("Imbalance ratio", f"{cb.imbalance_ratio:,.2f} : 1", help="Largest class count / smallest class count.")
     c3.metric(
         "Minority class",
-        f"{cb.minority_class}",
+        escape_md(cb.minority_class),
         f"{cb.minority_count:,} rows · {cb.proportions[cb.minority_class]:.2%}",
         delta_color="off",
         delta_arrow="off",
@@ -50,13 +67,12 @@ if result is not None:
         f"{cb.normalized_entropy:.3f}",
         help="Shannon entropy of the class shares divided by log(number of classes): 1 = perfectly balanced.",
     )
-    lead, _, rest = cb.verdict_text.partition(":")
-    _VERDICT_BOX[cb.verdict](f"**{lead}:**{rest}" if rest else cb.verdict_text)
+    components.verdict_box(cb)
     for warning in cb.warnings:
-        st.warning(warning, icon=":material/warning:")
+        st.warning(escape_md(warning), icon=":material/warning:")
 
     left, right = st.columns([3, 2])
-    left.plotly_chart(charts.class_balance_figure(cb), width="stretch", key="ov_balance_chart")
+    left.plotly_chart(charts.class_balance_figure(cb), width="stretch", key=ov.OV_BALANCE_CHART)
     right.dataframe(
         cb.to_frame(),
         hide_index=True,
@@ -65,21 +81,31 @@ if result is not None:
             "count": st.column_config.NumberColumn("rows", format="localized"),
             "proportion": st.column_config.ProgressColumn("share", format="percent", min_value=0, max_value=1),
         },
-        key="ov_balance_table",
+        key=ov.OV_BALANCE_TABLE,
     )
     right.number_input(
         "Cross-validation folds to check class sizes against",
         min_value=2,
         max_value=20,
-        value=5,
-        key="ov_folds",
+        value=_DEFAULT_FOLDS,
+        key=ov.OV_FOLDS,
         help="Classes with fewer rows than folds are warned about above.",
     )
+    return result
 
+
+@components.guarded("Data quality")
+def data_quality_section(result: Overview, dataset: Dataset) -> None:
     st.subheader("Data quality")
     d = result.duplicates
     q1, q2, q3 = st.columns(3)
-    q1.metric("Missing cells", f"{result.missing_cells:,}", f"{result.missing_cells / (rows * cols):.2%} of all cells", delta_color="off", delta_arrow="off")
+    q1.metric(
+        "Missing cells",
+        f"{result.missing_cells:,}",
+        f"{result.missing_share:.2%} of all cells",
+        delta_color="off",
+        delta_arrow="off",
+    )
     q2.metric("Duplicate rows", f"{d.duplicate_rows:,}", help="Rows identical in every column to an earlier row.")
     q3.metric(
         "Conflicting duplicates",
@@ -89,33 +115,47 @@ if result is not None:
         delta_arrow="off",
         help="Rows whose features (every column but the target) equal another row's while the label differs.",
     )
+    components.verdict_box(d)
     if result.missing_cells:
-        st.plotly_chart(charts.missing_values_figure(result), width="stretch", key="ov_missing_chart")
+        st.plotly_chart(charts.missing_values_figure(result), width="stretch", key=ov.OV_MISSING_CHART)
     else:
         st.success("No missing values.", icon=":material/check_circle:")
     if d.conflicting_duplicates:
-        with st.expander(f"Show the {min(d.conflicting_duplicates, _PREVIEW_ROWS):,} first conflicting rows"):
-            st.caption("Same features, different labels: at least one of each group is mislabeled, or a feature is missing.")
-            st.dataframe(dataset.frame.iloc[list(d.conflict_rows[:_PREVIEW_ROWS])], width="stretch")
+        # At most _PREVIEW_ROWS rows are picked before the expander: nothing heavy runs inside it.
+        conflicts = dataset.frame.iloc[list(d.conflict_rows[:_PREVIEW_ROWS])]
+        with st.expander(f"Show the {len(conflicts):,} first conflicting rows"):
+            st.caption(
+                "Same features, different labels: at least one of each group is mislabeled, or a feature is missing."
+            )
+            st.dataframe(conflicts, width="stretch")
 
-st.subheader("Column roles")
-roles = schema.to_frame()
-roles["target candidate"] = roles["name"].isin(schema.target_candidates)
-st.dataframe(
-    roles[["name", "role", "dtype", "n_unique", "n_missing", "target candidate", "example"]],
-    hide_index=True,
-    width="stretch",
-    height=min(36 * (len(roles) + 1) + 3, 800),
-    column_config={
-        "n_unique": st.column_config.NumberColumn("distinct", format="localized"),
-        "n_missing": st.column_config.NumberColumn("missing", format="localized"),
-    },
-    key="ov_roles",
-)
-if schema.annotator_groups:
-    groups = "; ".join(", ".join(f"`{c}`" for c in g) for g in schema.annotator_groups)
-    st.caption(f"Annotator column groups detected: {groups}")
 
-st.subheader("Preview")
-st.caption(f"First {min(rows, _PREVIEW_ROWS):,} of {rows:,} rows.")
-st.dataframe(dataset.frame.head(_PREVIEW_ROWS), width="stretch", key="ov_preview")
+@components.guarded("Column roles")
+def column_roles_section(schema: Schema) -> None:
+    st.subheader("Column roles")
+    roles = schema.roles_frame()
+    st.dataframe(
+        roles,
+        hide_index=True,
+        width="stretch",
+        height=min(36 * (len(roles) + 1) + 3, 800),
+        column_config={
+            "n_unique": st.column_config.NumberColumn("distinct", format="localized"),
+            "n_missing": st.column_config.NumberColumn("missing", format="localized"),
+        },
+        key=ov.OV_ROLES,
+    )
+    if schema.annotator_groups:
+        groups = "; ".join(", ".join(escape_md(c) for c in g) for g in schema.annotator_groups)
+        st.caption(f"Annotator column groups detected: {groups}")
+
+
+@components.guarded("Preview")
+def preview_section(dataset: Dataset) -> None:
+    rows = dataset.frame.shape[0]
+    st.subheader("Preview")
+    st.caption(f"First {min(rows, _PREVIEW_ROWS):,} of {rows:,} rows.")
+    st.dataframe(dataset.frame.head(_PREVIEW_ROWS), width="stretch", key=ov.OV_PREVIEW)
+
+
+main()

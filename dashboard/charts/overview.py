@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from analysis.balance import ClassBalance
-from analysis.report import Overview
+from analysis.overview import ClassBalance, Overview
 
 from .style import LAYOUT as _LAYOUT
-from .style import MAJORITY, MINORITY, NEUTRAL
+from .style import MAJORITY, MINORITY, NEUTRAL, label
 from .style import MAX_BARS as _MAX_BARS
 
 
 def class_balance_figure(balance: ClassBalance) -> go.Figure:
     """Bars of class counts, largest first, labelled with count and share; the minority class stands out."""
-    labels = [str(k) for k in balance.counts]
+    labels = [label(k) for k in balance.counts]
     counts = list(balance.counts.values())
     shares = list(balance.proportions.values())
     colors = [MINORITY if k == balance.minority_class else MAJORITY for k in balance.counts]
@@ -31,8 +30,8 @@ def class_balance_figure(balance: ClassBalance) -> go.Figure:
         )
     )
     fig.update_layout(
-        title=f"Class distribution of '{balance.target}' (imbalance ratio {balance.imbalance_ratio:,.2f} : 1)",
-        xaxis_title=balance.target,
+        title=f"Class distribution of '{label(balance.target)}' (imbalance ratio {balance.imbalance_ratio:,.2f} : 1)",
+        xaxis_title=label(balance.target),
         yaxis_title="rows",
         xaxis_type="category",
         height=400,
@@ -50,7 +49,7 @@ def missing_values_figure(result: Overview) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=frame["share"],
-            y=frame["column"],
+            y=[label(c) for c in frame["column"]],
             orientation="h",
             marker_color=[MINORITY if c == result.target else NEUTRAL for c in frame["column"]],
             text=[f"{m:,} ({s:.1%})" for m, s in zip(frame["missing"], frame["share"])],

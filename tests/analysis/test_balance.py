@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 from scipy.stats import entropy as scipy_entropy
 
-from analysis.balance import VERDICT_THRESHOLDS, class_balance, imbalance_verdict
 from analysis.errors import (
     ColumnNotFoundError,
     RegressionTargetError,
@@ -15,6 +14,7 @@ from analysis.errors import (
     TargetError,
     TooManyClassesError,
 )
+from analysis.overview import VERDICT_THRESHOLDS, class_balance, imbalance_verdict
 
 
 def frame(counts: dict) -> pd.DataFrame:
@@ -134,3 +134,17 @@ def test_bad_targets_have_actionable_messages():
 def test_integer_coded_target_with_few_values_is_a_class_target():
     df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 1.0, np.nan]})  # ints read as float because of a gap
     assert class_balance(df, target="y").counts == {1.0: 2, 2.0: 1, 3.0: 1}
+
+
+@pytest.mark.parametrize(
+    "counts, verdict, severity",
+    [((10, 9), "balanced", "ok"), ((30, 10), "mild", "info"), ((50, 10), "severe", "warning"), ((990, 10), "extreme", "critical")],
+)
+def test_result_protocol_severity_follows_the_verdict(counts, verdict, severity):
+    from analysis.results import Result
+
+    df = pd.DataFrame({"y": ["a"] * counts[0] + ["b"] * counts[1]})
+    cb = class_balance(df, target="y")
+    assert (cb.verdict, cb.severity) == (verdict, severity)
+    assert isinstance(cb, Result) and cb.notes == ()
+    assert cb.to_dict()["verdict"] == verdict and cb.to_dict()["verdict_text"] == cb.verdict_text

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from analysis.balance import class_balance
 from analysis.errors import (
     BinaryFileError,
     DiagnosticsError,
@@ -28,6 +27,7 @@ from analysis.errors import (
     RegressionTargetError,
 )
 from analysis.io import load_csv
+from analysis.overview import class_balance
 from analysis.schema import Role, infer_schema, suggest_target
 
 DATA = Path(__file__).resolve().parents[1] / "data"

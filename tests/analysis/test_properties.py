@@ -17,10 +17,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scipy.stats import entropy
 
-from analysis.balance import class_balance
 from analysis.errors import DiagnosticsError
 from analysis.io import load_csv
-from analysis.report import overview
+from analysis.overview import class_balance, overview
 from analysis.schema import MAX_TARGET_CLASSES, Role, infer_schema
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -154,7 +153,7 @@ def frames(draw):
         kind = draw(st.sampled_from(["int", "float", "whole_float", "text", "label", "bool", "date", "nan", "zero_one"]))
         missing = draw(st.booleans())
 
-        def maybe(value_strategy):
+        def maybe(value_strategy, missing=missing):
             return st.one_of(st.none(), value_strategy) if missing else value_strategy
 
         if kind == "int":
@@ -255,7 +254,7 @@ def _check_balance(df: pd.DataFrame, target: str, cb) -> None:
 
 
 def _documented_refusal(column: pd.Series) -> bool:
-    """When class_balance must refuse a target (analysis/balance.py docstrings and messages):
+    """When class_balance must refuse a target (analysis/overview/balance.py docstrings and messages):
     no values, one class, more than 50 classes, or a fractional numeric column with more than 20 values."""
     labels = column.dropna()
     n = labels.nunique()

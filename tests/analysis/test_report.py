@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis import load_csv, overview
-from analysis.report import duplicate_summary
+from analysis.overview import duplicate_summary
 from sample_data import sample_path
 
 
@@ -96,3 +96,38 @@ def test_transactions_sample_matches_pandas():
     assert o.missing == {k: int(v) for k, v in raw.isna().sum().items()}
     assert o.class_balance.minority_class == 1
     assert o.class_balance.verdict == "severe"
+
+
+def test_duplicate_verdicts_and_severity():
+    from analysis.results import Result
+
+    none = duplicate_summary(pd.DataFrame({"x": [1, 2, 3], "y": ["a", "b", "a"]}), target="y")
+    assert (none.verdict, none.severity, none.to_frame()["row"].tolist()) == ("none", "ok", [])
+    exact = duplicate_summary(pd.DataFrame({"x": [1, 1, 3], "y": ["a", "a", "b"]}), target="y")
+    assert (exact.verdict, exact.severity, exact.duplicate_rows) == ("duplicates", "info", 1)
+    assert "1 rows repeat an earlier row" in exact.verdict_text
+    conflict = duplicate_summary(pd.DataFrame({"x": [1, 1, 1, 2], "y": ["a", "a", "b", "a"]}), target="y")
+    assert (conflict.verdict, conflict.severity) == ("conflicts", "warning")
+    assert conflict.to_frame()["row"].tolist() == [0, 1, 2]
+    assert conflict.to_dict() == {
+        "duplicate_rows": 1,
+        "conflicting_duplicates": 3,
+        "conflicting_groups": 1,
+        "conflict_rows": [0, 1, 2],
+        "verdict": "conflicts",
+        "verdict_text": conflict.verdict_text,
+    }
+    assert all(isinstance(r, Result) for r in (none, exact, conflict))
+
+
+def test_overview_result_protocol_headline_is_the_class_balance():
+    ds = load_csv(sample_path("transactions.csv"))
+    o = overview(ds, target="is_fraud")
+    assert (o.verdict, o.severity, o.verdict_text) == ("severe", "warning", o.class_balance.verdict_text)
+    assert o.notes == ds.notes
+    assert o.duplicates.verdict == "conflicts"  # 6 planted conflicting pairs (sample_data/README.md)
+    frame = o.to_frame()
+    assert frame.set_index("column")["missing"].to_dict() == o.missing
+    raw = pd.read_csv(sample_path("transactions.csv"))
+    assert o.missing_share == pytest.approx(raw.isna().sum().sum() / raw.size)
+    assert "verdict" not in o.to_dict()  # the report's JSON keys are unchanged (tests/golden)

@@ -334,6 +334,10 @@ def test_schema_accessors_and_serialisation():
     frame = schema.to_frame()
     assert frame["name"].tolist() == ["x", "label"]
     assert frame["role"].tolist() == ["numeric", "categorical"]
+    roles = schema.roles_frame()  # the Overview page's table: same rows, target candidates marked
+    assert roles.columns.tolist() == ["name", "role", "dtype", "n_unique", "n_missing", "target candidate", "example"]
+    assert roles["name"].tolist() == ["x", "label"]
+    assert roles["target candidate"].tolist() == [False, True]
 
 
 def test_input_frame_is_not_modified():

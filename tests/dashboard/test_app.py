@@ -1,36 +1,29 @@
-"""The dashboard's page logic under Streamlit's AppTest (no browser)."""
+"""The dashboard's page logic under Streamlit's AppTest (no browser): the sidebar and the Overview page."""
 
-import json
-from pathlib import Path
+import re
 
 import pandas as pd
 import pytest
+from pagetest import metric_deltas, open_page, specs, table
+from pagetest import upload as _upload
 from streamlit.testing.v1 import AppTest
 
 from analysis import load_csv, overview
+from dashboard import keys
+from dashboard.components import escape_md
 from sample_data import sample_path
-
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
-
 
 
 def start() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(timeout=60)
 
 
-def metrics(at) -> dict:
-    return {m.label: (m.value, m.proto.delta) for m in at.metric}
+def metrics(at: AppTest) -> dict:
+    return metric_deltas(at)
 
 
-def table(at, first_column: str):
-    """The dataframe whose first column is ``first_column`` (AppTest does not expose dataframe keys)."""
-    return next(d.value for d in at.dataframe if d.value.columns[0] == first_column)
-
-
-def upload(at, name: str, data: bytes) -> AppTest:
-    at.file_uploader[0].set_value((name, data, "text/csv")).run()
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    _upload(at, name, data)
     assert not at.exception, at.exception
     return at
 
@@ -51,12 +44,14 @@ def test_opens_on_transactions_sample_with_numbers_from_the_analysis():
     raw = pd.read_csv(sample_path("transactions.csv"))  # reference: plain pandas on the same file
     assert m["Missing cells"][1] == f"{raw.isna().sum().sum() / raw.size:.2%} of all cells" == "0.35% of all cells"
     assert m["Conflicting duplicates"][1] == "in 6 groups"  # 6 planted pairs, sample_data/README.md
-    assert at.selectbox(key="app_sample").value == "transactions.csv"
+    assert at.selectbox(key=keys.SAMPLE).value == "transactions.csv"
     assert any("Severe imbalance" in w.value for w in at.warning)
+    # The duplicates' own verdict: 12 rows in 6 groups, in a warning box (severity "warning").
+    assert any(w.value.startswith("**Conflicting labels:** 12 rows in 6 groups") for w in at.warning)
     # Both charts are drawn from the same result: class counts and missing values.
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    assert len(specs) == 2
-    bar = specs[0]["data"][0]
+    figures = specs(at)
+    assert len(figures) == 2
+    bar = figures[0]["data"][0]
     assert bar["x"] == ["0", "1"]
     assert "19,626" in bar["text"][0] and "405" in bar["text"][1]
 
@@ -66,7 +61,7 @@ def test_upload_shows_exact_counts_and_target_can_be_changed():
     rows = ["x,label,other"] + [f"{i},no,a" for i in range(70)] + [f"{i},maybe,b" for i in range(20)]
     rows += [f"{i},yes,a" for i in range(10)]
     upload(at, "mine.csv", ("\n".join(rows) + "\n").encode())
-    assert any("mine.csv" in md.value for md in at.sidebar.markdown)
+    assert any(escape_md("mine.csv") in md.value for md in at.sidebar.markdown)  # shown, escaped
     m = metrics(at)
     assert m["Classes"][0] == "3"
     assert m["Imbalance ratio"][0] == "7.00 : 1"
@@ -82,7 +77,7 @@ def test_awkward_file_notes_are_shown():
     at = start()
     upload(at, "semi.csv", "name;price;label\ncafé;1,5;yes\nnaïve;2,0;no\nthé;3,0;no\n".encode("cp1252"))
     infos = " ".join(i.value for i in at.info)
-    assert "Windows-1252" in infos and "semicolons" in infos and "Decimal commas" in infos
+    assert all(escape_md(word) in infos for word in ("Windows-1252", "semicolons", "Decimal commas"))
     preview = at.dataframe[-1].value
     assert preview["name"].tolist() == ["café", "naïve", "thé"]
     assert preview["price"].tolist() == [1.5, 2.0, 3.0]
@@ -121,9 +116,30 @@ def test_regression_like_target_is_explained_and_the_rest_still_renders():
 )
 def test_each_sample_can_be_chosen(sample, target, classes):
     at = start()
-    at.selectbox(key="app_sample").set_value(sample).run()
+    at.selectbox(key=keys.SAMPLE).set_value(sample).run()
     assert not at.exception
     assert next(s for s in at.sidebar.selectbox if s.label == "Target column").value == target
     assert metrics(at)["Classes"][0] == classes
     if sample == "reviews_annotated.csv":
-        assert any("annotator_1" in c.value and "annotator_4" in c.value for c in at.caption)
+        assert any(escape_md("annotator_1") in c.value and escape_md("annotator_4") in c.value for c in at.caption)
+
+
+def test_user_text_is_escaped_wherever_it_is_rendered_as_markdown():
+    # A file name, a column name and a class label that would render bold, an image and KaTeX.
+    at = start()
+    data = "**x**,$y$\n" + "".join(f"{i},![a](http://e.invalid/a.png)\n" for i in range(30))
+    data += "".join(f"{i},`b`\n" for i in range(10))
+    upload(at, "**bold** ![x](http://e.invalid/x.png).csv", data.encode())
+    next(s for s in at.sidebar.selectbox if s.label == "Target column").set_value("$y$").run()
+    assert not at.exception
+    assert metrics(at)["Classes"][0] == "2"
+    assert metrics(at)["Minority class"][0] == escape_md("`b`")
+    sources = [m.value for m in at.sidebar.markdown] + [c.value for c in at.caption]
+    sources += [h.value for h in at.subheader] + [w.value for w in at.warning] + [i.value for i in at.info]
+    for source in sources:
+        generated_bold = re.sub(r"\*\*[A-Z][a-z ]+:\*\*", "", source)  # "**Active:**", "**Mild imbalance:**"
+        assert not re.search(r"(?<!\\)\*\*", generated_bold), source
+        assert "![" not in source, source
+        assert not re.search(r"(?<!\\)[$`]", source), source
+    assert any(escape_md("**bold** ![x](http://e.invalid/x.png).csv") in s for s in sources)
+    assert any(escape_md("$y$") in h.value for h in at.subheader)

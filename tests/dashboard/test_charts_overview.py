@@ -25,3 +25,15 @@ def test_missing_values_figure_only_columns_with_missing():
     assert list(bar.y) == ["y", "a"]  # ascending share: the longest bar on top
     assert list(bar.x) == pytest.approx([0.25, 0.5])
     assert list(bar.text) == ["1 (25.0%)", "2 (50.0%)"]
+
+
+def test_data_derived_labels_are_escaped_for_plotly():
+    # Plotly renders a subset of HTML in labels and titles: class, target and column names are escaped.
+    df = pd.DataFrame({"<i>f</i>": [1.0, None, 3.0, 4.0], "<b>y</b>": ["<a href=x>a</a>", "b", "b", "b"]})
+    result = overview(df, target="<b>y</b>")
+    fig = charts.class_balance_figure(result.class_balance)
+    assert list(fig.data[0].x) == ["b", "&lt;a href=x&gt;a&lt;/a&gt;"]
+    assert list(fig.data[0].y) == [3, 1]
+    assert "'&lt;b&gt;y&lt;/b&gt;'" in fig.layout.title.text and "<b>" not in fig.layout.title.text
+    missing = charts.missing_values_figure(result).data[0]
+    assert list(missing.y) == ["&lt;i&gt;f&lt;/i&gt;"] and list(missing.x) == pytest.approx([0.25])

@@ -1,0 +1,179 @@
+"""Sniffing and parsing CSV text: the delimiter, the rows, and what is wrong with them.
+
+The delimiter is the one whose sampled rows have the most consistent field
+count. Parsing uses pandas' pyarrow engine, falling back to the C engine; a
+ragged row or a quote that is never closed is reported with its line number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pandas as pd
+
+from .errors import EmptyFileError, ParseError, RaggedRowsError
+
+#: Delimiters the sniffer chooses from, in order of preference on a tie.
+DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+SNIFF_BYTES = 64 * 1024
+_SNIFF_ROWS = 50
+_ARROW_RAGGED = re.compile(r"Expected (\d+) columns?, got (\d+)")
+LEADING_BLANK_LINES = re.compile(rb"\A(?:\xef\xbb\xbf)?[\r\n]+")
+
+
+def _sample_records(text_bytes: bytes, delimiter: str) -> list[list[str]]:
+    sample = text_bytes[:SNIFF_BYTES]
+    truncated = len(text_bytes) > SNIFF_BYTES
+    text = sample.decode("utf-8", errors="replace").lstrip("\ufeff")
+    if truncated and "\n" in text:
+        text = text[: text.rfind("\n")]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            if row:  # blank lines carry no information
+                rows.append(row)
+            if len(rows) > _SNIFF_ROWS:
+                break
+    except csv.Error:
+        pass
+    return rows
+
+
+def sniff(text_bytes: bytes, name: str) -> tuple[str, list[str]]:
+    """Choose the delimiter whose rows have the most consistent field count."""
+    best: tuple[float, int, int] | None = None
+    best_delim, best_header = ",", []
+    for order, delim in enumerate(DELIMITERS):
+        rows = _sample_records(text_bytes, delim)
+        if not rows:
+            continue
+        width = len(rows[0])
+        if width < 2:
+            score = (0.0, width, -order)
+        else:
+            body = rows[1:] or rows
+            score = (sum(len(r) == width for r in body) / len(body), width, -order)
+        if best is None or score > best:
+            best, best_delim, best_header = score, delim, rows[0]
+    if best is None:
+        raise EmptyFileError(f"'{name}' has no rows. Use a CSV file with a header row and data rows.")
+    return best_delim, best_header
+
+
+def parse(
+    text_bytes: bytes, delimiter: str, header: list[str], name: str, notes: list[str]
+) -> tuple[pd.DataFrame, str, list[str]]:
+    frame = _read(text_bytes, delimiter, header, name)
+    if frame.shape[1] == 1:
+        # A one-column result whose header holds another delimiter was sniffed wrong.
+        for other in DELIMITERS:
+            if other != delimiter and other in str(header[0] if header else ""):
+                retry_header = _sample_records(text_bytes, other)[0]
+                try:
+                    retry = _read(text_bytes, other, retry_header, name)
+                except RaggedRowsError:
+                    continue
+                if retry.shape[1] > 1:
+                    notes.append(
+                        f"The file read as one column with {DELIMITER_NAMES[delimiter]}s; "
+                        f"it was re-read with {DELIMITER_NAMES[other]}s."
+                    )
+                    return retry, other, retry_header
+    return frame, delimiter, header
+
+
+def placeholder_names(header: list[str]) -> list[str]:
+    # Unique placeholders keep pyarrow from rejecting blank or repeated names;
+    # _clean_header gives the real names afterwards.
+    return [f"__col{i}" for i in range(len(header))]
+
+
+def _read(text_bytes: bytes, delimiter: str, header: list[str], name: str) -> pd.DataFrame:
+    names = placeholder_names(header)
+    # pyarrow counts blank lines above the header as the header row (it would then
+    # read the real header as data), so they are cut off here. Line numbers in
+    # messages still come from the full text (_raise_ragged, _check_closed_quotes).
+    body = LEADING_BLANK_LINES.sub(b"", text_bytes, count=1)
+    try:
+        frame = pd.read_csv(io.BytesIO(body), engine="pyarrow", sep=delimiter, header=0, names=names, encoding="utf-8")
+    except (pd.errors.ParserError, ValueError) as exc:
+        match = _ARROW_RAGGED.search(str(exc))
+        if match:
+            # Usually a ragged row. But pyarrow says the same when a quoted value with line
+            # breaks is longer than its 1 MB block; if no row is ragged, the C engine reads it.
+            _raise_ragged(text_bytes, delimiter, len(header), name)
+        arrow_error = exc
+    else:
+        _check_closed_quotes(text_bytes, delimiter, name)
+        return frame
+    # The C engine accepts a few things pyarrow refuses (e.g. some quoting styles).
+    try:
+        return pd.read_csv(io.BytesIO(body), engine="c", sep=delimiter, header=0, names=names, encoding="utf-8")
+    except (pd.errors.ParserError, ValueError) as exc:
+        if "Expected" in str(exc) or "tokenizing" in str(exc):
+            _raise_ragged(text_bytes, delimiter, len(header), name)
+            raise ParseError(
+                f"'{name}' could not be parsed as CSV: a row does not have {len(header)} fields. "
+                "Check the quoting and the delimiter."
+            ) from None
+        raise ParseError(
+            f"'{name}' could not be parsed as CSV ({arrow_error}). "
+            "Check that it is a delimited text table with one header row."
+        ) from None
+
+
+def _check_closed_quotes(text_bytes: bytes, delimiter: str, name: str) -> None:
+    """Refuse a quote that is never closed: pyarrow silently reads the rest of the file into one value."""
+    body = LEADING_BLANK_LINES.sub(b"", text_bytes, count=1)
+    if body.count(b'"') % 2 == 0:
+        return  # balanced quotes cannot leave a field open (the cheap, common case)
+    # An odd count may be a harmless literal quote (12" pipe); the C engine tells the two apart.
+    try:
+        pd.read_csv(io.BytesIO(body), engine="c", sep=delimiter, header=None, dtype=str)
+    except ValueError as exc:  # pandas' ParserError and EmptyDataError both derive from it
+        if "EOF inside string" not in str(exc):
+            return
+    else:
+        return
+    text = io.StringIO(text_bytes.decode("utf-8", errors="replace").lstrip("\ufeff"), newline="")
+    reader = csv.reader(text, delimiter=delimiter)
+    start = next_start = 1  # physical lines: quoted values may hold newlines
+    try:
+        for _ in reader:
+            start, next_start = next_start, reader.line_num + 1
+    except csv.Error:
+        start = next_start  # the swallowed value exceeded the csv module's field size limit
+    raise ParseError(
+        f"'{name}' has a quote (\") that is never closed: the row starting on line {start} runs to "
+        "the end of the file, so the rows after it would be lost. Close that quote (write a quote "
+        'inside a quoted value as "") and upload again.',
+        line=start,
+    )
+
+
+def _raise_ragged(text_bytes: bytes, delimiter: str, width: int, name: str) -> None:
+    """Raise for the first row whose width differs from the header's; return if none is found."""
+    # An unclosed quote makes the last row short; name the cause, not the symptom.
+    _check_closed_quotes(text_bytes, delimiter, name)
+    text = io.StringIO(text_bytes.decode("utf-8", errors="replace").lstrip("\ufeff"), newline="")
+    reader = csv.reader(text, delimiter=delimiter)
+    start = next_start = 1  # physical line where each record starts (quoted values may hold newlines)
+    try:
+        for row in reader:
+            start, next_start = next_start, reader.line_num + 1
+            if row and len(row) != width:
+                raise RaggedRowsError(
+                    f"'{name}' has rows of different lengths: line {start} has "
+                    f"{len(row)} fields but the header has {width}. Fix that line (often an "
+                    "unquoted delimiter inside a value) and upload again.",
+                    line=start,
+                )
+    except csv.Error:
+        # In the non-strict mode used here the csv module only fails on a value over its
+        # field size limit (128 KB), which is no fault of the file: the caller carries on.
+        return

@@ -1,0 +1,133 @@
+"""The overview of a dataset for a chosen target: shape, roles, balance, missing, duplicates.
+
+``overview(df, target=...)`` is what the dashboard's Overview page charts and
+what ``dataset-diagnostics report --format json`` prints (``to_dict()``), so
+the two can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from ..errors import require_column
+from ..io import Dataset
+from ..results import ResultMixin, Severity
+from ..schema import Schema, infer_schema
+from .balance import ClassBalance, class_balance
+from .duplicates import DuplicateSummary, duplicate_summary
+
+__all__ = ["Overview", "overview"]
+
+
+@dataclass(frozen=True)
+class Overview(ResultMixin):
+    """Everything ``report`` prints and the Overview page shows, for one target.
+
+    Its headline is the class balance: ``verdict``, ``verdict_text`` and
+    ``severity`` are the class balance's; the duplicates carry their own verdict
+    (``duplicates.verdict``). ``notes`` are what the reader noticed in the file.
+    ``to_frame()`` is the missing-value table (one row per column).
+    """
+
+    SEVERITY: ClassVar[dict[str, Severity]] = ClassBalance.SEVERITY
+
+    name: str
+    rows: int
+    columns: int
+    target: str
+    class_balance: ClassBalance
+    duplicates: DuplicateSummary
+    missing: dict[str, int]
+    schema: Schema
+    verdict: str
+    verdict_text: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def missing_cells(self) -> int:
+        return sum(self.missing.values())
+
+    @property
+    def missing_share(self) -> float:
+        """Missing cells over all cells (0.0 for an empty table)."""
+        cells = self.rows * self.columns
+        return self.missing_cells / cells if cells else 0.0
+
+    def missing_frame(self) -> pd.DataFrame:
+        frame = pd.DataFrame({"column": list(self.missing), "missing": list(self.missing.values())})
+        frame["share"] = frame["missing"] / self.rows if self.rows else 0.0
+        return frame
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.missing_frame()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "rows": self.rows,
+            "columns": self.columns,
+            "target": self.target,
+            "class_balance": self.class_balance.to_dict(),
+            "duplicate_rows": self.duplicates.duplicate_rows,
+            "conflicting_duplicates": self.duplicates.conflicting_duplicates,
+            "conflicting_groups": self.duplicates.conflicting_groups,
+            "missing": dict(self.missing),
+            "column_roles": {c.name: str(c.role) for c in self.schema.columns},
+            "target_candidates": list(self.schema.target_candidates),
+            "annotator_groups": [list(g) for g in self.schema.annotator_groups],
+            "notes": list(self.notes),
+        }
+
+
+def overview(
+    data: pd.DataFrame | Dataset,
+    *,
+    target: str,
+    schema: Schema | None = None,
+    cv_folds: int = 5,
+    smote_k_neighbors: int = 5,
+) -> Overview:
+    """Everything the Overview page and ``report`` show, for one target.
+
+    Parameters
+    ----------
+    data : DataFrame or Dataset
+        A :class:`~analysis.io.Dataset` also contributes its name and parse notes.
+    target : str
+    schema : Schema, optional
+        Reuse an already inferred schema.
+    cv_folds, smote_k_neighbors : int
+        Passed to :func:`analysis.overview.class_balance` for its warnings
+        (:class:`~analysis.overview.BalanceSettings` holds both).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"x": [1, 1, 2, 3], "y": ["a", "b", "a", "a"]})
+    >>> o = overview(df, target="y")
+    >>> o.rows, o.duplicates.conflicting_duplicates, o.class_balance.imbalance_ratio, o.severity
+    (4, 2, 3.0, 'info')
+    """
+    if isinstance(data, Dataset):
+        df, name, notes = data.frame, data.name, data.notes
+    else:
+        df, name, notes = data, "data", ()
+    require_column(df.columns, target, role="target column")
+    balance = class_balance(df, target=target, cv_folds=cv_folds, smote_k_neighbors=smote_k_neighbors)
+    schema = schema if schema is not None else infer_schema(df)
+    missing = {c.name: c.n_missing for c in schema.columns}  # counted once, by the schema
+    return Overview(
+        name=name,
+        rows=int(df.shape[0]),
+        columns=int(df.shape[1]),
+        target=target,
+        class_balance=balance,
+        duplicates=duplicate_summary(df, target=target),
+        missing=missing,
+        schema=schema,
+        verdict=balance.verdict,
+        verdict_text=balance.verdict_text,
+        notes=tuple(notes),
+    )
