@@ -172,7 +172,9 @@ def test_pairwise_cohen_kappa_equals_sklearn(seed):
 def test_nominal_result_has_no_weighted_kappas():
     r = agreement(pd.DataFrame(K2011), annotators=list("ABCD"))
     d = r.to_dict()
-    assert set(d["pairwise"][0]) == {"a", "b", "n_items", "percent_agreement", "cohen_kappa", "verdict"}
+    assert set(d["pairwise"][0]) == {"a", "b", "n_items", "percent_agreement", "cohen_kappa", "verdict",
+                                     "cohen_kappa_linear", "cohen_kappa_quadratic"}
+    assert d["pairwise"][0]["cohen_kappa_linear"] is None and d["pairwise"][0]["cohen_kappa_quadratic"] is None
     ordinal = agreement(pd.DataFrame(K2011), annotators=list("ABCD"), level="ordinal").to_dict()
     assert {"cohen_kappa_linear", "cohen_kappa_quadratic"} <= set(ordinal["pairwise"][0])
 

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.export import to_csv_bytes
 from analysis.labels import agreement, consensus_labels
-from analysis.labels_issues import apply_corrections, label_issues
+from analysis.labels import apply_corrections, label_issues
 from dashboard.charts import labels as charts
 from sample_data import sample_path
 
