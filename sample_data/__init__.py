@@ -44,7 +44,9 @@ def sample_path(name: str) -> Path:
 
 
 # --- labels ------------------------------------------------------------------
-
+#: The gold column the Labels page preselects for a consensus when the data has one
+#: (the reviews sample's trusted labels for 150 of its rows).
+LABELS_GOLD_COLUMN = "gold_label"
 
 
 # --- weak supervision (demo labeling functions) ------------------------------
