@@ -80,7 +80,7 @@ class MajorityVote(ResultMixin):
     SEVERITY: ClassVar[dict[str, Severity]] = {"decided": "ok", "ties": "info"}
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> str:  # type: ignore[override]  # derived, not stored (ResultMixin declares a field)
         """'ties' when some items have a tied top count (they get no label), else 'decided'."""
         return "ties" if self.n_ties else "decided"
 
@@ -150,7 +150,7 @@ class DawidSkene(ResultMixin):
     SEVERITY: ClassVar[dict[str, Severity]] = {"converged": "ok", "not_converged": "warning"}
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> str:  # type: ignore[override]  # derived, not stored (ResultMixin declares a field)
         """'converged' or 'not_converged' (EM stopped at ``max_iter``: the estimates may still move)."""
         return "converged" if self.converged else "not_converged"
 
@@ -196,6 +196,8 @@ class DawidSkene(ResultMixin):
         (nan for a source without votes); comparable with an empirical accuracy on gold labels.
         """
         k = len(self.class_priors)
+        if self.expected_counts is None:
+            return np.full(len(self.confusion), np.nan)
         cast = self.expected_counts[:, :, :k]
         right = np.einsum("skk->s", cast)
         total = cast.sum(axis=(1, 2))

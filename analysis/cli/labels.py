@@ -52,7 +52,7 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
     from . import common as cli
 
     dataset = cli.load(args)
-    annotators = _split(args.annotators)
+    annotators = _split(args.annotators) or []
     result = agreement(dataset.frame, annotators=annotators, level=args.level, order=_split(args.order))
     intervals = consensus = None
     if args.bootstrap:

@@ -37,7 +37,7 @@ def alpha_from_counts(pc: np.ndarray, values: np.ndarray, level: str) -> float:
     # Only used values enter the domain: the package's ordinal metric counts
     # ranks from the marginals, and unused values carry no mass anyway.
     return float(
-        krippendorff.alpha(value_counts=pc[:, observed], value_domain=values[observed], level_of_measurement=level)
+        krippendorff.alpha(value_counts=pc[:, observed], value_domain=values[observed], level_of_measurement=level)  # type: ignore[arg-type]  # one of LEVELS, checked by encode_ratings
     )
 
 

@@ -128,7 +128,7 @@ class PairAgreement:
     cohen_kappa_quadratic: float | None = None
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> str:  # type: ignore[override]  # derived, not stored (ResultMixin declares a field)
         return landis_koch(self.cohen_kappa)
 
     def to_dict(self) -> dict:
@@ -179,7 +179,7 @@ class Agreement(ResultMixin):
     }
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> str:  # type: ignore[override]  # derived, not stored (ResultMixin declares a field)
         """The alpha verdict: 'reliable', 'tentative', 'unreliable' or 'undefined'."""
         return self.alpha_verdict
 

@@ -55,7 +55,7 @@ class Consensus(ResultMixin):
     }
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> str:  # type: ignore[override]  # derived, not stored (ResultMixin declares a field)
         """Majority vote: 'ties' or 'decided'. Dawid-Skene: 'converged' or 'not_converged'."""
         if self.model is not None:
             return self.model.verdict
@@ -168,7 +168,7 @@ def consensus_labels(
         )
     known = None
     if gold is not None:
-        require_column(df.columns, gold, role="gold label column")
+        require_column(list(df.columns), gold, role="gold label column")
         known = encode_gold(df[gold], ratings)
         notes.append(f"{int((known >= 0).sum()):,} row(s) with a '{gold}' label are fixed to it.")
     model = dawid_skene(ratings.codes, n_classes=ratings.n_classes, known=known, max_iter=max_iter)

@@ -82,7 +82,7 @@ class LabelIssues(ResultMixin):
         return int(len(self.flagged))
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> str:  # type: ignore[override]  # derived, not stored (ResultMixin declares a field)
         """'suspects' when confident learning flagged rows, else 'none_flagged'."""
         return "suspects" if self.n_flagged else "none_flagged"
 
@@ -125,8 +125,8 @@ class LabelIssues(ResultMixin):
             "n_checked": int(len(self.checked_rows)),
             "n_flagged": self.n_flagged,
             "rows": [
-                {"row": int(r.row), "given": json_label(r.given), "suggested": json_label(r.suggested), "score": float(r.score)}
-                for r in frame.itertuples(index=False)
+                {"row": int(row), "given": json_label(given), "suggested": json_label(suggested), "score": float(score)}
+                for row, given, suggested, score in zip(frame["row"], frame["given"], frame["suggested"], frame["score"])
             ],
             "conflicting_duplicates": self.duplicates.conflicting_duplicates,
             "conflicting_groups": self.duplicates.conflicting_groups,
@@ -260,7 +260,7 @@ def apply_corrections(df: pd.DataFrame, *, target: str, corrections: Mapping[int
     >>> out["y_corrected"].tolist(), out["label_corrected"].tolist()
     (['a', 'a'], [False, True])
     """
-    require_column(df.columns, target, role="label column")
+    require_column(list(df.columns), target, role="label column")
     bad = [r for r in corrections if not 0 <= int(r) < len(df)]
     if bad:
         raise LabelIssuesError(
@@ -300,7 +300,7 @@ def _choose_features(df: pd.DataFrame, target: str, features: Sequence[str] | No
     if features is not None:
         chosen = [str(f) for f in features]
         for f in chosen:
-            require_column(df.columns, f, role="feature column")
+            require_column(list(df.columns), f, role="feature column")
         if target in chosen:
             raise LabelIssuesError(f"The target '{target}' cannot also be a feature.", column=target)
     else:
@@ -347,7 +347,7 @@ def _pipeline(x: pd.DataFrame, model: str, seed: int):
     numeric = [c for c in x.columns if x[c].dtype.kind == "f"]
     text = [c for c in x.columns if c not in numeric and _is_text(x[c])]
     categorical = [c for c in x.columns if c not in numeric and c not in text]
-    parts = []
+    parts: list[tuple[str, Any, Any]] = []
     if numeric:
         parts.append(("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric))
     if categorical:

@@ -94,7 +94,7 @@ def encode_ratings(
         dup = sorted({n for n in names if names.count(n) > 1})
         raise AnnotationError(f"Annotator columns are listed twice: {format_columns(dup)}. List each column once.")
     for name in names:
-        require_column(df.columns, name, role="annotator column")
+        require_column(list(df.columns), name, role="annotator column")
 
     columns = [df[n] for n in names]
     numeric = all(
@@ -104,8 +104,8 @@ def encode_ratings(
     if per_column is None:
         per_column = []
         for column in columns:
-            codes, uniques = pd.factorize(column.astype(float) if numeric else column, use_na_sentinel=True)
-            per_column.append((codes, [_plain(u, numeric) for u in uniques]))
+            factorized, uniques = pd.factorize(column.astype(float) if numeric else column, use_na_sentinel=True)
+            per_column.append((factorized, [_plain(u, numeric) for u in uniques]))
     observed = sorted({u for _, uniques in per_column for u in uniques}, key=float if numeric else str)
     if order is not None:
         categories = _apply_order(observed, order, numeric)

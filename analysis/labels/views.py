@@ -132,7 +132,7 @@ def annotator_agreement(
         np.fill_diagonal(off, 0)
         most = None
         if off.max() > 0:
-            t, g = np.unravel_index(int(off.argmax()), off.shape)
+            t, g = (int(i) for i in np.unravel_index(int(off.argmax()), off.shape))
             most = (ratings.categories[t], ratings.categories[g], int(off[t, g]))
         out.append(
             AnnotatorAgreement(

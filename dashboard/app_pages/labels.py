@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis.export import SafeCsv
 from analysis.labels import (
     CONSENSUS_METHODS,
     LEVELS,
@@ -45,6 +46,10 @@ def _fmt(x) -> str:
 
 def _stem(name: str) -> str:
     return name.rsplit(".", 1)[0]
+
+
+def _download(label: str, csv: SafeCsv, file_name: str, key: str) -> None:
+    st.download_button(label, data=csv.data, file_name=file_name, mime="text/csv", icon=":material/download:", key=key)
 
 
 def _off(metric_delta: str) -> dict:
@@ -259,14 +264,7 @@ def _consensus_section(current: ActiveData, settings: ConsensusSettings, consens
     for note in consensus.notes:
         st.caption(note)
     csv = state.lb_consensus_csv(dataset.sha256, settings, dataset)
-    st.download_button(
-        "Download the data with consensus labels",
-        data=csv.data,
-        file_name=f"{_stem(dataset.name)}_consensus.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        key=state.LB_DOWNLOAD_CONSENSUS,
-    )
+    _download("Download the data with consensus labels", csv, f"{_stem(dataset.name)}_consensus.csv", state.LB_DOWNLOAD_CONSENSUS)
     st.caption(
         "All original columns, plus consensus_label, consensus_confidence and consensus_votes. "
         + (
@@ -359,13 +357,11 @@ def _issues_section(current: ActiveData) -> None:
     accepted = edited[edited["accept"]]
     corrections = Corrections.of(issues.target, dict(zip(accepted["row"].tolist(), accepted["suggested"].tolist())))
     corrected = state.lb_corrected_csv(dataset.sha256, corrections, dataset)
-    st.download_button(
+    _download(
         f"Download the data with {len(corrections):,} accepted correction{'s' if len(corrections) != 1 else ''}",
-        data=corrected.data,
-        file_name=f"{_stem(dataset.name)}_corrected.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        key=state.LB_DOWNLOAD_CORRECTED,
+        corrected,
+        f"{_stem(dataset.name)}_corrected.csv",
+        state.LB_DOWNLOAD_CORRECTED,
     )
     st.caption(
         f"All original columns, plus {escape_md(issues.target + '_corrected')} (accepted suggestions applied) "
