@@ -42,7 +42,7 @@ _LAZY = {
     "agreement": ".labels",
     "bootstrap_agreement": ".labels",
     "consensus_labels": ".labels",
-    "label_issues": ".labels_issues",
+    "label_issues": ".labels",
     "dawid_skene": ".em",
     "majority_vote": ".em",
     # weak supervision

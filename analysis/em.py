@@ -20,7 +20,7 @@ For weak supervision (labeling functions) ``dawid_skene(..., abstain_as_output=T
 runs the same steps with "abstain" as one more observed output of every
 source (a ``K x (K + 1)`` table per source, like Snorkel's label model): a
 keyword rule that only ever votes one class is informative by *when* it fires.
-Annotator consensus (:mod:`analysis.labels`) and the weak-supervision label
+Annotator consensus (:mod:`analysis.labels.consensus`) and the weak-supervision label
 model (:mod:`analysis.weak`) both call :func:`dawid_skene`; there is no other EM.
 
 Both steps are vectorised: the sources are grouped in blocks whose joint
@@ -35,19 +35,21 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
 from .errors import VotesError
+from .results import ResultMixin, Severity
 
-__all__ = ["DawidSkene", "MajorityVote", "dawid_skene", "majority_vote", "vote_counts"]
+__all__ = ["DawidSkene", "MajorityVote", "dawid_skene", "majority_labels", "majority_vote", "vote_counts"]
 
 _BLOCK_CODES = 4096  # joint outputs of one block of sources fit in a code table of at most this size
 
 
 @dataclass(frozen=True)
-class MajorityVote:
+class MajorityVote(ResultMixin):
     """Majority vote per item, with ties reported rather than broken.
 
     Attributes
@@ -75,14 +77,37 @@ class MajorityVote:
     def n_ties(self) -> int:
         return int(self.tie.sum())
 
+    SEVERITY: ClassVar[dict[str, Severity]] = {"decided": "ok", "ties": "info"}
+
+    @property
+    def verdict(self) -> str:  # type: ignore[override]  # derived, not stored (ResultMixin declares a field)
+        """'ties' when some items have a tied top count (they get no label), else 'decided'."""
+        return "ties" if self.n_ties else "decided"
+
+    @property
+    def verdict_text(self) -> str:
+        n_labelled = int((self.labels >= 0).sum())
+        text = f"Majority vote labels {n_labelled:,} of {len(self.labels):,} items"
+        if self.n_ties:
+            return text + f"; {self.n_ties:,} tied item(s) get no label (ties are reported, not broken)."
+        return text + "."
+
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
             {"label": self.labels, "share": self.share, "n_votes": self.n_votes, "tie": self.tie}
         )
 
+    def to_dict(self) -> dict:
+        return {
+            "n_items": int(len(self.labels)),
+            "n_labelled": int((self.labels >= 0).sum()),
+            "n_ties": self.n_ties,
+            "verdict": self.verdict,
+        }
+
 
 @dataclass(frozen=True)
-class DawidSkene:
+class DawidSkene(ResultMixin):
     """Result of :func:`dawid_skene`.
 
     Attributes
@@ -122,6 +147,22 @@ class DawidSkene:
     expected_counts: np.ndarray | None = None
     iteration_seconds: tuple[float, ...] = ()
 
+    SEVERITY: ClassVar[dict[str, Severity]] = {"converged": "ok", "not_converged": "warning"}
+
+    @property
+    def verdict(self) -> str:  # type: ignore[override]  # derived, not stored (ResultMixin declares a field)
+        """'converged' or 'not_converged' (EM stopped at ``max_iter``: the estimates may still move)."""
+        return "converged" if self.converged else "not_converged"
+
+    @property
+    def verdict_text(self) -> str:
+        if self.converged:
+            return f"Dawid-Skene EM converged after {self.n_iter} iterations."
+        return (
+            f"Dawid-Skene EM stopped after {self.n_iter} iterations without converging: "
+            "the estimated accuracies and labels may still change with more iterations."
+        )
+
     @property
     def labels(self) -> np.ndarray:
         """Most probable class per item."""
@@ -155,6 +196,8 @@ class DawidSkene:
         (nan for a source without votes); comparable with an empirical accuracy on gold labels.
         """
         k = len(self.class_priors)
+        if self.expected_counts is None:
+            return np.full(len(self.confusion), np.nan)
         cast = self.expected_counts[:, :, :k]
         right = np.einsum("skk->s", cast)
         total = cast.sum(axis=(1, 2))
@@ -199,7 +242,25 @@ def majority_vote(votes: np.ndarray, *, n_classes: int) -> MajorityVote:
     ([0, -1, -1], [False, True, False], [0.667, 0.5, nan])
     """
     votes = _check_votes(votes, n_classes)
-    return _majority(_counts(votes, n_classes))
+    return majority_labels(_counts(votes, n_classes))
+
+
+def majority_labels(counts: np.ndarray) -> MajorityVote:
+    """Majority vote from vote counts per item and class (ties and items without votes get ``-1``).
+
+    ``counts`` has shape ``(n_items, n_classes)``, e.g. from :func:`vote_counts`;
+    callers that already hold the counts skip recounting the votes.
+
+    Examples
+    --------
+    >>> mv = majority_labels(np.array([[2, 1], [1, 1], [0, 0]]))
+    >>> mv.labels.tolist(), mv.tie.tolist()
+    ([0, -1, -1], [False, True, False])
+    """
+    counts = np.asarray(counts)
+    if counts.ndim != 2 or not np.issubdtype(counts.dtype, np.integer) or (counts.size and counts.min() < 0):
+        raise VotesError("counts must be a 2-D matrix (items x classes) of non-negative integers.")
+    return _majority(counts)
 
 
 def dawid_skene(
@@ -403,7 +464,9 @@ def _check_votes(votes, n_classes: int) -> np.ndarray:
             "encode classes as 0 .. n_classes - 1 and missing votes as -1."
         )
     small = np.int8 if n_classes < 127 else np.int32
-    return np.ascontiguousarray(arr, dtype=small)
+    # Any memory layout works below (the helpers read whole columns or rows), so a transposed
+    # view of the right dtype is used as it is, without a copy.
+    return arr.astype(small, copy=False)
 
 
 def _counts(votes: np.ndarray, n_classes: int) -> np.ndarray:

@@ -310,7 +310,31 @@ def group_candidates(schema: Schema, *, target: str | None = None) -> list[str]:
 
 
 # --- candidates: labels (annotator and gold columns) -------------------------
+def annotator_candidates(schema: Schema) -> tuple[str, ...]:
+    """Columns that may be chosen as annotator columns: every column, in the data's order.
 
+    Any column can hold one person's labels; whether the chosen ones fit together
+    (at least two, shared labels, not too many distinct values) is checked by
+    :func:`analysis.labels.encode_ratings`, which says what is wrong.
+    """
+    return tuple(c.name for c in schema.columns)
+
+
+def default_annotators(schema: Schema) -> tuple[str, ...]:
+    """The annotator columns to start from: the first detected annotator group, or none."""
+    return tuple(schema.annotator_groups[0]) if schema.annotator_groups else ()
+
+
+def gold_candidates(schema: Schema, annotators: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Columns that may hold known true labels for a consensus: every column that is not an annotator column."""
+    chosen = set(annotators)
+    return tuple(c.name for c in schema.columns if c.name not in chosen)
+
+
+def label_column_candidates(schema: Schema) -> tuple[str, ...]:
+    """Columns that may be checked for label errors: the ranked target candidates first, then the others."""
+    ranked = list(schema.target_candidates)
+    return tuple(ranked + [c.name for c in schema.columns if c.name not in ranked])
 
 
 # --- candidates: weak supervision (LF and gold columns) ----------------------

@@ -11,7 +11,7 @@ Targets (project issue "Label quality"):
    measured in the same process on the same DataFrame.
 2. Label errors: on a dataset with a known 10% of labels flipped, compare the
    detection (precision, recall, F1 against the flips) and time of
-   ``analysis.labels_issues.label_issues`` with cleanlab's own
+   ``analysis.labels.label_issues`` with cleanlab's own
    ``CleanLearning(...).find_label_issues`` using the same model.
 
 How it measures
@@ -212,7 +212,7 @@ def bench_issues(rows: int) -> dict:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from analysis.labels_issues import label_issues
+    from analysis.labels import label_issues
 
     X, y = make_classification(
         n_samples=rows, n_features=20, n_informative=10, n_redundant=2, n_classes=4,

@@ -54,7 +54,9 @@ def default_group_column(sample: str, candidates: list[str]) -> str:
 
 
 # --- labels ------------------------------------------------------------------
-
+#: The gold column the Labels page preselects for a consensus when the data has one
+#: (the reviews sample's trusted labels for 150 of its rows).
+LABELS_GOLD_COLUMN = "gold_label"
 
 
 # --- weak supervision (demo labeling functions) ------------------------------

@@ -13,8 +13,7 @@ __all__ = ["add_label_commands"]
 
 
 def add_label_commands(sub) -> None:
-    from ..labels import LEVELS
-    from ..labels_issues import MODELS
+    from ..labels import CONSENSUS_METHODS, LEVELS, MODELS
     from . import common as cli
 
     agree = sub.add_parser("agreement", help="inter-annotator agreement (missing ratings allowed)")
@@ -22,7 +21,7 @@ def add_label_commands(sub) -> None:
     agree.add_argument("--annotators", required=True, help="comma-separated annotator columns, e.g. a,b,c")
     agree.add_argument("--level", choices=LEVELS, default="nominal", help="level of measurement (default nominal)")
     agree.add_argument("--order", help="label order, lowest first (text labels at ordinal level or finer)")
-    agree.add_argument("--consensus", choices=("dawid_skene", "majority", "none"), default="none",
+    agree.add_argument("--consensus", choices=(*CONSENSUS_METHODS, "none"), default="none",
                        help="also fit a consensus label (summary in the JSON under 'consensus')")
     agree.add_argument("--bootstrap", type=int, default=0, metavar="N",
                        help="N bootstrap resamples over items for 95%% intervals (default 0: none)")
@@ -53,16 +52,19 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
     from . import common as cli
 
     dataset = cli.load(args)
-    annotators = _split(args.annotators)
+    annotators = _split(args.annotators) or []
     result = agreement(dataset.frame, annotators=annotators, level=args.level, order=_split(args.order))
-    payload = result.to_dict()
     intervals = consensus = None
     if args.bootstrap:
         intervals = bootstrap_agreement(result, n_resamples=args.bootstrap, seed=args.seed)
-        payload["bootstrap"] = intervals.to_dict()
     if args.consensus != "none":
         consensus = consensus_labels(dataset.frame, annotators=annotators, method=args.consensus, order=_split(args.order))
-        payload["consensus"] = consensus.to_dict()
+    # Both keys exist with or without their flags (null when not asked for).
+    payload = {
+        **result.to_dict(),
+        "bootstrap": None if intervals is None else intervals.to_dict(),
+        "consensus": None if consensus is None else consensus.to_dict(),
+    }
     return cli.emit(args, payload, _agreement_text(dataset.name, result, intervals, consensus))
 
 
@@ -117,7 +119,7 @@ def _agreement_text(name: str, r, intervals, consensus) -> str:
 
 
 def _cmd_label_issues(args: argparse.Namespace) -> int:
-    from ..labels_issues import label_issues
+    from ..labels import label_issues
     from . import common as cli
 
     dataset = cli.load(args)

@@ -5,20 +5,16 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from analysis.labels import Agreement, Consensus, landis_koch
-from analysis.labels_issues import LabelIssues
+from analysis.labels import Agreement, Consensus, LabelIssues, landis_koch
 
+from .style import BAD, GOOD, MAJORITY, MINORITY, NEUTRAL, label
 from .style import LAYOUT as _LAYOUT
-from .style import MAJORITY, MINORITY, NEUTRAL
-
-AGREE = "#2f9e44"
-DISAGREE = "#e03131"
 
 
 def kappa_heatmap_figure(result: Agreement, *, weights: str | None = None) -> go.Figure:
     """Annotator x annotator Cohen's kappa (diagonal 1), the number and its Landis-Koch word in each cell."""
     matrix = result.kappa_matrix(weights)
-    names = list(matrix.columns)
+    names = [label(n) for n in matrix.columns]
     values = matrix.to_numpy()
     text = [
         ["" if i == j else ("n/a" if values[i, j] != values[i, j] else f"{values[i, j]:.2f}<br>{landis_koch(values[i, j])}")
@@ -54,9 +50,9 @@ def category_agreement_figure(result: Agreement) -> go.Figure:
     cats = list(result.categories)
     fig = go.Figure(
         go.Bar(
-            x=[str(c.category) for c in cats],
+            x=[label(c.category) for c in cats],
             y=[c.specific_agreement for c in cats],
-            marker_color=[AGREE if (c.specific_agreement or 0) >= 0.8 else NEUTRAL if (c.specific_agreement or 0) >= 0.667 else MINORITY for c in cats],
+            marker_color=[GOOD if (c.specific_agreement or 0) >= 0.8 else NEUTRAL if (c.specific_agreement or 0) >= 0.667 else MINORITY for c in cats],
             text=[f"{c.specific_agreement:.1%}<br>{c.n_ratings:,} ratings" for c in cats],
             textposition="outside",
             cliponaxis=False,
@@ -79,7 +75,7 @@ def category_agreement_figure(result: Agreement) -> go.Figure:
 
 def annotator_agreement_figure(result: Agreement, consensus: Consensus | None = None) -> go.Figure:
     """Per annotator: agreement with the others, with the consensus of the others, and (Dawid-Skene) estimated accuracy."""
-    names = [a.annotator for a in result.annotators]
+    names = [label(a.annotator) for a in result.annotators]
     fig = go.Figure()
     fig.add_trace(go.Bar(name="agreement with the other annotators", x=names,
                          y=[a.agreement_with_others for a in result.annotators], marker_color=NEUTRAL,
@@ -89,8 +85,8 @@ def annotator_agreement_figure(result: Agreement, consensus: Consensus | None = 
                          hovertemplate="%{x}: %{y:.1%}<extra>with consensus</extra>"))
     if consensus is not None and consensus.model is not None:
         acc = consensus.annotator_accuracy
-        fig.add_trace(go.Bar(name="estimated accuracy (Dawid-Skene)", x=names, y=[acc[n] for n in names],
-                             marker_color=AGREE, hovertemplate="%{x}: %{y:.1%}<extra>estimated accuracy</extra>"))
+        fig.add_trace(go.Bar(name="estimated accuracy (Dawid-Skene)", x=names, y=[acc[a.annotator] for a in result.annotators],
+                             marker_color=GOOD, hovertemplate="%{x}: %{y:.1%}<extra>estimated accuracy</extra>"))
     fig.update_layout(
         title="Annotators against the others and the consensus",
         barmode="group",
@@ -129,9 +125,10 @@ def vote_entropy_figure(result: Agreement) -> go.Figure:
 def annotator_confusion_figure(confusion, *, a: str, b: str) -> go.Figure:
     """Counts of (a's label, b's label) on the items both rated (``Agreement.confusion`` frame)."""
     z = confusion.to_numpy()
+    a, b = label(a), label(b)
     fig = go.Figure(
         go.Heatmap(
-            z=z, x=list(confusion.columns), y=list(confusion.index), text=z, texttemplate="%{text:,}",
+            z=z, x=[label(c) for c in confusion.columns], y=[label(i) for i in confusion.index], text=z, texttemplate="%{text:,}",
             colorscale="Blues", colorbar=dict(title="items"),
             hovertemplate=f"{a}: %{{y}}<br>{b}: %{{x}}<br>%{{z:,}} items<extra></extra>",
         )
@@ -148,9 +145,9 @@ def label_quality_figure(issues: LabelIssues) -> go.Figure:
     bins = dict(start=0.0, end=1.0001, size=0.05)
     fig = go.Figure()
     fig.add_trace(go.Histogram(x=issues.quality[~mask], xbins=bins, name="not flagged", marker_color=NEUTRAL))
-    fig.add_trace(go.Histogram(x=issues.quality[mask], xbins=bins, name="flagged (confident learning)", marker_color=DISAGREE))
+    fig.add_trace(go.Histogram(x=issues.quality[mask], xbins=bins, name="flagged (confident learning)", marker_color=BAD))
     fig.update_layout(
-        title=f"Label quality of '{issues.target}' (low = the model doubts the given label)",
+        title=f"Label quality of '{label(issues.target)}' (low = the model doubts the given label)",
         barmode="stack",
         xaxis_title="label-quality score (self-confidence)",
         yaxis_title="rows",

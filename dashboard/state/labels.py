@@ -1,70 +1,102 @@
-"""Keys and cached wrappers of the Labels page."""
+"""Keys and cached wrappers of the Labels page.
+
+Every wrapper takes the dataset's content hash and one typed settings value from
+:mod:`analysis.labels.settings` (frozen and hashable): the cache key is exactly
+what defines the analysis.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from analysis.io import Dataset
 from dashboard.state.session import CACHE_TTL
 
+if TYPE_CHECKING:  # the analysis loads on first use, not when the app starts
+    from analysis.export import SafeCsv
+    from analysis.labels import (
+        Agreement,
+        AgreementSettings,
+        Consensus,
+        ConsensusSettings,
+        Corrections,
+        LabelIssues,
+        LabelIssuesSettings,
+    )
+
+# --- widget and session keys -----------------------------------------------------
 LB_MODE = "lb_mode_"  # + sha256[:16]: the default follows each dataset's annotator columns
 LB_ANNOTATORS_PREFIX = "lb_annotators_"  # + sha256[:16]: the chosen annotator columns per dataset
 LB_LEVEL = "lb_level"
-LB_ORDER_PREFIX = "lb_order_"  # + sha256[:16]: the label order (lowest first)
+LB_ORDER_PREFIX = "lb_order_"  # + sha256[:16] + "_" + the annotators: the label order (lowest first)
+LB_KAPPA_WEIGHTS = "lb_kappa_weights"
 LB_CONSENSUS_METHOD = "lb_consensus_method"
 LB_GOLD = "lb_gold"
 LB_PAIR_A = "lb_pair_a"
 LB_PAIR_B = "lb_pair_b"
+LB_BOOT_FORM = "lb_boot_form"
 LB_BOOT_RESAMPLES = "lb_boot_resamples"
-LB_BOOT_RESULT = "lb_boot_result"  # (key, AgreementIntervals) of the last bootstrap run
+LB_BOOT_RESULT = "lb_boot_result"  # ((sha256, AgreementSettings, resamples), AgreementIntervals) of the last run
+LB_ISSUES_FORM = "lb_issues_form"
 LB_TARGET = "lb_target"
 LB_MODEL = "lb_model"
-LB_ISSUES_REQUEST = "lb_issues_request"  # the (sha, target, model) the user asked to check
-LB_EDITOR_PREFIX = "lb_editor_"  # + a hash of the request: accept/reject choices
+LB_ISSUES_REQUEST = "lb_issues_request"  # (sha256, LabelIssuesSettings) the user asked to check
+LB_ISSUES_RUN = "lb_issues_run"  # counts the distinct requests: a new request starts a fresh editor
+LB_EDITOR_PREFIX = "lb_editor_"  # + the request's run number: accept/reject choices
+
+# Element keys (charts, tables, downloads): the browser tests find them by these names.
+LB_KAPPA_HEATMAP = "lb_kappa_heatmap"
+LB_CATEGORY_CHART = "lb_category_chart"
+LB_PAIRWISE_TABLE = "lb_pairwise_table"
+LB_BOOT_TABLE = "lb_boot_table"
+LB_ANNOTATOR_CHART = "lb_annotator_chart"
+LB_ANNOTATOR_TABLE = "lb_annotator_table"
+LB_CONFUSION_CHART = "lb_confusion_chart"
+LB_ENTROPY_CHART = "lb_entropy_chart"
+LB_DISPUTED_TABLE = "lb_disputed_table"
+LB_DOWNLOAD_CONSENSUS = "lb_download_consensus"
+LB_QUALITY_CHART = "lb_quality_chart"
+LB_DOWNLOAD_CORRECTED = "lb_download_corrected"
+LB_CONFLICTS = "lb_conflicts"
 
 
+# --- cached wrappers -------------------------------------------------------------
 @st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
-def lb_label_values(sha256: str, annotators: tuple, _dataset: Dataset) -> tuple:
-    """The labels the annotator columns use (sorted), to pre-fill the order widget."""
+def lb_label_values(sha256: str, settings: AgreementSettings, _dataset: Dataset) -> tuple:
+    """The labels the settings' annotator columns use (sorted), to pre-fill the order widget."""
     from analysis.labels import encode_ratings
 
-    return encode_ratings(_dataset.frame, annotators=list(annotators)).categories
+    return encode_ratings(_dataset.frame, annotators=list(settings.annotators)).categories
 
 
 @st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
-def lb_agreement(sha256: str, annotators: tuple, level: str, order: tuple | None, _dataset: Dataset):
-    from analysis.labels import agreement
-
-    return agreement(_dataset.frame, annotators=list(annotators), level=level, order=order)
+def lb_agreement(sha256: str, settings: AgreementSettings, _dataset: Dataset) -> Agreement:
+    return settings.run(_dataset.frame)
 
 
 @st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
-def lb_consensus(sha256: str, annotators: tuple, method: str, gold: str | None, _dataset: Dataset):
-    from analysis.labels import consensus_labels
-
-    return consensus_labels(_dataset.frame, annotators=list(annotators), method=method, gold=gold)
+def lb_consensus(sha256: str, settings: ConsensusSettings, _dataset: Dataset) -> Consensus:
+    return settings.run(_dataset.frame)
 
 
 @st.cache_data(max_entries=8, ttl=CACHE_TTL, show_spinner=False)
-def lb_consensus_csv(sha256: str, annotators: tuple, method: str, gold: str | None, _dataset: Dataset):
+def lb_consensus_csv(sha256: str, settings: ConsensusSettings, _dataset: Dataset) -> SafeCsv:
     from analysis.export import to_csv_bytes
     from analysis.labels import with_consensus
 
-    result = lb_consensus(sha256, annotators, method, gold, _dataset)
-    return to_csv_bytes(with_consensus(_dataset.frame, result))
+    return to_csv_bytes(with_consensus(_dataset.frame, lb_consensus(sha256, settings, _dataset)))
 
 
 @st.cache_data(max_entries=8, ttl=CACHE_TTL, show_spinner=False)
-def lb_label_issues(sha256: str, target: str, model: str, _dataset: Dataset):
-    from analysis.labels_issues import label_issues
-
-    return label_issues(_dataset.frame, target=target, model=model)
+def lb_label_issues(sha256: str, settings: LabelIssuesSettings, _dataset: Dataset) -> LabelIssues:
+    return settings.run(_dataset.frame)
 
 
 @st.cache_data(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
-def lb_corrected_csv(sha256: str, target: str, corrections: tuple, _dataset: Dataset):
-    """Safe CSV of the data with the accepted label corrections ((row, label) pairs) applied."""
+def lb_corrected_csv(sha256: str, corrections: Corrections, _dataset: Dataset) -> SafeCsv:
+    """Safe CSV of the data with the accepted label corrections applied."""
     from analysis.export import to_csv_bytes
-    from analysis.labels_issues import apply_corrections
 
-    return to_csv_bytes(apply_corrections(_dataset.frame, target=target, corrections=dict(corrections)))
+    return to_csv_bytes(corrections.apply(_dataset.frame))

@@ -172,7 +172,9 @@ def test_pairwise_cohen_kappa_equals_sklearn(seed):
 def test_nominal_result_has_no_weighted_kappas():
     r = agreement(pd.DataFrame(K2011), annotators=list("ABCD"))
     d = r.to_dict()
-    assert set(d["pairwise"][0]) == {"a", "b", "n_items", "percent_agreement", "cohen_kappa", "verdict"}
+    assert set(d["pairwise"][0]) == {"a", "b", "n_items", "percent_agreement", "cohen_kappa", "verdict",
+                                     "cohen_kappa_linear", "cohen_kappa_quadratic"}
+    assert d["pairwise"][0]["cohen_kappa_linear"] is None and d["pairwise"][0]["cohen_kappa_quadratic"] is None
     ordinal = agreement(pd.DataFrame(K2011), annotators=list("ABCD"), level="ordinal").to_dict()
     assert {"cohen_kappa_linear", "cohen_kappa_quadratic"} <= set(ordinal["pairwise"][0])
 
@@ -476,3 +478,35 @@ def test_property_cohen_matches_sklearn_on_pairs_with_missing_cells(data):
         with np.errstate(invalid="ignore", divide="ignore"):
             expected = cohen_kappa_score(both[p.a], both[p.b], labels=labels)
         assert p.cohen_kappa == pytest.approx(expected, abs=1e-9) or (math.isnan(p.cohen_kappa) and math.isnan(expected))
+
+
+def test_results_follow_the_result_protocol_and_settings_are_hashable_cache_keys():
+    from analysis.em import dawid_skene, majority_vote
+    from analysis.labels import AgreementSettings, ConsensusSettings, Corrections, LabelIssuesSettings
+    from analysis.results import Result
+
+    df = pd.DataFrame({"a": list("xxyyxy" * 5), "b": list("xxyyyy" * 5), "c": list("xyyyxy" * 5)})
+    r = agreement(df, annotators=["a", "b", "c"])
+    assert isinstance(r, Result) and r.verdict == r.alpha_verdict and r.verdict_text == r.alpha_text
+    assert {"reliable": "ok", "unreliable": "critical"}.get(r.verdict, r.severity) == r.severity
+    ci = bootstrap_agreement(r, n_resamples=50)
+    assert isinstance(ci, Result) and (ci.verdict, ci.severity) == ("computed", "info")
+    majority = consensus_labels(df, annotators=["a", "b", "c"], method="majority")
+    assert isinstance(majority, Result) and majority.verdict in ("ties", "decided")
+    ds = consensus_labels(df, annotators=["a", "b", "c"], max_iter=1)
+    assert (ds.verdict, ds.severity) == ("not_converged", "warning") and "without converging" in ds.verdict_text
+    # Every key exists for both methods (null for the majority vote).
+    assert set(majority.to_dict()) == set(ds.to_dict()) and majority.to_dict()["converged"] is None
+    votes = np.array([[0, 0, 1], [1, 1, 1], [0, -1, 0]])
+    assert dawid_skene(votes, n_classes=2).verdict == "converged"
+    assert majority_vote(np.array([[0, 1]]), n_classes=2).to_dict()["verdict"] == "ties"
+    # Settings: equal values are one cache key, lists and tuples alike; run() is the analysis call.
+    s = AgreementSettings(annotators=["a", "b", "c"])
+    assert s == AgreementSettings(annotators=("a", "b", "c")) and hash(s) == hash(AgreementSettings(("a", "b", "c")))
+    assert s.run(df).krippendorff_alpha == r.krippendorff_alpha
+    c = ConsensusSettings(annotators=["a", "b", "c"], method="majority")
+    assert c.run(df).labels.tolist() == majority.labels.tolist() and hash(c)
+    assert hash(LabelIssuesSettings(target="a", features=["b"])) == hash(LabelIssuesSettings(target="a", features=("b",)))
+    fix = Corrections.of("a", {3: "x", 1: "y"})
+    assert fix == Corrections.of("a", {1: "y", 3: "x"}) and len(fix) == 2
+    assert fix.apply(df)["a_corrected"].tolist()[:4] == ["x", "y", "y", "x"]

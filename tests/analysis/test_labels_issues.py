@@ -14,7 +14,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from analysis.errors import ColumnNotFoundError, LabelIssuesError, SingleClassError
-from analysis.labels_issues import apply_corrections, label_issues
+from analysis.labels import apply_corrections, label_issues
 from analysis.report import duplicate_summary
 
 CLASSES = np.array(["cat", "dog", "fox"])

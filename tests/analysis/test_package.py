@@ -57,7 +57,8 @@ def test_pages_import_no_computing_library_and_call_no_statistics():
 
 
 def test_one_model_registry_serves_the_rebalancing_lab_and_the_label_error_finder():
-    from analysis import labels_issues, models, rebalance
+    from analysis import models, rebalance
+    from analysis.labels import issues as labels_issues
 
     assert rebalance.MODELS is models.MODELS is labels_issues.MODELS
     # Each name builds the estimator it is named after (scikit-learn's own classes).

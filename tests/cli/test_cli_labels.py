@@ -33,7 +33,7 @@ def test_agreement_json_pinned_keys_on_the_reviews_sample(capsys):
     assert (first["a"], first["b"]) == ("annotator_1", "annotator_2")
     both = raw[["annotator_1", "annotator_2"]].dropna()
     assert first["cohen_kappa"] == pytest.approx(cohen_kappa_score(both["annotator_1"], both["annotator_2"]))
-    assert "cohen_kappa_linear" not in first
+    assert first["cohen_kappa_linear"] is None and first["cohen_kappa_quadratic"] is None
 
 
 def test_agreement_ordinal_with_order_adds_weighted_kappas_and_bootstrap(capsys, tmp_path):

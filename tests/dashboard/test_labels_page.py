@@ -7,28 +7,23 @@ facts documented in sample_data/README.md.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import krippendorff
 import numpy as np
 import pandas as pd
 import pytest
 from cleanlab.filter import find_label_issues
+from pagetest import chart, open_page, table
+from pagetest import metric_deltas as metrics
 from scipy.stats import entropy
 from sklearn.metrics import cohen_kappa_score
-from streamlit.testing.v1 import AppTest
 
 from analysis.export import to_csv_bytes
-from analysis.labels import agreement, consensus_labels
-from analysis.labels_issues import apply_corrections, label_issues
+from analysis.labels import agreement, apply_corrections, consensus_labels, label_issues
 from dashboard.charts import labels as charts
 from sample_data import sample_path
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
 ANNOTATORS = ["annotator_1", "annotator_2", "annotator_3", "annotator_4"]
 CODES = {"negative": 0, "neutral": 1, "positive": 2}
-
 
 
 @pytest.fixture(scope="module")
@@ -36,28 +31,8 @@ def reviews() -> pd.DataFrame:
     return pd.read_csv(sample_path("reviews_annotated.csv"))
 
 
-def labels_page(sample: str = "reviews_annotated.csv") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    at.selectbox(key="app_sample").set_value(sample).run()
-    at.switch_page("app_pages/labels.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
-def metrics(at) -> dict:
-    return {m.label: (m.value, m.proto.delta) for m in at.metric}
-
-
-def table(at, first_column: str) -> pd.DataFrame:
-    return next(d.value for d in at.dataframe if d.value.columns[0] == first_column)
-
-
-def chart(at, title_start: str) -> dict:
-    for c in at.get("plotly_chart"):
-        spec = json.loads(c.proto.spec)
-        if spec["layout"]["title"]["text"].startswith(title_start):
-            return spec
-    raise AssertionError(f"no chart titled {title_start!r}")
+def labels_page(sample: str = "reviews_annotated.csv"):
+    return open_page("labels", sample=sample)
 
 
 def test_annotator_view_of_the_reviews_sample_matches_independent_references(reviews):
@@ -257,3 +232,44 @@ def test_entropy_histogram_uses_items_with_two_or_more_votes():
     r = agreement(df, annotators=["a", "b", "c"])
     hist = charts.vote_entropy_figure(r).data[0]
     assert list(hist.x) == pytest.approx([0.0, entropy([1, 2], base=2), 0.0])
+
+
+def test_kappa_heatmap_draws_each_pair_once_per_cell_with_its_wording():
+    df = pd.DataFrame({"a": list("xxyyxy"), "b": list("xxyyyy"), "c": list("xyyyxy")})
+    r = agreement(df, annotators=["a", "b", "c"])
+    heat = charts.kappa_heatmap_figure(r).data[0]
+    z = np.asarray(heat.z, dtype=float)
+    assert z[0, 1] == z[1, 0] == pytest.approx(cohen_kappa_score(df["a"], df["b"]))
+    assert z[1, 2] == pytest.approx(cohen_kappa_score(df["b"], df["c"]))
+    assert np.diag(z).tolist() == [1.0, 1.0, 1.0] and heat.text[0][0] == ""
+    assert heat.text[0][1].endswith(charts.landis_koch(z[0, 1]))
+
+
+def test_annotator_chart_draws_agreement_and_dawid_skene_accuracy():
+    df = pd.DataFrame({"a": list("xxyyxy" * 5), "b": list("xxyyyy" * 5), "c": list("xyyyxy" * 5)})
+    r = agreement(df, annotators=["a", "b", "c"])
+    c = consensus_labels(df, annotators=["a", "b", "c"])
+    bars = charts.annotator_agreement_figure(r, c).data
+    assert list(bars[0].y) == pytest.approx([a.agreement_with_others for a in r.annotators])
+    assert list(bars[1].y) == pytest.approx([a.agreement_with_consensus for a in r.annotators])
+    assert list(bars[2].y) == pytest.approx([c.annotator_accuracy[n] for n in ["a", "b", "c"]])
+    assert len(charts.annotator_agreement_figure(r, None).data) == 2
+
+
+def test_confusion_chart_draws_the_crosstab():
+    df = pd.DataFrame({"a": ["x", "x", "y", "y", None], "b": ["x", "y", "y", "y", "x"]})
+    r = agreement(df, annotators=["a", "b"])
+    heat = charts.annotator_confusion_figure(r.confusion("a", "b"), a="a", b="b").data[0]
+    assert np.asarray(heat.z).tolist() == pd.crosstab(df["a"], df["b"]).to_numpy().tolist() == [[1, 1], [0, 2]]
+
+
+def test_label_quality_histogram_splits_flagged_rows():
+    x = np.linspace(-3, 3, 120)
+    y = np.where(x > 0, "pos", "neg")
+    y[[5, 115]] = ["pos", "neg"]
+    issues = label_issues(pd.DataFrame({"x": x, "y": y}), target="y")
+    kept, flagged = charts.label_quality_figure(issues).data
+    mask = np.zeros(len(issues.quality), dtype=bool)
+    mask[issues.flagged] = True
+    assert sorted(flagged.x) == pytest.approx(sorted(issues.quality[mask]))
+    assert len(kept.x) + len(flagged.x) == 120 and len(flagged.x) == issues.n_flagged >= 2

@@ -28,7 +28,7 @@ ADDED_KEYS: dict[str, set[str]] = {
 
     "bias_shift": {"weights_out"},
 
-    "agreement_label_issues": set(),
+    "agreement_label_issues": {"bootstrap", "consensus", "pairwise[].cohen_kappa_linear", "pairwise[].cohen_kappa_quadratic", "consensus.annotator_accuracy", "consensus.class_priors", "consensus.converged", "consensus.n_iter"},
 
     "weak": set(),
 }

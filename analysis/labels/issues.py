@@ -18,16 +18,17 @@ import os
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from .balance import validate_target
-from .errors import LabelIssuesError, require_column
-from .models import MODELS, make_classifier
-from .report import DuplicateSummary, duplicate_summary
-from .schema import Role, infer_schema
+from ..balance import validate_target
+from ..errors import LabelIssuesError, require_column
+from ..models import MODELS, make_classifier
+from ..report import DuplicateSummary, duplicate_summary
+from ..results import ResultMixin, Severity, json_label, py_scalar
+from ..schema import Role, infer_schema
 
 __all__ = ["MODELS", "LabelIssues", "apply_corrections", "label_issues", "out_of_fold_probabilities", "suspects"]
 
@@ -37,7 +38,7 @@ _MISSING = "(missing)"
 
 
 @dataclass(frozen=True, eq=False)
-class LabelIssues:
+class LabelIssues(ResultMixin):
     """Label-error suspects of one label column.
 
     Attributes
@@ -74,9 +75,26 @@ class LabelIssues:
     duplicates: DuplicateSummary
     notes: tuple[str, ...] = ()
 
+    SEVERITY: ClassVar[dict[str, Severity]] = {"suspects": "warning", "none_flagged": "ok"}
+
     @property
     def n_flagged(self) -> int:
         return int(len(self.flagged))
+
+    @property
+    def verdict(self) -> str:  # type: ignore[override]  # derived, not stored (ResultMixin declares a field)
+        """'suspects' when confident learning flagged rows, else 'none_flagged'."""
+        return "suspects" if self.n_flagged else "none_flagged"
+
+    @property
+    def verdict_text(self) -> str:
+        checked = len(self.checked_rows)
+        if not self.n_flagged:
+            return f"No label suspects: confident learning flags none of the {checked:,} labelled rows."
+        return (
+            f"Label suspects: {self.n_flagged:,} of {checked:,} labelled rows ({self.n_flagged / max(checked, 1):.1%}) "
+            "have a label that the model trained on the other rows finds unlikely."
+        )
 
     @property
     def suggested(self) -> np.ndarray:
@@ -103,12 +121,12 @@ class LabelIssues:
             "model": self.model,
             "folds": self.folds,
             "features": list(self.features),
-            "classes": [_json(c) for c in self.classes],
+            "classes": [json_label(c) for c in self.classes],
             "n_checked": int(len(self.checked_rows)),
             "n_flagged": self.n_flagged,
             "rows": [
-                {"row": int(r.row), "given": _json(r.given), "suggested": _json(r.suggested), "score": float(r.score)}
-                for r in frame.itertuples(index=False)
+                {"row": int(row), "given": json_label(given), "suggested": json_label(suggested), "score": float(score)}
+                for row, given, suggested, score in zip(frame["row"], frame["given"], frame["suggested"], frame["score"])
             ],
             "conflicting_duplicates": self.duplicates.conflicting_duplicates,
             "conflicting_groups": self.duplicates.conflicting_groups,
@@ -198,7 +216,7 @@ def label_issues(
         model=model,
         folds=n_splits,
         features=tuple(features),
-        classes=tuple(_py(c) for c in classes),
+        classes=tuple(py_scalar(c) for c in classes),
         checked_rows=kept,
         given=codes,
         pred_probs=pred_probs,
@@ -242,7 +260,7 @@ def apply_corrections(df: pd.DataFrame, *, target: str, corrections: Mapping[int
     >>> out["y_corrected"].tolist(), out["label_corrected"].tolist()
     (['a', 'a'], [False, True])
     """
-    require_column(df.columns, target, role="label column")
+    require_column(list(df.columns), target, role="label column")
     bad = [r for r in corrections if not 0 <= int(r) < len(df)]
     if bad:
         raise LabelIssuesError(
@@ -282,7 +300,7 @@ def _choose_features(df: pd.DataFrame, target: str, features: Sequence[str] | No
     if features is not None:
         chosen = [str(f) for f in features]
         for f in chosen:
-            require_column(df.columns, f, role="feature column")
+            require_column(list(df.columns), f, role="feature column")
         if target in chosen:
             raise LabelIssuesError(f"The target '{target}' cannot also be a feature.", column=target)
     else:
@@ -329,7 +347,7 @@ def _pipeline(x: pd.DataFrame, model: str, seed: int):
     numeric = [c for c in x.columns if x[c].dtype.kind == "f"]
     text = [c for c in x.columns if c not in numeric and _is_text(x[c])]
     categorical = [c for c in x.columns if c not in numeric and c not in text]
-    parts = []
+    parts: list[tuple[str, Any, Any]] = []
     if numeric:
         parts.append(("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric))
     if categorical:
@@ -341,12 +359,3 @@ def _pipeline(x: pd.DataFrame, model: str, seed: int):
     # Probabilities matter here, not only rankings: a bigger, smoother forest and a fully converged fit.
     estimator = make_classifier(model, seed=seed, max_iter=2000, n_estimators=200, min_samples_leaf=2)
     return Pipeline([("features", columns), ("model", estimator)])
-
-
-def _py(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _json(value: Any) -> Any:
-    value = _py(value)
-    return value if isinstance(value, (int, float, bool, str)) or value is None else str(value)
