@@ -71,6 +71,13 @@ class Diagnostic:
         return all(have[n] for n in self.needs)
 
 
+def _need(value: str | None, role: str) -> str:
+    """A role the entry declared in ``needs`` (the registry only runs applicable entries)."""
+    if value is None:
+        raise DiagnosticsError(f"This diagnostic needs a {role} column; none was given.")
+    return value
+
+
 DIAGNOSTICS: Registry[Diagnostic] = Registry("diagnostic", UnknownDiagnosticError)
 
 
@@ -90,49 +97,49 @@ def register(name: str, title: str, *needs: str, model_based: bool = False):
 def _overview(frame: pd.DataFrame, roles: Roles) -> Result:
     from . import overview
 
-    return overview(frame, target=roles.target)
+    return overview(frame, target=_need(roles.target, "target"))
 
 
 @register("class_balance", "Class balance", "target")
 def _class_balance(frame: pd.DataFrame, roles: Roles) -> Result:
     from . import class_balance
 
-    return class_balance(frame, target=roles.target)
+    return class_balance(frame, target=_need(roles.target, "target"))
 
 
 @register("duplicates", "Duplicates and conflicting labels", "target")
 def _duplicates(frame: pd.DataFrame, roles: Roles) -> Result:
     from . import duplicate_summary
 
-    return duplicate_summary(frame, target=roles.target)
+    return duplicate_summary(frame, target=_need(roles.target, "target"))
 
 
 @register("bias", "Representativeness against a reference", "group", "reference")
 def _bias(frame: pd.DataFrame, roles: Roles) -> Result:
     from . import bias_report
 
-    return bias_report(frame, group=roles.group, reference=dict(roles.reference or {}), target=roles.target)
+    return bias_report(frame, group=_need(roles.group, "group"), reference=dict(roles.reference or {}), target=roles.target)
 
 
 @register("missingness_by_group", "Missing values by group", "group")
 def _missing_by_group(frame: pd.DataFrame, roles: Roles) -> Result:
     from . import missingness_by_group
 
-    return missingness_by_group(frame, group=roles.group)
+    return missingness_by_group(frame, group=_need(roles.group, "group"))
 
 
 @register("label_by_group", "Label rate by group", "group", "target")
 def _label_by_group(frame: pd.DataFrame, roles: Roles) -> Result:
     from . import label_by_group
 
-    return label_by_group(frame, group=roles.group, target=roles.target)
+    return label_by_group(frame, group=_need(roles.group, "group"), target=_need(roles.target, "target"))
 
 
 @register("simulate_sampling", "Sampling simulator", "group")
 def _simulate(frame: pd.DataFrame, roles: Roles) -> Result:
     from . import simulate_sampling
 
-    return simulate_sampling(frame, group=roles.group, target=roles.target, repeats=20, seed=roles.seed)
+    return simulate_sampling(frame, group=_need(roles.group, "group"), target=roles.target, repeats=20, seed=roles.seed)
 
 
 @register("shift", "Shift between two tables", "second", model_based=True)
@@ -160,7 +167,7 @@ def _consensus(frame: pd.DataFrame, roles: Roles) -> Result:
 def _label_issues(frame: pd.DataFrame, roles: Roles) -> Result:
     from . import label_issues
 
-    return label_issues(frame, target=roles.target, folds=3, seed=roles.seed)
+    return label_issues(frame, target=_need(roles.target, "target"), folds=3, seed=roles.seed)
 
 
 @register("weak_labels", "Weak supervision", "lfs")
@@ -174,5 +181,5 @@ def _weak(frame: pd.DataFrame, roles: Roles) -> Result:
 def _compare(frame: pd.DataFrame, roles: Roles) -> Result:
     from . import compare_strategies
 
-    return compare_strategies(frame, target=roles.target, strategies=["none", "class_weight", "random_over"],
+    return compare_strategies(frame, target=_need(roles.target, "target"), strategies=["none", "class_weight", "random_over"],
                               folds=2, seed=roles.seed, n_jobs=1)
