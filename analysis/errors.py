@@ -9,6 +9,7 @@ callers can react without parsing the text.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Sequence
 
 
@@ -102,9 +103,29 @@ def format_columns(columns: Collection[object], limit: int = 12) -> str:
     return ", ".join(shown)
 
 
+class DuplicateColumnsError(DiagnosticsError):
+    """Two or more columns share a name, so a column cannot be picked by name."""
+
+    code = "duplicate_columns"
+
+
 def require_column(columns: Collection[object], name: str, *, role: str = "column") -> None:
-    """Raise :class:`ColumnNotFoundError` naming the available columns."""
-    if name not in list(columns):
+    """Raise :class:`ColumnNotFoundError` naming the available columns.
+
+    Also refuses a table whose column names repeat (possible for a DataFrame
+    handed to the API; ``load_csv`` already renames repeated header names),
+    because every diagnostic picks its columns by name.
+    """
+    names = list(columns)
+    if len(set(map(str, names))) != len(names):
+        repeated = sorted(n for n, count in Counter(map(str, names)).items() if count > 1)
+        raise DuplicateColumnsError(
+            f"The column names {format_columns(repeated)} appear more than once; every column needs a "
+            "unique name. Rename them (for example df.columns = [...]) and try again.",
+            column=repeated[0],
+            available=[str(c) for c in names],
+        )
+    if name not in names:
         raise ColumnNotFoundError(
             f"The {role} '{name}' is not in the data. Available columns: "
             f"{format_columns(columns)}.",
