@@ -95,7 +95,7 @@ def test_demo_lfs_numbers_match_the_analysis_layer(reviews):
     assert not at.exception and not at.error
     lf_list = table(at, {"name", "terms"})
     assert lf_list["name"].tolist() == ["praise", "complaint", "lukewarm"]
-    from analysis.weak_lfs import apply_lfs, lfs_from_json
+    from analysis.weak import apply_lfs, lfs_from_json
 
     # The same LFs through the analysis layer directly (no cache, no page).
     lfs = [
