@@ -30,15 +30,10 @@ from .lf import LF_KINDS, LabelingFunction, LFKind, check_terms, plain_text
 __all__ = ["Above", "Below", "Equals", "Keywords"]
 
 
-def _split_terms(terms: str) -> list[str]:
-    return list(terms.split(",")) if isinstance(terms, str) else []
-
-
 class Keywords(LFKind):
     name = "keywords"
     title = "Text contains any of these keywords"
     fields = ("keywords", "whole_word")
-    inputs = ("terms", "whole_word")
 
     def from_dict(self, raw: dict, lf_name: str) -> dict[str, Any]:
         terms = check_terms(raw.get("keywords"), lf_name, "keywords")
@@ -60,18 +55,13 @@ class Keywords(LFKind):
         hits = text.str.contains(pattern, case=False, regex=True)
         return hits.fillna(False).to_numpy(dtype=bool)
 
-    def from_inputs(self, *, terms: str, whole_word: bool, threshold: Any) -> dict[str, Any]:
-        return {"keywords": _split_terms(terms), "whole_word": bool(whole_word)}
 
-    def to_inputs(self, lf: LabelingFunction) -> dict[str, Any]:
-        return {"terms": ", ".join(lf.keywords), "whole_word": lf.whole_word, "threshold": np.nan}
 
 
 class _Threshold(LFKind):
     """A numeric column compared strictly with a threshold."""
 
     fields = ("threshold",)
-    inputs = ("threshold",)
     symbol = ">"
 
     def compare(self, values: np.ndarray, threshold: float) -> np.ndarray:
@@ -97,12 +87,7 @@ class _Threshold(LFKind):
         with np.errstate(invalid="ignore"):
             return self.compare(values, float(lf.threshold))  # type: ignore[arg-type]
 
-    def from_inputs(self, *, terms: str, whole_word: bool, threshold: Any) -> dict[str, Any]:
-        number = isinstance(threshold, (int, float, np.number)) and not isinstance(threshold, bool)
-        return {"threshold": float(threshold) if number else threshold}
 
-    def to_inputs(self, lf: LabelingFunction) -> dict[str, Any]:
-        return {"terms": "", "whole_word": False, "threshold": lf.threshold if lf.threshold is not None else np.nan}
 
 
 class Above(_Threshold):
@@ -127,7 +112,6 @@ class Equals(LFKind):
     name = "equals"
     title = "Value is one of these"
     fields = ("values",)
-    inputs = ("terms",)
 
     def from_dict(self, raw: dict, lf_name: str) -> dict[str, Any]:
         return {"values": check_terms(raw.get("values"), lf_name, "values", numbers=True)}
@@ -140,11 +124,7 @@ class Equals(LFKind):
         texts = column.map(lambda v: None if pd.isna(v) else plain_text(v).casefold(), na_action="ignore")
         return texts.isin(wanted).to_numpy(dtype=bool)
 
-    def from_inputs(self, *, terms: str, whole_word: bool, threshold: Any) -> dict[str, Any]:
-        return {"values": _split_terms(terms)}
 
-    def to_inputs(self, lf: LabelingFunction) -> dict[str, Any]:
-        return {"terms": ", ".join(lf.values), "whole_word": False, "threshold": np.nan}
 
 
 for _kind in (Keywords(), Above(), Below(), Equals()):

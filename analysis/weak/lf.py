@@ -82,15 +82,20 @@ class LFKind:
     """Base of every LF kind: one subclass per kind, one instance registered in :data:`LF_KINDS`.
 
     Subclasses set ``name`` (the ``kind`` in JSON), ``title`` (the page's rule
-    selector), ``fields`` (the :data:`PARAMETERS` they use) and ``inputs`` (the
-    :data:`INPUTS` the page's form and table give them), and implement
-    :meth:`from_dict`, :meth:`describe` and :meth:`apply`.
+    selector) and ``fields`` (the :data:`PARAMETERS` they use; the page's form
+    and table fill them from :data:`INPUTS`), and implement :meth:`from_dict`,
+    :meth:`describe` and :meth:`apply`.
     """
 
     name: ClassVar[str]
     title: ClassVar[str]
     fields: ClassVar[tuple[str, ...]] = ()
-    inputs: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The :data:`INPUTS` that fill this kind's fields (the page shows the union over all kinds)."""
+        wanted = {"terms" if f in ("keywords", "values") else f for f in self.fields}
+        return tuple(i for i in INPUTS if i in wanted)
 
     def from_dict(self, raw: dict, lf_name: str) -> dict[str, Any]:
         """Check this kind's parameters in a JSON object; return them as :class:`LabelingFunction` fields.
@@ -111,12 +116,30 @@ class LFKind:
         raise NotImplementedError
 
     def from_inputs(self, *, terms: str, whole_word: bool, threshold: Any) -> dict[str, Any]:
-        """The page's form / table inputs as the raw JSON parameters of this kind (checked by :meth:`from_dict`)."""
-        return {}
+        """The page's form / table inputs as the raw JSON parameters of this kind (checked by :meth:`from_dict`).
+
+        ``terms`` (comma-separated) fills the kind's list field (``keywords`` or ``values``), ``whole_word`` and
+        ``threshold`` fill the fields of those names, where the kind has them.
+        """
+        out: dict[str, Any] = {}
+        for f in self.fields:
+            if f in ("keywords", "values"):
+                out[f] = terms.split(",") if isinstance(terms, str) else []
+            elif f == "whole_word":
+                out[f] = bool(whole_word)
+            elif f == "threshold":
+                number = isinstance(threshold, (int, float, np.number)) and not isinstance(threshold, bool)
+                out[f] = float(threshold) if number else threshold
+        return out
 
     def to_inputs(self, lf: LabelingFunction) -> dict[str, Any]:
         """This LF's parameters as the table's inputs (``terms`` text, ``whole_word``, ``threshold``)."""
-        return {"terms": "", "whole_word": False, "threshold": np.nan}
+        terms = next((getattr(lf, f) for f in self.fields if f in ("keywords", "values")), ())
+        return {
+            "terms": ", ".join(terms),
+            "whole_word": lf.whole_word if "whole_word" in self.fields else False,
+            "threshold": lf.threshold if "threshold" in self.fields and lf.threshold is not None else np.nan,
+        }
 
 
 #: Every LF kind by name; an unknown kind raises :class:`LFSpecError` from here only.
