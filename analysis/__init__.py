@@ -46,8 +46,8 @@ _LAZY = {
     "dawid_skene": ".em",
     "majority_vote": ".em",
     # weak supervision
-    "LabelingFunction": ".weak_lfs",
-    "apply_lfs": ".weak_lfs",
+    "LabelingFunction": ".weak",
+    "apply_lfs": ".weak",
     "lf_summary": ".weak",
     "label_model": ".weak",
     "weak_labels": ".weak",

@@ -182,7 +182,7 @@ class LabelIssuesError(TargetError):
     code = "label_issues_unavailable"
 
 
-# --- weak supervision (analysis/weak.py, analysis/weak_lfs.py) -----------------
+# --- weak supervision (analysis/weak/) ---------------------------------------
 class WeakSupervisionError(DiagnosticsError):
     """The labeling-function votes cannot be analysed or combined as given."""
 

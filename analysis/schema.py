@@ -339,6 +339,41 @@ def label_column_candidates(schema: Schema) -> tuple[str, ...]:
 
 # --- candidates: weak supervision (LF and gold columns) ----------------------
 
+#: Column names the Weak supervision page takes as gold labels unless the user picks another.
+WEAK_GOLD_NAMES: tuple[str, ...] = ("gold_label",)
+#: At most this many distinct values pre-fill the classes; more, and the column is no class list.
+WEAK_MAX_CLASS_VALUES = 50
+
+
+def weak_gold_default(columns: list[str]) -> str | None:
+    """The default gold-label column: the first conventional name present (``gold_label``), else none."""
+    return next((c for c in WEAK_GOLD_NAMES if c in columns), None)
+
+
+def weak_lf_column_options(columns: list[str], gold: str | None) -> list[str]:
+    """Columns that can hold LF votes: every column but the gold one."""
+    return [c for c in columns if c != gold]
+
+
+def weak_lf_column_defaults(schema: Schema | None, columns: list[str], gold: str | None) -> list[str]:
+    """LF columns to pre-select: the first annotator group, else columns named ``lf...`` (never the gold one)."""
+    group = schema.annotator_groups[0] if schema and schema.annotator_groups else ()
+    default = [c for c in group if c != gold]
+    return default or [c for c in columns if c.lower().startswith("lf") and c != gold]
+
+
+def weak_text_column(schema: Schema | None, columns: list[str]) -> str | None:
+    """The column keyword LFs read by default: the first text column, else the first column."""
+    text = [c.name for c in schema.columns if c.role is Role.TEXT] if schema else []
+    return text[0] if text else (columns[0] if columns else None)
+
+
+def weak_class_values(column: pd.Series) -> tuple[str, ...]:
+    """Distinct non-empty values of a column, sorted as text, to pre-fill the classes (none if too many)."""
+    values = column.dropna().unique()[: WEAK_MAX_CLASS_VALUES + 1]
+    return tuple(sorted(str(v) for v in values)) if len(values) <= WEAK_MAX_CLASS_VALUES else ()
+
+
 
 
 # --- candidates: rebalancing / features ---------------------------------------

@@ -11,7 +11,7 @@ Targets (project issue "Programmatic labeling"):
          labels = counts.argmax(axis=1)
 
 How it measures
-  * Votes come from ``analysis.weak_sim.simulate_votes`` (fixed seed): 20 LFs,
+  * Votes come from ``analysis.weak.simulate_votes`` (fixed seed): 20 LFs,
     accuracies evenly spaced in [0.55, 0.95], coverages in [0.1, 0.6], classes
     drawn with the given balance. They are put in a DataFrame of int64 columns
     with -1 for abstain (what pandas gives when it reads such a CSV).
@@ -42,8 +42,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.weak import label_model, lf_matrix, lf_summary
-from analysis.weak_sim import simulate_votes
+from analysis.weak import label_model, lf_matrix, lf_summary, simulate_votes
 
 TIME_TARGET_S = 10.0
 ITERATION_TARGET = 3.0

@@ -61,6 +61,19 @@ LABELS_GOLD_COLUMN = "gold_label"
 
 # --- weak supervision (demo labeling functions) ------------------------------
 
+#: Labeling functions to start from, per sample (plain keyword rules on the review
+#: text), as the JSON objects of an LF set (``analysis.weak.LFSet.of`` reads them).
+DEMO_LFS: dict[str, tuple[dict, ...]] = {
+    "reviews_annotated.csv": (
+        {"name": "praise", "kind": "keywords", "column": "text", "label": "positive",
+         "keywords": ["great", "love", "brilliant", "five stars", "would recommend", "very pleased"]},
+        {"name": "complaint", "kind": "keywords", "column": "text", "label": "negative",
+         "keywords": ["refund", "worst", "awful", "poor", "avoid", "never arrived"], "whole_word": True},
+        {"name": "lukewarm", "kind": "keywords", "column": "text", "label": "neutral",
+         "keywords": ["okay", "average", "three stars", "nothing special", "decent"]},
+    )
+}
+
 
 
 # --- rebalancing -------------------------------------------------------------

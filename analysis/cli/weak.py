@@ -19,7 +19,13 @@ def add_weak_commands(sub) -> None:
     weak = sub.add_parser("weak", help="labeling-function summary and label model (weak supervision)")
     weak.add_argument("data", help="CSV file, one row per item")
     weak.add_argument("--lfs", help="comma-separated LF columns (each cell: a label, the abstain value, or empty)")
-    weak.add_argument("--lf-file", help="JSON file of declarative LFs (saved from the dashboard) instead of --lfs")
+    from ..weak import LF_KINDS
+
+    weak.add_argument(
+        "--lf-file",
+        help="JSON file of declarative LFs (saved from the dashboard) instead of --lfs; "
+        f"kinds: {', '.join(LF_KINDS.names())}",
+    )
     weak.add_argument("--abstain", default="-1", help="value meaning 'no vote' in the LF columns (default -1)")
     weak.add_argument("--gold", help="column of known true labels for some rows (empty where unknown)")
     weak.add_argument("--labels", help="comma-separated classes; an LF label outside them is an error")
@@ -30,43 +36,29 @@ def add_weak_commands(sub) -> None:
     weak.set_defaults(func=_cmd_weak)
 
 
-def _split(text: str | None) -> list[str] | None:
-    if text is None:
-        return None
-    return [t.strip() for t in text.split(",") if t.strip()]
-
-
 def _cmd_weak(args: argparse.Namespace) -> int:
     from ..errors import WeakSupervisionError
     from ..export import to_csv_bytes
-    from ..weak import (
-        WeakLabels,
-        label_model,
-        lf_matrix,
-        lf_summary,
-        parse_class_prior,
-        with_weak_labels,
-    )
-    from ..weak_lfs import declarative_matrix, lfs_from_json
+    from ..weak import LabelModelSettings, LFColumns, LFSet, fit_weak_labels, split_list, with_weak_labels
     from . import common as cli
 
     if (args.lfs is None) == (args.lf_file is None):
         raise WeakSupervisionError("Give either --lfs (LF columns in the CSV) or --lf-file (a JSON LF set), not both or neither.")
     dataset = cli.load(args)
-    labels = _split(args.labels)
+    lfs: LFColumns | LFSet
     if args.lf_file is not None:
-        specs = lfs_from_json(Path(args.lf_file).read_bytes())
-        matrix = declarative_matrix(dataset.frame, lfs=specs, labels=labels, gold=args.gold)
+        lfs = LFSet.from_json(Path(args.lf_file).read_bytes())
     else:
-        matrix = lf_matrix(dataset.frame, lfs=_split(args.lfs), abstain=args.abstain, gold=args.gold, labels=labels)
-    result = WeakLabels(lf_summary(matrix), label_model(matrix, class_prior=parse_class_prior(args.class_prior)))
+        lfs = LFColumns(tuple(split_list(args.lfs) or ()), abstain=args.abstain)
+    settings = LabelModelSettings.from_text(gold=args.gold, labels=split_list(args.labels), class_prior=args.class_prior)
+    result = fit_weak_labels(dataset.frame, lfs, settings)
     payload = result.to_dict()
     payload["data"] = dataset.name
     written = None
     if args.output:
         safe = to_csv_bytes(with_weak_labels(dataset.frame, result.model), protect_formulas=not args.no_protect)
         Path(args.output).write_bytes(safe.data)
-        written = {"path": str(args.output), "rows": matrix.n_items, "protected_cells": safe.protected_cells}
+        written = {"path": str(args.output), "rows": result.model.matrix.n_items, "protected_cells": safe.protected_cells}
         payload["output"] = written
     return cli.emit(args, payload, _weak_text(dataset.name, result, written))
 

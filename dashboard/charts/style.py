@@ -15,6 +15,7 @@ UNDER = "#1971c2"
 SERIES = ["#3b5bdb", "#e8590c", "#2b8a3e", "#ae3ec9", "#1098ad", "#f08c00", "#c92a2a", "#5c940d",
           "#862e9c", "#0b7285", "#d9480f", "#364fc7", "#a61e4d", "#495057", "#74b816"]
 EXPECTED = "#adb5bd"  # a reference / expected value drawn beside an observed one
+LIGHT = "#74c0fc"  # a pale companion of MAJORITY (e.g. overlaps beside coverage)
 
 LAYOUT = dict(
     template="plotly_white",

@@ -6,29 +6,25 @@ import plotly.graph_objects as go
 
 from analysis.weak import LabelModel, LFSummary
 
-from .style import LAYOUT as _LAYOUT
-from .style import MAJORITY
+from .style import BAD, GOOD, LAYOUT, LIGHT, MAJORITY, NEUTRAL, label
 
-COVERAGE = "#3b5bdb"
-OVERLAP = "#74c0fc"
-CONFLICT = "#e03131"
-LEARNED = "#2f9e44"
-EMPIRICAL = "#868e96"
+# What each colour means on this page (the colours themselves are the shared palette's).
+COVERAGE, OVERLAP, CONFLICT, LEARNED, EMPIRICAL = MAJORITY, LIGHT, BAD, GOOD, NEUTRAL
 
 
 def lf_coverage_figure(summary: LFSummary) -> go.Figure:
     """Per LF: coverage, overlaps and conflicts (shares of all items), as grouped horizontal bars."""
-    names = list(summary.names)[::-1]
+    names = [label(n) for n in summary.names][::-1]
     lfs = list(summary.lfs)[::-1]
     fig = go.Figure()
-    for label, values, color in (
+    for series, values, color in (
         ("coverage", [s.coverage for s in lfs], COVERAGE),
         ("overlaps", [s.overlaps for s in lfs], OVERLAP),
         ("conflicts", [s.conflicts for s in lfs], CONFLICT),
     ):
-        fig.add_trace(go.Bar(name=label, y=names, x=values, orientation="h", marker_color=color,
+        fig.add_trace(go.Bar(name=series, y=names, x=values, orientation="h", marker_color=color,
                              text=[f"{v:.1%}" for v in values], textposition="outside", cliponaxis=False,
-                             hovertemplate="%{y}: %{x:.1%}<extra>" + label + "</extra>"))
+                             hovertemplate="%{y}: %{x:.1%}<extra>" + series + "</extra>"))
     fig.update_layout(
         title=f"Coverage, overlaps and conflicts per LF (all LFs together cover {summary.total_coverage:.1%})",
         barmode="group",
@@ -37,7 +33,7 @@ def lf_coverage_figure(summary: LFSummary) -> go.Figure:
         yaxis_type="category",
         height=max(280, 80 + 70 * len(names)),
         legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom", traceorder="normal"),
-        **_LAYOUT,
+        **LAYOUT,
     )
     return fig
 
@@ -46,7 +42,7 @@ def lf_conflict_heatmap_figure(summary: LFSummary, *, kind: str = "conflict") ->
     """LF x LF share of items both label differently (``kind='conflict'``) or both label (``'overlap'``)."""
     frame = summary.pair_frame(kind)
     z = frame.to_numpy()
-    names = list(frame.columns)
+    names = [label(n) for n in frame.columns]
     text = [["" if (i == j and kind == "conflict") else f"{z[i, j]:.1%}" for j in range(len(names))] for i in range(len(names))]
     fig = go.Figure(
         go.Heatmap(z=z, x=names, y=names, text=text, texttemplate="%{text}", colorscale="Reds" if kind == "conflict" else "Blues",
@@ -55,7 +51,7 @@ def lf_conflict_heatmap_figure(summary: LFSummary, *, kind: str = "conflict") ->
     )
     what = "label differently" if kind == "conflict" else "both label"
     fig.update_layout(title=f"Pairwise {kind}s: share of items where both LFs {what}", xaxis_type="category",
-                      yaxis_type="category", yaxis_autorange="reversed", height=max(320, 110 + 55 * len(names)), **_LAYOUT)
+                      yaxis_type="category", yaxis_autorange="reversed", height=max(320, 110 + 55 * len(names)), **LAYOUT)
     return fig
 
 
@@ -63,16 +59,17 @@ def lf_accuracy_figure(model: LabelModel) -> go.Figure:
     """Learned LF accuracies (label model) beside the empirical ones on the gold rows, when gold exists."""
     frame = model.accuracy_frame()
     fig = go.Figure()
-    fig.add_trace(go.Bar(name="learned (label model)", x=frame["name"], y=frame["learned_accuracy"], marker_color=LEARNED,
+    names = [label(n) for n in frame["name"]]
+    fig.add_trace(go.Bar(name="learned (label model)", x=names, y=frame["learned_accuracy"], marker_color=LEARNED,
                          text=[f"{v:.1%}" if v == v else "n/a" for v in frame["learned_accuracy"]], textposition="outside",
                          cliponaxis=False, hovertemplate="%{x}: %{y:.1%}<extra>learned</extra>"))
     if "empirical_accuracy" in frame:
-        fig.add_trace(go.Bar(name="empirical (gold rows)", x=frame["name"], y=frame["empirical_accuracy"], marker_color=EMPIRICAL,
+        fig.add_trace(go.Bar(name="empirical (gold rows)", x=names, y=frame["empirical_accuracy"], marker_color=EMPIRICAL,
                              text=[f"{v:.1%}" if v == v else "n/a" for v in frame["empirical_accuracy"]], textposition="outside",
                              cliponaxis=False, hovertemplate="%{x}: %{y:.1%}<extra>empirical</extra>"))
     fig.update_layout(title="LF accuracy: share of its votes that are right", barmode="group", xaxis_type="category",
                       yaxis_tickformat=".0%", yaxis_range=[0, 1.12], height=380,
-                      legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"), **_LAYOUT)
+                      legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"), **LAYOUT)
     return fig
 
 
@@ -81,7 +78,7 @@ def label_model_agreement_figure(model: LabelModel) -> go.Figure:
     table = model.agreement_table()
     z = table.to_numpy()
     fig = go.Figure(
-        go.Heatmap(z=z, x=list(table.columns), y=list(table.index), text=z, texttemplate="%{text:,}", colorscale="Blues",
+        go.Heatmap(z=z, x=[label(c) for c in table.columns], y=[label(i) for i in table.index], text=z, texttemplate="%{text:,}", colorscale="Blues",
                    colorbar=dict(title="items"),
                    hovertemplate="majority vote %{y}<br>label model %{x}<br>%{z:,} items<extra></extra>")
     )
@@ -90,19 +87,19 @@ def label_model_agreement_figure(model: LabelModel) -> go.Figure:
         title=f"Label model vs majority vote (agree on {agree:.1%} of majority-voted items)" if agree == agree
         else "Label model vs majority vote",
         xaxis_title="label model", yaxis_title="majority vote", xaxis_type="category", yaxis_type="category",
-        yaxis_autorange="reversed", height=max(320, 120 + 50 * len(z)), **_LAYOUT,
+        yaxis_autorange="reversed", height=max(320, 120 + 50 * len(z)), **LAYOUT,
     )
     return fig
 
 
 def vote_balance_figure(summary: LFSummary) -> go.Figure:
     """Votes cast per class by all LFs together (the class balance of the votes)."""
-    labels = [str(k) for k in summary.vote_counts]
+    labels = [label(k) for k in summary.vote_counts]
     counts = list(summary.vote_counts.values())
     total = max(sum(counts), 1)
     fig = go.Figure(go.Bar(x=labels, y=counts, marker_color=MAJORITY, text=[f"{c:,}<br>{c / total:.1%}" for c in counts],
                            textposition="outside", cliponaxis=False, hovertemplate="%{x}: %{y:,} votes<extra></extra>"))
     fig.update_layout(title="Class balance of the votes", xaxis_type="category", yaxis_title="votes", height=340,
-                      showlegend=False, **_LAYOUT)
+                      showlegend=False, **LAYOUT)
     fig.update_yaxes(rangemode="tozero")
     return fig

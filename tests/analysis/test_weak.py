@@ -17,8 +17,7 @@ from sklearn.metrics import accuracy_score
 
 from analysis.em import dawid_skene, majority_vote
 from analysis.errors import AbstainOnlyError, DiagnosticsError, GoldLabelError, LFLabelError, WeakSupervisionError
-from analysis.weak import LFMatrix, label_model, lf_matrix, lf_summary, weak_labels, with_weak_labels
-from analysis.weak_sim import simulate_votes
+from analysis.weak import LFMatrix, label_model, lf_matrix, lf_summary, simulate_votes, weak_labels, with_weak_labels
 from sample_data import sample_path
 
 # Snorkel's LFAnalysis docstring matrix and the values documented there.
@@ -119,11 +118,12 @@ def test_labels_consensus_and_the_label_model_run_the_same_em_function(monkeypat
     import analysis.em
     import analysis.labels
     import analysis.weak
+    import analysis.weak.model
     from analysis.labels import consensus_labels, encode_ratings
 
     assert analysis.labels.dawid_skene is analysis.em.dawid_skene
-    assert analysis.weak.dawid_skene is analysis.em.dawid_skene
-    assert not any(hasattr(analysis.weak, name) for name in ("_fit", "_tallies", "_blocks", "_Fit"))
+    assert analysis.weak.model.dawid_skene is analysis.em.dawid_skene
+    assert not any(hasattr(mod, name) for mod in (analysis.weak, analysis.weak.model) for name in ("_fit", "_tallies", "_blocks", "_Fit"))
     # Spy on the one EM loop behind dawid_skene: both results must come out of it.
     runs = []
     real = analysis.em._em

@@ -14,8 +14,15 @@ import pandas as pd
 import pytest
 
 from analysis.errors import ColumnNotFoundError, LFSpecError
-from analysis.weak import label_model, lf_summary
-from analysis.weak_lfs import LabelingFunction, apply_lfs, declarative_matrix, lfs_from_json, lfs_to_json
+from analysis.weak import (
+    LabelingFunction,
+    apply_lfs,
+    declarative_matrix,
+    label_model,
+    lf_summary,
+    lfs_from_json,
+    lfs_to_json,
+)
 from sample_data import sample_path
 
 POS = LabelingFunction("positive_words", "keywords", "text", "positive", keywords=("great", "five stars", "love"))
@@ -115,7 +122,7 @@ def test_json_round_trip_and_validation():
 
 
 def test_editable_table_round_trip_edits_and_validation():
-    from analysis.weak_lfs import lfs_from_table, lfs_to_table
+    from analysis.weak import lfs_from_table, lfs_to_table
 
     lfs = (POS, NEG, LabelingFunction("cheap", "below", "price", "budget", threshold=9.5),
            LabelingFunction("cat", "equals", "c", "x", values=("a", "b")))

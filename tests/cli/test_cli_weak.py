@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from cli_run import run
 
-from analysis.weak_lfs import LabelingFunction, lfs_to_json
+from analysis.weak import LabelingFunction, lfs_to_json
 from sample_data import sample_path
 
 LFS = ["annotator_1", "annotator_2", "annotator_3", "annotator_4"]

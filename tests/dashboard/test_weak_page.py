@@ -8,19 +8,16 @@ documented examples and hand counts in tests/analysis/test_weak*.py.
 
 import json
 import string
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from pagetest import metrics, open_page, specs, upload
 from streamlit.testing.v1 import AppTest
 
 from analysis.weak import weak_labels
+from dashboard.state import weak as state
 from sample_data import sample_path
-
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
-PAGE = "app_pages/weak.py"
-
 
 
 @pytest.fixture(scope="module")
@@ -28,19 +25,12 @@ def reviews():
     return pd.read_csv(sample_path("reviews_annotated.csv"))
 
 
-def open_page(sample: str = "reviews_annotated.csv") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page(PAGE).run()
-    at.sidebar.selectbox(key="app_sample").set_value(sample).run()
-    assert not at.exception, at.exception
-    return at
+def reviews_page():
+    return open_page("weak", sample="reviews_annotated.csv", timeout=60)
 
 
-def metrics(at) -> dict:
-    return {m.label: m.value for m in at.metric}
-
-
-def table(at, columns: set):
+def table_with(at, columns: set):
+    """The dataframe holding all of ``columns`` (the LF table and the summary both start with 'name')."""
     return next(d.value for d in at.dataframe if columns <= set(d.value.columns))
 
 
@@ -56,7 +46,7 @@ def add_lf(at, name, keywords, label, whole=False) -> AppTest:
 
 
 def test_build_two_keyword_lfs_and_the_summary_follows(reviews):
-    at = open_page()
+    at = reviews_page()
     assert at.title[0].value == "Weak supervision"
     assert any("Add a labeling function" in i.value for i in at.info)
     # Classes are pre-filled from the gold column.
@@ -64,11 +54,11 @@ def test_build_two_keyword_lfs_and_the_summary_follows(reviews):
     add_lf(at, "praise", "great, five stars", "positive")
     lower = reviews["text"].str.lower()
     praise = lower.str.contains("great", regex=False) | lower.str.contains("five stars", regex=False)
-    assert table(at, {"name", "coverage"})["coverage"].tolist() == pytest.approx([praise.mean()])
+    assert table_with(at, {"name", "coverage"})["coverage"].tolist() == pytest.approx([praise.mean()])
     add_lf(at, "refund", "refund, worst", "negative", whole=True)
     words = reviews["text"].map(lambda t: {w.strip(string.punctuation) for w in t.lower().split()})
     refund = words.map(lambda ws: bool(ws & {"refund", "worst"}))
-    summary = table(at, {"name", "coverage", "learned_accuracy"})
+    summary = table_with(at, {"name", "coverage", "learned_accuracy"})
     assert summary["name"].tolist() == ["praise", "refund"]
     assert summary["coverage"].tolist() == pytest.approx([praise.mean(), refund.mean()])
     assert summary["conflicts"].tolist() == pytest.approx([(praise & refund).mean()] * 2)
@@ -80,7 +70,7 @@ def test_build_two_keyword_lfs_and_the_summary_follows(reviews):
     assert m["Total coverage"] == f"{(praise | refund).mean():.1%}"
     assert m["Conflict"] == f"{(praise & refund).mean():.1%}"
     assert m["Rows labelled"] == f"{int((praise | refund).sum()):,}"
-    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    charts = specs(at)
     assert len(charts) == 5
     coverage_chart = charts[0]
     bars = {t["name"]: t for t in coverage_chart["data"]}
@@ -90,12 +80,12 @@ def test_build_two_keyword_lfs_and_the_summary_follows(reviews):
 
 
 def test_demo_lfs_numbers_match_the_analysis_layer(reviews):
-    at = open_page()
-    at.button(key="ws_demo").click().run()
+    at = reviews_page()
+    at.button(key=state.WS_DEMO).click().run()
     assert not at.exception and not at.error
-    lf_list = table(at, {"name", "terms"})
+    lf_list = table_with(at, {"name", "terms"})
     assert lf_list["name"].tolist() == ["praise", "complaint", "lukewarm"]
-    from analysis.weak_lfs import apply_lfs, lfs_from_json
+    from analysis.weak import apply_lfs, lfs_from_json
 
     # The same LFs through the analysis layer directly (no cache, no page).
     lfs = [
@@ -121,21 +111,21 @@ def test_demo_lfs_numbers_match_the_analysis_layer(reviews):
     assert m["Overlap"] == f"{expected.summary.overlap:.1%}"
     assert m["Label model agrees with majority vote"] == f"{expected.model.agreement_with_majority:.1%}"
     assert m["Mean confidence"] == f"{expected.model.to_dict()['mean_confidence']:.1%}"
-    summary = table(at, {"name", "learned_accuracy"})
+    summary = table_with(at, {"name", "learned_accuracy"})
     np.testing.assert_allclose(summary["learned_accuracy"], expected.model.learned_accuracy)
     np.testing.assert_allclose(summary["empirical_accuracy"], [s.empirical_accuracy for s in expected.summary.lfs])
     # Remove one LF: the summary follows.
     next(s for s in at.multiselect if s.label == "Remove LFs").set_value(["lukewarm"]).run()
-    at.button(key="ws_remove_button").click().run()
-    assert table(at, {"name", "learned_accuracy"})["name"].tolist() == ["praise", "complaint"]
+    at.button(key=state.WS_REMOVE_BUTTON).click().run()
+    assert table_with(at, {"name", "learned_accuracy"})["name"].tolist() == ["praise", "complaint"]
 
 
 def test_lf_columns_mode_and_bad_input_messages():
-    at = open_page()
-    at.segmented_control(key="ws_mode").set_value("LF columns in the data").run()
+    at = reviews_page()
+    at.segmented_control(key=state.WS_MODE).set_value("LF columns in the data").run()
     assert not at.exception
     # The annotator group is pre-selected; gold_label is the gold column.
-    summary = table(at, {"name", "learned_accuracy"})
+    summary = table_with(at, {"name", "learned_accuracy"})
     assert summary["name"].tolist() == ["annotator_1", "annotator_2", "annotator_3", "annotator_4"]
     assert summary["correct"].tolist() == [114, 101, 94, 65]  # sample_data/README.md, "correct vs gold"
     # Classes that leave one out: the LF label outside them is named.
@@ -158,7 +148,7 @@ def test_lf_columns_mode_and_bad_input_messages():
 
 
 def test_invalid_lf_and_invalid_json_show_error_boxes():
-    at = open_page()
+    at = reviews_page()
     add_lf(at, "empty", "", "positive")
     assert any("needs at least one non-empty entry" in e.value for e in at.error)
     assert not at.exception
@@ -169,10 +159,11 @@ def test_invalid_lf_and_invalid_json_show_error_boxes():
     good = {"lfs": [{"name": "x", "kind": "keywords", "column": "text", "label": "positive", "keywords": ["great"]}]}
     loader = next(f for f in at.file_uploader if f.label == "Load an LF set (JSON)")
     loader.set_value(("lfs2.json", json.dumps(good).encode(), "application/json")).run()
-    assert table(at, {"name", "terms"})["name"].tolist() == ["x"]
+    assert table_with(at, {"name", "terms"})["name"].tolist() == ["x"]
 
 
 def test_chart_builders_draw_the_result_values():
+    from dashboard.charts import style
     from dashboard.charts import weak as charts
 
     df = pd.DataFrame({"a": [0, 0, 1, -1, 2, -1], "b": [0, 1, 1, 2, -1, -1], "c": [-1, 1, 1, 2, 0, -1],
@@ -192,18 +183,21 @@ def test_chart_builders_draw_the_result_values():
     assert int(np.asarray(agree.data[0].z).sum()) == 6
     balance = charts.vote_balance_figure(w.summary)
     assert list(balance.data[0].y) == [4, 5, 3]
+    # Colours come from the shared palette (one palette, declared once).
+    assert [t.marker.color for t in cov.data] == [style.MAJORITY, style.LIGHT, style.BAD]
+    assert [t.marker.color for t in acc.data] == [style.GOOD, style.NEUTRAL]
+    assert balance.data[0].marker.color == style.MAJORITY
 
 
 def test_uploaded_lf_columns_hand_computed_numbers():
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page(PAGE).run()
+    at = open_page("weak", timeout=60)
     csv = "id,lf_a,lf_b,lf_c\n" + "\n".join(
         f"{i},{a},{b},{c}" for i, (a, b, c) in enumerate([(0, 0, -1), (0, 1, 1), (1, 1, 1), (-1, 2, 2), (2, -1, 0), (-1, -1, -1)])
     )
-    at.sidebar.file_uploader[0].set_value(("lfs.csv", csv.encode(), "text/csv")).run()
-    at.segmented_control(key="ws_mode").set_value("LF columns in the data").run()
+    upload(at, "lfs.csv", csv.encode())
+    at.segmented_control(key=state.WS_MODE).set_value("LF columns in the data").run()
     assert not at.exception and not at.error
-    summary = table(at, {"name", "learned_accuracy"})
+    summary = table_with(at, {"name", "learned_accuracy"})
     # The hand-counted matrix of tests/analysis/test_weak.py: coverage 4/6 each; conflicts 2/6, 1/6, 2/6.
     assert summary["name"].tolist() == ["lf_a", "lf_b", "lf_c"]
     np.testing.assert_allclose(summary["coverage"], [4 / 6] * 3)

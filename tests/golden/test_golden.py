@@ -30,7 +30,8 @@ ADDED_KEYS: dict[str, set[str]] = {
 
     "agreement_label_issues": {"bootstrap", "consensus", "pairwise[].cohen_kappa_linear", "pairwise[].cohen_kappa_quadratic", "consensus.annotator_accuracy", "consensus.class_priors", "consensus.converged", "consensus.n_iter"},
 
-    "weak": set(),
+    "weak": {"verdict", "verdict_text", "lfs[].correct", "lfs[].incorrect", "lfs[].empirical_accuracy",
+             "label_model.gold_accuracy"},
 }
 _ADDED = set().union(*ADDED_KEYS.values())
 

@@ -1,93 +1,46 @@
-"""Declarative labeling functions: keyword, threshold and category rules, saved as JSON.
+"""Sets of declarative labeling functions: validation, applying them, JSON and the editable table.
 
-No user code and no user-written regular expression ever runs. Keywords are
-matched as literal, case-insensitive text: each is escaped with
-:func:`re.escape` and the escaped keywords are joined as alternatives (one
-pass over the column); the whole-word option adds "no word character
-before/after" guards around them. A keyword such as ``a.b`` or ``(`` is text.
-
-Kinds (``LabelingFunction.kind``):
-
-* ``"keywords"``: text column contains any of ``keywords`` (phrases allowed);
-* ``"above"`` / ``"below"``: numeric column ``> threshold`` / ``< threshold``;
-* ``"equals"``: column equals one of ``values`` (compared as text, stripped, case-insensitive).
-
-Each LF assigns its ``label`` where the rule holds and abstains elsewhere
-(missing cells abstain).
+An :class:`LFSet` is a frozen, hashable, validated collection of
+:class:`~analysis.weak.lf.LabelingFunction`, saved and loaded as JSON; the
+dashboard passes it straight to its cached wrappers. The kinds themselves
+live in :mod:`analysis.weak.kinds`.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from .errors import LFSpecError, require_column
+from ..errors import LFSpecError, require_column
+from .lf import INPUTS, LF_KINDS, MAX_TERM_CHARS, PARAMETERS, LabelingFunction
+from .matrix import LFMatrix, encode_votes
 
 __all__ = [
-    "KINDS",
-    "LabelingFunction",
+    "FORMAT",
+    "MAX_LFS",
+    "TABLE_COLUMNS",
+    "LFSet",
     "apply_lfs",
     "check_lfs",
     "declarative_matrix",
+    "lf_from_inputs",
     "lfs_from_json",
     "lfs_from_table",
     "lfs_to_json",
     "lfs_to_table",
 ]
 
-KINDS: tuple[str, ...] = ("keywords", "above", "below", "equals")
 FORMAT = "dataset-diagnostics/labeling-functions"
 VERSION = 1
 MAX_LFS = 100
-MAX_TERMS = 500
-MAX_TERM_CHARS = 200
 MAX_JSON_BYTES = 1_000_000
-
-
-@dataclass(frozen=True)
-class LabelingFunction:
-    """One declarative rule that votes ``label`` or abstains.
-
-    Examples
-    --------
-    >>> lf = LabelingFunction("great", "keywords", "text", "positive", keywords=("great", "love it"))
-    >>> lf.describe()
-    "text contains any of 'great', 'love it' -> positive"
-    """
-
-    name: str
-    kind: str
-    column: str
-    label: Any
-    keywords: tuple[str, ...] = ()
-    whole_word: bool = False
-    threshold: float | None = None
-    values: tuple[str, ...] = ()
-
-    def describe(self) -> str:
-        if self.kind == "keywords":
-            words = ", ".join(repr(k) for k in self.keywords)
-            return f"{self.column} contains any of {words}{' (whole words)' if self.whole_word else ''} -> {self.label}"
-        if self.kind in ("above", "below"):
-            return f"{self.column} {'>' if self.kind == 'above' else '<'} {self.threshold:g} -> {self.label}"
-        return f"{self.column} is one of {', '.join(repr(v) for v in self.values)} -> {self.label}"
-
-    def to_dict(self) -> dict:
-        out: dict[str, Any] = {"name": self.name, "kind": self.kind, "column": self.column, "label": self.label}
-        if self.kind == "keywords":
-            out.update(keywords=list(self.keywords), whole_word=self.whole_word)
-        elif self.kind in ("above", "below"):
-            out["threshold"] = self.threshold
-        else:
-            out["values"] = list(self.values)
-        return out
+_COMMON = ("name", "kind", "column", "label")
 
 
 def _check_one(raw: Any, where: str) -> LabelingFunction:
@@ -98,8 +51,13 @@ def _check_one(raw: Any, where: str) -> LabelingFunction:
         raise LFSpecError(f"{where} needs a non-empty 'name' (text, at most {MAX_TERM_CHARS} characters).")
     name = name.strip()
     kind = raw.get("kind")
-    if kind not in KINDS:
-        raise LFSpecError(f"LF '{name}': 'kind' must be one of {', '.join(KINDS)}; got {kind!r}.")
+    try:
+        rule = LF_KINDS[kind if isinstance(kind, str) else ""]
+    except LFSpecError as exc:
+        raise LFSpecError(
+            f"LF '{name}': 'kind' must be one of {', '.join(exc.available or ())}; got {kind!r}.",
+            available=exc.available,
+        ) from None
     column = raw.get("column")
     if not isinstance(column, str) or not column:
         raise LFSpecError(f"LF '{name}': 'column' must name a column.")
@@ -108,51 +66,11 @@ def _check_one(raw: Any, where: str) -> LabelingFunction:
         raise LFSpecError(f"LF '{name}': 'label' must be a non-empty text or a number; got {label!r}.")
     if isinstance(label, str):
         label = label.strip()
-    allowed = {"name", "kind", "column", "label", "keywords", "whole_word", "threshold", "values"}
+    allowed = set(_COMMON) | set(PARAMETERS)
     unknown = sorted(set(raw) - allowed)
     if unknown:
         raise LFSpecError(f"LF '{name}': unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}.")
-    if kind == "keywords":
-        terms = _terms(raw.get("keywords"), name, "keywords")
-        whole = raw.get("whole_word", False)
-        if not isinstance(whole, bool):
-            raise LFSpecError(f"LF '{name}': 'whole_word' must be true or false.")
-        return LabelingFunction(name, kind, column, label, keywords=terms, whole_word=whole)
-    if kind in ("above", "below"):
-        t = raw.get("threshold")
-        if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t):
-            raise LFSpecError(f"LF '{name}': 'threshold' must be a finite number; got {t!r}.")
-        return LabelingFunction(name, kind, column, label, threshold=float(t))
-    return LabelingFunction(name, kind, column, label, values=_terms(raw.get("values"), name, "values", numbers=True))
-
-
-def _terms(raw: Any, name: str, key: str, *, numbers: bool = False) -> tuple[str, ...]:
-    if isinstance(raw, str):
-        raw = [raw]
-    if not isinstance(raw, (list, tuple)):
-        raise LFSpecError(f"LF '{name}': '{key}' must be a list of texts.")
-    out: list[str] = []
-    for term in raw:
-        if numbers and isinstance(term, (int, float)) and not isinstance(term, bool):
-            term = _plain(term)
-        if not isinstance(term, str):
-            raise LFSpecError(f"LF '{name}': every entry of '{key}' must be text; got {term!r}.")
-        term = term.strip()
-        if len(term) > MAX_TERM_CHARS:
-            raise LFSpecError(f"LF '{name}': an entry of '{key}' is longer than {MAX_TERM_CHARS} characters.")
-        if term and term not in out:
-            out.append(term)
-    if not out:
-        raise LFSpecError(f"LF '{name}': '{key}' needs at least one non-empty entry.")
-    if len(out) > MAX_TERMS:
-        raise LFSpecError(f"LF '{name}': at most {MAX_TERMS} entries in '{key}'; got {len(out)}.")
-    return tuple(out)
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return LabelingFunction(name, rule.name, column, label, **rule.from_dict(raw, name))
 
 
 def check_lfs(lfs: Sequence[Any]) -> tuple[LabelingFunction, ...]:
@@ -165,7 +83,7 @@ def check_lfs(lfs: Sequence[Any]) -> tuple[LabelingFunction, ...]:
     """
     if len(lfs) > MAX_LFS:
         raise LFSpecError(f"At most {MAX_LFS} labeling functions; got {len(lfs)}.")
-    out = []
+    out: list[LabelingFunction] = []
     for i, raw in enumerate(lfs):
         lf = _check_one(raw.to_dict() if isinstance(raw, LabelingFunction) else raw, f"Labeling function #{i + 1}")
         if any(o.name == lf.name for o in out):
@@ -235,36 +153,12 @@ def apply_lfs(df: pd.DataFrame, lfs: Sequence[LabelingFunction]) -> pd.DataFrame
     lfs = check_lfs(lfs)
     out = {}
     for lf in lfs:
-        require_column(df.columns, lf.column, role=f"column of LF '{lf.name}'")
-        fired = _fires(df[lf.column], lf)
+        require_column(list(df.columns), lf.column, role=f"column of LF '{lf.name}'")
+        fired = lf.rule.apply(df[lf.column], lf)
         votes = np.full(len(df), None, dtype=object)
         votes[fired] = lf.label
         out[lf.name] = votes
     return pd.DataFrame(out, index=df.index)
-
-
-def _fires(column: pd.Series, lf: LabelingFunction) -> np.ndarray:
-    if lf.kind == "keywords":
-        text = column.astype("string")
-        # Every keyword is escaped with re.escape: the pattern is an alternation of literal texts, plus
-        # (whole words) "no word character before/after" guards. No user-written pattern is ever compiled.
-        alternatives = "(?:" + "|".join(re.escape(k) for k in lf.keywords) + ")"
-        pattern = r"(?<!\w)" + alternatives + r"(?!\w)" if lf.whole_word else alternatives
-        hits = text.str.contains(pattern, case=False, regex=True)
-        return hits.fillna(False).to_numpy(dtype=bool)
-    if lf.kind in ("above", "below"):
-        numbers = pd.to_numeric(column, errors="coerce")
-        if column.notna().any() and numbers.notna().sum() == 0:
-            raise LFSpecError(
-                f"LF '{lf.name}': column '{lf.column}' has no numeric values, so '{lf.kind}' cannot compare it "
-                "to a threshold. Use a numeric column, or 'equals' for categories."
-            )
-        values = numbers.to_numpy(dtype=float, na_value=np.nan)
-        with np.errstate(invalid="ignore"):
-            return values > lf.threshold if lf.kind == "above" else values < lf.threshold
-    wanted = {v.casefold() for v in lf.values}
-    texts = column.map(lambda v: None if pd.isna(v) else _plain(v).casefold(), na_action="ignore")
-    return texts.isin(wanted).to_numpy(dtype=bool)
 
 
 def declarative_matrix(
@@ -274,7 +168,7 @@ def declarative_matrix(
     labels: Sequence[Any] | None = None,
     gold: str | None = None,
     allow_silent: bool = True,
-):
+) -> LFMatrix:
     """Apply declarative LFs to ``df`` and encode their votes as an :class:`analysis.weak.LFMatrix`.
 
     Abstains are ``None`` (written as empty cells). LFs that match no row are
@@ -290,15 +184,13 @@ def declarative_matrix(
     >>> m.labels, m.votes.tolist(), m.abstain
     (('neg', 'pos'), [[1, -1], [-1, 0], [-1, -1]], None)
     """
-    from .weak import _encode
-
     checked = check_lfs(lfs)
     if not checked:
         raise LFSpecError("Define at least one labeling function.")
     if gold is not None:
-        require_column(df.columns, gold, role="gold label column")
+        require_column(list(df.columns), gold, role="gold label column")
     votes = apply_lfs(df, checked)
-    return _encode(
+    return encode_votes(
         {lf.name: votes[lf.name] for lf in checked},
         abstain=None,
         gold=None if gold is None else df[gold],
@@ -308,8 +200,64 @@ def declarative_matrix(
     )
 
 
+@dataclass(frozen=True)
+class LFSet:
+    """A validated, hashable set of declarative LFs (the settings of the page's "build" mode).
+
+    Examples
+    --------
+    >>> s = LFSet.of([{"name": "big", "kind": "above", "column": "amount", "label": "fraud", "threshold": 100}])
+    >>> s.names, LFSet.from_json(s.to_json()) == s
+    (('big',), True)
+    """
+
+    lfs: tuple[LabelingFunction, ...] = ()
+    mode: ClassVar[str] = "build"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lfs", check_lfs(self.lfs))
+
+    @classmethod
+    def of(cls, lfs: Sequence[Any]) -> LFSet:
+        """From LF objects or their dicts (validated)."""
+        return cls(tuple(lfs))
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> LFSet:
+        return cls(lfs_from_json(text))
+
+    def to_json(self) -> str:
+        return lfs_to_json(self.lfs)
+
+    def to_dicts(self) -> list[dict]:
+        return [lf.to_dict() for lf in self.lfs]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(lf.name for lf in self.lfs)
+
+    def __iter__(self) -> Iterator[LabelingFunction]:
+        return iter(self.lfs)
+
+    def __len__(self) -> int:
+        return len(self.lfs)
+
+    def matrix(self, df: pd.DataFrame, *, labels: Sequence[Any] | None = None, gold: str | None = None) -> LFMatrix:
+        """Apply the LFs and encode their votes (see :func:`declarative_matrix`)."""
+        return declarative_matrix(df, lfs=self.lfs, labels=labels, gold=gold)
+
+
 #: Columns of the editable LF table (see :func:`lfs_to_table`).
-TABLE_COLUMNS: tuple[str, ...] = ("name", "kind", "column", "label", "terms", "whole_word", "threshold")
+TABLE_COLUMNS: tuple[str, ...] = ("name", "kind", "column", "label", *INPUTS)
+
+
+def lf_from_inputs(*, name: Any, kind: Any, column: Any, label: Any, terms: Any = "", whole_word: Any = False,
+                   threshold: Any = None) -> dict:
+    """An LF object (to be checked) from the page's form or a table row: the kind maps the inputs to its fields."""
+    spec: dict[str, Any] = {"name": name, "kind": kind, "column": column, "label": label}
+    if isinstance(kind, str) and kind in LF_KINDS.names():
+        spec.update(LF_KINDS[kind].from_inputs(terms=terms if isinstance(terms, str) else "", whole_word=whole_word, threshold=threshold))
+    return spec
 
 
 def lfs_to_table(lfs: Sequence[LabelingFunction]) -> pd.DataFrame:
@@ -321,15 +269,7 @@ def lfs_to_table(lfs: Sequence[LabelingFunction]) -> pd.DataFrame:
     [{'name': 'big', 'kind': 'above', 'column': 'amount', 'label': 'fraud', 'terms': '', 'whole_word': False, 'threshold': 100.0}]
     """
     rows = [
-        {
-            "name": lf.name,
-            "kind": lf.kind,
-            "column": lf.column,
-            "label": str(lf.label),
-            "terms": ", ".join(lf.keywords or lf.values),
-            "whole_word": lf.whole_word,
-            "threshold": lf.threshold if lf.threshold is not None else np.nan,
-        }
+        {"name": lf.name, "kind": lf.kind, "column": lf.column, "label": str(lf.label), **lf.rule.to_inputs(lf)}
         for lf in check_lfs(lfs)
     ]
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
@@ -355,19 +295,16 @@ def lfs_from_table(table: pd.DataFrame) -> tuple[LabelingFunction, ...]:
         values = {c: row.get(c) for c in TABLE_COLUMNS}
         if all(v is None or (isinstance(v, float) and math.isnan(v)) or v == "" for k, v in values.items() if k != "whole_word"):
             continue
-        spec: dict[str, Any] = {
-            "name": values["name"] if isinstance(values["name"], str) else "",
-            "kind": values["kind"],
-            "column": values["column"],
-            "label": values["label"] if not (isinstance(values["label"], float) and math.isnan(values["label"])) else None,
-        }
-        terms = values["terms"] if isinstance(values["terms"], str) else ""
-        if spec["kind"] == "keywords":
-            spec.update(keywords=[t for t in terms.split(",")], whole_word=bool(values["whole_word"]))
-        elif spec["kind"] in ("above", "below"):
-            t = values["threshold"]
-            spec["threshold"] = float(t) if isinstance(t, (int, float, np.number)) and not isinstance(t, bool) else t
-        else:
-            spec["values"] = [t for t in terms.split(",")]
-        specs.append(spec)
+        label = values["label"]
+        specs.append(
+            lf_from_inputs(
+                name=values["name"] if isinstance(values["name"], str) else "",
+                kind=values["kind"],
+                column=values["column"],
+                label=None if isinstance(label, float) and math.isnan(label) else label,
+                terms=values["terms"],
+                whole_word=values["whole_word"],
+                threshold=values["threshold"],
+            )
+        )
     return check_lfs(specs)

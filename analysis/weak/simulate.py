@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import WeakSupervisionError
+from ..errors import WeakSupervisionError
 
 __all__ = ["SimulatedVotes", "simulate_votes"]
 

@@ -1,0 +1,118 @@
+"""Weak labels: the LF summary and the label model of one LF set, and the labelled data.
+
+:func:`fit_weak_labels` is the one entry point the CLI and the dashboard share:
+LF columns (:class:`~analysis.weak.settings.LFColumns`) or declarative LFs
+(:class:`~analysis.weak.lfs.LFSet`) plus :class:`~analysis.weak.settings.LabelModelSettings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from ..errors import WeakSupervisionError
+from ..results import ResultMixin, Severity, json_float, py_scalar
+from .lfs import LFSet
+from .matrix import DEFAULT_ABSTAIN, lf_matrix
+from .model import LabelModel, label_model
+from .settings import LabelModelSettings, LFColumns
+from .summary import LFSummary, lf_summary
+
+__all__ = ["WeakLabels", "fit_weak_labels", "weak_labels", "with_weak_labels"]
+
+@dataclass(frozen=True, eq=False)
+class WeakLabels(ResultMixin):
+    """LF summary and label model of one LF set: what the CLI prints and the page shows."""
+
+    summary: LFSummary
+    model: LabelModel
+
+    #: No judgement yet (issue 10 adds one); the summary and the label model say what they found.
+    SEVERITY: ClassVar[dict[str, Severity]] = {"computed": "info"}
+    verdict: str = "computed"
+
+    @property
+    def verdict_text(self) -> str:
+        return f"{self.summary.verdict_text} {self.model.verdict_text}"
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self.summary.notes + self.model.notes
+
+    def to_dict(self) -> dict:
+        out = {"verdict": self.verdict, "verdict_text": self.verdict_text, **self.summary.to_dict()}
+        learned = self.model.learned_accuracy
+        for entry, acc in zip(out["lfs"], learned):
+            entry["learned_accuracy"] = json_float(acc)
+        out["abstain"] = py_scalar(self.model.matrix.abstain)
+        out["gold"] = self.model.matrix.gold_column
+        out["label_model"] = self.model.to_dict()
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        frame = self.summary.to_frame()
+        frame["learned_accuracy"] = self.model.learned_accuracy
+        return frame
+
+
+def weak_labels(
+    df: pd.DataFrame,
+    *,
+    lfs: Sequence[str],
+    abstain: Any = DEFAULT_ABSTAIN,
+    gold: str | None = None,
+    labels: Sequence[Any] | None = None,
+    class_prior: Sequence[float] | dict | None = None,
+    allow_silent: bool = False,
+) -> WeakLabels:
+    """Encode LF columns, summarise them and fit the label model.
+
+    Parameters are those of :func:`lf_matrix` and :func:`label_model`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"a": [1, 1, 0, -1], "b": [1, 0, 0, -1], "c": [1, 1, -1, -1]})
+    >>> w = weak_labels(df, lfs=["a", "b", "c"])
+    >>> w.summary.total_coverage, w.model.to_frame()["weak_label"].tolist()
+    (0.75, [1, 1, 0, -1])
+    """
+    matrix = lf_matrix(df, lfs=lfs, abstain=abstain, gold=gold, labels=labels, allow_silent=allow_silent)
+    return WeakLabels(lf_summary(matrix), label_model(matrix, class_prior=class_prior))
+
+
+def with_weak_labels(df: pd.DataFrame, model: LabelModel) -> pd.DataFrame:
+    """A copy of ``df`` with ``weak_label`` and ``weak_confidence`` appended (replaced if present).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"a": ["x", "y", None], "b": ["x", "x", None]})
+    >>> lm = label_model(lf_matrix(df, lfs=["a", "b"], labels=["x", "y"]))
+    >>> with_weak_labels(df, lm).columns.tolist()
+    ['a', 'b', 'weak_label', 'weak_confidence']
+    """
+    if len(model.codes) != len(df):
+        raise WeakSupervisionError(
+            f"The label model has {len(model.codes):,} rows but the data {len(df):,}; fit it on this data."
+        )
+    out = df.copy()
+    frame = model.to_frame()
+    out["weak_label"] = frame["weak_label"].to_numpy()
+    out["weak_confidence"] = frame["weak_confidence"].to_numpy()
+    return out
+
+
+def fit_weak_labels(df: pd.DataFrame, lfs: LFColumns | LFSet, settings: LabelModelSettings) -> WeakLabels:
+    """Encode the LF votes (columns of ``df``, or declarative LFs applied to it), summarise them, fit the label model.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"a": [1, 1, 0, -1], "b": [1, 0, 0, -1], "c": [1, 1, -1, -1]})
+    >>> w = fit_weak_labels(df, LFColumns(("a", "b", "c")), LabelModelSettings())
+    >>> w.summary.total_coverage, w.model.to_frame()["weak_label"].tolist()
+    (0.75, [1, 1, 0, -1])
+    """
+    matrix = lfs.matrix(df, labels=settings.labels, gold=settings.gold)
+    return WeakLabels(lf_summary(matrix), label_model(matrix, class_prior=settings.prior))
