@@ -63,7 +63,7 @@ def section(title: str | None = None) -> Iterator[None]:
     try:
         yield
     except DiagnosticsError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(escape_md(exc), icon=":material/error:")  # messages quote file and column names
     except Exception:
         ref = error_reference()
         log.exception("Unexpected error in section %r (ref %s)", title, ref)

@@ -17,11 +17,9 @@ import streamlit as st
 import sample_data
 from analysis import (
     DiagnosticsError,
-    Overview,
     Schema,
     infer_schema,
     load_csv,
-    overview,
 )
 from analysis.io import Dataset
 from dashboard.keys import ACTIVE, SAMPLE, TARGET_PREFIX, UPLOAD, UPLOAD_HASH
@@ -56,11 +54,6 @@ def get_schema(sha256: str, _dataset: Dataset) -> Schema:
     return infer_schema(_dataset.frame)
 
 
-@st.cache_data(max_entries=32, ttl=CACHE_TTL, show_spinner=False)
-def get_overview(sha256: str, target: str, cv_folds: int, _dataset: Dataset, _schema: Schema) -> Overview:
-    return overview(_dataset, target=target, schema=_schema, cv_folds=cv_folds)
-
-
 def upload_sha256(uploaded) -> str:
     """SHA-256 of an upload, computed once per upload (Streamlit's file_id) and kept in session state."""
     cached = st.session_state.get(UPLOAD_HASH)
@@ -88,7 +81,6 @@ __all__ = [
     "TARGET_PREFIX",
     "UPLOAD",
     "active",
-    "get_overview",
     "get_schema",
     "load_dataset",
     "load_sample",
