@@ -112,7 +112,7 @@ def _compare_text(result) -> str:
 
 def _cmd_fix(args: argparse.Namespace) -> int:
     from ..export import to_csv_bytes
-    from ..rebalance_fix import apply_fix
+    from ..rebalance import apply_fix
     from .common import emit, load
 
     dataset = load(args)

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analysis.rebalance import HIGHER_IS_BETTER, METRIC_LABELS, StrategyResult
-from analysis.rebalance_fix import FixResult, Projection
+from analysis.rebalance import FixResult, Projection
 
 from .style import LAYOUT as _LAYOUT
 from .style import MAJORITY, MINORITY, NEUTRAL
@@ -144,7 +144,7 @@ def fix_counts_figure(fix: FixResult) -> go.Figure:
 
 
 def projection_figure(projection: Projection) -> go.Figure:
-    """2-D PCA scatter of original vs synthetic rows (computed in analysis.rebalance_fix)."""
+    """2-D PCA scatter of original vs synthetic rows (computed in analysis.rebalance)."""
     fig = go.Figure()
     frame = projection.frame
     for (kind, label), part in frame.groupby(["kind", "label"], sort=True):

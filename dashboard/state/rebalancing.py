@@ -56,7 +56,7 @@ def rb_store(run_key: tuple, result) -> None:
 @st.cache_resource(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
 def rb_fix(sha256: str, target: str, strategy: str, test_size: float | None, seed: int, model: str,
            add_is_synthetic: bool, source_name: str, _dataset: Dataset):
-    from analysis.rebalance_fix import apply_fix
+    from analysis.rebalance import apply_fix
 
     return apply_fix(_dataset.frame, target=target, strategy=strategy, test_size=test_size, seed=seed, model=model,
                      add_is_synthetic=add_is_synthetic, source_name=source_name, source_sha256=sha256)
@@ -66,7 +66,7 @@ def rb_fix(sha256: str, target: str, strategy: str, test_size: float | None, see
 def rb_fix_download(sha256: str, target: str, strategy: str, test_size: float | None, seed: int, model: str,
                     add_is_synthetic: bool, source_name: str, protect: bool, _dataset: Dataset) -> dict:
     """{"name": file name, "data": bytes, "mime": type}: a zip with the test split, else the CSV alone."""
-    from analysis.rebalance_fix import fix_files, fix_zip
+    from analysis.rebalance import fix_files, fix_zip
 
     fix = rb_fix(sha256, target, strategy, test_size, seed, model, add_is_synthetic, source_name, _dataset)
     stem = source_name.rsplit(".", 1)[0] + f"_{strategy}"

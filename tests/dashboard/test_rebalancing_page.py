@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis import load_csv
 from analysis.rebalance import compare_strategies
-from analysis.rebalance_fix import apply_fix, fix_zip
+from analysis.rebalance import apply_fix, fix_zip
 from dashboard import state
 from dashboard.charts import rebalancing as charts
 from sample_data import sample_path
