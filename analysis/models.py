@@ -60,8 +60,14 @@ def _rf(*, seed: int, class_weight: Any, n_estimators: int, min_samples_leaf: in
     )
 
 
+class _Models(Registry[Model]):
+    def __contains__(self, name: object) -> bool:
+        # Mapping's default tests membership through __getitem__ and KeyError; ours raise the project error
+        return name in self.names()
+
+
 #: Every model by its public name; looking up an unknown name raises UnknownModelError.
-MODEL_REGISTRY: Registry[Model] = Registry("model", UnknownModelError)
+MODEL_REGISTRY: Registry[Model] = _Models("model", UnknownModelError)
 MODEL_REGISTRY.register(Model("logreg", "logistic regression", _logreg, 2e-7))
 MODEL_REGISTRY.register(Model("hgb", "histogram gradient boosting", _hgb, 6e-7))
 MODEL_REGISTRY.register(Model("rf", "random forest", _rf, 3e-6))
@@ -78,6 +84,9 @@ class _Descriptions(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(MODEL_REGISTRY)
+
+    def __contains__(self, name: object) -> bool:
+        return name in MODEL_REGISTRY
 
     def __repr__(self) -> str:
         return repr(dict(self))

@@ -79,8 +79,14 @@ def _brier(y, pred, proba, *, labels, positive) -> float:
     return _skm().brier_score_loss((y == positive).astype(int), proba[:, positive])
 
 
+class _Metrics(Registry[Metric]):
+    def __contains__(self, name: object) -> bool:
+        # Mapping's default tests membership through __getitem__ and KeyError; ours raise the project error
+        return name in self.names()
+
+
 #: Every metric summarised per strategy, in display order (iterating gives the names).
-METRICS: Registry[Metric] = Registry("metric", RebalanceError)
+METRICS: Registry[Metric] = _Metrics("metric", RebalanceError)
 for _metric in (
     Metric("accuracy", "accuracy", _accuracy),
     Metric("balanced_accuracy", "balanced accuracy", _balanced_accuracy),
@@ -113,7 +119,7 @@ class _View(Mapping[str, Any]):
         return sum(1 for _ in self)
 
     def __contains__(self, name: object) -> bool:
-        return name in METRICS and self._keep(METRICS[str(name)])
+        return name in METRICS.names() and self._keep(METRICS[str(name)])
 
 
 #: Direction of each metric (the Brier score is a loss): a view of :data:`METRICS`.

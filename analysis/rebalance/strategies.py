@@ -327,12 +327,16 @@ class _Strategies(Registry[Strategy]):
 
     def require(self, names: Iterable[str]) -> None:
         """Raise UnknownStrategyError naming every unknown name at once (the one place names are checked)."""
-        unknown = [n for n in names if n not in self.names()]
+        unknown = [n for n in names if n not in self]
         if unknown:
             raise UnknownStrategyError(
                 f"Unknown strategy {', '.join(repr(u) for u in unknown)}. Available: {', '.join(self)}.",
                 available=tuple(self),
             )
+
+    def __contains__(self, name: object) -> bool:
+        # Mapping's default tests membership through __getitem__ and KeyError; ours raise the project error
+        return name in self.names()
 
     def __getitem__(self, name: str) -> Strategy:
         self.require([name])
