@@ -212,7 +212,7 @@ def _thin(x: np.ndarray, y: np.ndarray, limit: int = 400) -> tuple[np.ndarray, n
 
 def _summary(values: Sequence[float], ratio: float) -> MetricSummary:
     v = np.asarray(values, dtype=float)
-    lo, hi = corrected_interval(v, test_train_ratio=ratio)
+    lo, hi = corrected_interval(values, test_train_ratio=ratio)
     return MetricSummary(
         mean=float(v.mean()), std=float(v.std(ddof=1)) if len(v) > 1 else 0.0,
         ci_low=float(lo), ci_high=float(hi), values=tuple(float(x) for x in v),

@@ -6,8 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analysis.rebalance import METRICS, StrategyResult
-from analysis.rebalance import FixResult, Projection
+from analysis.rebalance import METRICS, FixResult, Projection, StrategyResult
 
 from .style import LAYOUT as _LAYOUT
 from .style import MAJORITY, MINORITY, NEUTRAL

@@ -145,7 +145,7 @@ def test_cost_ratio_and_threshold_objective_reach_the_analysis():
     button(at, "Run comparison").click().run()
     assert not at.exception, at.exception
     (key, results), = at.session_state[state.RB_RESULTS].items()
-    assert key[-2:] == (5.0, "f1")
+    assert (key[1].cost_ratio, key[1].threshold_objective) == (5.0, "f1")
     ref = compare_strategies(load_csv(small).frame, target="is_fraud", cost_ratio=5.0, threshold_objective="f1",
                              n_jobs=1, **configure)
     for name in ("class_weight", "threshold"):
