@@ -280,7 +280,7 @@ def main() -> None:
     dataset, target = current.dataset, current.target
     rows, cols = dataset.frame.shape
     st.caption(
-        f"`{escape_md(dataset.name)}` · target `{escape_md(target)}` · {rows:,} rows. Each strategy is "
+        f"{escape_md(dataset.name)} · target **{escape_md(target)}** · {rows:,} rows. Each strategy is "
         "cross-validated as one pipeline (imputation, scaling, one-hot, the sampler, the model), so resampling "
         "only ever touches training folds and every score comes from untouched original rows."
     )
