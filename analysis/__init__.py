@@ -55,7 +55,9 @@ _LAZY = {
     "STRATEGIES": ".rebalance",
     "compare_strategies": ".rebalance",
     "iter_comparison": ".rebalance",
-    "apply_fix": ".rebalance_fix",
+    "apply_fix": ".rebalance",
+    "CompareSettings": ".rebalance",
+    "FixSettings": ".rebalance",
     # export
     "to_csv_bytes": ".export",
 }

@@ -213,7 +213,7 @@ class LFSpecError(WeakSupervisionError):
     code = "bad_lf_spec"
 
 
-# --- rebalancing (analysis/rebalance.py) -------------------------------------
+# --- rebalancing (analysis/rebalance/) ---------------------------------------
 class RebalanceError(DiagnosticsError):
     """The rebalancing comparison or fix cannot run with these settings on this data."""
 

@@ -377,3 +377,8 @@ def weak_class_values(column: pd.Series) -> tuple[str, ...]:
 
 
 # --- candidates: rebalancing / features ---------------------------------------
+#: Roles that are never model features (analysis.features): an identifier, a timestamp or a
+#: constant carries no signal a model should learn from.
+NOT_FEATURE_ROLES: tuple[Role, ...] = (Role.IDENTIFIER, Role.DATETIME, Role.CONSTANT)
+#: A categorical column with more distinct values than this is not one-hot encoded as a feature.
+MAX_FEATURE_CATEGORIES = 100

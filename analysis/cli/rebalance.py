@@ -32,7 +32,7 @@ def add_rebalance_commands(sub) -> None:
         default=",".join(DEFAULT_STRATEGIES),
         help=f"comma-separated, from: {', '.join(STRATEGIES)} (default: {','.join(DEFAULT_STRATEGIES)})",
     )
-    compare.add_argument("--model", choices=tuple(MODELS), default="logreg")
+    compare.add_argument("--model", choices=tuple(MODELS), default="logreg")  # the model registry
     compare.add_argument("--folds", type=int, default=5)
     compare.add_argument("--repeats", type=int, default=1)
     compare.add_argument("--seed", type=int, default=0)
@@ -60,7 +60,7 @@ def add_rebalance_commands(sub) -> None:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from ..rebalance import compare_strategies
+    from ..rebalance import CompareSettings, compare_strategies
     from .common import emit, load
 
     dataset = load(args)
@@ -72,11 +72,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         if args.format == "text" and hasattr(event, "skipped"):
             print(f"  finished {event.name}", file=sys.stderr, flush=True)
 
-    result = compare_strategies(
-        dataset.frame, target=args.target, strategies=strategies, model=args.model, folds=args.folds,
+    settings = CompareSettings(
+        target=args.target, strategies=tuple(strategies), model=args.model, folds=args.folds,
         repeats=args.repeats, seed=args.seed, subsample=args.subsample, cost_ratio=args.cost_ratio,
-        threshold_objective=args.threshold_objective, n_jobs=args.jobs, callback=progress,
+        threshold_objective=args.threshold_objective,
     )
+    result = compare_strategies(dataset.frame, settings, n_jobs=args.jobs, callback=progress)
     payload = result.to_dict()
     payload["data"] = dataset.name
     return emit(args, payload, _compare_text(result))
@@ -112,7 +113,7 @@ def _compare_text(result) -> str:
 
 def _cmd_fix(args: argparse.Namespace) -> int:
     from ..export import to_csv_bytes
-    from ..rebalance_fix import apply_fix
+    from ..rebalance import FixSettings, apply_fix
     from .common import emit, load
 
     dataset = load(args)
@@ -121,12 +122,12 @@ def _cmd_fix(args: argparse.Namespace) -> int:
         raise RebalanceError(f"The output must be a .csv path; got '{out}'.")
     if not out.parent.exists():
         raise RebalanceError(f"The output folder '{out.parent}' does not exist. Create it or choose another path.")
-    fix = apply_fix(
-        dataset.frame, target=args.target, strategy=args.strategy, test_size=args.test_size, seed=args.seed,
+    fix = apply_fix(dataset.frame, FixSettings(
+        target=args.target, strategy=args.strategy, test_size=args.test_size, seed=args.seed,
         model=args.model, add_is_synthetic=args.is_synthetic, cost_ratio=args.cost_ratio,
         threshold_objective=args.threshold_objective, source_name=dataset.name, source_sha256=dataset.sha256,
         projection=False,
-    )
+    ))
     protect = not args.no_formula_protection
     train = to_csv_bytes(fix.train, protect_formulas=protect)
     out.write_bytes(train.data)

@@ -2,16 +2,17 @@
 
 import streamlit as st
 
-from analysis import DiagnosticsError
 from analysis.rebalance import (
     ACCURACY_WARNING,
     DEFAULT_STRATEGIES,
     LARGE_ROWS,
-    METRIC_LABELS,
+    METRICS,
     MODELS,
     PROBABILITY_NOTE,
     STRATEGIES,
     THRESHOLD_OBJECTIVES,
+    CompareSettings,
+    FixSettings,
     FoldProgress,
     estimate_cost,
     iter_comparison,
@@ -19,95 +20,107 @@ from analysis.rebalance import (
     rank_strategies,
     results_frame,
 )
-from dashboard import sidebar, state
+from dashboard import components, sidebar, state
 from dashboard.charts import rebalancing as charts
+from dashboard.components import escape_md, guarded
 
-st.title("Rebalancing lab")
-current = sidebar.require_dataset()
-if current.target is None:
-    st.info("Pick the target (label) column in the sidebar to compare rebalancing strategies.", icon=":material/arrow_back:")
-    st.stop()
 
-dataset, target = current.dataset, current.target
-rows, cols = dataset.frame.shape
-st.caption(
-    f"`{dataset.name}` · target `{target}` · {rows:,} rows. Each strategy is cross-validated as one pipeline "
-    "(imputation, scaling, one-hot, the sampler, the model), so resampling only ever touches training folds "
-    "and every score comes from untouched original rows."
-)
+def _metric_column(name: str):
+    return st.column_config.NumberColumn(METRICS[name].label, format="%.4f")
 
-# --- settings ------------------------------------------------------------------
-with st.form("rb_form"):
-    chosen = st.multiselect(
-        "Strategies to compare",
-        list(STRATEGIES),
-        default=list(DEFAULT_STRATEGIES),
-        key=state.RB_STRATEGIES,
-        format_func=lambda n: f"{n} · {STRATEGIES[n].label} ({STRATEGIES[n].family})",
-        help="The baseline 'none' always runs: every strategy is compared with it on the same folds.",
+
+def _objective_label(objective: str) -> str:
+    return {"f1": "F1 of the minority class", "mcc": "MCC"}.get(
+        objective, METRICS[objective].label if objective in METRICS else objective
     )
-    c1, c2, c3, c4 = st.columns(4)
-    model = c1.selectbox("Model", list(MODELS), key=state.RB_MODEL, format_func=lambda m: f"{m} · {MODELS[m]}")
-    folds = int(c2.number_input("Folds", min_value=2, max_value=10, value=5, key=state.RB_FOLDS))
-    repeats = int(c3.number_input("Repeats", min_value=1, max_value=5, value=1, key=state.RB_REPEATS,
-                                  help="Repeated stratified k-fold: more repeats, narrower intervals, longer runs."))
-    seed = int(c4.number_input("Seed", min_value=0, max_value=2**31 - 1, value=0, key=state.RB_SEED))
-    s1, s2 = st.columns([1, 1])
-    sub_on = s1.checkbox(
-        "Evaluate on a stratified subsample", value=rows > LARGE_ROWS, key=state.RB_SUBSAMPLE_ON + dataset.sha256[:16],
-        help="Neighbour-based samplers are slow on large data. The results say when a subsample was used.",
+
+
+def settings_form(dataset, target: str) -> tuple[CompareSettings, bool]:
+    """The comparison settings, built once from the form; and whether the form was submitted."""
+    rows = len(dataset.frame)
+    with st.form(state.RB_FORM):
+        chosen = st.multiselect(
+            "Strategies to compare",
+            list(STRATEGIES),
+            default=list(DEFAULT_STRATEGIES),
+            key=state.RB_STRATEGIES,
+            format_func=lambda n: f"{n} · {STRATEGIES[n].label} ({STRATEGIES[n].family})",
+            help="The baseline 'none' always runs: every strategy is compared with it on the same folds.",
+        )
+        c1, c2, c3, c4 = st.columns(4)
+        model = c1.selectbox("Model", list(MODELS), key=state.RB_MODEL, format_func=lambda m: f"{m} · {MODELS[m]}")
+        folds = int(c2.number_input("Folds", min_value=2, max_value=10, value=5, key=state.RB_FOLDS))
+        repeats = int(c3.number_input("Repeats", min_value=1, max_value=5, value=1, key=state.RB_REPEATS,
+                                      help="Repeated stratified k-fold: more repeats, narrower intervals, longer runs."))
+        seed = int(c4.number_input("Seed", min_value=0, max_value=2**31 - 1, value=0, key=state.RB_SEED))
+        s1, s2 = st.columns([1, 1])
+        sub_on = s1.checkbox(
+            "Evaluate on a stratified subsample", value=rows > LARGE_ROWS,
+            key=state.RB_SUBSAMPLE_ON + dataset.sha256[:16],
+            help="Neighbour-based samplers are slow on large data. The results say when a subsample was used.",
+        )
+        sub_rows = int(s2.number_input("Subsample rows", min_value=100, max_value=max(rows, 100),
+                                       value=min(rows, LARGE_ROWS), step=1000,
+                                       # per dataset: the default and the limit follow its size
+                                       key=state.RB_SUBSAMPLE + dataset.sha256[:16]))
+        k1, k2 = st.columns([1, 1])
+        cost_ratio = k1.number_input(
+            "class_weight: cost of a missed minority row (× a majority row)", min_value=0.01, value=None,
+            placeholder="balanced (inverse class frequency)", key=state.RB_COST_RATIO,
+            help="Binary targets. Leave empty for balanced weights.",
+        )
+        objective = k2.selectbox("threshold: objective to tune for", list(THRESHOLD_OBJECTIVES),
+                                 key=state.RB_OBJECTIVE, format_func=_objective_label)
+        submitted = st.form_submit_button("Run comparison", type="primary", icon=":material/play_arrow:")
+    settings = CompareSettings(
+        target=target, strategies=tuple(chosen), model=model, folds=folds, repeats=repeats, seed=seed,
+        subsample=sub_rows if sub_on and sub_rows < rows else None,
+        cost_ratio=float(cost_ratio) if cost_ratio is not None else None, threshold_objective=objective,
     )
-    sub_rows = int(s2.number_input("Subsample rows", min_value=100, max_value=max(rows, 100),
-                                   value=min(rows, LARGE_ROWS), step=1000,
-                                   # per dataset: the default and the limit follow its size
-                                   key=state.RB_SUBSAMPLE + dataset.sha256[:16]))
-    k1, k2 = st.columns([1, 1])
-    cost_ratio = k1.number_input(
-        "class_weight: cost of a missed minority row (× a majority row)", min_value=0.01, value=None,
-        placeholder="balanced (inverse class frequency)", key=state.RB_COST_RATIO,
-        help="Binary targets. Leave empty for balanced weights.",
+    return settings, submitted
+
+
+@guarded("Run-time estimate")
+def estimate_section(settings: CompareSettings, rows: int, cols: int) -> None:
+    estimate = estimate_cost(
+        settings.subsample or rows, max(cols - 1, 1),
+        strategies=["none", *[c for c in settings.strategies if c != "none"]],
+        folds=settings.folds, repeats=settings.repeats, model=settings.model,
     )
-    objective = k2.selectbox("threshold: objective to tune for", list(THRESHOLD_OBJECTIVES), key=state.RB_OBJECTIVE,
-                             format_func=lambda o: {"f1": "F1 of the minority class", "mcc": "MCC"}.get(o, METRIC_LABELS.get(o, o)))
-    submitted = st.form_submit_button("Run comparison", type="primary", icon=":material/play_arrow:")
+    st.caption(
+        f"Rough estimate: {estimate.text} on one core for these settings"
+        + (f" on a stratified subsample of {settings.subsample:,} rows." if settings.subsample else ".")
+    )
+    for warning in estimate.warnings:
+        st.warning(warning, icon=":material/hourglass_top:")
 
-subsample = sub_rows if sub_on and sub_rows < rows else None
-estimate = estimate_cost(subsample or rows, max(cols - 1, 1), strategies=["none", *[c for c in chosen if c != "none"]],
-                         folds=folds, repeats=repeats, model=model)
-took = "under a second" if estimate.seconds < 1 else f"about {estimate.seconds:,.0f} s"
-st.caption(
-    f"Rough estimate: {took} on one core for these settings"
-    + (f" on a stratified subsample of {subsample:,} rows." if subsample else ".")
-)
-for warning in estimate.warnings:
-    st.warning(warning, icon=":material/hourglass_top:")
 
-run_key = (dataset.sha256, target, tuple(chosen), model, folds, repeats, seed, subsample,
-           float(cost_ratio) if cost_ratio is not None else None, objective)
-if submitted:
-    if not chosen:
-        st.error("Choose at least one strategy to compare.", icon=":material/error:")
-    else:
-        st.session_state[state.RB_RUN] = run_key
+def _live_table(live, plan, finished: dict) -> None:
+    so_far = results_frame([finished[n] for n in plan.strategies if n in finished], plan.metric_names)
+    live.dataframe(
+        so_far[["strategy", "family", *plan.metric_names, "skipped"]], hide_index=True, width="stretch",
+        column_config={m: _metric_column(m) for m in plan.metric_names},
+    )
 
-active_key = st.session_state.get(state.RB_RUN)
-if active_key is not None and active_key[:2] != (dataset.sha256, target):
-    active_key = None  # results of another dataset or target are not shown here
 
-plan = None
-if active_key is not None:
-    try:
-        with st.spinner("Preparing features and folds…"):
-            plan = state.rb_plan(*active_key, dataset)
-    except DiagnosticsError as exc:
-        st.error(str(exc), icon=":material/error:")
-
-if plan is not None:
-    finished = state.rb_results(active_key)
+@guarded("Comparison")
+def comparison_section(dataset, settings: CompareSettings, submitted: bool) -> None:
+    if submitted:
+        if not settings.strategies:
+            st.error("Choose at least one strategy to compare.", icon=":material/error:")
+        else:
+            st.session_state[state.RB_RUN] = (dataset.sha256, settings)
+    active = st.session_state.get(state.RB_RUN)
+    if active is None or active[0] != dataset.sha256 or active[1].target != settings.target:
+        return  # results of another dataset or target are not shown here
+    with st.spinner("Preparing features and folds…"):
+        plan = state.rb_plan(active[0], active[1], dataset)
+    finished = state.rb_results(active)
     if submitted and len(finished) < len(plan.strategies):
         bar = st.progress(0.0, text="Starting…")
         live = st.empty()  # each strategy's scores as soon as it finishes, before the full report
-        try:
+        # a failure mid-run is shown here; the strategies finished so far are kept and shown below
+        with components.section("Running the comparison"):
             for event in iter_comparison(plan, done=dict(finished)):
                 if isinstance(event, FoldProgress):
                     bar.progress(
@@ -117,17 +130,8 @@ if plan is not None:
                     )
                 else:
                     finished[event.name] = event
-                    state.rb_store(active_key, event)  # kept in session state as soon as it finishes
-                    so_far = results_frame([finished[n] for n in plan.strategies if n in finished], plan.metric_names)
-                    live.dataframe(
-                        so_far[["strategy", "family", *plan.metric_names, "skipped"]], hide_index=True,
-                        width="stretch",
-                        column_config={
-                            m: st.column_config.NumberColumn(METRIC_LABELS[m], format="%.4f") for m in plan.metric_names
-                        },
-                    )
-        except DiagnosticsError as exc:
-            st.error(str(exc), icon=":material/error:")
+                    state.rb_store(active, event)  # kept in session state as soon as it finishes
+                    _live_table(live, plan, finished)
         bar.empty()
         live.empty()
     results = [finished[n] for n in plan.strategies if n in finished]
@@ -140,95 +144,97 @@ if plan is not None:
     elif missing:
         st.info("Press **Run comparison** to start.", icon=":material/play_arrow:")
     for note in plan.notes:
-        st.caption(note)
-
+        st.caption(escape_md(note))
     if results:
-        st.subheader("Which strategies are worth it?")
-        metric_options = list(plan.metric_names)
-        default_metric = "average_precision" if "average_precision" in metric_options else "balanced_accuracy"
-        metric = st.selectbox(
-            "Metric you care about", metric_options, index=metric_options.index(default_metric), key=state.RB_METRIC,
-            format_func=lambda m: METRIC_LABELS[m],
-        )
-        if metric == "accuracy":
-            st.warning(ACCURACY_WARNING, icon=":material/warning:")
-        ranking = rank_strategies(results, metric=metric)
-        (st.success if ranking.worth_it else st.info)(ranking.summary)
-        st.caption(
-            f"{plan.folds}-fold × {plan.repeats} repeated stratified cross-validation, seed {plan.seed}, model "
-            f"{MODELS[plan.model]}, {plan.rows_used:,} rows"
-            + (f" (a stratified subsample of {plan.rows_total:,})" if plan.subsample else "")
-            + ". 'better'/'worse': Nadeau & Bengio's corrected resampled t-test against the baseline on the same "
-            "folds, p < 0.05; otherwise 'no clear difference'. Intervals: corrected 95%."
-        )
-        st.dataframe(
-            ranking.frame, hide_index=True, width="stretch", key="rb_ranking",
-            column_config={
-                "mean": st.column_config.NumberColumn(METRIC_LABELS[metric], format="%.4f"),
-                "ci_low": st.column_config.NumberColumn("95% low", format="%.4f"),
-                "ci_high": st.column_config.NumberColumn("95% high", format="%.4f"),
-                "difference": st.column_config.NumberColumn("vs baseline", format="%+.4f"),
-                "p_value": st.column_config.NumberColumn("p", format="%.3f"),
-            },
-        )
-        st.plotly_chart(charts.rebalance_metric_figure(results, metric=metric), width="stretch", key="rb_metric_chart")
+        results_section(plan, results)
+
+
+def results_section(plan, results) -> None:
+    st.subheader("Which strategies are worth it?")
+    metric_options = list(plan.metric_names)
+    default_metric = "average_precision" if "average_precision" in metric_options else "balanced_accuracy"
+    metric = st.selectbox(
+        "Metric you care about", metric_options, index=metric_options.index(default_metric), key=state.RB_METRIC,
+        format_func=lambda m: METRICS[m].label,
+    )
+    if metric == "accuracy":
+        st.warning(ACCURACY_WARNING, icon=":material/warning:")
+    ranking = rank_strategies(results, metric=metric)
+    components.verdict_box(ranking, text=ranking.summary)
+    st.caption(
+        f"{plan.folds}-fold × {plan.repeats} repeated stratified cross-validation, seed {plan.seed}, model "
+        f"{MODELS[plan.model]}, {plan.rows_used:,} rows"
+        + (f" (a stratified subsample of {plan.rows_total:,})" if plan.subsample else "")
+        + ". 'better'/'worse': Nadeau & Bengio's corrected resampled t-test against the baseline on the same "
+        "folds, p < 0.05; otherwise 'no clear difference'. Intervals: corrected 95%."
+    )
+    st.dataframe(
+        ranking.frame, hide_index=True, width="stretch", key=state.RB_RANKING,
+        column_config={
+            "mean": _metric_column(metric),
+            "ci_low": st.column_config.NumberColumn("95% low", format="%.4f"),
+            "ci_high": st.column_config.NumberColumn("95% high", format="%.4f"),
+            "difference": st.column_config.NumberColumn("vs baseline", format="%+.4f"),
+            "p_value": st.column_config.NumberColumn("p", format="%.3f"),
+        },
+    )
+    st.plotly_chart(charts.rebalance_metric_figure(results, metric=metric), width="stretch", key=state.RB_METRIC_CHART)
+    for r in results:
+        if not r.ok:
+            st.warning(f"**{r.name}** skipped: {escape_md(r.skipped)}", icon=":material/block:")
+    st.markdown("**All metrics** (mean across folds; accuracy is listed but hides the minority class)")
+    table = results_frame(results, plan.metric_names)
+    st.dataframe(
+        table[["strategy", "family", *plan.metric_names, "skipped"]], hide_index=True, width="stretch",
+        key=state.RB_ALL_METRICS, column_config={m: _metric_column(m) for m in plan.metric_names},
+    )
+    st.markdown("**Per-class precision and recall** (means across folds)")
+    st.dataframe(
+        per_class_frame(results), hide_index=True, width="stretch", key=state.RB_PER_CLASS,
+        column_config={
+            "precision": st.column_config.NumberColumn(format="%.3f"),
+            "recall": st.column_config.NumberColumn(format="%.3f"),
+        },
+    )
+    ran = [r for r in results if r.ok]
+    if plan.prevalence is not None and ran:
+        left, right = st.columns(2)
+        left.plotly_chart(charts.pr_curves_figure(ran, prevalence=plan.prevalence), width="stretch", key=state.RB_PR)
+        right.plotly_chart(charts.calibration_figure(ran), width="stretch", key=state.RB_CALIBRATION)
+        st.info(PROBABILITY_NOTE, icon=":material/info:")
+    if ran:
+        st.plotly_chart(charts.confusion_matrices_figure(ran, classes=plan.space.classes), width="stretch",
+                        key=state.RB_CONFUSION)
+    with st.popover("What do the strategies do?"):
         for r in results:
-            if not r.ok:
-                st.warning(f"**{r.name}** skipped: {r.skipped}", icon=":material/block:")
-        st.markdown("**All metrics** (mean across folds; accuracy is listed but hides the minority class)")
-        table = results_frame(results, plan.metric_names)
-        st.dataframe(
-            table[["strategy", "family", *plan.metric_names, "skipped"]], hide_index=True, width="stretch",
-            key="rb_all_metrics",
-            column_config={m: st.column_config.NumberColumn(METRIC_LABELS[m], format="%.4f") for m in plan.metric_names},
-        )
-        st.markdown("**Per-class precision and recall** (means across folds)")
-        st.dataframe(
-            per_class_frame(results), hide_index=True, width="stretch", key="rb_per_class",
-            column_config={
-                "precision": st.column_config.NumberColumn(format="%.3f"),
-                "recall": st.column_config.NumberColumn(format="%.3f"),
-            },
-        )
-        ran = [r for r in results if r.ok]
-        if plan.prevalence is not None and ran:
-            left, right = st.columns(2)
-            left.plotly_chart(charts.pr_curves_figure(ran, prevalence=plan.prevalence), width="stretch", key="rb_pr")
-            right.plotly_chart(charts.calibration_figure(ran), width="stretch", key="rb_calibration")
-            st.info(PROBABILITY_NOTE, icon=":material/info:")
-        if ran:
-            st.plotly_chart(charts.confusion_matrices_figure(ran, classes=plan.space.classes), width="stretch",
-                            key="rb_confusion")
-        with st.popover("What do the strategies do?"):
-            for r in results:
-                st.markdown(f"**{r.name}** ({r.family}): {r.explanation}")
+            st.markdown(f"**{r.name}** ({r.family}): {r.explanation}")
 
-# --- the fix -------------------------------------------------------------------------
-st.subheader("Apply a fix and download it")
-fix_options = [n for n in STRATEGIES if n != "none"]
-f1, f2, f3 = st.columns([2, 1, 1])
-fix_name = f1.selectbox(
-    "Strategy to apply", fix_options, index=fix_options.index("smote"), key=state.RB_FIX_STRATEGY,
-    format_func=lambda n: f"{n} · {STRATEGIES[n].label}",
-)
-holdout = f2.toggle("Holdout-safe mode", value=True, key=state.RB_HOLDOUT,
-                    help="Set a stratified test split aside first and resample only the training part.")
-test_size = f3.slider("Test share", 0.1, 0.5, 0.2, 0.05, key=state.RB_TEST_SIZE, disabled=not holdout)
-o1, o2 = st.columns(2)
-add_syn = o1.checkbox("Add an is_synthetic column", value=False, key=state.RB_IS_SYNTHETIC)
-protect = o2.checkbox(
-    "Protect against spreadsheet formulas", value=True, key=state.RB_PROTECT,
-    help="Text cells starting with = + - @ get a leading ' so Excel does not run them (OWASP CSV injection).",
-)
-fix_args = (dataset.sha256, target, fix_name, test_size if holdout else None, seed, model, add_syn, dataset.name)
-fix = None
-try:
+
+@guarded("Apply a fix")
+def fix_section(dataset, target: str, compare: CompareSettings) -> None:
+    st.subheader("Apply a fix and download it")
+    fix_options = [n for n in STRATEGIES if n != "none"]
+    f1, f2, f3 = st.columns([2, 1, 1])
+    fix_name = f1.selectbox(
+        "Strategy to apply", fix_options, index=fix_options.index("smote"), key=state.RB_FIX_STRATEGY,
+        format_func=lambda n: f"{n} · {STRATEGIES[n].label}",
+    )
+    holdout = f2.toggle("Holdout-safe mode", value=True, key=state.RB_HOLDOUT,
+                        help="Set a stratified test split aside first and resample only the training part.")
+    test_size = f3.slider("Test share", 0.1, 0.5, 0.2, 0.05, key=state.RB_TEST_SIZE, disabled=not holdout)
+    o1, o2 = st.columns(2)
+    add_syn = o1.checkbox("Add an is_synthetic column", value=False, key=state.RB_IS_SYNTHETIC)
+    protect = o2.checkbox(
+        "Protect against spreadsheet formulas", value=True, key=state.RB_PROTECT,
+        help="Text cells starting with = + - @ get a leading ' so Excel does not run them (OWASP CSV injection).",
+    )
+    settings = FixSettings(
+        target=target, strategy=fix_name, test_size=test_size if holdout else None, seed=compare.seed,
+        model=compare.model, add_is_synthetic=add_syn, source_name=dataset.name, source_sha256=dataset.sha256,
+    )
     with st.spinner(f"Applying {fix_name}…"):
-        fix = state.rb_fix(*fix_args, dataset)
-except DiagnosticsError as exc:
-    st.error(str(exc), icon=":material/error:")
+        fix = state.rb_fix(settings, dataset)
 
-if fix is not None:
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Training rows after", f"{len(fix.train):,}")
     m2.metric("Synthetic rows", f"{fix.n_synthetic:,}")
@@ -237,16 +243,16 @@ if fix is not None:
     if fix.threshold is not None:
         st.success(f"Chosen threshold: predict the minority class when its probability is at least **{fix.threshold:.4f}**.")
     for note in fix.notes:
-        st.caption(note)
+        st.caption(escape_md(note))
     left, right = st.columns(2)
-    left.plotly_chart(charts.fix_counts_figure(fix), width="stretch", key="rb_fix_counts")
+    left.plotly_chart(charts.fix_counts_figure(fix), width="stretch", key=state.RB_FIX_COUNTS)
     if fix.projection is not None:
-        right.plotly_chart(charts.projection_figure(fix.projection), width="stretch", key="rb_projection")
+        right.plotly_chart(charts.projection_figure(fix.projection), width="stretch", key=state.RB_PROJECTION)
         right.caption(fix.projection.note)
-    download = state.rb_fix_download(*fix_args, protect, dataset)
+    download = state.rb_fix_download(settings, protect, dataset)
     st.download_button(
         f"Download {download['name']}", data=download["data"], file_name=download["name"], mime=download["mime"],
-        type="primary", icon=":material/download:", key="rb_download",
+        type="primary", icon=":material/download:", key=state.RB_DOWNLOAD,
     )
     st.caption(
         ("The zip holds the fixed training CSV, the untouched test CSV, the recipe JSON and a Python snippet. "
@@ -259,6 +265,29 @@ if fix is not None:
     st.json(fix.recipe, expanded=False)
     r1, r2 = st.columns(2)
     r1.download_button("Download the recipe (JSON)", data=download["recipe"], file_name=f"{download['stem']}_recipe.json",
-                       mime="application/json", icon=":material/data_object:", key="rb_download_recipe")
+                       mime="application/json", icon=":material/data_object:", key=state.RB_DOWNLOAD_RECIPE)
     r2.download_button("Download the Python snippet", data=download["snippet"], file_name=f"{download['stem']}_recipe.py",
-                       mime="text/x-python", icon=":material/code:", key="rb_download_snippet")
+                       mime="text/x-python", icon=":material/code:", key=state.RB_DOWNLOAD_SNIPPET)
+
+
+def main() -> None:
+    st.title("Rebalancing lab")
+    current = sidebar.require_dataset()
+    if current.target is None:
+        st.info("Pick the target (label) column in the sidebar to compare rebalancing strategies.",
+                icon=":material/arrow_back:")
+        st.stop()
+    dataset, target = current.dataset, current.target
+    rows, cols = dataset.frame.shape
+    st.caption(
+        f"{escape_md(dataset.name)} · target **{escape_md(target)}** · {rows:,} rows. Each strategy is "
+        "cross-validated as one pipeline (imputation, scaling, one-hot, the sampler, the model), so resampling "
+        "only ever touches training folds and every score comes from untouched original rows."
+    )
+    settings, submitted = settings_form(dataset, target)
+    estimate_section(settings, rows, cols)
+    comparison_section(dataset, settings, submitted)
+    fix_section(dataset, target, settings)
+
+
+main()

@@ -6,8 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analysis.rebalance import HIGHER_IS_BETTER, METRIC_LABELS, StrategyResult
-from analysis.rebalance_fix import FixResult, Projection
+from analysis.rebalance import METRICS, FixResult, Projection, StrategyResult
 
 from .style import LAYOUT as _LAYOUT
 from .style import MAJORITY, MINORITY, NEUTRAL
@@ -52,11 +51,11 @@ def rebalance_metric_figure(results, *, metric: str) -> go.Figure:
     if baseline is not None:
         fig.add_hline(y=baseline.metrics[metric].mean, line_dash="dot", line_color=MAJORITY,
                       annotation_text="baseline", annotation_position="top left")
-    direction = "higher is better" if HIGHER_IS_BETTER[metric] else "lower is better"
+    direction = "higher is better" if METRICS[metric].higher_is_better else "lower is better"
     fig.update_layout(
-        title=f"{METRIC_LABELS[metric]} by strategy ({direction}; bars: corrected 95% interval)",
+        title=f"{METRICS[metric].label} by strategy ({direction}; bars: corrected 95% interval)",
         xaxis_title="strategy",
-        yaxis_title=METRIC_LABELS[metric],
+        yaxis_title=METRICS[metric].label,
         height=420,
         showlegend=False,
         **_LAYOUT,
@@ -144,7 +143,7 @@ def fix_counts_figure(fix: FixResult) -> go.Figure:
 
 
 def projection_figure(projection: Projection) -> go.Figure:
-    """2-D PCA scatter of original vs synthetic rows (computed in analysis.rebalance_fix)."""
+    """2-D PCA scatter of original vs synthetic rows (computed in analysis.rebalance)."""
     fig = go.Figure()
     frame = projection.frame
     for (kind, label), part in frame.groupby(["kind", "label"], sort=True):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.io import Dataset
+from analysis.rebalance import CompareSettings, FixSettings
 from dashboard.state.session import CACHE_TTL
 
 RB_RESULTS = "rb_results"  # {run key: {strategy name: StrategyResult}}, filled as each strategy finishes
-RB_RUN = "rb_run"  # the settings (run key) of the last comparison the user started
+RB_RUN = "rb_run"  # (sha256, CompareSettings) of the last comparison the user started
 RB_STRATEGIES = "rb_strategies"
 RB_MODEL = "rb_model"
 RB_FOLDS = "rb_folds"
@@ -24,25 +25,35 @@ RB_IS_SYNTHETIC = "rb_is_synthetic"
 RB_PROTECT = "rb_protect"
 RB_COST_RATIO = "rb_cost_ratio"
 RB_OBJECTIVE = "rb_objective"
+RB_FORM = "rb_form"
+RB_METRIC_CHART = "rb_metric_chart"
+RB_RANKING = "rb_ranking"
+RB_ALL_METRICS = "rb_all_metrics"
+RB_PER_CLASS = "rb_per_class"
+RB_PR = "rb_pr"
+RB_CALIBRATION = "rb_calibration"
+RB_CONFUSION = "rb_confusion"
+RB_FIX_COUNTS = "rb_fix_counts"
+RB_PROJECTION = "rb_projection"
+RB_DOWNLOAD = "rb_download"
+RB_DOWNLOAD_RECIPE = "rb_download_recipe"
+RB_DOWNLOAD_SNIPPET = "rb_download_snippet"
 
 
 @st.cache_resource(max_entries=2, ttl=CACHE_TTL, show_spinner=False)
-def rb_plan(sha256: str, target: str, strategies: tuple, model: str, folds: int, repeats: int, seed: int,
-            subsample: int | None, cost_ratio: float | None, threshold_objective: str, _dataset: Dataset):
+def rb_plan(sha256: str, settings: CompareSettings, _dataset: Dataset):
     """The validated comparison plan (features and folds); a resource: never copied, never mutated."""
     from analysis.rebalance import plan_comparison
 
-    return plan_comparison(_dataset.frame, target=target, strategies=list(strategies), model=model, folds=folds,
-                           repeats=repeats, seed=seed, subsample=subsample, cost_ratio=cost_ratio,
-                           threshold_objective=threshold_objective)
+    return plan_comparison(_dataset.frame, settings)
 
 
-def rb_results(run_key: tuple) -> dict:
+def rb_results(run_key: tuple[str, CompareSettings]) -> dict:
     """Finished strategy results of one run (by settings): {name: StrategyResult}, a copy."""
     return dict(st.session_state.get(RB_RESULTS, {}).get(run_key, {}))
 
 
-def rb_store(run_key: tuple, result) -> None:
+def rb_store(run_key: tuple[str, CompareSettings], result) -> None:
     """Keep one finished strategy result in session state (results of other runs are kept too, at most 4 runs)."""
     store = dict(st.session_state.get(RB_RESULTS, {}))
     runs = dict(store.get(run_key, {}))
@@ -54,22 +65,20 @@ def rb_store(run_key: tuple, result) -> None:
 
 
 @st.cache_resource(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
-def rb_fix(sha256: str, target: str, strategy: str, test_size: float | None, seed: int, model: str,
-           add_is_synthetic: bool, source_name: str, _dataset: Dataset):
-    from analysis.rebalance_fix import apply_fix
+def rb_fix(settings: FixSettings, _dataset: Dataset):
+    """The fix of these settings (``settings.source_sha256`` keys the dataset)."""
+    from analysis.rebalance import apply_fix
 
-    return apply_fix(_dataset.frame, target=target, strategy=strategy, test_size=test_size, seed=seed, model=model,
-                     add_is_synthetic=add_is_synthetic, source_name=source_name, source_sha256=sha256)
+    return apply_fix(_dataset.frame, settings)
 
 
 @st.cache_data(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
-def rb_fix_download(sha256: str, target: str, strategy: str, test_size: float | None, seed: int, model: str,
-                    add_is_synthetic: bool, source_name: str, protect: bool, _dataset: Dataset) -> dict:
+def rb_fix_download(settings: FixSettings, protect: bool, _dataset: Dataset) -> dict:
     """{"name": file name, "data": bytes, "mime": type}: a zip with the test split, else the CSV alone."""
-    from analysis.rebalance_fix import fix_files, fix_zip
+    from analysis.rebalance import fix_files, fix_zip
 
-    fix = rb_fix(sha256, target, strategy, test_size, seed, model, add_is_synthetic, source_name, _dataset)
-    stem = source_name.rsplit(".", 1)[0] + f"_{strategy}"
+    fix = rb_fix(settings, _dataset)
+    stem = settings.source_name.rsplit(".", 1)[0] + f"_{settings.strategy}"
     files = fix_files(fix, base_name=stem, protect_formulas=protect)
     recipe = {"recipe": files[f"{stem}_recipe.json"], "snippet": files[f"{stem}_recipe.py"], "stem": stem}
     if fix.test is not None:

@@ -18,8 +18,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 
 from analysis.errors import StrategySkippedError, UnknownStrategyError
 from analysis.export import to_csv_bytes
-from analysis.rebalance import STRATEGIES
-from analysis.rebalance_fix import apply_fix, fix_files, fix_zip
+from analysis.rebalance import STRATEGIES, apply_fix, fix_files, fix_zip
 
 ROW_STRATEGIES = [n for n, s in STRATEGIES.items() if s.space is not None]
 

@@ -10,36 +10,27 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import numpy as np
+import pagetest
 import pandas as pd
 import pytest
+from pagetest import button, table
 from streamlit.testing.v1 import AppTest
 
 from analysis import load_csv
-from analysis.rebalance import compare_strategies
-from analysis.rebalance_fix import apply_fix, fix_zip
+from analysis.rebalance import CompareSettings, apply_fix, compare_strategies, fix_zip
 from dashboard import state
 from dashboard.charts import rebalancing as charts
 from sample_data import sample_path
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
 DATA = sample_path("transactions.csv")
 SETTINGS = dict(strategies=["none", "class_weight", "random_over"], folds=3, subsample=2000)
 SHA = load_csv(DATA).sha256[:16]  # the subsample widgets are keyed per dataset
 
 
-
 def open_page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    at.switch_page("app_pages/rebalancing.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
-def run_button(at):
-    return next(b for b in at.button if b.label == "Run comparison")
+    return pagetest.open_page("rebalancing")
 
 
 def configure_and_run(at) -> AppTest:
@@ -47,13 +38,9 @@ def configure_and_run(at) -> AppTest:
     at.number_input(key=state.RB_FOLDS).set_value(SETTINGS["folds"])
     at.checkbox(key=state.RB_SUBSAMPLE_ON + SHA).check()
     at.number_input(key=state.RB_SUBSAMPLE + SHA).set_value(SETTINGS["subsample"])
-    run_button(at).click().run()
+    button(at, "Run comparison").click().run()
     assert not at.exception, at.exception
     return at
-
-
-def table(at, first_column: str):
-    return next(d.value for d in at.dataframe if d.value.columns[0] == first_column)
 
 
 @pytest.fixture(scope="module")
@@ -107,8 +94,8 @@ def test_interrupted_run_keeps_finished_strategies_and_resumes(expected):
     at.number_input(key=state.RB_FOLDS).set_value(3)
     at.checkbox(key=state.RB_SUBSAMPLE_ON + SHA).check()
     at.number_input(key=state.RB_SUBSAMPLE + SHA).set_value(2000)
-    key = (load_csv(DATA).sha256, "is_fraud", tuple(SETTINGS["strategies"]), "logreg", 3, 1, 0, 2000, None,
-           "balanced_accuracy")
+    key = (load_csv(DATA).sha256, CompareSettings(target="is_fraud", strategies=tuple(SETTINGS["strategies"]),
+                                                  model="logreg", folds=3, repeats=1, seed=0, subsample=2000))
     # As if a click had aborted the run after the baseline: only 'none' is stored.
     at.session_state[state.RB_RESULTS] = {key: {"none": expected.result("none")}}
     at.session_state[state.RB_RUN] = key
@@ -155,10 +142,10 @@ def test_cost_ratio_and_threshold_objective_reach_the_analysis():
     at.multiselect(key=state.RB_STRATEGIES).set_value(["none", "class_weight", "threshold"])
     configure = dict(strategies=["none", "class_weight", "threshold"], folds=3)
     at.number_input(key=state.RB_FOLDS).set_value(3)
-    run_button(at).click().run()
+    button(at, "Run comparison").click().run()
     assert not at.exception, at.exception
     (key, results), = at.session_state[state.RB_RESULTS].items()
-    assert key[-2:] == (5.0, "f1")
+    assert (key[1].cost_ratio, key[1].threshold_objective) == (5.0, "f1")
     ref = compare_strategies(load_csv(small).frame, target="is_fraud", cost_ratio=5.0, threshold_objective="f1",
                              n_jobs=1, **configure)
     for name in ("class_weight", "threshold"):
@@ -171,7 +158,7 @@ def test_multiclass_upload_skips_threshold_and_no_target_is_explained():
     at.file_uploader[0].set_value(("wine.csv", wine, "text/csv")).run()
     at.multiselect(key=state.RB_STRATEGIES).set_value(["none", "threshold", "random_over"])
     at.number_input(key=state.RB_FOLDS).set_value(3)
-    run_button(at).click().run()
+    button(at, "Run comparison").click().run()
     assert not at.exception
     assert any("threshold** skipped" in w.value and "binary target" in w.value for w in at.warning)
     ranking = table(at, "rank")

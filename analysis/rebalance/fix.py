@@ -1,0 +1,275 @@
+"""Applying a rebalancing strategy to the data: the fixed dataset, its recipe and a projection.
+
+The fixed table has exactly the original columns, in order, with their dtypes
+and category values (see :mod:`analysis.rebalance.resample`). Cost-sensitive and
+threshold strategies add no rows: they export a ``sample_weight`` column or the
+chosen threshold.
+
+In holdout-safe mode a stratified test split is set aside first and only the
+training part is changed; the test part holds original rows only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields, replace
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ..errors import RebalanceError, StrategySkippedError
+from ..export import to_csv_bytes, zip_bytes
+from ..models import MODEL_REGISTRY
+from ..results import ResultMixin, Severity
+from .pipeline import THRESHOLD_OBJECTIVES
+from .recipe import recipe_dict, snippet
+from .resample import Projection, _projection, _resample
+from .space import feature_space
+from .strategies import STRATEGIES, SamplerStrategy
+
+__all__ = ["IS_SYNTHETIC", "SAMPLE_WEIGHT", "FixResult", "FixSettings", "Projection", "apply_fix", "fix_files",
+           "fix_zip"]
+
+IS_SYNTHETIC = "is_synthetic"
+SAMPLE_WEIGHT = "sample_weight"
+
+
+@dataclass(frozen=True)
+class FixSettings:
+    """Everything that decides a fix: frozen and hashable (a cache key as it is). See :func:`apply_fix`."""
+
+    target: str
+    strategy: str
+    test_size: float | None = None
+    seed: int = 0
+    model: str = "logreg"
+    add_is_synthetic: bool = False
+    cost_ratio: float | None = None
+    threshold_objective: str = "balanced_accuracy"
+    source_name: str = "data.csv"
+    source_sha256: str = ""
+    projection: bool = True
+
+
+@dataclass(frozen=True, eq=False)
+class FixResult(ResultMixin):
+    """A fixed training table (and the untouched test split, in holdout-safe mode).
+
+    Verdict: ``"changed"`` when rows were added or removed, else ``"unchanged"``
+    (weights, a threshold or a balanced model instead).
+    """
+
+    SEVERITY: ClassVar[dict[str, Severity]] = {"changed": "ok", "unchanged": "info"}
+
+    strategy: str
+    target: str
+    train: pd.DataFrame
+    test: pd.DataFrame | None
+    counts_before: dict[Any, int]
+    counts_after: dict[Any, int]
+    n_synthetic: int
+    n_removed: int
+    threshold: float | None
+    recipe: dict
+    snippet: str
+    projection: Projection | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def verdict(self) -> str:  # type: ignore[override]
+        return "changed" if self.n_synthetic or self.n_removed else "unchanged"
+
+    @property
+    def verdict_text(self) -> str:
+        counts = ", ".join(f"{k}: {self.counts_before[k]:,} -> {self.counts_after.get(k, 0):,}" for k in self.counts_before)
+        return f"{STRATEGIES[self.strategy].label}: class counts before -> after: {counts}."
+
+    def counts_frame(self) -> pd.DataFrame:
+        """Class counts of the training part before and after the fix (long format: class, stage, rows)."""
+        labels = list(self.counts_before)
+        return pd.DataFrame(
+            {
+                "class": [str(k) for k in labels] * 2,
+                "stage": ["before"] * len(labels) + ["after"] * len(labels),
+                "rows": [self.counts_before[k] for k in labels] + [self.counts_after.get(k, 0) for k in labels],
+            }
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.counts_frame()
+
+    def to_dict(self) -> dict:
+        return {
+            "strategy": self.strategy,
+            "target": self.target,
+            "rows_train": int(len(self.train)),
+            "rows_test": int(len(self.test)) if self.test is not None else None,
+            "counts_before": {str(k): v for k, v in self.counts_before.items()},
+            "counts_after": {str(k): v for k, v in self.counts_after.items()},
+            "n_synthetic": self.n_synthetic,
+            "n_removed": self.n_removed,
+            "threshold": self.threshold,
+            "notes": list(self.notes),
+            "recipe": self.recipe,
+        }
+
+
+def _validate(s: FixSettings) -> None:
+    STRATEGIES.require([s.strategy])
+    MODEL_REGISTRY[s.model]
+    if s.threshold_objective not in THRESHOLD_OBJECTIVES:
+        raise RebalanceError(f"Unknown threshold objective '{s.threshold_objective}'. Choose one of: {', '.join(THRESHOLD_OBJECTIVES)}.")
+    if s.test_size is not None and not (0 < float(s.test_size) < 1):
+        raise RebalanceError(f"The test size must be a share between 0 and 1 (e.g. 0.2); got {s.test_size!r}.")
+    if s.cost_ratio is not None and not s.cost_ratio > 0:
+        raise RebalanceError(f"The cost ratio must be a positive number; got {s.cost_ratio!r}.")
+
+
+def _split(y: np.ndarray, classes: tuple, test_size: float | None, seed: int) -> tuple[np.ndarray, np.ndarray | None]:
+    positions = np.arange(len(y))
+    if test_size is None:
+        return positions, None
+    from sklearn.model_selection import train_test_split
+
+    counts = np.bincount(y, minlength=len(classes))
+    if counts.min() < 2:
+        raise RebalanceError(
+            f"A stratified test split needs at least 2 rows of every class; class "
+            f"{classes[int(counts.argmin())]!r} has {int(counts.min())}. Turn holdout-safe mode off."
+        )
+    try:
+        train_pos, test_pos = train_test_split(positions, test_size=float(test_size), stratify=y, random_state=seed)
+    except ValueError as exc:
+        raise RebalanceError(f"The test split cannot be made: {exc} Choose another test size.") from None
+    return np.sort(train_pos), np.sort(test_pos)
+
+
+def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords: Any) -> FixResult:
+    """Apply a strategy to ``df`` and return the fixed table in the original columns and types.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Not modified.
+    settings : FixSettings, optional
+        All the settings at once; or the same fields as keywords:
+    target : str
+    strategy : a name from :data:`analysis.rebalance.STRATEGIES`
+    test_size : float in (0, 1), optional
+        Holdout-safe mode: a stratified split of this share is set aside first
+        (``result.test``, original rows only) and only the rest is changed.
+    seed : seeds the split, the sampler and (for ``threshold``) the model
+    model : the model ``threshold`` tunes its threshold for (logreg, hgb, rf)
+    add_is_synthetic : add a boolean ``is_synthetic`` column (added copies and interpolated rows)
+    cost_ratio : ``class_weight`` on a binary target: weight of minority rows relative to the others
+    threshold_objective : balanced_accuracy, f1 or mcc
+    source_name, source_sha256 : recorded in the recipe
+    projection : compute the 2-D PCA of original vs synthetic rows (oversamplers only)
+
+    Returns
+    -------
+    FixResult
+
+    Raises
+    ------
+    UnknownStrategyError, StrategySkippedError, RebalanceError, and target errors.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"x": np.arange(40.0), "c": ["a", "b"] * 20, "y": [0] * 32 + [1] * 8})
+    >>> fix = apply_fix(df, target="y", strategy="smote", test_size=0.25, seed=0)
+    >>> fix.counts_before, fix.counts_after, list(fix.train.columns), len(fix.test)
+    ({0: 24, 1: 6}, {0: 24, 1: 24}, ['x', 'c', 'y'], 10)
+    """
+    if settings is None:
+        unknown = set(keywords) - {f.name for f in fields(FixSettings)}
+        if unknown:
+            raise TypeError(f"apply_fix() got unexpected keyword arguments: {', '.join(sorted(unknown))}")
+        settings = FixSettings(**keywords)
+    elif keywords:
+        settings = replace(settings, **keywords)
+    s = settings
+    _validate(s)
+    target = s.target
+    space = feature_space(df, target=target)
+    notes: list[str] = []
+    dropped_rows = len(df) - len(space.rows)
+    if dropped_rows:
+        notes.append(f"{dropped_rows:,} rows without a value in '{target}' are not in the output.")
+    train_pos, test_pos = _split(space.y, space.classes, s.test_size, s.seed)
+    tr = space.subset(train_pos)
+    train_original = df.iloc[tr.rows]
+    test_frame = df.iloc[space.rows[test_pos]].reset_index(drop=True) if test_pos is not None else None
+    counts_before = tr.class_counts()
+    spec = STRATEGIES[s.strategy]
+    reason = spec.skip_reason(class_train_rows=counts_before, n_classes=tr.n_classes)
+    if reason:
+        raise StrategySkippedError(reason)
+
+    threshold = weights = proj = sampler_name = None
+    if not isinstance(spec, SamplerStrategy):
+        unchanged = spec.fix_unchanged(tr, model=s.model, seed=s.seed, cost_ratio=s.cost_ratio,
+                                       objective=s.threshold_objective)
+        threshold, weights = unchanged.threshold, unchanged.weights
+        notes.append(unchanged.note)
+        out = train_original.copy()
+        is_syn = np.zeros(len(out), dtype=bool)
+        counts_after = dict(counts_before)
+        n_removed = 0
+    else:
+        out, is_syn, synthetic, sampler_name, y_out = _resample(train_original, tr, spec, s.seed, target)
+        counts_after = {tr.classes[k]: int((y_out == k).sum()) for k in range(tr.n_classes)}
+        n_removed = int(len(tr.y) - (~is_syn).sum())
+        if s.projection and spec.generates_rows and synthetic is not None and len(synthetic):
+            proj = _projection(tr, synthetic, y_out[is_syn], s.seed)
+        if is_syn.any() and not spec.generates_rows:
+            notes.append(f"{int(is_syn.sum()):,} added rows are copies of original minority rows.")
+        if spec.generates_rows and is_syn.any():
+            empty = [c for c in df.columns if c != target and c in space.dropped and space.dropped[c] != "constant"]
+            if empty:
+                notes.append(
+                    f"{int(is_syn.sum()):,} synthetic rows were created; columns that are not features "
+                    f"({', '.join(repr(c) for c in empty)}) are empty in them."
+                )
+    out = out.reset_index(drop=True)
+    if weights is not None:
+        out[SAMPLE_WEIGHT] = weights
+    if s.add_is_synthetic:
+        out[IS_SYNTHETIC] = is_syn
+    recipe = recipe_dict(
+        s, space, sampler_name=sampler_name, threshold=threshold, rows_in=len(df), rows_out=len(out),
+        counts_before=counts_before, counts_after=counts_after,
+    )
+    return FixResult(
+        strategy=s.strategy, target=target, train=out, test=test_frame, counts_before=counts_before,
+        counts_after=counts_after, n_synthetic=int(is_syn.sum()), n_removed=n_removed, threshold=threshold,
+        recipe=recipe, snippet=snippet(s, space), projection=proj, notes=tuple(notes),
+    )
+
+
+def fix_files(fix: FixResult, *, base_name: str = "fixed", protect_formulas: bool = True) -> dict[str, bytes]:
+    """The files of a fix: ``<base>.csv``, ``<base>_test.csv`` (holdout), ``<base>_recipe.json``, ``<base>_recipe.py``.
+
+    CSVs go through :func:`analysis.export.to_csv_bytes` (formula-injection protection on by default).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"x": np.arange(20.0), "y": [0] * 15 + [1] * 5})
+    >>> sorted(fix_files(apply_fix(df, target="y", strategy="random_over", test_size=0.2)))
+    ['fixed.csv', 'fixed_recipe.json', 'fixed_recipe.py', 'fixed_test.csv']
+    """
+    files = {f"{base_name}.csv": to_csv_bytes(fix.train, protect_formulas=protect_formulas).data}
+    if fix.test is not None:
+        files[f"{base_name}_test.csv"] = to_csv_bytes(fix.test, protect_formulas=protect_formulas).data
+    recipe = dict(fix.recipe)
+    recipe["settings"] = {**recipe.get("settings", {}), "formula_protection": protect_formulas}
+    files[f"{base_name}_recipe.json"] = json.dumps(recipe, indent=2, default=str).encode("utf-8")
+    files[f"{base_name}_recipe.py"] = fix.snippet.encode("utf-8")
+    return files
+
+
+def fix_zip(fix: FixResult, *, base_name: str = "fixed", protect_formulas: bool = True) -> bytes:
+    """All files of :func:`fix_files` in one zip (the browser's single download)."""
+    return zip_bytes(fix_files(fix, base_name=base_name, protect_formulas=protect_formulas))
+

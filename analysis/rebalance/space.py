@@ -1,0 +1,125 @@
+"""The rebalancing lab's feature space: the feature columns as one float array, labels as class codes.
+
+Which columns are features is decided by :func:`analysis.features.select_features`
+with ``text="drop"``: samplers interpolate numbers and category codes, not
+documents, so free text (and categories with more than 100 values) stay out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..balance import validate_target
+from ..features import select_features
+from ..results import py_scalar
+
+__all__ = ["FeatureSpace", "feature_space"]
+
+
+@dataclass(frozen=True, eq=False)
+class FeatureSpace:
+    """The features as one float array: numeric columns first, then categorical codes.
+
+    Categorical codes index ``vocab[column]`` (the original values, sorted);
+    missing values are NaN in both parts (imputation happens inside the pipeline).
+    """
+
+    X: np.ndarray
+    y: np.ndarray  # class codes 0..K-1
+    classes: tuple[Any, ...]
+    numeric: tuple[str, ...]
+    categorical: tuple[str, ...]
+    vocab: dict[str, tuple[Any, ...]]
+    dropped: dict[str, str]
+    rows: np.ndarray  # positions in the input frame of the rows used (target present)
+    positive: int | None  # code of the minority class for binary targets
+    integer_columns: tuple[str, ...] = ()
+
+    @property
+    def n_numeric(self) -> int:
+        return len(self.numeric)
+
+    @property
+    def n_categorical(self) -> int:
+        return len(self.categorical)
+
+    @property
+    def n_classes(self) -> int:
+        return len(self.classes)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.numeric + self.categorical
+
+    def subset(self, keep: np.ndarray) -> FeatureSpace:
+        """The same space restricted to the rows at positions ``keep``."""
+        return FeatureSpace(
+            X=self.X[keep], y=self.y[keep], classes=self.classes, numeric=self.numeric,
+            categorical=self.categorical, vocab=self.vocab, dropped=self.dropped, rows=self.rows[keep],
+            positive=self.positive, integer_columns=self.integer_columns,
+        )
+
+    def class_counts(self) -> dict[Any, int]:
+        counts = np.bincount(self.y, minlength=self.n_classes)
+        return {self.classes[k]: int(counts[k]) for k in range(self.n_classes)}
+
+    def class_weight(self, cost_ratio: float | None) -> Any:
+        """``"balanced"``, or ``{minority: cost_ratio, majority: 1}`` for a binary target with a cost ratio."""
+        if cost_ratio is None or self.positive is None:
+            return "balanced"
+        return {self.positive: float(cost_ratio), 1 - self.positive: 1.0}
+
+
+def feature_space(df: pd.DataFrame, *, target: str) -> FeatureSpace:
+    """Validate the target and turn the other columns into model features.
+
+    Identifier, free-text, date/time and constant columns are not features
+    (they are listed in ``dropped`` with the reason); categorical columns with
+    more than 100 values are dropped too. Rows without a label are left out.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"id": range(30), "x": [1.5, None, 2.5] * 10, "c": ["a", "b", "c"] * 10,
+    ...                    "y": ["n"] * 24 + ["p"] * 6})
+    >>> fs = feature_space(df, target="y")
+    >>> fs.numeric, fs.categorical, fs.classes, fs.positive, fs.dropped["id"]
+    (('x',), ('c',), ('n', 'p'), 1, 'identifier')
+    """
+    validate_target(df, target)
+    labels = df[target]
+    rows = np.flatnonzero(labels.notna().to_numpy())
+    cols = select_features(df, target=target, text="drop")
+    sub = df.iloc[rows]
+    parts = [pd.to_numeric(sub[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan) for c in cols.numeric]
+    vocab: dict[str, tuple[Any, ...]] = {}
+    for c in cols.categorical:
+        present = sub[c].dropna()
+        values = sorted(pd.unique(present), key=lambda v: (str(type(v)), str(v)))
+        vocab[c] = tuple(py_scalar(v) for v in values)
+        codes = pd.Categorical(sub[c], categories=values).codes.astype(float)
+        codes[codes < 0] = np.nan
+        parts.append(codes)
+    X = np.column_stack(parts) if parts else np.empty((len(rows), 0))
+    y_values = labels.iloc[rows]
+    classes = sorted(pd.unique(y_values), key=lambda v: (str(type(v)), v if not isinstance(v, str) else str(v)))
+    y = pd.Categorical(y_values, categories=classes).codes.astype(np.int64)
+    positive = None
+    if len(classes) == 2:
+        counts = np.bincount(y, minlength=2)
+        positive = int(np.argmin(counts)) if counts[0] != counts[1] else 1
+    return FeatureSpace(
+        X=np.ascontiguousarray(X, dtype=float),
+        y=y,
+        classes=tuple(py_scalar(c) for c in classes),
+        numeric=cols.numeric,
+        categorical=cols.categorical,
+        vocab=vocab,
+        dropped=dict(cols.dropped),
+        rows=rows,
+        positive=positive,
+        integer_columns=cols.integer,
+    )
