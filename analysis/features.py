@@ -51,6 +51,7 @@ __all__ = [
     "label_issue_features",
     "prepare_frame",
     "select_features",
+    "spec_for_prepared",
 ]
 
 TextMode = Literal["drop", "tfidf"]
@@ -350,12 +351,24 @@ def label_issue_features(
     """
     cols = select_features(df, target=target, text="tfidf", features=features)
     x = prepare_frame(df, _in_order(df, cols))
-    spec = FeatureSpec(
-        numeric=cols.numeric, categorical=cols.categorical, text=cols.text, categorical_encoding="onehot",
+    return spec_for_prepared(x, dense=dense), x
+
+
+def spec_for_prepared(x: pd.DataFrame, *, dense: bool = False) -> FeatureSpec:
+    """The label-issue :class:`FeatureSpec` of a frame made by :func:`prepare_frame`.
+
+    Kinds follow the prepared dtypes: float columns are numeric, free text
+    (:func:`is_text`) gets TF-IDF, anything else is one-hot encoded with
+    missing as its own category (at most 50 categories, rarer than 2 rows grouped).
+    """
+    numeric = tuple(c for c in x.columns if x[c].dtype.kind == "f")
+    text = tuple(c for c in x.columns if c not in numeric and is_text(x[c]))
+    categorical = tuple(c for c in x.columns if c not in numeric and c not in text)
+    return FeatureSpec(
+        numeric=numeric, categorical=categorical, text=text, categorical_encoding="onehot",
         impute_categorical=False, keep_empty=False, max_categories=50, min_frequency=2, sparse=not dense,
         text_max_features=300 if dense else 20_000, text_min_df=2, text_ngram_range=(1, 2),
     )
-    return spec, x
 
 
 def _in_order(df: pd.DataFrame, cols: FeatureColumns) -> list[str]:

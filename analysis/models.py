@@ -60,14 +60,8 @@ def _rf(*, seed: int, class_weight: Any, n_estimators: int, min_samples_leaf: in
     )
 
 
-class _Models(Registry[Model]):
-    def __contains__(self, name: object) -> bool:
-        # Mapping's default tests membership through __getitem__ and KeyError; ours raise the project error
-        return name in self.names()
-
-
 #: Every model by its public name; looking up an unknown name raises UnknownModelError.
-MODEL_REGISTRY: Registry[Model] = _Models("model", UnknownModelError)
+MODEL_REGISTRY: Registry[Model] = Registry("model", UnknownModelError)
 MODEL_REGISTRY.register(Model("logreg", "logistic regression", _logreg, 2e-7))
 MODEL_REGISTRY.register(Model("hgb", "histogram gradient boosting", _hgb, 6e-7))
 MODEL_REGISTRY.register(Model("rf", "random forest", _rf, 3e-6))
@@ -77,7 +71,10 @@ class _Descriptions(Mapping[str, str]):
     """A live ``name -> description`` view of the registry (what ``MODELS`` was as a dict)."""
 
     def __getitem__(self, name: str) -> str:
-        return MODEL_REGISTRY[name].description
+        entry = MODEL_REGISTRY.get(name)
+        if entry is None:  # a dict's KeyError, as MODELS was a dict (lookups that must fail loudly use the registry)
+            raise KeyError(name)
+        return entry.description
 
     def __iter__(self) -> Iterator[str]:
         return iter(MODEL_REGISTRY)

@@ -79,14 +79,8 @@ def _brier(y, pred, proba, *, labels, positive) -> float:
     return _skm().brier_score_loss((y == positive).astype(int), proba[:, positive])
 
 
-class _Metrics(Registry[Metric]):
-    def __contains__(self, name: object) -> bool:
-        # Mapping's default tests membership through __getitem__ and KeyError; ours raise the project error
-        return name in self.names()
-
-
 #: Every metric summarised per strategy, in display order (iterating gives the names).
-METRICS: Registry[Metric] = _Metrics("metric", RebalanceError)
+METRICS: Registry[Metric] = Registry("metric", RebalanceError)
 for _metric in (
     Metric("accuracy", "accuracy", _accuracy),
     Metric("balanced_accuracy", "balanced accuracy", _balanced_accuracy),

@@ -200,7 +200,7 @@ def plan_comparison(
     Raises
     ------
     UnknownStrategyError, UnknownModelError, TooFewRowsError, NoFeaturesError, RebalanceError,
-    and the target errors of :func:`analysis.balance.validate_target`.
+    and the target errors of :func:`analysis.overview.validate_target`.
 
     Examples
     --------

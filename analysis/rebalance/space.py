@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..balance import validate_target
 from ..features import select_features
+from ..overview import validate_target
 from ..results import py_scalar
 
 __all__ = ["FeatureSpace", "feature_space"]

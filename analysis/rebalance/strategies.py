@@ -334,10 +334,6 @@ class _Strategies(Registry[Strategy]):
                 available=tuple(self),
             )
 
-    def __contains__(self, name: object) -> bool:
-        # Mapping's default tests membership through __getitem__ and KeyError; ours raise the project error
-        return name in self.names()
-
     def __getitem__(self, name: str) -> Strategy:
         self.require([name])
         return super().__getitem__(name)

@@ -20,9 +20,10 @@ from analysis.rebalance import (
     rank_strategies,
     results_frame,
 )
-from dashboard import components, sidebar, state
+from dashboard import components, sidebar
 from dashboard.charts import rebalancing as charts
 from dashboard.components import escape_md, guarded
+from dashboard.state import rebalancing as state
 
 
 def _metric_column(name: str):

@@ -15,7 +15,7 @@ from sklearn.preprocessing import StandardScaler
 
 from analysis.errors import ColumnNotFoundError, LabelIssuesError, SingleClassError
 from analysis.labels import apply_corrections, label_issues
-from analysis.report import duplicate_summary
+from analysis.overview import duplicate_summary
 
 CLASSES = np.array(["cat", "dog", "fox"])
 

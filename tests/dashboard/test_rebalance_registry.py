@@ -77,7 +77,7 @@ def test_toy_strategy_is_listed_and_accepted_by_the_cli(toy, capsys, tmp_path):
 def test_toy_strategy_is_an_option_of_the_page(toy):
     import pagetest
 
-    from dashboard import state
+    from dashboard.state import rebalancing as state
 
     at = pagetest.open_page("rebalancing")
     assert any("toy_keep" in o for o in at.multiselect(key=state.RB_STRATEGIES).options)

@@ -20,8 +20,8 @@ from streamlit.testing.v1 import AppTest
 
 from analysis import load_csv
 from analysis.rebalance import CompareSettings, apply_fix, compare_strategies, fix_zip
-from dashboard import state
 from dashboard.charts import rebalancing as charts
+from dashboard.state import rebalancing as state
 from sample_data import sample_path
 
 DATA = sample_path("transactions.csv")
