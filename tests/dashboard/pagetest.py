@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -59,3 +60,8 @@ def chart(at: AppTest, title_start: str) -> dict:
 
 def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
+
+
+def errors(at: AppTest) -> list[str]:
+    """The text of every error box, with the markdown escaping of user-supplied names undone."""
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]

@@ -12,7 +12,7 @@ import string
 import numpy as np
 import pandas as pd
 import pytest
-from pagetest import metrics, open_page, specs, upload
+from pagetest import errors, metrics, open_page, specs, upload
 from streamlit.testing.v1 import AppTest
 
 from analysis.weak import weak_labels
@@ -131,17 +131,17 @@ def test_lf_columns_mode_and_bad_input_messages():
     # Classes that leave one out: the LF label outside them is named.
     classes = next(t for t in at.text_input if t.label == "Classes (comma-separated)")
     classes.input("positive, negative").run()
-    assert any("emits label(s) 'neutral' outside the classes" in e.value for e in at.error)
+    assert any("emits label(s) 'neutral' outside the classes" in m for m in errors(at))
     classes.input("").run()
     # A gold column with values that are not classes.
     gold = next(s for s in at.selectbox if s.label == "Gold labels (optional)")
     gold.set_value("product_category").run()
-    assert any("gold column 'product_category' holds value(s)" in e.value for e in at.error)
+    assert any("gold column 'product_category' holds value(s)" in m for m in errors(at))
     gold.set_value("gold_label").run()
     assert not at.error and not at.exception
     # A class prior that is not label=share pairs.
     next(t for t in at.text_input if t.label == "Class balance prior (optional)").input("positive=lots").run()
-    assert any("label=share pairs" in e.value for e in at.error)
+    assert any("label=share pairs" in m for m in errors(at))
     next(t for t in at.text_input if t.label == "Class balance prior (optional)").input("positive=2, neutral=1, negative=1").run()
     assert not at.error
     assert "positive 0.500" in " ".join(c.value for c in at.caption) and "(fixed)" in " ".join(c.value for c in at.caption)
@@ -150,11 +150,11 @@ def test_lf_columns_mode_and_bad_input_messages():
 def test_invalid_lf_and_invalid_json_show_error_boxes():
     at = reviews_page()
     add_lf(at, "empty", "", "positive")
-    assert any("needs at least one non-empty entry" in e.value for e in at.error)
+    assert any("needs at least one non-empty entry" in m for m in errors(at))
     assert not at.exception
     loader = next(f for f in at.file_uploader if f.label == "Load an LF set (JSON)")
     loader.set_value(("lfs.json", b'{"lfs": [{"name": "x", "kind": "regex", "column": "text", "label": "a"}]}', "application/json")).run()
-    assert any("'kind' must be one of" in e.value for e in at.error)
+    assert any("'kind' must be one of" in m for m in errors(at))
     assert not at.exception
     good = {"lfs": [{"name": "x", "kind": "keywords", "column": "text", "label": "positive", "keywords": ["great"]}]}
     loader = next(f for f in at.file_uploader if f.label == "Load an LF set (JSON)")
