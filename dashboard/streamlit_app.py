@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import sidebar
+from dashboard.state import labels, overview, rebalancing, sampling, session, weak
 
 st.set_page_config(
     page_title="dataset-diagnostics",
@@ -21,5 +22,7 @@ pages = st.navigation(
         st.Page("app_pages/rebalancing.py", title="Rebalancing lab", icon=":material/balance:"),
     ]
 )
+# What the user set on any page survives a visit to another one (each page lists its inputs).
+session.keep_inputs(tuple(k for m in (overview, sampling, labels, weak, rebalancing) for k in getattr(m, "PERSIST", ())))
 sidebar.render()
 pages.run()

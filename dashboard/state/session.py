@@ -88,3 +88,21 @@ __all__ = [
     "upload_sha256",
 ]
 
+
+
+def keep_inputs(persistent: tuple[str, ...]) -> None:
+    """Keep what the user set on other pages when they change page.
+
+    Streamlit forgets a widget's value when the page holding it is not
+    rendered. Writing each kept key's value back into session state at the
+    start of every run (Streamlit's documented workaround) keeps it alive.
+    ``persistent`` holds keys or key prefixes (keys carry a dataset suffix);
+    each page's state module lists its own in ``PERSIST``: only value widgets
+    (selectbox, radio, multiselect, number and text inputs, checkboxes), never
+    buttons, uploaders, forms or data editors, whose values cannot be set.
+    """
+    if not persistent:
+        return
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key.startswith(persistent):
+            st.session_state[key] = st.session_state[key]
