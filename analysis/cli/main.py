@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     app = sub.add_parser("app", help="launch the dashboard (bundled sample data preloaded)")
-    app.add_argument("--port", type=int, default=8501)
+    app.add_argument("--port", type=_port, default=8501, help="TCP port, 1-65535 (default 8501)")
     app.add_argument("--address", default="localhost", help="interface to listen on (default: localhost)")
     app.set_defaults(func=_cmd_app)
     for module, function in COMMAND_GROUPS:
@@ -57,18 +57,58 @@ def main(argv: Sequence[str] | None = None) -> int:
         fail(args.command, f"cannot read '{exc.filename}': {exc.strerror}.")
 
 
+#: The server and client settings the dashboard needs wherever it is started.
+#: Streamlit reads .streamlit/config.toml from the current folder only; started
+#: anywhere else it would fall back to showing tracebacks with server paths
+#: (client.showErrorDetails = "full"), so the command passes them itself.
+APP_SETTINGS: dict[str, str] = {
+    "server.headless": "true",
+    "server.maxUploadSize": "1024",  # MB; analysis.io.DEFAULT_MAX_BYTES matches it
+    "server.enableXsrfProtection": "true",
+    "server.enableCORS": "true",
+    "browser.gatherUsageStats": "false",
+    "client.showErrorDetails": "none",
+    "client.toolbarMode": "minimal",
+    "theme.primaryColor": "#3b5bdb",
+}
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the port must be a whole number from 1 to 65535; got {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"the port must be a whole number from 1 to 65535; got {port}")
+    return port
+
+
+def app_command(entry: Path, *, port: int, address: str) -> list[str]:
+    """The ``streamlit run`` command line, with every setting of :data:`APP_SETTINGS`."""
+    cmd = [sys.executable, "-m", "streamlit", "run", str(entry), "--server.port", str(port),
+           "--server.address", address, "--browser.serverAddress", address]
+    for key, value in APP_SETTINGS.items():
+        cmd += [f"--{key}", value]
+    return cmd
+
+
+def _port_in_use(address: str, port: int) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((address, port))
+        except OSError:
+            return True
+    return False
+
+
 def _cmd_app(args: argparse.Namespace) -> int:
     app = _dashboard_entry()
+    if _port_in_use(args.address, args.port):
+        fail("app", f"port {args.port} on {args.address} is already in use; pass another one with --port N.")
     print(f"dataset-diagnostics: dashboard at http://{args.address}:{args.port} (Ctrl+C to stop)", flush=True)
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.port", str(args.port),
-        "--server.address", args.address,
-        "--server.headless", "true",
-        "--server.maxUploadSize", "1024",
-        "--browser.gatherUsageStats", "false",
-        "--browser.serverAddress", args.address,
-    ]
+    cmd = app_command(app, port=args.port, address=args.address)
     try:
         return subprocess.call(cmd)
     except KeyboardInterrupt:
