@@ -100,7 +100,7 @@ class LabelModel(ResultMixin):
     def verdict(self) -> str:  # type: ignore[override]  # derived, not stored (ResultMixin declares a field)
         """``copies_gold`` (every row has gold: the weak labels are the gold column), ``not_converged``
         (EM stopped at ``max_iter``), ``majority_vote`` (held-out gold chose majority vote) or ``label_model``."""
-        if len(self.codes) and self.n_gold_copied >= len(self.codes):
+        if self.used_gold and self.matrix.gold is not None and len(self.codes) and bool((self.matrix.gold >= 0).all()):
             return "copies_gold"
         if not self.converged:
             return "not_converged"
