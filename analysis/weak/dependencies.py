@@ -169,7 +169,9 @@ def merge_lfs(matrix: LFMatrix, groups: tuple[tuple[int, ...], ...]) -> tuple[np
     >>> votes.tolist(), names
     ([[0, 1], [1, 1], [-1, 0]], ('a + b', 'c'))
     """
-    cols, names, used = [], [], set()
+    cols: list[np.ndarray] = []
+    names: list[str] = []
+    used: set[int] = set()
     for g in groups:
         cols.append(majority_vote(matrix.votes[:, list(g)], n_classes=matrix.n_classes).labels)
         names.append(" + ".join(matrix.names[j] for j in g))
