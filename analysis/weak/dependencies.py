@@ -103,8 +103,13 @@ def lf_dependencies(matrix: LFMatrix) -> tuple[tuple[LFDependency, ...], tuple[t
     n, m = votes.shape
     fire = votes >= 0
     n_fire = fire.sum(axis=0).astype(np.int64)
-    co = fire.T.astype(np.int64) @ fire.astype(np.int64)
-    single = [np.unique(votes[fire[:, j], j]) for j in range(m)]
+    by_lf = np.ascontiguousarray(fire.T)  # one contiguous row per LF: pair counts are single-threaded byte passes
+    co = np.zeros((m, m), dtype=np.int64)
+    for a in range(m):
+        co[a, a] = n_fire[a]
+        for b in range(a + 1, m):
+            co[a, b] = co[b, a] = np.count_nonzero(by_lf[a] & by_lf[b])
+    single = [np.unique(votes[by_lf[j], j]) for j in range(m)]
 
     parent = list(range(m))
 
