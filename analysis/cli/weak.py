@@ -70,7 +70,10 @@ def _pct(x) -> str:
 def _weak_text(name: str, r, written: dict | None) -> str:
     s, m = r.summary, r.model
     gold = s.n_gold is not None
+    severity = {"warning": "WARNING: ", "critical": "PROBLEM: "}.get(m.severity, "")
     lines = [
+        f"{severity}{m.verdict_text}",
+        "",
         f"{name}: {s.n_items:,} items, {len(s.lfs)} labeling functions, classes {', '.join(str(v) for v in s.labels)}",
         f"total coverage {_pct(s.total_coverage)}  overlap {_pct(s.overlap)}  conflict {_pct(s.conflict)}",
         "",
@@ -98,6 +101,15 @@ def _weak_text(name: str, r, written: dict | None) -> str:
         f"Majority vote: {_pct(d['majority_vote']['coverage'])} labelled, {d['majority_vote']['n_ties']:,} ties; "
         f"agrees with the label model on {_pct(d['agreement_with_majority'])} of its labels",
     ]
+    if m.heldout:
+        h = m.heldout
+        lines.append(
+            f"Held-out gold ({h['n_compared']:,} rows with a majority vote; fitted with the other {h['n_anchor']:,} gold rows "
+            f"fixed): label model {_pct(h['label_model'])}, majority vote {_pct(h['majority_vote'])} -> weak labels from "
+            + ("majority vote" if m.used == "majority_vote" else "the label model")
+        )
+    if m.dependencies:
+        lines.append("Dependent LFs: " + "; ".join(d.describe() + (" (merged)" if d.merged else "") for d in m.dependencies))
     if m.gold_accuracy:
         g = m.gold_accuracy
         lines.append(

@@ -30,13 +30,16 @@ class WeakLabels(ResultMixin):
     summary: LFSummary
     model: LabelModel
 
-    #: No judgement yet (issue 10 adds one); the summary and the label model say what they found.
-    SEVERITY: ClassVar[dict[str, Severity]] = {"computed": "info"}
-    verdict: str = "computed"
+    #: The label model's verdict: ``copies_gold`` and ``not_converged`` are warnings.
+    SEVERITY: ClassVar[dict[str, Severity]] = LabelModel.SEVERITY
+
+    @property
+    def verdict(self) -> str:  # type: ignore[override]  # derived, not stored (ResultMixin declares a field)
+        return self.model.verdict
 
     @property
     def verdict_text(self) -> str:
-        return f"{self.summary.verdict_text} {self.model.verdict_text}"
+        return f"{self.model.verdict_text} {self.summary.verdict_text}"
 
     @property
     def notes(self) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ import pandas as pd
 from ..em import DawidSkene, MajorityVote, dawid_skene, majority_vote
 from ..errors import WeakSupervisionError, format_columns
 from ..results import ResultMixin, Severity, json_float
+from .dependencies import LFDependency, lf_dependencies, merge_lfs
 from .matrix import LFMatrix, canon
 from .summary import gold_counts
 
@@ -81,19 +82,52 @@ class LabelModel(ResultMixin):
     notes: tuple[str, ...] = ()
     iteration_seconds: tuple[float, ...] = ()  # wall time of each EM iteration (benchmarks)
     fit: DawidSkene | None = None  # the analysis.em.dawid_skene result behind the fields above
+    used: str = "label_model"  # which labels the weak labels are: "label_model" or "majority_vote"
+    used_reason: str = ""
+    heldout: dict | None = None  # the held-out gold comparison that chose ``used`` (None without gold)
+    dependencies: tuple[LFDependency, ...] = ()
+    merged: tuple[str, ...] = ()  # names of the merged LFs the EM saw ("a + b")
+    n_gold_copied: int = 0  # items whose weak label is their gold label (fixed to it)
 
-    #: No judgement yet (issue 10 adds one: non-convergence, labels that copy gold).
-    SEVERITY: ClassVar[dict[str, Severity]] = {"computed": "info"}
-    verdict: str = "computed"
+    SEVERITY: ClassVar[dict[str, Severity]] = {
+        "label_model": "ok",
+        "majority_vote": "info",
+        "not_converged": "warning",
+        "copies_gold": "warning",
+    }
+
+    @property
+    def verdict(self) -> str:  # type: ignore[override]  # derived, not stored (ResultMixin declares a field)
+        """``copies_gold`` (every row has gold: the weak labels are the gold column), ``not_converged``
+        (EM stopped at ``max_iter``), ``majority_vote`` (held-out gold chose majority vote) or ``label_model``."""
+        if self.used_gold and self.matrix.gold is not None and len(self.codes) and bool((self.matrix.gold >= 0).all()):
+            return "copies_gold"
+        if not self.converged:
+            return "not_converged"
+        return self.used
 
     @property
     def verdict_text(self) -> str:
         n = int((self.codes >= 0).sum())
-        state = "converged" if self.converged else "did not converge"
-        return (
-            f"The label model labels {n:,} of {len(self.codes):,} items ({self.coverage:.1%}); "
-            f"EM {state} after {self.n_iter} iterations."
-        )
+        parts = []
+        if self.verdict == "copies_gold":
+            parts.append(
+                f"Every row has a gold label, so the {n:,} weak labels are copies of the gold column '{self.matrix.gold_column}' "
+                "(gold rows keep their gold label): they add nothing. The LF accuracies and the comparison with majority "
+                "vote below are the useful part; apply the LFs to rows without gold to label new data."
+            )
+        if not self.converged:
+            parts.append(
+                f"The label model did not converge after {self.n_iter} iterations: its LF accuracies and labels may "
+                "still change with more iterations; compare them with majority vote before trusting them."
+            )
+        which = "majority vote (ties broken by the label model)" if self.used == "majority_vote" else "the label model"
+        parts.append(f"The weak labels come from {which}: {n:,} of {len(self.codes):,} items labelled ({self.coverage:.1%}).")
+        if self.used_reason:
+            parts.append(self.used_reason)
+        if self.converged:
+            parts.append(f"EM converged after {self.n_iter} iterations.")
+        return " ".join(parts)
 
     @property
     def coverage(self) -> float:
@@ -143,8 +177,20 @@ class LabelModel(ResultMixin):
         mv = self.majority
         n = max(len(self.codes), 1)
         conf = self.confidence[self.codes >= 0]
+        heldout = self.heldout or {}
         out = {
             "method": "dawid_skene_abstain",
+            "verdict": self.verdict,
+            "verdict_text": self.verdict_text,
+            "used": self.used,
+            "used_reason": self.used_reason,
+            # Held-out gold comparison (null without gold): same held-out items for both.
+            "majority_vote_accuracy": json_float(heldout.get("majority_vote")),
+            "label_model_accuracy": json_float(heldout.get("label_model")),
+            "heldout": None if self.heldout is None else {k: json_float(v) if isinstance(v, float) else v for k, v in heldout.items()},
+            "dependencies": [d.to_dict() for d in self.dependencies],
+            "merged_lfs": list(self.merged),
+            "n_gold_copied": self.n_gold_copied,
             "coverage": self.coverage,
             "n_labelled": int((self.codes >= 0).sum()),
             "label_counts": {str(k): v for k, v in self.label_counts().items()},
@@ -180,8 +226,16 @@ def label_model(
     max_iter: int = 200,
     tol: float = 1e-7,
     smoothing: float = 0.01,
+    merge_dependent: bool = True,
+    fallback: bool = True,
+    seed: int = 0,
 ) -> LabelModel:
     """Combine LF votes: majority vote (baseline) and the Dawid-Skene label model with abstains as outcomes.
+
+    The learned accuracy of an LF is abstain-aware: the expected share of its
+    votes that are right under the fitted posteriors, P(true = its vote | it
+    fires), which for an LF that only votes one class is P(true = that class |
+    it fires).
 
     Parameters
     ----------
@@ -196,6 +250,18 @@ def label_model(
         As :func:`analysis.em.dawid_skene` (``smoothing`` must be > 0 here: an
         output an LF never gave, e.g. abstaining for an LF that always votes,
         stays improbable rather than impossible).
+    merge_dependent : bool
+        Check LF pairs for dependencies (:func:`~analysis.weak.dependencies.lf_dependencies`:
+        LFs that never fire together, or one-class duplicates) and merge them
+        before the EM, which assumes LFs independent given the class.
+    fallback : bool
+        With gold labels: split the gold rows in two halves (seeded), fit with one
+        half fixed and compare the label model with majority vote on the other
+        half; when majority vote is more accurate there, the weak labels are
+        majority vote (ties broken by the label model). ``used`` and
+        ``used_reason`` say which and why.
+    seed : int
+        Seed of the gold split.
 
     Returns
     -------
@@ -219,27 +285,39 @@ def label_model(
         raise WeakSupervisionError("max_iter must be an integer >= 1, tol >= 0 and smoothing > 0.")
     votes = matrix.votes
     majority = majority_vote(votes, n_classes=k)
-    known = matrix.gold if (use_gold and matrix.gold is not None and (matrix.gold >= 0).any()) else None
+    has_gold = matrix.gold is not None and bool((matrix.gold >= 0).any())
+    known = matrix.gold if (use_gold and has_gold) else None
+    dependencies, groups = lf_dependencies(matrix) if merge_dependent else ((), ())
+    em_votes = merge_lfs(matrix, groups)[0] if groups else votes
 
     def em(known: np.ndarray | None) -> DawidSkene:
         return dawid_skene(
-            votes, n_classes=k, known=known, class_prior=prior, max_iter=max_iter, tol=tol, smoothing=smoothing,
+            em_votes, n_classes=k, known=known, class_prior=prior, max_iter=max_iter, tol=tol, smoothing=smoothing,
             abstain_as_output=True,
         )
 
     fit = em(known)
     covered = majority.n_votes > 0
-    codes = np.where(covered, fit.labels, -1)
-    confidence = np.where(covered, fit.confidence, np.nan)
     notes = []
+    if groups:
+        notes.append(
+            "Dependent LFs merged before the label model (it assumes LFs independent given the class): "
+            + "; ".join(d.describe() for d in dependencies if d.merged)
+            + ". Each merged group votes its members' majority."
+        )
+    unmerged = [d for d in dependencies if not d.merged]
+    if unmerged:
+        notes.append("Also dependent, not merged: " + "; ".join(d.describe() for d in unmerged) + ".")
     if not fit.converged:
         notes.append(f"EM stopped after {fit.n_iter} iterations without converging (tolerance {tol:g}).")
     n_uncovered = int((~covered).sum())
     if n_uncovered:
         keep = "stay empty" if matrix.abstain is None else f"keep the abstain value {matrix.abstain!r}"
         notes.append(f"{n_uncovered:,} item(s) have no LF vote and {keep}.")
-    gold_accuracy = None
-    if matrix.gold is not None and (matrix.gold >= 0).any():
+    gold_accuracy = heldout = None
+    used, reason = "label_model", ""
+    if has_gold:
+        assert matrix.gold is not None
         blind = fit if known is None else em(None)
         gold_accuracy = _gold_accuracy(matrix.gold, majority, blind.posteriors, covered)
         if known is not None:
@@ -247,6 +325,18 @@ def label_model(
                 f"{int((known >= 0).sum()):,} gold row(s) are fixed to their gold label; accuracy on gold is measured "
                 "with a second fit that did not see them."
             )
+        heldout = _heldout(matrix.gold, majority, lambda anchor: em(anchor if use_gold else None).posteriors, seed=seed)
+        used, reason = _choose(heldout, fallback=fallback)
+    lm_codes = fit.labels
+    if used == "majority_vote":  # ties (no majority) keep the label model's label
+        lm_codes = np.where(majority.labels >= 0, majority.labels, lm_codes)
+        if known is not None:
+            lm_codes = np.where(known >= 0, known, lm_codes)
+    codes = np.where(covered, lm_codes, -1)
+    confidence = np.where(covered, fit.posteriors[np.arange(len(codes)), np.maximum(codes, 0)], np.nan)
+    n_copied = int(((known >= 0) & covered).sum()) if known is not None else 0
+    if n_copied and n_copied < len(codes):
+        notes.append(f"{n_copied:,} weak label(s) are the gold label of their row (gold rows are fixed to it).")
     return LabelModel(
         matrix=matrix,
         codes=codes,
@@ -255,8 +345,8 @@ def label_model(
         majority=majority,
         class_priors=fit.class_priors,
         prior_fixed=prior is not None,
-        outputs=np.concatenate([fit.confusion[:, :, -1:], fit.confusion[:, :, :-1]], axis=2),
-        learned_accuracy=fit.vote_accuracy,
+        outputs=_outputs(matrix, fit) if groups else np.concatenate([fit.confusion[:, :, -1:], fit.confusion[:, :, :-1]], axis=2),
+        learned_accuracy=fit.vote_accuracy if not groups else _vote_accuracy(votes, fit.posteriors),
         log_likelihood=fit.log_likelihood,
         n_iter=fit.n_iter,
         converged=fit.converged,
@@ -266,6 +356,12 @@ def label_model(
         notes=tuple(notes),
         iteration_seconds=fit.iteration_seconds,
         fit=fit,
+        used=used,
+        used_reason=reason,
+        heldout=heldout,
+        dependencies=dependencies,
+        merged=tuple(merge_lfs(matrix, groups)[1][: len(groups)]) if groups else (),
+        n_gold_copied=n_copied,
     )
 
 
@@ -333,3 +429,64 @@ def _gold_accuracy(gold: np.ndarray, majority: MajorityVote, post: np.ndarray, c
         "label_model_same_items": float((lm_codes[mv_ok] == gold[mv_ok]).mean()) if mv_ok.any() else math.nan,
     }
 
+
+
+def _vote_accuracy(votes: np.ndarray, post: np.ndarray) -> np.ndarray:
+    """Per LF: mean posterior of its vote over the items it votes on, P(true = vote | it fires) (nan if silent)."""
+    out = np.full(votes.shape[1], np.nan)
+    for j in range(votes.shape[1]):
+        on = np.flatnonzero(votes[:, j] >= 0)
+        if len(on):
+            out[j] = float(post[on, votes[on, j]].mean())
+    return out
+
+
+def _outputs(matrix: LFMatrix, fit: DawidSkene) -> np.ndarray:
+    """Per original LF, P(output | class) from the fitted posteriors (abstain first), when LFs were merged."""
+    k = matrix.n_classes
+    post = fit.posteriors
+    out = np.empty((matrix.votes.shape[1], k, k + 1))
+    weight = post.sum(axis=0)
+    for j in range(matrix.votes.shape[1]):
+        code = matrix.votes[:, j].astype(np.int64) + 1  # 0 = abstain
+        for c in range(k):
+            out[j, c] = np.bincount(code, weights=post[:, c], minlength=k + 1) / max(float(weight[c]), 1e-300)
+    return out
+
+
+def _heldout(gold: np.ndarray, majority: MajorityVote, fit_with, *, seed: int) -> dict:
+    """Label model vs majority vote on held-out gold: fit with half the gold rows fixed, score both on the other half.
+
+    Scored on the held-out gold rows that majority vote decides (no tie), the same items for both.
+    """
+    rows = np.flatnonzero(gold >= 0)
+    order = np.random.default_rng(seed).permutation(rows)
+    anchor_rows, test_rows = np.sort(order[: len(order) // 2]), np.sort(order[len(order) // 2 :])
+    anchor = np.full(len(gold), -1, dtype=np.int64)
+    anchor[anchor_rows] = gold[anchor_rows]
+    post = fit_with(anchor if len(anchor_rows) else None)
+    decided = test_rows[majority.labels[test_rows] >= 0]
+    truth = gold[decided]
+    return {
+        "n_anchor": int(len(anchor_rows)),
+        "n_heldout": int(len(test_rows)),
+        "n_compared": int(len(decided)),
+        "majority_vote": float((majority.labels[decided] == truth).mean()) if len(decided) else math.nan,
+        "label_model": float((post[decided].argmax(axis=1) == truth).mean()) if len(decided) else math.nan,
+        "seed": seed,
+    }
+
+
+def _choose(heldout: dict, *, fallback: bool) -> tuple[str, str]:
+    mv, lm, n = heldout["majority_vote"], heldout["label_model"], heldout["n_compared"]
+    if not n:
+        return "label_model", "No held-out gold row has a majority vote, so the label model could not be compared with it."
+    where = (
+        f"on {n:,} held-out gold rows (the model was fitted with the other {heldout['n_anchor']:,} gold rows fixed): "
+        f"label model {lm:.1%}, majority vote {mv:.1%}"
+    )
+    if mv > lm and fallback:
+        return "majority_vote", f"Majority vote is used because it was more accurate {where}."
+    if mv > lm:
+        return "label_model", f"The label model is used as asked, though majority vote was more accurate {where}."
+    return "label_model", f"The label model is used because it was at least as accurate as majority vote {where}."

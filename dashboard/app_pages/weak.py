@@ -22,7 +22,7 @@ from analysis.weak import (
 )
 from dashboard import sidebar
 from dashboard.charts import weak as charts
-from dashboard.components import escape_md, guarded
+from dashboard.components import escape_md, guarded, severity_box
 from dashboard.state import weak as state
 from dashboard.state.session import ActiveData
 
@@ -256,6 +256,8 @@ def _fit(current_data: ActiveData, lfs: LFColumns | LFSet, choices: _Choices) ->
 def _summary(result: WeakLabels) -> None:
     summary, model = result.summary, result.model
     st.subheader("Summary")
+    # The verdict first: weak labels that copy gold, EM that did not converge, majority vote chosen.
+    severity_box(model.severity)(escape_md(model.verdict_text))
     m1, m2, m3, m4, m5 = st.columns(5)
     m1.metric("Total coverage", _pct(summary.total_coverage), f"{summary.n_covered:,} rows",
               delta_color="off", delta_arrow="off", help="Rows at least one LF labels.")
@@ -265,6 +267,23 @@ def _summary(result: WeakLabels) -> None:
               "majority vote cannot decide them, the label model can.")
     m5.metric("Label model agrees with majority vote", _pct(model.agreement_with_majority),
               help="Share of the rows with a (non-tied) majority vote where the label model picks the same label.")
+    if model.heldout:
+        h = model.heldout
+        b1, b2, b3 = st.columns(3)
+        b1.metric("Majority vote accuracy (held-out gold)", _pct(h["majority_vote"]),
+                  f"{h['n_compared']:,} held-out gold rows", delta_color="off", delta_arrow="off",
+                  help="Half of the gold rows are held out; the label model is fitted with the other half fixed. "
+                  "Both are scored on the held-out rows that majority vote decides.")
+        b2.metric("Label model accuracy (held-out gold)", _pct(h["label_model"]))
+        b3.metric("Weak labels from", "majority vote" if model.used == "majority_vote" else "label model",
+                  help="Whichever was more accurate on the held-out gold rows (the label model on a tie).")
+    if model.dependencies:
+        st.warning(
+            "Dependent labeling functions (the label model assumes LFs independent given the class): "
+            + "; ".join(escape_md(d.describe()) + (" — merged into one LF" if d.merged else "") for d in model.dependencies)
+            + ".",
+            icon=":material/link:",
+        )
     if model.gold_accuracy:
         g = model.gold_accuracy
         a1, a2, a3 = st.columns(3)
@@ -275,7 +294,8 @@ def _summary(result: WeakLabels) -> None:
     for name in summary.silent:
         st.warning(f"The LF '{escape_md(name)}' matches no row: check its keywords, column or threshold.", icon=":material/warning:")
     for note in model.notes:
-        st.caption(escape_md(note))
+        if not note.startswith(("Dependent LFs merged", "Also dependent")):  # shown in the warning above
+            st.caption(escape_md(note))
     st.dataframe(
         result.to_frame(),
         hide_index=True,
@@ -315,8 +335,14 @@ def _labels(result: WeakLabels) -> None:
     l1.metric("Rows labelled", f"{d['n_labelled']:,}", f"{_pct(d['coverage'])} of {result.summary.n_items:,}",
               delta_color="off", delta_arrow="off")
     l2.metric("Mean confidence", _pct(d["mean_confidence"]), help="Mean posterior probability of the chosen label.")
-    l3.metric("EM iterations", f"{model.n_iter}", "converged" if model.converged else "not converged",
-              delta_color="off", delta_arrow="off")
+    l3.metric("EM iterations", f"{model.n_iter}", "converged" if model.converged else "did not converge",
+              delta_color="off" if model.converged else "inverse", delta_arrow="off")
+    if not model.converged:
+        st.warning(f"The label model did not converge after {model.n_iter} iterations: its learned accuracies and "
+                   "labels may still change. Compare them with majority vote before using them.", icon=":material/warning:")
+    if model.verdict == "copies_gold":
+        st.warning("Every row has a gold label: the weak labels below are copies of the gold column.",
+                   icon=":material/content_copy:")
     st.caption(
         "Label model: Dawid-Skene EM over the LF votes (the same EM as the Labels page), with abstaining modelled "
         "as an outcome, so an LF that only ever votes one label still tells the model something. Class priors: "

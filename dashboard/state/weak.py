@@ -38,6 +38,12 @@ WS_ACCURACY_CHART = "ws_accuracy_chart"
 WS_AGREEMENT_CHART = "ws_agreement_chart"
 WS_DOWNLOAD = "ws_download"
 
+#: Value widgets kept when the user visits another page (``session.keep_inputs``): the mode, the gold
+#: column and the classes (per dataset: prefixes), the LF columns, the abstain value and the class prior.
+#: The declarative LFs live under WS_LFS_PREFIX, plain session state that Streamlit never forgets; the
+#: LF table editor and the add form are not value widgets and are rebuilt from it.
+PERSIST: tuple[str, ...] = (WS_MODE, WS_GOLD, WS_CLASSES_PREFIX, WS_COLUMNS_PREFIX, WS_ABSTAIN, WS_PRIOR)
+
 
 @st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
 def ws_weak_labels(sha256: str, lfs: LFColumns | LFSet, settings: LabelModelSettings, _dataset: Dataset) -> WeakLabels:

@@ -12,7 +12,7 @@ import string
 import numpy as np
 import pandas as pd
 import pytest
-from pagetest import errors, metrics, open_page, specs, upload
+from pagetest import errors, metric_deltas, metrics, open_page, specs, upload
 from streamlit.testing.v1 import AppTest
 
 from analysis.weak import weak_labels
@@ -205,3 +205,82 @@ def test_uploaded_lf_columns_hand_computed_numbers():
     m = metrics(at)
     assert (m["Total coverage"], m["Overlap"], m["Conflict"]) == (f"{5 / 6:.1%}", f"{5 / 6:.1%}", f"{2 / 6:.1%}")
     assert m["Rows labelled"] == "5"
+
+
+def test_inputs_and_numbers_survive_a_visit_to_overview(reviews):
+    # Issue 10, item 3: the gold column reset to its default after a visit to another page.
+    at = reviews_page()
+    from dashboard import keys
+
+    digest = at.session_state[keys.ACTIVE].dataset.sha256[:16]
+    sha = f"{state.WS_GOLD}_{digest}"
+    at.selectbox(key=sha).set_value("— none —").run()
+    at.segmented_control(key=state.WS_MODE).set_value("LF columns in the data").run()
+    columns_key = state.WS_COLUMNS_PREFIX + digest
+    at.multiselect(key=columns_key).set_value(["annotator_1", "annotator_2", "annotator_3"]).run()
+    at.text_input(key=state.WS_ABSTAIN).input("").run()
+    at.text_input(key=state.WS_PRIOR).input("negative=0.3, neutral=0.3, positive=0.4").run()
+    assert not at.exception, at.exception
+    before = metrics(at)
+    inputs = (at.selectbox(key=sha).value, at.multiselect(key=columns_key).value, at.text_input(key=state.WS_PRIOR).value)
+    assert inputs[0] == "— none —" and "Gold rows with a majority vote" not in before
+    at.switch_page("app_pages/overview.py").run()
+    at.switch_page("app_pages/weak.py").run()
+    assert not at.exception, at.exception
+    assert at.segmented_control(key=state.WS_MODE).value == "LF columns in the data"
+    assert at.text_input(key=state.WS_ABSTAIN).value == ""
+    assert (at.selectbox(key=sha).value, at.multiselect(key=columns_key).value, at.text_input(key=state.WS_PRIOR).value) == inputs
+    assert metrics(at) == before
+
+
+def lf_columns_page(at, lfs, abstain=""):
+    at.segmented_control(key=state.WS_MODE).set_value("LF columns in the data").run()
+    from dashboard import keys
+
+    digest = at.session_state[keys.ACTIVE].dataset.sha256[:16]
+    at.multiselect(key=state.WS_COLUMNS_PREFIX + digest).set_value(lfs).run()
+    at.text_input(key=state.WS_ABSTAIN).input(abstain).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_held_out_gold_comparison_with_majority_vote_is_shown(reviews):
+    # Issue 10, item 13: with gold, majority vote and the label model side by side on held-out gold rows.
+    at = lf_columns_page(reviews_page(), ["annotator_1", "annotator_2", "annotator_3", "annotator_4"])
+    m = metrics(at)
+    # Independent reference: majority vote counted by hand on the held-out half of the gold rows
+    # (the analysis layer's split: numpy default_rng(0) permutation of the gold rows, second half).
+    ann = reviews[["annotator_1", "annotator_2", "annotator_3", "annotator_4"]]
+    gold_rows = np.flatnonzero(reviews["gold_label"].notna().to_numpy())
+    test_rows = np.sort(np.random.default_rng(0).permutation(gold_rows)[len(gold_rows) // 2 :])
+    right = n = 0
+    for i in test_rows:
+        counts = ann.iloc[i].dropna().value_counts()
+        if len(counts) and (counts == counts.max()).sum() == 1:
+            n += 1
+            right += counts.idxmax() == reviews["gold_label"].iloc[i]
+    assert m["Majority vote accuracy (held-out gold)"] == f"{right / n:.1%}"
+    assert metric_deltas(at)["Majority vote accuracy (held-out gold)"][1] == f"{n:,} held-out gold rows"
+    assert m["Weak labels from"] in {"label model", "majority vote"}
+    assert any("The weak labels come from" in s.value for s in [*at.success, *at.info])
+
+
+def test_complete_gold_column_warns_that_weak_labels_copy_it():
+    # Issue 10, item 10: weak labels with a complete gold column are copies of gold: said plainly.
+    rng = np.random.default_rng(0)
+    truth = rng.choice(["spam", "ham"], 300)
+    frame = pd.DataFrame({
+        "lf_a": np.where(rng.random(300) < 0.8, truth, np.where(truth == "spam", "ham", "spam")),
+        "lf_b": np.where(rng.random(300) < 0.7, truth, ""),
+        "truth": truth,
+    })
+    at = open_page("weak", timeout=60)
+    upload(at, "gold.csv", frame.to_csv(index=False).encode())
+    at.switch_page("app_pages/weak.py").run()
+    from dashboard import keys
+
+    digest = at.session_state[keys.ACTIVE].dataset.sha256[:16]
+    at.selectbox(key=f"{state.WS_GOLD}_{digest}").set_value("truth").run()
+    lf_columns_page(at, ["lf_a", "lf_b"])
+    warnings = [w.value for w in at.warning]
+    assert any("copies of the gold column" in w for w in warnings), warnings

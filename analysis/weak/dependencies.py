@@ -1,0 +1,188 @@
+"""Dependencies between labeling functions: pairs the label model must not treat as independent.
+
+The label model (:mod:`analysis.weak.model`) assumes LFs are independent given
+the true class, and models an abstain as an observed outcome. Two kinds of LF
+pairs break that assumption on real LF sets and make the model lose to plain
+majority vote:
+
+* *exclusive* pairs: two LFs that never fire on the same item although, by their
+  coverages, they should often co-fire (``early morning -> Android`` and
+  ``evening -> iPhone`` on one timestamp; ``radius > q70 -> malignant`` and
+  ``radius < q40 -> benign``). Modelled as independent, each LF's abstain
+  becomes evidence for the other LF's class and the latent class turns into
+  "time of day" or "radius band".
+* *duplicate* pairs: two LFs that vote the same single class on nearly the same
+  items (``mean radius`` and ``worst area`` above their 70th percentile). Their
+  evidence is counted twice.
+
+:func:`lf_dependencies` finds them from the votes alone (no gold, no model):
+exclusive when the co-firing count is at most 5% of the count expected if the
+LFs fired independently (``n_a * n_b / n``) and that expectation is at least 20
+items (the chance of no co-firing by luck is then below ``exp(-20)``, about
+``2e-9``); duplicate when two one-class LFs of the same class have a Jaccard
+overlap of their firing sets of at least 0.7. Each duplicate group, and each
+exclusive pair of groups (greedily, strongest evidence first, every LF in at
+most one), is *merged* into one LF that votes the majority of its members'
+votes (ties abstain): for an exclusive pair that is simply whichever LF fired,
+one LF with two outcomes, which is how the pair behaves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..em import majority_vote
+from .matrix import LFMatrix
+
+__all__ = ["DUPLICATE_JACCARD", "EXCLUSIVE_MIN_EXPECTED", "EXCLUSIVE_RATIO", "LFDependency", "lf_dependencies", "merge_lfs"]
+
+#: Two one-class LFs of the same class whose firing sets overlap this much (Jaccard) count as duplicates.
+DUPLICATE_JACCARD = 0.7
+#: An exclusive pair co-fires on at most this share of the items expected under independence ...
+EXCLUSIVE_RATIO = 0.05
+#: ... and independence expects at least this many co-fired items.
+EXCLUSIVE_MIN_EXPECTED = 20.0
+
+
+@dataclass(frozen=True)
+class LFDependency:
+    """One dependent LF pair: ``kind`` is ``"exclusive"`` or ``"duplicate"``; ``merged`` if the model merged it."""
+
+    a: str
+    b: str
+    kind: str
+    co_fired: int
+    expected: float
+    jaccard: float
+    merged: bool
+
+    def to_dict(self) -> dict:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "kind": self.kind,
+            "co_fired": self.co_fired,
+            "expected_if_independent": round(self.expected, 3),
+            "jaccard": round(self.jaccard, 4),
+            "merged": self.merged,
+        }
+
+    def describe(self) -> str:
+        if self.kind == "exclusive":
+            return (
+                f"'{self.a}' and '{self.b}' never fire together ({self.co_fired:,} items where "
+                f"{self.expected:,.0f} were expected if independent)"
+            )
+        return f"'{self.a}' and '{self.b}' vote the same class on nearly the same items (overlap {self.jaccard:.0%})"
+
+
+def lf_dependencies(matrix: LFMatrix) -> tuple[tuple[LFDependency, ...], tuple[tuple[int, ...], ...]]:
+    """Dependent LF pairs and the groups of LFs to merge (see the module docstring).
+
+    Returns
+    -------
+    pairs : tuple of LFDependency
+    groups : tuple of tuple of int
+        LF indices per merged group (groups of two or more only).
+
+    Examples
+    --------
+    Two time windows of one clock never overlap; a third LF is independent of both:
+
+    >>> rng = np.random.default_rng(0)
+    >>> hour = rng.integers(0, 24, 500)
+    >>> votes = np.column_stack([np.where(hour < 10, 0, -1), np.where(hour >= 18, 1, -1),
+    ...                          np.where(rng.random(500) < 0.3, 1, -1)])
+    >>> pairs, groups = lf_dependencies(LFMatrix(names=("morning", "evening", "other"), labels=(0, 1), votes=votes))
+    >>> [(p.a, p.b, p.kind) for p in pairs], groups
+    ([('morning', 'evening', 'exclusive')], ((0, 1),))
+    """
+    votes = matrix.votes
+    n, m = votes.shape
+    fire = votes >= 0
+    n_fire = fire.sum(axis=0).astype(np.int64)
+    by_lf = np.ascontiguousarray(fire.T)  # one contiguous row per LF: pair counts are single-threaded byte passes
+    co = np.zeros((m, m), dtype=np.int64)
+    for a in range(m):
+        co[a, a] = n_fire[a]
+        for b in range(a + 1, m):
+            co[a, b] = co[b, a] = np.count_nonzero(by_lf[a] & by_lf[b])
+    single = [np.unique(votes[by_lf[j], j]) for j in range(m)]
+
+    parent = list(range(m))
+
+    def root(a: int) -> int:
+        while parent[a] != a:
+            a = parent[a]
+        return a
+
+    found: list[tuple[int, int, str, float, float]] = []
+    for a in range(m):
+        for b in range(a + 1, m):
+            union = n_fire[a] + n_fire[b] - co[a, b]
+            jac = float(co[a, b] / union) if union else 0.0
+            if len(single[a]) == 1 and len(single[b]) == 1 and single[a][0] == single[b][0] and jac >= DUPLICATE_JACCARD:
+                found.append((a, b, "duplicate", n_fire[a] * n_fire[b] / max(n, 1), jac))
+                parent[root(b)] = root(a)
+    members: dict[int, list[int]] = {}
+    for j in range(m):
+        members.setdefault(root(j), []).append(j)
+    groups = list(members.values())
+    group_fire = [fire[:, g].any(axis=1) for g in groups]
+    candidates = []
+    for a in range(m):
+        for b in range(a + 1, m):
+            expected = n_fire[a] * n_fire[b] / max(n, 1)
+            if expected >= EXCLUSIVE_MIN_EXPECTED and co[a, b] <= EXCLUSIVE_RATIO * expected:
+                union = n_fire[a] + n_fire[b] - co[a, b]
+                candidates.append((a, b, float(expected), float(co[a, b] / union) if union else 0.0))
+    # Merge exclusive pairs of groups, strongest evidence (largest expected co-firing) first.
+    group_of = {j: gi for gi, g in enumerate(groups) for j in g}
+    taken: set[int] = set()
+    merged_pairs: set[tuple[int, int]] = set()
+    out_groups: list[tuple[int, ...]] = []
+    for a, b, expected, _ in sorted(candidates, key=lambda c: -c[2]):
+        ga, gb = group_of[a], group_of[b]
+        if ga == gb or ga in taken or gb in taken:
+            continue
+        if (group_fire[ga] & group_fire[gb]).sum() > EXCLUSIVE_RATIO * expected:
+            continue
+        taken |= {ga, gb}
+        merged_pairs.add((a, b))
+        out_groups.append(tuple(sorted(groups[ga] + groups[gb])))
+    out_groups += [tuple(g) for gi, g in enumerate(groups) if gi not in taken and len(g) > 1]
+    names = matrix.names
+    pairs = [
+        LFDependency(names[a], names[b], kind, int(co[a, b]), float(expected), float(jac), True)
+        for a, b, kind, expected, jac in found
+    ] + [
+        LFDependency(names[a], names[b], "exclusive", int(co[a, b]), expected, jac, (a, b) in merged_pairs)
+        for a, b, expected, jac in candidates
+    ]
+    return tuple(pairs), tuple(sorted(out_groups))
+
+
+def merge_lfs(matrix: LFMatrix, groups: tuple[tuple[int, ...], ...]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The votes with each group replaced by one LF voting its members' majority (ties abstain).
+
+    Merged LFs come first, then the others in their order. Returns the votes and their names.
+
+    >>> m = LFMatrix(names=("a", "b", "c"), labels=(0, 1), votes=np.array([[0, -1, 1], [-1, 1, 1], [-1, -1, 0]]))
+    >>> votes, names = merge_lfs(m, ((0, 1),))
+    >>> votes.tolist(), names
+    ([[0, 1], [1, 1], [-1, 0]], ('a + b', 'c'))
+    """
+    cols: list[np.ndarray] = []
+    names: list[str] = []
+    used: set[int] = set()
+    for g in groups:
+        cols.append(majority_vote(matrix.votes[:, list(g)], n_classes=matrix.n_classes).labels)
+        names.append(" + ".join(matrix.names[j] for j in g))
+        used.update(g)
+    for j, name in enumerate(matrix.names):
+        if j not in used:
+            cols.append(matrix.votes[:, j])
+            names.append(name)
+    return np.column_stack(cols).astype(matrix.votes.dtype), tuple(names)
