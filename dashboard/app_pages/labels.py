@@ -396,7 +396,7 @@ def _issues_section(current: ActiveData) -> None:
     n3.metric(
         "Majority-class baseline",
         f"{q.baseline_accuracy:.3f}",
-        **_off("accuracy of always answering the most common label"),
+        **_off("always the most common label"),
         help="The model must be clearly better than this (its interval above it) for its doubts to mean anything.",
     )
     n4.metric(
@@ -424,13 +424,16 @@ def _issues_section(current: ActiveData) -> None:
     st.subheader("Review the suspects")
     table = suspects(frame, issues, n=_SUSPECT_ROWS)
     table.insert(0, "accept", False)
-    edited = st.data_editor(
+    edited = st.container(key=state.LB_SUSPECTS_EDITOR).data_editor(
         table,
         hide_index=True,
         width="stretch",
+        row_height=state.LB_EDITOR_ROW_HEIGHT,
         disabled=[c for c in table.columns if c != "accept"],
         column_config={
-            "accept": st.column_config.CheckboxColumn("accept", help="Replace the given label by the suggested one"),
+            "accept": st.column_config.CheckboxColumn(
+                "accept", help="Replace the given label by the suggested one", width="small"
+            ),
             "score": st.column_config.NumberColumn("label quality", format="%.3f"),
             "suggested_probability": st.column_config.NumberColumn("P(suggested)", format="%.3f"),
         },

@@ -48,6 +48,8 @@ LB_MODEL = "lb_model"
 LB_ISSUES_REQUEST = "lb_issues_request"  # (sha256, LabelIssuesSettings) the user asked to check
 LB_ISSUES_RUN = "lb_issues_run"  # counts the distinct requests: a new request starts a fresh editor
 LB_EDITOR_PREFIX = "lb_editor_"  # + the request's run number: accept/reject choices
+LB_EDITOR_ROW_HEIGHT = 35  # px, header and rows of the suspects editor: pinned, the browser test ticks by it
+LB_SUSPECTS_EDITOR = "lb_suspects_editor"  # container of the editor (its CSS class, for the browser test)
 
 #: Value widgets whose choice survives a visit to another page (dashboard.state.session.keep_inputs).
 #: The label order and the suspects request are plain session-state values: they survive by themselves.
