@@ -414,3 +414,13 @@ def test_label_suspects_from_a_model_at_chance_offer_no_corrections():
     assert any("No reliable label suspects" in i.value for i in at.info)
     assert not any(d.value.columns[0] == "accept" for d in at.dataframe)
     assert not at.get("download_button")
+
+
+def test_dawid_skene_on_ms_patients_says_it_did_not_converge_after_200_iterations():
+    """Issue 10 item 10 on real data: two neurologists, four classes (vcd MSPatients): EM hits its limit."""
+    data = ms_patients().to_csv(index=False).encode()
+    at = _annotator_mode(upload(labels_page(), "ms_patients.csv", data))
+    _annotator_picker(at).set_value(["new_orleans", "winnipeg"]).run()
+    assert not at.exception
+    boxes = [w.value for w in at.warning if "did not converge after 200 iterations" in w.value]
+    assert len(boxes) == 2
