@@ -52,6 +52,16 @@ def _download(label: str, csv: SafeCsv, file_name: str, key: str) -> None:
     st.download_button(label, data=csv.data, file_name=file_name, mime="text/csv", icon=":material/download:", key=key)
 
 
+def _seed(key: str, value) -> None:
+    """A kept widget's first value, set through session state instead of ``default=``.
+
+    ``keep_inputs`` writes kept keys back every run; a widget that also has a
+    ``default`` then makes Streamlit log a duplicate-value warning.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
 def _off(metric_delta: str) -> dict:
     """Keyword arguments of a metric whose delta is a description, not a change."""
     return {"delta": metric_delta, "delta_color": "off", "delta_arrow": "off"}
@@ -62,11 +72,12 @@ def _agreement_settings(current: ActiveData) -> AgreementSettings:
     """The annotator columns, level and label order the user chose (stops the page until two are chosen)."""
     dataset, schema = current.dataset, current.schema
     left, mid, right = st.columns([3, 1, 2])
+    annotators_key = state.LB_ANNOTATORS_PREFIX + dataset.sha256[:16]
+    _seed(annotators_key, list(default_annotators(schema)))
     annotators = left.multiselect(
         "Annotator columns",
         annotator_candidates(schema),
-        default=list(default_annotators(schema)),
-        key=state.LB_ANNOTATORS_PREFIX + dataset.sha256[:16],
+        key=annotators_key,
         help="Columns that label the same items (one row per item). Empty cells are skipped ratings. "
         "Pre-filled with the detected annotator group.",
     )
@@ -474,12 +485,9 @@ def main() -> None:
         "between the people who made them: measure it, build a consensus, and check single labels against the "
         "rest of the data."
     )
-    mode = st.segmented_control(
-        "What holds the labels?",
-        _MODES,
-        default=_MODES[0] if schema.annotator_groups else _MODES[1],
-        key=state.LB_MODE + dataset.sha256[:16],
-    )
+    mode_key = state.LB_MODE + dataset.sha256[:16]
+    _seed(mode_key, _MODES[0] if schema.annotator_groups else _MODES[1])
+    mode = st.segmented_control("What holds the labels?", _MODES, key=mode_key)
     if mode is None:
         st.info("Choose whether the labels come from several annotators or one label column.")
     elif mode == _MODES[0]:
