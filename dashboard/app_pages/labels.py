@@ -216,7 +216,8 @@ def _pairwise_section(r: Agreement) -> None:
 def _bootstrap_section(current: ActiveData, settings: AgreementSettings, r: Agreement) -> None:
     with st.form(state.LB_BOOT_FORM):
         st.markdown("**Uncertainty:** 95% bootstrap intervals over items (resampled with replacement, seed 0).")
-        n_resamples = st.select_slider("Resamples", [200, 500, 1000, 2000], value=1000, key=state.LB_BOOT_RESAMPLES)
+        _seed(state.LB_BOOT_RESAMPLES, 1000)
+        n_resamples = st.select_slider("Resamples", [200, 500, 1000, 2000], key=state.LB_BOOT_RESAMPLES)
         run_boot = st.form_submit_button("Compute intervals", icon=":material/calculate:")
     boot_key = (current.dataset.sha256, settings, n_resamples)
     if run_boot:
