@@ -124,8 +124,8 @@ class DawidSkene(ResultMixin):
         if self.converged:
             return f"Dawid-Skene EM converged after {self.n_iter} iterations."
         return (
-            f"Dawid-Skene EM stopped after {self.n_iter} iterations without converging: "
-            "the estimated accuracies and labels may still change with more iterations."
+            f"Dawid-Skene did not converge after {self.n_iter} iterations: the estimated accuracies, "
+            "class balance and labels may still change with more iterations; treat them as provisional."
         )
 
     @property

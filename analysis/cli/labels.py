@@ -112,6 +112,8 @@ def _agreement_text(name: str, r, intervals, consensus) -> str:
     if consensus is not None:
         d = consensus.to_dict()
         lines += ["", f"Consensus ({consensus.method}): " + ", ".join(f"{k} {v:,}" for k, v in d["label_counts"].items())]
+        if consensus.model is not None and not consensus.model.converged:
+            lines.append(f"  WARNING: {consensus.model.verdict_text}")
         for n, acc in consensus.annotator_accuracy.items():
             lines.append(f"  estimated accuracy of {n}: {acc:.3f}")
     lines += [f"Note: {n}" for n in r.notes]
@@ -130,13 +132,23 @@ def _cmd_label_issues(args: argparse.Namespace) -> int:
 
 
 def _issues_text(name: str, r, top: int) -> str:
-    frame = r.to_frame().head(top)
+    q = r.performance
+    # An unreliable model's flags are not label errors: they are counted, never listed as suspects.
+    frame = r.to_frame().head(top if r.reliable else 0)
     lines = [
         f"{name}: {len(r.checked_rows):,} labelled rows of '{r.target}' checked with {r.model} "
         f"({r.folds}-fold out-of-fold probabilities, cleanlab confident learning)",
-        f"Flagged: {r.n_flagged:,} rows ({r.n_flagged / max(len(r.checked_rows), 1):.1%})",
-        f"Conflicting duplicates: {r.duplicates.conflicting_duplicates:,} rows in {r.duplicates.conflicting_groups:,} groups",
+        f"Model quality: out-of-fold accuracy {q.oof_accuracy:.3f} (95% interval {q.accuracy_low:.3f} to "
+        f"{q.accuracy_high:.3f}), balanced accuracy {q.oof_balanced_accuracy:.3f}",
+        f"Majority-class baseline: accuracy {q.baseline_accuracy:.3f}, balanced accuracy {q.chance_balanced_accuracy:.3f}",
     ]
+    if r.reliable:
+        lines.append(f"Flagged: {r.n_flagged:,} rows ({r.n_flagged / max(len(r.checked_rows), 1):.1%})")
+    else:
+        lines += ["", f"UNRELIABLE: {r.verdict_text}", ""]
+    lines.append(
+        f"Conflicting duplicates: {r.duplicates.conflicting_duplicates:,} rows in {r.duplicates.conflicting_groups:,} groups"
+    )
     if len(frame):
         lines += ["", f"Most suspicious {len(frame)} (row is 0-based, header excluded):"]
         lines += [

@@ -96,6 +96,8 @@ class Consensus(ResultMixin):
             "label_counts": {str(k): int(v) for k, v in labelled.value_counts().items()},
             "mean_confidence": float(np.nanmean(self.confidence)) if len(labelled) else math.nan,
             "gold": self.gold,
+            "verdict": self.verdict,
+            "verdict_text": self.verdict_text,
             "notes": list(self.notes),
             # The Dawid-Skene fit; null for the majority vote (every key exists for every method).
             "annotator_accuracy": None,
@@ -176,8 +178,7 @@ def consensus_labels(
     if known is not None:
         codes = np.where(known >= 0, known, codes)
     confidence = np.where(codes >= 0, model.confidence, np.nan)
-    if not model.converged:
-        notes.append(f"Dawid-Skene EM stopped after {model.n_iter} iterations without converging.")
+    # Non-convergence is the fit's verdict (a warning, with the iteration count), not a note.
     return Consensus(
         method=method,
         ratings=ratings,

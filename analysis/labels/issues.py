@@ -10,11 +10,26 @@ cleanlab's ``find_label_issues`` (confident learning, Northcutt et al. 2021,
 the given label) ranks them, lowest first. The suggested label is the most
 probable class. Conflicting duplicates (identical features, different labels)
 come from :func:`analysis.overview.duplicate_summary` on the same features.
+
+Model quality comes first: disagreements with a model that predicts no better
+than always answering the most common class are not evidence of wrong labels.
+The out-of-fold accuracy gets a 95% Wilson score interval (a binomial
+proportion over the checked rows; Wilson because it stays inside [0, 1] and
+keeps its coverage near 0 and 1, Brown, Cai & DasGupta 2001); the suspects are
+*reliable* only when the interval's lower end is above the majority-class
+share (the accuracy of the majority-class baseline). Otherwise the result says
+so and the dashboard offers no corrections.
+
+cleanlab runs in-process (``n_jobs=1``): its default forks a multiprocessing
+pool, and a fork inside the multi-threaded Streamlit server can hang forever
+(issue 10). Its pruning also keeps module-level globals, so calls are serialised
+with a lock (two dashboard sessions run in threads of one process).
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,9 +45,123 @@ from ..overview import DuplicateSummary, duplicate_summary, validate_target
 from ..results import ResultMixin, Severity, json_label, py_scalar
 from ..schema import NOT_FEATURE_ROLES, infer_schema
 
-__all__ = ["MODELS", "LabelIssues", "apply_corrections", "label_issues", "out_of_fold_probabilities", "suspects"]
+__all__ = [
+    "MODELS",
+    "LabelIssues",
+    "ModelQuality",
+    "apply_corrections",
+    "label_issues",
+    "model_quality",
+    "out_of_fold_probabilities",
+    "suspects",
+]
 
-#: Model choices (the same names as the rebalancing lab).
+#: Confidence level of the interval on the out-of-fold accuracy that decides reliability.
+RELIABILITY_CONFIDENCE = 0.95
+
+# cleanlab's pruning writes module-level globals (cleanlab.filter) even with n_jobs=1:
+# two sessions of the dashboard (threads of one process) must not interleave there.
+_CLEANLAB_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ModelQuality:
+    """How well the out-of-fold model predicts the given labels, against the majority-class baseline.
+
+    Attributes
+    ----------
+    name : str
+        The model (a key of :data:`analysis.models.MODELS`).
+    n : int
+        Rows scored (the checked rows).
+    oof_accuracy, oof_balanced_accuracy : float
+        Accuracy and balanced accuracy (mean recall over classes) of the
+        out-of-fold predictions (the most probable class per row).
+    baseline_accuracy : float
+        Share of the most common class: the accuracy of always predicting it.
+    chance_balanced_accuracy : float
+        ``1 / n_classes``: the balanced accuracy of any constant prediction.
+    accuracy_low, accuracy_high : float
+        95% Wilson score interval of the out-of-fold accuracy.
+    """
+
+    name: str
+    n: int
+    oof_accuracy: float
+    oof_balanced_accuracy: float
+    baseline_accuracy: float
+    chance_balanced_accuracy: float
+    accuracy_low: float
+    accuracy_high: float
+
+    @property
+    def reliable(self) -> bool:
+        """True when the accuracy's interval lies above the baseline: the model is clearly better."""
+        return bool(self.accuracy_low > self.baseline_accuracy)
+
+    @property
+    def text(self) -> str:
+        return (
+            f"out-of-fold accuracy {self.oof_accuracy:.3f} (95% interval {self.accuracy_low:.3f} to "
+            f"{self.accuracy_high:.3f}), balanced accuracy {self.oof_balanced_accuracy:.3f}; always predicting "
+            f"the most common class: accuracy {self.baseline_accuracy:.3f}, balanced accuracy "
+            f"{self.chance_balanced_accuracy:.3f}"
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "oof_accuracy": self.oof_accuracy,
+            "oof_balanced_accuracy": self.oof_balanced_accuracy,
+            "baseline_accuracy": self.baseline_accuracy,
+            "chance_balanced_accuracy": self.chance_balanced_accuracy,
+            "accuracy_ci_low": self.accuracy_low,
+            "accuracy_ci_high": self.accuracy_high,
+            "confidence": RELIABILITY_CONFIDENCE,
+            "n": self.n,
+        }
+
+
+def model_quality(given: np.ndarray, pred_probs: np.ndarray, *, name: str) -> ModelQuality:
+    """Out-of-fold accuracy and balanced accuracy of ``pred_probs`` against the majority-class baseline.
+
+    Parameters
+    ----------
+    given : array of int
+        The given class codes ``0 .. K-1``.
+    pred_probs : array, shape (n, K)
+        Out-of-fold predicted probabilities.
+    name : str
+        The model's name, reported as it is.
+
+    Examples
+    --------
+    >>> q = model_quality(np.array([0, 0, 0, 1]), np.array([[.9, .1], [.8, .2], [.4, .6], [.3, .7]]), name="m")
+    >>> q.oof_accuracy, q.oof_balanced_accuracy, q.baseline_accuracy, q.reliable
+    (0.75, 0.8333333333333333, 0.75, False)
+    """
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score
+    from statsmodels.stats.proportion import proportion_confint
+
+    given = np.asarray(given)
+    predicted = np.asarray(pred_probs).argmax(axis=1)
+    n_classes = np.asarray(pred_probs).shape[1]
+    n = int(len(given))
+    correct = int((predicted == given).sum())
+    low, high = proportion_confint(correct, n, alpha=1 - RELIABILITY_CONFIDENCE, method="wilson")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a class never predicted is fine here
+        balanced = float(balanced_accuracy_score(given, predicted))
+    return ModelQuality(
+        name=name,
+        n=n,
+        oof_accuracy=float(accuracy_score(given, predicted)),
+        oof_balanced_accuracy=balanced,
+        baseline_accuracy=float(np.bincount(given, minlength=n_classes).max() / max(n, 1)),
+        chance_balanced_accuracy=1.0 / n_classes,
+        accuracy_low=float(low),
+        accuracy_high=float(high),
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +187,10 @@ class LabelIssues(ResultMixin):
         Positions into ``checked_rows`` flagged by confident learning, most suspicious first.
     duplicates : DuplicateSummary
         Exact duplicates and conflicting duplicates on the same features.
+    performance : ModelQuality
+        Out-of-fold accuracy and balanced accuracy against the majority-class
+        baseline; when the model is not clearly better (``reliable`` False) the
+        flags are not evidence of wrong labels and the verdict is 'unreliable'.
     """
 
     target: str
@@ -71,22 +204,39 @@ class LabelIssues(ResultMixin):
     quality: np.ndarray
     flagged: np.ndarray
     duplicates: DuplicateSummary
+    performance: ModelQuality
     notes: tuple[str, ...] = ()
 
-    SEVERITY: ClassVar[dict[str, Severity]] = {"suspects": "warning", "none_flagged": "ok"}
+    SEVERITY: ClassVar[dict[str, Severity]] = {"suspects": "warning", "none_flagged": "ok", "unreliable": "info"}
 
     @property
     def n_flagged(self) -> int:
         return int(len(self.flagged))
 
     @property
+    def reliable(self) -> bool:
+        """Whether the model is clearly better than the majority-class baseline (see :class:`ModelQuality`)."""
+        return self.performance.reliable
+
+    @property
     def verdict(self) -> str:  # type: ignore[override]  # derived, not stored (ResultMixin declares a field)
-        """'suspects' when confident learning flagged rows, else 'none_flagged'."""
+        """'unreliable' when the model is not clearly better than the baseline, else 'suspects' or 'none_flagged'."""
+        if not self.reliable:
+            return "unreliable"
         return "suspects" if self.n_flagged else "none_flagged"
 
     @property
     def verdict_text(self) -> str:
         checked = len(self.checked_rows)
+        q = self.performance
+        if not self.reliable:
+            return (
+                f"No reliable label suspects: the {MODELS[self.model]} predicts '{self.target}' no clearly better "
+                f"than always answering the most common class (out-of-fold accuracy {q.oof_accuracy:.3f}, 95% "
+                f"interval {q.accuracy_low:.3f} to {q.accuracy_high:.3f}, against {q.baseline_accuracy:.3f}). "
+                f"Its disagreements with the labels ({self.n_flagged:,} rows flagged) are not evidence of label "
+                "errors; use features that predict the label, or review labels another way."
+            )
         if not self.n_flagged:
             return f"No label suspects: confident learning flags none of the {checked:,} labelled rows."
         return (
@@ -116,7 +266,11 @@ class LabelIssues(ResultMixin):
         frame = self.to_frame()
         return {
             "target": self.target,
-            "model": self.model,
+            # How good the model is (issue 10): the flags only count as label errors when `reliable`.
+            "model": self.performance.to_dict(),
+            "reliable": self.reliable,
+            "verdict": self.verdict,
+            "verdict_text": self.verdict_text,
             "folds": self.folds,
             "features": list(self.features),
             "classes": [json_label(c) for c in self.classes],
@@ -205,9 +359,10 @@ def label_issues(
     from cleanlab.filter import find_label_issues
     from cleanlab.rank import get_label_quality_scores
 
-    with warnings.catch_warnings():
+    # n_jobs=1: no multiprocessing pool inside the server (it can hang there); the lock: cleanlab's globals.
+    with _CLEANLAB_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # cleanlab warns on tiny classes; the result still stands
-        flagged = find_label_issues(codes, pred_probs, return_indices_ranked_by="self_confidence")
+        flagged = find_label_issues(codes, pred_probs, return_indices_ranked_by="self_confidence", n_jobs=1)
         quality = get_label_quality_scores(codes, pred_probs, method="self_confidence")
     dups = duplicate_summary(df[list(features) + [target]], target=target)
     return LabelIssues(
@@ -222,6 +377,7 @@ def label_issues(
         quality=np.asarray(quality, dtype=float),
         flagged=np.asarray(flagged, dtype=np.int64),
         duplicates=dups,
+        performance=model_quality(codes, pred_probs, name=model),
         notes=tuple(notes),
     )
 

@@ -52,6 +52,16 @@ def _download(label: str, csv: SafeCsv, file_name: str, key: str) -> None:
     st.download_button(label, data=csv.data, file_name=file_name, mime="text/csv", icon=":material/download:", key=key)
 
 
+def _seed(key: str, value) -> None:
+    """A kept widget's first value, set through session state instead of ``default=``.
+
+    ``keep_inputs`` writes kept keys back every run; a widget that also has a
+    ``default`` then makes Streamlit log a duplicate-value warning.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
 def _off(metric_delta: str) -> dict:
     """Keyword arguments of a metric whose delta is a description, not a change."""
     return {"delta": metric_delta, "delta_color": "off", "delta_arrow": "off"}
@@ -62,11 +72,12 @@ def _agreement_settings(current: ActiveData) -> AgreementSettings:
     """The annotator columns, level and label order the user chose (stops the page until two are chosen)."""
     dataset, schema = current.dataset, current.schema
     left, mid, right = st.columns([3, 1, 2])
+    annotators_key = state.LB_ANNOTATORS_PREFIX + dataset.sha256[:16]
+    _seed(annotators_key, list(default_annotators(schema)))
     annotators = left.multiselect(
         "Annotator columns",
         annotator_candidates(schema),
-        default=list(default_annotators(schema)),
-        key=state.LB_ANNOTATORS_PREFIX + dataset.sha256[:16],
+        key=annotators_key,
         help="Columns that label the same items (one row per item). Empty cells are skipped ratings. "
         "Pre-filled with the detected annotator group.",
     )
@@ -82,16 +93,69 @@ def _agreement_settings(current: ActiveData) -> AgreementSettings:
     settings = AgreementSettings(annotators=annotators, level=level)
     if level == "nominal":
         return settings
-    labels = [str(v) for v in state.lb_label_values(dataset.sha256, settings, dataset)]
-    order = right.multiselect(
-        "Label order (lowest first)",
-        labels,
-        default=labels,
-        key=state.LB_ORDER_PREFIX + dataset.sha256[:16] + "_" + "|".join(annotators),
-        help="Remove and re-add labels to reorder them: the order of the chips is the order used. "
-        "Numeric labels are ordered by value.",
-    )
-    return AgreementSettings(annotators=annotators, level=level, order=order or None)
+    with right:
+        order = _label_order(current, settings)
+    return AgreementSettings(annotators=annotators, level=level, order=order)
+
+
+def _move(key: str, position: int, step: int) -> None:
+    """Swap a label with its neighbour in the stored order (a button callback: runs before the rerun)."""
+    order, confirmed = st.session_state[key]
+    order = list(order)
+    other = position + step
+    order[position], order[other] = order[other], order[position]
+    st.session_state[key] = (tuple(order), confirmed)
+
+
+def _confirm(key: str) -> None:
+    st.session_state[key] = (st.session_state[key][0], True)
+
+
+def _label_order(current: ActiveData, settings: AgreementSettings) -> tuple[str, ...] | None:
+    """The label order, lowest first: numeric labels by value; text labels as the user put them.
+
+    Text labels have no order the page could guess (alphabetical would be silently wrong):
+    the page stops, with no ordinal or interval verdict, until the user confirms an order.
+    The order lives in session state under a key of its own (not a widget), so it survives
+    a change of page; moves after the first confirmation apply at once.
+    """
+    dataset = current.dataset
+    categories, numeric = state.lb_label_values(dataset.sha256, settings, dataset)
+    if numeric:
+        st.caption("Numeric labels, ordered by value (lowest → highest): " + " → ".join(escape_md(c) for c in categories))
+        return None
+    labels = tuple(str(c) for c in categories)
+    key = state.LB_ORDER_PREFIX + dataset.sha256[:16] + "_" + "|".join(settings.annotators)
+    stored = st.session_state.get(key)
+    if stored is None or sorted(stored[0]) != sorted(labels):
+        st.session_state[key] = stored = (labels, False)
+    order, confirmed = stored
+    st.markdown("**Label order** (lowest → highest)")
+    with st.container(border=True, key=state.LB_ORDER_BOX):
+        for i, name in enumerate(order):
+            c_rank, c_label, c_up, c_down = st.columns([1, 5, 1, 1], vertical_alignment="center")
+            c_rank.markdown(f"**{i + 1}**")
+            c_label.markdown(escape_md(name) + (" *(lowest)*" if i == 0 else " *(highest)*" if i == len(order) - 1 else ""))
+            c_up.button(
+                "", icon=":material/arrow_upward:", key=f"{state.LB_MOVE_PREFIX}up_{i}", disabled=i == 0,
+                on_click=_move, args=(key, i, -1), help=f"Move {name} one place lower",
+            )
+            c_down.button(
+                "", icon=":material/arrow_downward:", key=f"{state.LB_MOVE_PREFIX}down_{i}", disabled=i == len(order) - 1,
+                on_click=_move, args=(key, i, 1), help=f"Move {name} one place higher",
+            )
+    readable = " → ".join(escape_md(o) for o in order)
+    if not confirmed:
+        st.button("Use this order", icon=":material/check:", type="primary", key=state.LB_ORDER_CONFIRM, on_click=_confirm, args=(key,))
+        st.info(
+            f"The {settings.level} level needs the order of the labels, and text labels have none the page could "
+            f"guess. Put them from lowest to highest (now: {readable}) and click **Use this order**; "
+            "no agreement is measured until then.",
+            icon=":material/swap_vert:",
+        )
+        st.stop()
+    st.caption(f"Order used, lowest → highest: {readable}")
+    return order
 
 
 @guarded("Agreement")
@@ -152,7 +216,8 @@ def _pairwise_section(r: Agreement) -> None:
 def _bootstrap_section(current: ActiveData, settings: AgreementSettings, r: Agreement) -> None:
     with st.form(state.LB_BOOT_FORM):
         st.markdown("**Uncertainty:** 95% bootstrap intervals over items (resampled with replacement, seed 0).")
-        n_resamples = st.select_slider("Resamples", [200, 500, 1000, 2000], value=1000, key=state.LB_BOOT_RESAMPLES)
+        _seed(state.LB_BOOT_RESAMPLES, 1000)
+        n_resamples = st.select_slider("Resamples", [200, 500, 1000, 2000], key=state.LB_BOOT_RESAMPLES)
         run_boot = st.form_submit_button("Compute intervals", icon=":material/calculate:")
     boot_key = (current.dataset.sha256, settings, n_resamples)
     if run_boot:
@@ -193,6 +258,12 @@ def _consensus_settings(current: ActiveData, annotators: tuple[str, ...]) -> Con
     return ConsensusSettings(annotators=annotators, method=method, gold=None if gold == _NONE or method != "dawid_skene" else gold)
 
 
+def _not_converged(consensus: Consensus | None) -> None:
+    """A warning box next to the numbers Dawid-Skene estimated, when EM hit its iteration limit."""
+    if consensus is not None and consensus.model is not None and not consensus.model.converged:
+        verdict_box(consensus.model, text=consensus.model.verdict_text)
+
+
 @guarded("Consensus")
 def _fit_consensus(current: ActiveData, settings: ConsensusSettings) -> Consensus | None:
     with st.spinner("Building the consensus…"):
@@ -204,6 +275,7 @@ def _annotators_section(current: ActiveData, r: Agreement) -> tuple[ConsensusSet
     st.subheader("Annotators")
     settings = _consensus_settings(current, r.ratings.annotators)
     consensus = _fit_consensus(current, settings)
+    _not_converged(consensus)
     st.plotly_chart(charts.annotator_agreement_figure(r, consensus), width="stretch", key=state.LB_ANNOTATOR_CHART)
     st.dataframe(
         r.annotator_frame(),
@@ -254,6 +326,7 @@ def _consensus_section(current: ActiveData, settings: ConsensusSettings, consens
     dataset = current.dataset
     st.subheader("Consensus labels")
     summary = consensus.to_dict()
+    _not_converged(consensus)
     k1, k2, k3 = st.columns(3)
     k1.metric("Items with a consensus label", f"{summary['n_labelled']:,}", **_off(f"of {summary['n_items']:,}"))
     k2.metric("Mean confidence", _fmt(summary["mean_confidence"]))
@@ -262,7 +335,7 @@ def _consensus_section(current: ActiveData, settings: ConsensusSettings, consens
     else:
         k3.metric("Ties settled by the model", f"{summary['n_ties']:,}", help="Items whose majority vote is tied get the label the model finds most probable.")
     for note in consensus.notes:
-        st.caption(note)
+        st.caption(escape_md(note))
     csv = state.lb_consensus_csv(dataset.sha256, settings, dataset)
     _download("Download the data with consensus labels", csv, f"{_stem(dataset.name)}_consensus.csv", state.LB_DOWNLOAD_CONSENSUS)
     st.caption(
@@ -323,28 +396,56 @@ def _issues_section(current: ActiveData) -> None:
     with st.spinner(f"Cross-validating a {MODELS[settings.model]} and checking every label…"):
         issues = state.lb_label_issues(dataset.sha256, settings, dataset)
     checked = len(issues.checked_rows)
-    n1, n2, n3 = st.columns(3)
+    q = issues.performance
+    n1, n2, n3, n4 = st.columns(4)
     n1.metric("Rows checked", f"{checked:,}", help="Rows with a label.")
-    n2.metric("Label suspects", f"{issues.n_flagged:,}", **_off(f"{issues.n_flagged / max(checked, 1):.1%} of checked rows"))
-    n3.metric("Conflicting duplicates", f"{issues.duplicates.conflicting_duplicates:,}", help="Rows whose features equal another row's while the label differs.")
+    n2.metric(
+        "Out-of-fold accuracy",
+        f"{q.oof_accuracy:.3f}",
+        **_off(f"95% interval {q.accuracy_low:.3f} to {q.accuracy_high:.3f}"),
+        help="Share of rows whose label the model, trained without them, predicts (Wilson score interval).",
+    )
+    n3.metric(
+        "Majority-class baseline",
+        f"{q.baseline_accuracy:.3f}",
+        **_off("always the most common label"),
+        help="The model must be clearly better than this (its interval above it) for its doubts to mean anything.",
+    )
+    n4.metric(
+        "Balanced accuracy",
+        f"{q.oof_balanced_accuracy:.3f}",
+        **_off(f"chance: {q.chance_balanced_accuracy:.3f}"),
+        help="Mean recall over the classes, out of fold; any constant answer scores 1 / number of classes.",
+    )
+    verdict_box(issues, text=escape_md(issues.verdict_text))
     st.caption(
         f"Model: {MODELS[issues.model]}, {issues.folds}-fold out-of-fold probabilities; features: "
         + ", ".join(escape_md(f) for f in issues.features)
     )
     for note in issues.notes:
-        st.caption(note)
+        st.caption(escape_md(note))
+    if not issues.reliable:
+        # The model's doubts are noise: no suspects, no accept boxes, no corrected download.
+        _conflicts(frame, issues)
+        return
+    s1, s2 = st.columns(2)
+    s1.metric("Label suspects", f"{issues.n_flagged:,}", **_off(f"{issues.n_flagged / max(checked, 1):.1%} of checked rows"))
+    s2.metric("Conflicting duplicates", f"{issues.duplicates.conflicting_duplicates:,}", help="Rows whose features equal another row's while the label differs.")
     st.plotly_chart(charts.label_quality_figure(issues), width="stretch", key=state.LB_QUALITY_CHART)
 
     st.subheader("Review the suspects")
     table = suspects(frame, issues, n=_SUSPECT_ROWS)
     table.insert(0, "accept", False)
-    edited = st.data_editor(
+    edited = st.container(key=state.LB_SUSPECTS_EDITOR).data_editor(
         table,
         hide_index=True,
         width="stretch",
+        row_height=state.LB_EDITOR_ROW_HEIGHT,
         disabled=[c for c in table.columns if c != "accept"],
         column_config={
-            "accept": st.column_config.CheckboxColumn("accept", help="Replace the given label by the suggested one"),
+            "accept": st.column_config.CheckboxColumn(
+                "accept", help="Replace the given label by the suggested one", width="small"
+            ),
             "score": st.column_config.NumberColumn("label quality", format="%.3f"),
             "suggested_probability": st.column_config.NumberColumn("P(suggested)", format="%.3f"),
         },
@@ -367,6 +468,10 @@ def _issues_section(current: ActiveData) -> None:
         f"All original columns, plus {escape_md(issues.target + '_corrected')} (accepted suggestions applied) "
         "and label\\_corrected."
     )
+    _conflicts(frame, issues)
+
+
+def _conflicts(frame, issues) -> None:
     if issues.duplicates.conflicting_duplicates:
         with st.expander(f"{issues.duplicates.conflicting_duplicates:,} conflicting duplicate rows"):
             st.dataframe(frame.iloc[list(issues.duplicates.conflict_rows[:200])], width="stretch", key=state.LB_CONFLICTS)
@@ -381,12 +486,9 @@ def main() -> None:
         "between the people who made them: measure it, build a consensus, and check single labels against the "
         "rest of the data."
     )
-    mode = st.segmented_control(
-        "What holds the labels?",
-        _MODES,
-        default=_MODES[0] if schema.annotator_groups else _MODES[1],
-        key=state.LB_MODE + dataset.sha256[:16],
-    )
+    mode_key = state.LB_MODE + dataset.sha256[:16]
+    _seed(mode_key, _MODES[0] if schema.annotator_groups else _MODES[1])
+    mode = st.segmented_control("What holds the labels?", _MODES, key=mode_key)
     if mode is None:
         st.info("Choose whether the labels come from several annotators or one label column.")
     elif mode == _MODES[0]:

@@ -30,7 +30,10 @@ if TYPE_CHECKING:  # the analysis loads on first use, not when the app starts
 LB_MODE = "lb_mode_"  # + sha256[:16]: the default follows each dataset's annotator columns
 LB_ANNOTATORS_PREFIX = "lb_annotators_"  # + sha256[:16]: the chosen annotator columns per dataset
 LB_LEVEL = "lb_level"
-LB_ORDER_PREFIX = "lb_order_"  # + sha256[:16] + "_" + the annotators: the label order (lowest first)
+LB_ORDER_PREFIX = "lb_order_"  # + sha256[:16] + "_" + the annotators: (order lowest first, confirmed) - not a widget
+LB_MOVE_PREFIX = "lb_move_"  # + "up_"/"down_" + position: the order editor's buttons
+LB_ORDER_CONFIRM = "lb_use_order"
+LB_ORDER_BOX = "lb_order_box"
 LB_KAPPA_WEIGHTS = "lb_kappa_weights"
 LB_CONSENSUS_METHOD = "lb_consensus_method"
 LB_GOLD = "lb_gold"
@@ -45,6 +48,24 @@ LB_MODEL = "lb_model"
 LB_ISSUES_REQUEST = "lb_issues_request"  # (sha256, LabelIssuesSettings) the user asked to check
 LB_ISSUES_RUN = "lb_issues_run"  # counts the distinct requests: a new request starts a fresh editor
 LB_EDITOR_PREFIX = "lb_editor_"  # + the request's run number: accept/reject choices
+LB_EDITOR_ROW_HEIGHT = 35  # px, header and rows of the suspects editor: pinned, the browser test ticks by it
+LB_SUSPECTS_EDITOR = "lb_suspects_editor"  # container of the editor (its CSS class, for the browser test)
+
+#: Value widgets whose choice survives a visit to another page (dashboard.state.session.keep_inputs).
+#: The label order and the suspects request are plain session-state values: they survive by themselves.
+PERSIST: tuple[str, ...] = (
+    LB_MODE,
+    LB_ANNOTATORS_PREFIX,
+    LB_LEVEL,
+    LB_KAPPA_WEIGHTS,
+    LB_CONSENSUS_METHOD,
+    LB_GOLD,
+    LB_PAIR_A,
+    LB_PAIR_B,
+    LB_BOOT_RESAMPLES,
+    LB_TARGET,
+    LB_MODEL,
+)
 
 # Element keys (charts, tables, downloads): the browser tests find them by these names.
 LB_KAPPA_HEATMAP = "lb_kappa_heatmap"
@@ -64,11 +85,12 @@ LB_CONFLICTS = "lb_conflicts"
 
 # --- cached wrappers -------------------------------------------------------------
 @st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
-def lb_label_values(sha256: str, settings: AgreementSettings, _dataset: Dataset) -> tuple:
-    """The labels the settings' annotator columns use (sorted), to pre-fill the order widget."""
+def lb_label_values(sha256: str, settings: AgreementSettings, _dataset: Dataset) -> tuple[tuple, bool]:
+    """The labels the settings' annotator columns use (sorted) and whether they are numeric (ordered by value)."""
     from analysis.labels import encode_ratings
 
-    return encode_ratings(_dataset.frame, annotators=list(settings.annotators)).categories
+    ratings = encode_ratings(_dataset.frame, annotators=list(settings.annotators))
+    return ratings.categories, ratings.numeric
 
 
 @st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)

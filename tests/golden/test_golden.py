@@ -28,7 +28,7 @@ ADDED_KEYS: dict[str, set[str]] = {
 
     "bias_shift": {"weights_out"},
 
-    "agreement_label_issues": {"bootstrap", "consensus", "pairwise[].cohen_kappa_linear", "pairwise[].cohen_kappa_quadratic", "consensus.annotator_accuracy", "consensus.class_priors", "consensus.converged", "consensus.n_iter"},
+    "agreement_label_issues": {"bootstrap", "consensus", "pairwise[].cohen_kappa_linear", "pairwise[].cohen_kappa_quadratic", "consensus.annotator_accuracy", "consensus.class_priors", "consensus.converged", "consensus.n_iter", "consensus.verdict", "consensus.verdict_text"},
 
     "weak": {"verdict", "verdict_text", "lfs[].correct", "lfs[].incorrect", "lfs[].empirical_accuracy",
              "label_model.gold_accuracy"},
