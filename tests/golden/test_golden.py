@@ -1,6 +1,6 @@
 """The CLI's JSON on every bundled sample is exactly what it was before the
 architecture move (issue 9): the golden files were captured from the pre-move
-code with ``python -m tests.golden.capture``; only wall-time fields are dropped.
+code with ``make golden``; only wall-time fields are dropped.
 
 Reference: the product's own earlier output, whose numbers were checked against
 scipy, scikit-learn, statsmodels, krippendorff and cleanlab by the feature tests.
