@@ -20,7 +20,7 @@ from scipy.stats import entropy
 from analysis.errors import DiagnosticsError
 from analysis.io import load_csv
 from analysis.overview import class_balance, overview
-from analysis.schema import MAX_TARGET_CLASSES, Role, infer_schema
+from analysis.schema import MAX_TARGET_CLASSES, Role, infer_schema, suggest_target
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -229,6 +229,14 @@ def test_schema_invariants(df):
         # every suggested target must be accepted by the class balance
         balance = class_balance(df, target=name)
         assert balance.n_classes == profile.n_unique
+    # the automatic choice is one of the candidates, or none with the reason (suggest_target agrees)
+    choice = schema.target_choice
+    assert choice is not None and choice.candidates == candidates and choice.reason
+    if choice.column is None:
+        with pytest.raises(DiagnosticsError):
+            suggest_target(schema)
+    else:
+        assert choice.column in candidates and suggest_target(schema) == choice.column
     grouped = [name for group in schema.annotator_groups for name in group]
     assert len(grouped) == len(set(grouped))  # groups are disjoint
     assert all(len(group) >= 2 for group in schema.annotator_groups)
