@@ -37,13 +37,16 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
-from .errors import NoFeaturesError
+from .errors import DiagnosticsError, NoFeaturesError
 from .schema import MAX_FEATURE_CATEGORIES, NOT_FEATURE_ROLES, Role, infer_schema
 
 __all__ = [
+    "MAX_ABS_FEATURE",
     "MISSING_TOKEN",
+    "ExtremeValueError",
     "FeatureColumns",
     "FeatureSpec",
     "TextMode",
@@ -57,6 +60,17 @@ __all__ = [
 TextMode = Literal["drop", "tfidf"]
 #: How a missing categorical or text cell is written when categories are not imputed.
 MISSING_TOKEN = "(missing)"
+#: The largest magnitude a numeric feature may hold. Standard scaling sums squared
+#: deviations; float64 overflows above 1.8e308, so a value beyond about 1.3e154 / (2 sqrt(rows))
+#: turns the column's variance into inf and every scaled value into NaN. 1e150 keeps the
+#: arithmetic finite for tables of up to 44 million rows.
+MAX_ABS_FEATURE = 1e150
+
+
+class ExtremeValueError(DiagnosticsError):
+    """A numeric feature holds a value that float64 arithmetic cannot scale (infinite or beyond ``MAX_ABS_FEATURE``)."""
+
+    code = "extreme_value"
 
 
 @dataclass(frozen=True)
@@ -152,6 +166,7 @@ def select_features(
                 texts.append(name)
             else:
                 categorical.append(name)
+    _check_scalable(candidates, numeric)
     if not (numeric or categorical or texts):
         raise NoFeaturesError(
             f"No column can be used as a feature to predict '{target}': "
@@ -369,6 +384,34 @@ def spec_for_prepared(x: pd.DataFrame, *, dense: bool = False) -> FeatureSpec:
         impute_categorical=False, keep_empty=False, max_categories=50, min_frequency=2, sparse=not dense,
         text_max_features=300 if dense else 20_000, text_min_df=2, text_ngram_range=(1, 2),
     )
+
+
+def _check_scalable(frame: pd.DataFrame, numeric: Sequence[str]) -> None:
+    """Refuse a numeric feature whose values the scaler would turn into inf or NaN (one clear message).
+
+    The rule is stated, not silent: infinite values, or finite ones beyond
+    :data:`MAX_ABS_FEATURE` in magnitude, cannot be standard-scaled in float64.
+    Rather than let scikit-learn fail deep inside a model ("Input X contains
+    NaN") or clip the data behind the user's back, the message names the
+    column, the value and its row, and says what to do.
+    """
+    for name in numeric:
+        values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            bad = np.isinf(values) | (np.abs(values) > MAX_ABS_FEATURE)
+        if not bad.any():
+            continue
+        first = int(np.argmax(bad))
+        value = values[first]
+        row = frame.index[first]
+        what = "an infinite value" if np.isinf(value) else f"the value {value:.3g}"
+        more = f" ({int(bad.sum()):,} such values)" if bad.sum() > 1 else ""
+        raise ExtremeValueError(
+            f"The feature column '{name}' holds {what} in row {row}{more}: numeric features must be finite "
+            f"and at most {MAX_ABS_FEATURE:.0e} in magnitude to be scaled in float64 arithmetic. "
+            "Correct or remove the value, rescale the column (other units or a logarithm), or leave the column out.",
+            column=str(name),
+        )
 
 
 def _in_order(df: pd.DataFrame, cols: FeatureColumns) -> list[str]:

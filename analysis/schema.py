@@ -22,6 +22,7 @@ __all__ = [
     "Schema",
     "infer_schema",
     "suggest_target",
+    "TargetChoice",
     "MAX_TARGET_CLASSES",
 ]
 
@@ -35,6 +36,11 @@ _TARGET_NAMES = re.compile(
     r"|.*_label|.*_target|.*_class|.*_flag|fraud|churn|churned|default|survived|diagnosis|gold_label)$",
     re.IGNORECASE,
 )
+#: A text category that starts with a number or a comparison ("8", "<5", "10+", "1-2", "3/5") is a
+#: measurement in bins (hours of sleep, a grade, a rating), not a class label.
+_NUMBER_LIKE = re.compile(r"^\s*[<>≤≥~]?\s*[+-]?\d")
+#: An integer column with more values than this is a count or a scale, not a list of class codes.
+_MAX_CODE_VALUES = 10
 _ID_NAMES = re.compile(r"(^id$|_id$|^id_|uuid|guid|^key$|^index$|^row(_?num(ber)?)?$)", re.IGNORECASE)
 _ANNOTATOR_WORDS = re.compile(r"(annotator|rater|coder|judge|labell?er|worker|reviewer|ann)", re.IGNORECASE)
 _STEM = re.compile(r"^(?P<stem>.*?)[ _\-.]?(?P<suffix>\d+|[a-zA-Z])$")
@@ -68,6 +74,8 @@ class ColumnProfile:
     example: str
     #: numeric columns whose values are all whole numbers (0/1 flags read as floats, counts)
     integer_valued: bool = False
+    #: text categories most of whose values are numbers or numeric bins ("<5", "6", "10+")
+    number_like: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -81,6 +89,23 @@ class ColumnProfile:
 
 
 @dataclass(frozen=True)
+class TargetChoice:
+    """Which column the schema would take as the target, and why; ``column`` is None when none is clear.
+
+    ``candidates`` are the ranked target candidates (label-like columns first,
+    counts and binned measurements last); ``reason`` says in one sentence why
+    ``column`` was chosen, or why none was.
+    """
+
+    column: str | None
+    reason: str
+    candidates: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"column": self.column, "reason": self.reason, "candidates": list(self.candidates)}
+
+
+@dataclass(frozen=True)
 class Schema:
     """Roles of all columns, ranked target candidates and annotator column groups."""
 
@@ -88,6 +113,8 @@ class Schema:
     target_candidates: tuple[str, ...]
     annotator_groups: tuple[tuple[str, ...], ...]
     n_rows: int
+    #: the automatic choice among ``target_candidates`` (see :func:`suggest_target`)
+    target_choice: TargetChoice | None = None
 
     def role_of(self, name: str) -> Role:
         for col in self.columns:
@@ -111,6 +138,7 @@ class Schema:
         return {
             "columns": [c.to_dict() for c in self.columns],
             "target_candidates": list(self.target_candidates),
+            "target_choice": self.target_choice.to_dict() if self.target_choice else None,
             "annotator_groups": [list(g) for g in self.annotator_groups],
         }
 
@@ -138,18 +166,37 @@ def infer_schema(df: pd.DataFrame, *, max_target_classes: int = MAX_TARGET_CLASS
     sample = df if n_rows <= _SAMPLE_ROWS else df.sample(_SAMPLE_ROWS, random_state=0)
     profiles = tuple(_profile(df[c], sample[c], str(c), n_rows) for c in df.columns)
     candidates = _rank_targets(profiles, max_target_classes, n_rows)
+    choice = _choose_target(profiles, candidates, n_rows)
     groups = _annotator_groups(df, profiles)
-    return Schema(columns=profiles, target_candidates=candidates, annotator_groups=groups, n_rows=n_rows)
+    return Schema(
+        columns=profiles,
+        target_candidates=candidates,
+        annotator_groups=groups,
+        n_rows=n_rows,
+        target_choice=choice,
+    )
 
 
 def suggest_target(schema: Schema) -> str:
-    """The best-ranked target candidate, or :class:`NoTargetCandidateError`."""
-    if not schema.target_candidates:
-        raise NoTargetCandidateError(
-            f"No column can serve as a class target: none has between 2 and {MAX_TARGET_CLASSES} "
-            "distinct values. Add a label column (a category or a 0/1 flag) to the file."
-        )
-    return schema.target_candidates[0]
+    """The column that is clearly the label, or a :class:`NoTargetCandidateError` saying why none is.
+
+    A column is clearly the label when it is named like one (``label``,
+    ``target``, ``class``, ``outcome``, ``y``, ``is_*``, ``has_*``, ...), when
+    it is a yes/no column at either end of the table (the last column, or the
+    first one after row numbers), or when it is the only yes/no or text
+    category column among measurements. Counts and binned measurements are
+    never taken on their own. When no candidate is clear, the error names the
+    best-ranked candidates (also in ``.available``) so the user can choose.
+
+    Examples
+    --------
+    >>> suggest_target(infer_schema(pd.DataFrame({"x": [1.5, 2.5, 3.5, 4.5], "is_spam": [0, 1, 0, 1]})))
+    'is_spam'
+    """
+    choice = schema.target_choice or _choose_target(schema.columns, schema.target_candidates, schema.n_rows)
+    if choice.column is None:
+        raise NoTargetCandidateError(choice.reason, available=choice.candidates)
+    return choice.column
 
 
 # --- private helpers -------------------------------------------------------
@@ -172,7 +219,16 @@ def _profile(full: pd.Series, sample: pd.Series, name: str, n_rows: int) -> Colu
         n_missing=n_missing,
         example=example,
         integer_valued=integer_valued,
+        number_like=role is Role.CATEGORICAL and _number_like(full, n_unique),
     )
+
+
+def _number_like(full: pd.Series, n_unique: int) -> bool:
+    """Whether at least 2 of 3 distinct values (3 or more) read as numbers or bins ("<5", "10+")."""
+    if not 3 <= n_unique <= MAX_TARGET_CLASSES:
+        return False  # only target candidates need it; more values would cost a regex each
+    values = pd.Series(pd.unique(full.dropna())).astype(str)
+    return bool(values.str.match(_NUMBER_LIKE).mean() >= 2 / 3)
 
 
 def _role(
@@ -221,7 +277,32 @@ def _looks_like_datetime(values: pd.Series) -> bool:
     return bool(parsed.notna().mean() >= 0.95)
 
 
+#: Kinds of target candidates, most label-like first.
+_KIND_RANK = {"boolean": 0, "category": 1, "code": 2, "binned": 3, "count": 4}
+
+
+def _kind(col: ColumnProfile) -> str:
+    """How label-like a candidate column is by its values alone."""
+    if col.role is Role.BOOLEAN:
+        return "boolean"
+    if col.role is Role.NUMERIC:
+        return "code" if col.n_unique <= _MAX_CODE_VALUES else "count"
+    return "binned" if col.number_like else "category"
+
+
+def _edges(profiles: tuple[ColumnProfile, ...], n_rows: int) -> tuple[str | None, str | None]:
+    """The first and the last data column, skipping row numbers and identifiers at either end."""
+
+    def is_data(c: ColumnProfile) -> bool:
+        row_number = c.n_unique == n_rows - c.n_missing and n_rows >= _MIN_ROWS_FOR_ID
+        return c.role is not Role.IDENTIFIER and not row_number
+
+    data = [c.name for c in profiles if is_data(c)]
+    return (data[0], data[-1]) if data else (None, None)
+
+
 def _rank_targets(profiles: tuple[ColumnProfile, ...], max_classes: int, n_rows: int) -> tuple[str, ...]:
+    first, last = _edges(profiles, n_rows)
     scored = []
     for position, col in enumerate(profiles):
         if col.role in (Role.CONSTANT, Role.IDENTIFIER, Role.TEXT, Role.DATETIME):
@@ -234,11 +315,59 @@ def _rank_targets(profiles: tuple[ColumnProfile, ...], max_classes: int, n_rows:
         if col.role is Role.NUMERIC and not col.integer_valued:
             continue  # continuous measurements are features, not labels
         named = bool(_TARGET_NAMES.match(col.name))
-        last = position == len(profiles) - 1
-        # Named like a label first, then the last column (a common convention),
-        # then fewer classes, then position.
-        scored.append(((not named, not last, col.n_unique, position), col.name))
+        kind = _KIND_RANK[_kind(col)]
+        # The last column is where CSV files keep the label; a yes/no column first (after
+        # row numbers) is R's response-first habit (AER CreditCard's `card`).
+        edge = 0 if col.name == last else 1 if col.name == first and col.role is Role.BOOLEAN else 2
+        # Named like a label first; then yes/no, text categories, integer codes, binned
+        # measurements and counts; then the table's edges, fewer classes, position.
+        scored.append(((not named, kind, edge, col.n_unique, position), col.name))
     return tuple(name for _, name in sorted(scored))
+
+
+def _choose_target(
+    profiles: tuple[ColumnProfile, ...], candidates: tuple[str, ...], n_rows: int
+) -> TargetChoice:
+    """The clear label among the ranked ``candidates``, or none with the reason."""
+    if not candidates:
+        return TargetChoice(
+            None,
+            f"No column can serve as a class target: none has between 2 and {MAX_TARGET_CLASSES} "
+            "distinct values. Add a label column (a category or a 0/1 flag) to the file.",
+            (),
+        )
+    by_name = {c.name: c for c in profiles}
+    first, last = _edges(profiles, n_rows)
+    top = by_name[candidates[0]]
+    kind = _kind(top)
+    if _TARGET_NAMES.match(top.name):
+        return TargetChoice(top.name, "It is named like a label.", candidates)
+    if kind == "boolean" and top.name in (first, last):
+        where = "the last column" if top.name == last else "the first column"
+        return TargetChoice(top.name, f"It is a yes/no column and {where} of the table.", candidates)
+    label_like = [n for n in candidates if _kind(by_name[n]) in ("boolean", "category")]
+    if len(label_like) == 1:
+        only = label_like[0]
+        return TargetChoice(
+            only,
+            "It is the only column of yes/no values or text categories; "
+            "the others are measurements, counts or codes.",
+            candidates,
+        )
+    if kind == "code" and top.name == last and not label_like:
+        return TargetChoice(
+            top.name,
+            f"It is the last column and holds {top.n_unique} whole-number class codes.",
+            candidates,
+        )
+    shown = ", ".join(f"'{n}'" for n in candidates[:3])
+    more = f" (and {len(candidates) - 3} more)" if len(candidates) > 3 else ""
+    return TargetChoice(
+        None,
+        f"No column is clearly the label (none is named like one, e.g. 'label', 'target' or 'is_...'); "
+        f"the best candidates are {shown}{more}. Choose the target column.",
+        candidates,
+    )
 
 
 def _annotator_groups(df: pd.DataFrame, profiles: tuple[ColumnProfile, ...]) -> tuple[tuple[str, ...], ...]:

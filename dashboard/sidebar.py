@@ -75,21 +75,36 @@ def _target_picker(dataset: Dataset, schema: Schema) -> str | None:
     options = candidates + ([_OTHER] + others if others else [])
     preferred = sample_data.DEFAULT_TARGETS.get(dataset.name)
     default: str | None
+    why: str | None = None
     try:
         default = preferred if preferred in candidates else suggest_target(schema)
-    except DiagnosticsError:
-        default = None
+        if default != preferred and schema.target_choice is not None:
+            why = schema.target_choice.reason
+    except DiagnosticsError as exc:
+        default, why = None, str(exc)
     index = options.index(default) if default in options else None
     choice = st.selectbox(
         "Target column",
         options,
         index=index,
         key=session.target_key(dataset),
-        placeholder="Pick the label column",
-        help="Suggested targets come first (named like a label, few distinct values). "
-        "Any column can be picked.",
+        placeholder="Choose a target",
+        help="Label-like columns come first (named like a label, yes/no values, few text categories); "
+        "counts and binned measurements come last. Any column can be picked.",
     )
-    return None if choice in (None, _OTHER) else choice
+    if choice in (None, _OTHER):
+        if candidates:
+            ranked = ", ".join(escape_md(c) for c in candidates[:5])
+            st.warning(
+                f"**Choose a target.** No column is clearly the label. Likely candidates, best first: {ranked}.",
+                icon=":material/help:",
+            )
+        else:
+            st.info(escape_md(why or "No column looks like a class label."), icon=":material/info:")
+        return None
+    if choice == default and why:
+        st.caption(f"Chosen automatically: {escape_md(why)}")
+    return choice
 
 
 def _show_active(active: session.ActiveData) -> None:

@@ -14,13 +14,17 @@ if TYPE_CHECKING:
 def add_overview_commands(sub: Any) -> None:
     report = sub.add_parser("report", help="overview: shape, column roles, class balance, missing, duplicates")
     report.add_argument("data", help="CSV file")
-    report.add_argument("--target", help="label column (default: the best-ranked candidate)")
+    report.add_argument(
+        "--target",
+        help="label column (default: the column that is clearly the label; without one, exit 2 naming the candidates)",
+    )
     report.add_argument("--folds", type=int, default=5, help="CV folds to check class sizes against")
     add_common(report)
     report.set_defaults(func=_cmd_report)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from ..errors import NoTargetCandidateError
     from ..overview import overview
     from ..schema import infer_schema, suggest_target
 
@@ -28,12 +32,21 @@ def _cmd_report(args: argparse.Namespace) -> int:
     schema = infer_schema(dataset.frame)
     notes = list(dataset.notes)
     target = args.target
+    candidates = list(schema.target_candidates)
     if target is None:
-        target = suggest_target(schema)
-        notes.append(f"No --target given; using the best-ranked candidate '{target}'.")
+        try:
+            target = suggest_target(schema)
+        except NoTargetCandidateError as exc:  # no clear label: exit 2 naming the best candidates
+            hint = " Pass it with --target COLUMN." if exc.available else ""
+            raise NoTargetCandidateError(f"{exc}{hint}", available=exc.available) from None
+        reason = schema.target_choice.reason if schema.target_choice else ""
+        notes.append(f"No --target given; using '{target}': {reason}")
+    else:
+        reason = "Given with --target."
     result = overview(dataset, target=target, schema=schema, cv_folds=args.folds)
     payload = result.to_dict()
     payload["notes"] = notes
+    payload["target_choice"] = {"column": target, "reason": reason, "candidates": candidates}
     return emit(args, payload, _report_text(result, notes))
 
 

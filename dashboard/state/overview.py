@@ -16,6 +16,10 @@ OV_MISSING_CHART = "ov_missing_chart"
 OV_ROLES = "ov_roles"
 OV_PREVIEW = "ov_preview"
 
+#: Value widgets whose setting survives a visit to another page (dashboard.state.session.keep_inputs).
+#: The dataframes' keys hold selections, not settings: never listed.
+PERSIST: tuple[str, ...] = (OV_FOLDS,)
+
 
 @st.cache_data(max_entries=32, ttl=CACHE_TTL, show_spinner=False)
 def ov_overview(sha256: str, target: str, settings: BalanceSettings, _dataset: Dataset, _schema: Schema) -> Overview:

@@ -75,7 +75,9 @@ def active() -> ActiveData:
 
 __all__ = [
     "ACTIVE",
+    "APP_PERSIST",
     "ActiveData",
+    "keep_inputs",
     "DiagnosticsError",
     "SAMPLE",
     "TARGET_PREFIX",
@@ -90,6 +92,11 @@ __all__ = [
 
 
 
+#: The sidebar's inputs that must outlive a change of dataset: the target chosen for each
+#: dataset (its widget is only drawn while that dataset is active).
+APP_PERSIST: tuple[str, ...] = (TARGET_PREFIX,)
+
+
 def keep_inputs(persistent: tuple[str, ...]) -> None:
     """Keep what the user set on other pages when they change page.
 
@@ -101,8 +108,7 @@ def keep_inputs(persistent: tuple[str, ...]) -> None:
     (selectbox, radio, multiselect, number and text inputs, checkboxes), never
     buttons, uploaders, forms or data editors, whose values cannot be set.
     """
-    if not persistent:
-        return
+    kept = (*APP_PERSIST, *persistent)
     for key in list(st.session_state.keys()):
-        if isinstance(key, str) and key.startswith(persistent):
+        if isinstance(key, str) and key.startswith(kept):
             st.session_state[key] = st.session_state[key]

@@ -98,3 +98,58 @@ def test_to_code_builds_the_same_transformer_as_build():
         exec(spec.to_code(), scope)
         np.testing.assert_allclose(_dense(scope["prep"].fit_transform(df)), _dense(spec.build().fit_transform(df)))
         assert repr(scope["prep"]) == repr(spec.build())
+
+
+# --- extreme values (issue 10: a 1.27e251 cell made the scaler overflow) -------------------
+def _with_value(value, n=200):
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"a": rng.normal(size=n), "big": np.zeros(n), "label": ["x"] * (n - 40) + ["y"] * 40})
+    df.loc[5, "big"] = value
+    return df
+
+
+@pytest.mark.parametrize("value", [1.27e251, -1e300, 1.7976931348623157e308, np.inf, -np.inf])
+def test_values_the_scaler_cannot_handle_are_refused_naming_column_value_and_row(value):
+    from analysis.errors import DiagnosticsError
+    from analysis.features import ExtremeValueError
+
+    df = _with_value(value)
+    for text in ("drop", "tfidf"):
+        with pytest.raises(ExtremeValueError) as info:
+            select_features(df, target="label", text=text)
+        assert isinstance(info.value, DiagnosticsError) and info.value.column == "big"
+        message = str(info.value)
+        assert message.startswith("The feature column 'big' holds ")
+        assert "in row 5:" in message
+        assert ("an infinite value" if np.isinf(value) else f"the value {value:.3g}") in message
+
+
+def test_the_bound_is_where_standard_scaling_overflows():
+    """Reference: scikit-learn's own StandardScaler on the raw column (the failure the bound prevents)."""
+    import warnings
+
+    from sklearn.preprocessing import StandardScaler
+
+    from analysis.features import MAX_ABS_FEATURE, ExtremeValueError
+
+    # at the bound: accepted, and the scaled matrix is finite (the sum of 44 million rows'
+    # squared deviations: 4.4e7 * (2e150)^2 = 1.76e308 stays below float64's 1.797e308)
+    df = _with_value(MAX_ABS_FEATURE)
+    spec, x = label_issue_features(df, target="label")
+    assert np.isfinite(_dense(spec.build().fit_transform(x))).all()
+    assert 4.4e7 * (2 * MAX_ABS_FEATURE) ** 2 < np.finfo(float).max
+    # just beyond it: refused; and 1.27e251 really breaks the scaler (NaN output) without the check
+    with pytest.raises(ExtremeValueError):
+        select_features(_with_value(np.nextafter(MAX_ABS_FEATURE, np.inf)), target="label")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        broken = StandardScaler().fit_transform(_with_value(1.27e251)[["big"]])
+    assert not np.isfinite(broken).all()
+
+
+def test_extreme_values_in_a_column_left_out_are_not_refused():
+    df = _with_value(1e300)
+    df["big"] = df["big"].astype(object)
+    df.loc[6, "big"] = "n/a"  # now a text column of two values ("0.0", "1e+300"...): categorical, no scaling
+    cols = select_features(df, target="label")
+    assert "big" in cols.categorical

@@ -20,7 +20,7 @@ from scipy.stats import entropy
 from analysis.errors import DiagnosticsError
 from analysis.io import load_csv
 from analysis.overview import class_balance, overview
-from analysis.schema import MAX_TARGET_CLASSES, Role, infer_schema
+from analysis.schema import MAX_TARGET_CLASSES, Role, infer_schema, suggest_target
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -229,6 +229,14 @@ def test_schema_invariants(df):
         # every suggested target must be accepted by the class balance
         balance = class_balance(df, target=name)
         assert balance.n_classes == profile.n_unique
+    # the automatic choice is one of the candidates, or none with the reason (suggest_target agrees)
+    choice = schema.target_choice
+    assert choice is not None and choice.candidates == candidates and choice.reason
+    if choice.column is None:
+        with pytest.raises(DiagnosticsError):
+            suggest_target(schema)
+    else:
+        assert choice.column in candidates and suggest_target(schema) == choice.column
     grouped = [name for group in schema.annotator_groups for name in group]
     assert len(grouped) == len(set(grouped))  # groups are disjoint
     assert all(len(group) >= 2 for group in schema.annotator_groups)
@@ -355,3 +363,80 @@ def test_decimal_comma_numbers_become_floats(table, delimiter, encoding):
         else:
             # reference: exact integer cents divided by 100
             assert got == pytest.approx(want / 100, rel=1e-15, abs=1e-12)
+
+
+# --- extreme values through every command (issue 10) ------------------------------------
+_EXTREME = st.sampled_from([1.27e251, -1e300, 1.7976931348623157e308, 1e150, -1e149, 1e-320, float("inf"),
+                            float("-inf")])
+
+
+@st.composite
+def extreme_tables(draw):
+    """A small labelled table whose numeric column holds a few extreme values among zeros or normals."""
+    n_rows = draw(st.integers(24, 40))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    base = np.zeros(n_rows) if draw(st.booleans()) else rng.normal(size=n_rows)
+    positions = draw(st.lists(st.integers(0, n_rows - 1), min_size=1, max_size=3, unique=True))
+    for p in positions:
+        base[p] = draw(_EXTREME)
+    n_minority = draw(st.integers(6, n_rows // 2))
+    return pd.DataFrame({
+        "x": rng.normal(size=n_rows),
+        "extreme": base,
+        "shop": rng.choice(["a", "b", "c"], n_rows),
+        "label": ["no"] * (n_rows - n_minority) + ["yes"] * n_minority,
+    })
+
+
+def _run_cli(argv: list[str]) -> tuple[int, str]:
+    import contextlib
+    import io
+
+    from analysis.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # the one-line bad-input path; anything else propagates and fails
+            code = exc.code
+    return code, err.getvalue()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(extreme_tables())
+def test_extreme_values_get_a_result_or_one_clear_line_from_every_command(tmp_path_factory, df):
+    """No command crashes with a non-project error on values at the edge of float64."""
+    import warnings
+
+    from analysis.features import MAX_ABS_FEATURE
+
+    folder = tmp_path_factory.mktemp("extreme")
+    path = folder / "t.csv"
+    df.to_csv(path, index=False)
+    data = str(path)
+    commands = [
+        ["report", data, "--target", "label"],
+        ["label-issues", data, "--target", "label", "--folds", "3"],
+        ["compare", data, "--target", "label", "--strategies", "none,smote", "--folds", "3", "--repeats", "1"],
+        ["fix", data, "--target", "label", "--strategy", "random_over", "-o", str(folder / "fixed.csv")],
+        ["shift", data, data, "--target", "label"],
+        ["bias", data, "--group", "shop", "--expected", "a=0.3,b=0.3,c=0.4"],
+    ]
+    values = df["extreme"].to_numpy()
+    scalable = bool(np.isfinite(values).all() and np.abs(values).max() <= MAX_ABS_FEATURE)
+    for argv in commands:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            code, err = _run_cli(argv + ["--format", "json"])
+        assert code in (0, 2), argv
+        if code == 2:
+            assert err.count("\n") == 1 and "Traceback" not in err, err
+            assert "Input X contains" not in err  # never raw scikit-learn text
+        if argv[0] in ("label-issues", "compare", "fix"):
+            # the rule of analysis.features: refused exactly when a value cannot be scaled
+            if scalable:
+                assert "'extreme' holds" not in err, (argv, err)
+            else:
+                assert code == 2 and "The feature column 'extreme' holds" in err, (argv, err)

