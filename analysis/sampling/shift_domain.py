@@ -19,12 +19,11 @@ from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-
 from scipy import stats
 
 from ..errors import ShiftInputError
 from ..results import ResultMixin, Severity
-from ._common import band_of, label_text
+from ._common import band_of, count_noun, label_text
 from .shift_features import is_numeric
 
 __all__ = ["DomainClassifier", "delong_interval", "domain_classifier"]
@@ -120,7 +119,7 @@ def domain_classifier(
         take.append(frame.iloc[idx][features])
     n_a, n_b = len(take[0]), len(take[1])
     if min(n_a, n_b) < folds:
-        raise ShiftInputError(f"The domain classifier needs at least {folds} rows per file; got {n_a} and {n_b}.")
+        raise ShiftInputError(f"The domain classifier needs at least {count_noun(folds, 'row')} per file; got {n_a:,} and {n_b:,}.")
     X = pd.concat(take, ignore_index=True)
     y = np.r_[np.zeros(n_a, dtype=int), np.ones(n_b, dtype=int)]
     cat_mask = []

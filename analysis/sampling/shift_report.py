@@ -37,7 +37,7 @@ import pandas as pd
 from ..errors import ShiftInputError, require_column
 from ..results import ResultMixin, Severity
 from ..schema import Role, infer_schema
-from ._common import PSI_EPSILON
+from ._common import PSI_EPSILON, count_noun, verb
 from .shift_domain import DomainClassifier, domain_classifier
 from .shift_features import (
     FeatureShift,
@@ -166,15 +166,15 @@ class ShiftResult(ResultMixin):
         tested = self.tested
         parts = []
         if self.drifted:
-            parts.append(f"{len(self.drifted)} of {len(tested)} features drifted: {', '.join(self.drifted)}.")
+            parts.append(f"{len(self.drifted)} of {count_noun(len(tested), 'feature')} drifted: {', '.join(self.drifted)}.")
         else:
-            parts.append(f"No feature drifted by a meaningful amount ({len(tested)} tested).")
+            parts.append(f"No feature drifted by a meaningful amount ({len(tested):,} tested).")
         if self.domain is not None:
             parts.append(self.domain.verdict_text)
         if self.label_shift is not None and self.label_shift.drift:
             parts.append(f"The class shares of '{self.label_shift.target}' shifted (label shift).")
         if self.rows_in_both:
-            parts.append(f"{self.rows_in_both:,} rows of the current file also appear in the reference (leakage if these are train and test).")
+            parts.append(f"{count_noun(self.rows_in_both, 'row')} of the current file also {verb(self.rows_in_both, 'appears', 'appear')} in the reference (leakage if these are train and test).")
         return " ".join(parts)
 
     def to_frame(self) -> pd.DataFrame:
