@@ -63,13 +63,26 @@ class _Reference:
 
 
 def _shares_from_editor(frame: pd.DataFrame) -> dict:
-    """Rows of the shares editor -> {value: share}; empty rows are skipped, the analysis validates the rest."""
+    """Rows of the shares editor -> {value: share as typed}; empty rows are skipped, the analysis validates the rest."""
     out = {}
     for value, share in zip(frame["value"], frame["share"]):
         if _blank(value):
             continue
-        out[str(value).strip()] = share if not _blank(share) else float("nan")
+        out[str(value).strip()] = _typed_number(share)
     return out
+
+
+def _typed_number(share):
+    """A typed share: a number stays, text is read as a number ("0.22", "22%" -> 0.22); other text goes to the analysis to refuse."""
+    if _blank(share):
+        return float("nan")
+    if isinstance(share, str):
+        text = share.strip().replace(",", ".") if share.count(",") == 1 and "." not in share else share.strip()
+        try:
+            return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            return text
+    return share
 
 
 def _blank(value) -> bool:
@@ -95,8 +108,9 @@ def _editor(key: str, shares: dict, *, blank: bool) -> pd.DataFrame:
     seed_key, kept_key = sb.SB_SEED_PREFIX + key, sb.SB_KEPT_PREFIX + key
     if key not in st.session_state or seed_key not in st.session_state:
         kept = st.session_state.get(kept_key)
-        start = [None] * len(shares) if blank else [round(s, 4) for s in shares.values()]
-        st.session_state[seed_key] = kept if kept is not None else pd.DataFrame({"value": list(shares), "share": start}).astype({"share": "float64"})
+        # Typed shares start as empty text (an empty number cell would read "None"); raking margins start at the sample's.
+        start = [""] * len(shares) if blank else [f"{s:.4f}" for s in shares.values()]
+        st.session_state[seed_key] = kept if kept is not None else pd.DataFrame({"value": list(shares), "share": start}, dtype="object")
     edited = st.data_editor(
         st.session_state[seed_key],
         key=key,
@@ -105,7 +119,7 @@ def _editor(key: str, shares: dict, *, blank: bool) -> pd.DataFrame:
         width="stretch",
         column_config={
             "value": st.column_config.TextColumn("value", required=True),
-            "share": st.column_config.NumberColumn("expected share", min_value=0.0, format="%.4f"),
+            "share": st.column_config.TextColumn("expected share", help="A share (0.22), a percentage (22%) or a count."),
         },
     )
     st.session_state[kept_key] = edited
@@ -121,31 +135,36 @@ def _upload(label: str, key: str, help_text: str) -> Dataset | None:
 
 
 # --- against a reference population ---------------------------------------------------------------
+def _default(key: str, value) -> str:
+    """Give a kept widget its first value through session state (a widget with both a default and a kept
+    value makes Streamlit print a warning on the page)."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return key
+
+
 def _reference_controls(page: _Page, left) -> tuple[str, str, float]:
     """Group column, source of the expected shares and tolerance (the left column)."""
     default_group = sample_data.default_group_column(page.dataset.name, page.candidates)
     group = left.selectbox(
         "Group column",
         page.candidates,
-        index=page.candidates.index(default_group),
-        key=f"{sb.SB_GROUP}_{page.tag}",
+        key=_default(f"{sb.SB_GROUP}_{page.tag}", default_group),
         help=f"A column that splits the rows into groups (at most {MAX_GROUPS} values): region, age band, device…",
     )
     sources = [TYPED, UPLOADED] + ([BUNDLED] if page.dataset.name in sample_data.SAMPLE_REFERENCE_FILES else [])
     source = left.radio(
         "Expected shares",
         sources,
-        index=len(sources) - 1 if BUNDLED in sources else 0,
-        key=f"{sb.SB_SOURCE}_{page.tag}",
+        key=_default(f"{sb.SB_SOURCE}_{page.tag}", BUNDLED if BUNDLED in sources else TYPED),
         help="The share of each group in the population the sample should represent.",
     )
     tolerance = left.slider(
         "Tolerance",
         min_value=0.0,
         max_value=0.5,
-        value=0.1,
         step=0.05,
-        key=sb.SB_TOLERANCE,
+        key=_default(sb.SB_TOLERANCE, 0.1),
         help="A group is flagged over- or under-represented only when the 95% interval of its representation "
         "ratio lies beyond 1 ± this tolerance.",
     )
