@@ -149,7 +149,14 @@ def _shift_text(result, a: str, b: str, notes: list[str]) -> str:
         lines.append(
             f"  {f.name[:24]:<24} {f.test:<7} {f.statistic:>10.4g} {f.p_adjusted:>9.3g} {f.effect:>8.3f} {f.psi:>7.3f}  {'DRIFT' if f.drift else '-'}"
         )
-    lines += ["", f"  {result.verdict_text}"]
+    t = result.thresholds
+    lines += [
+        "",
+        f"  drift = adjusted p < {result.alpha:g} and effect >= {t['numeric']:g} (numeric: Wasserstein / std) or "
+        f">= {t['categorical']:.4f} (categorical: Jensen-Shannon distance, base 2; Evidently's 0.1 in natural log)",
+        "",
+        f"  {result.verdict_text}",
+    ]
     if result.label_shift is not None:
         ls = result.label_shift
         lines.append(

@@ -17,7 +17,18 @@ Helpers shared by these modules live in ``_common`` (private to the package).
 """
 
 from ..schema import MAX_GROUPS
-from ._common import EFFECT_BANDS, PSI_EPSILON, effect_band, fmt_p, group_labels, psi, validate_group, wilson_interval
+from ._common import (
+    EFFECT_BANDS,
+    PSI_EPSILON,
+    count_noun,
+    effect_band,
+    fmt_p,
+    group_labels,
+    psi,
+    quoted,
+    validate_group,
+    wilson_interval,
+)
 from .fix import FIX_METHODS, FixMethod, FixSettings, fix_csv
 from .inside import LabelByGroup, MissingByGroup, label_by_group, missingness_by_group
 from .intersections import IntersectionSettings, intersection_representation
@@ -64,6 +75,7 @@ __all__ = [
     "SimulationResult",
     "SimulationSettings",
     "bias_report",
+    "count_noun",
     "domain_classifier",
     "effect_band",
     "feature_distribution",
@@ -78,6 +90,7 @@ __all__ = [
     "parse_expected",
     "poststratification_weights",
     "psi",
+    "quoted",
     "rake",
     "reference_shares",
     "representation",

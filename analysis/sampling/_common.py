@@ -35,10 +35,42 @@ def group_labels(series: pd.Series) -> pd.Series:
 
 
 def label_text(value: Any) -> str:
-    """One value as group-label text: a whole float reads as an integer ("1.0" -> "1"), stripped."""
+    """One value as group-label text: a whole float reads as an integer ("1.0" -> "1"), stripped.
+
+    NumPy scalars are read as the Python value they hold, so a message never shows ``np.int64(24)``.
+
+    >>> label_text(np.int64(24)), label_text(np.float64(3.0)), label_text(" a ")
+    ('24', '3', 'a')
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def quoted(values: Any) -> str:
+    """Values as quoted label text for a message: ``'24', 'north'`` (never a numpy repr).
+
+    >>> quoted([np.int64(24), "north", 2.0])
+    "'24', 'north', '2'"
+    """
+    return ", ".join(f"'{label_text(v)}'" for v in values)
+
+
+def count_noun(n: Any, noun: str, plural: str | None = None) -> str:
+    """``1 row``, ``2 rows``, ``20,031 rows``: a count with its noun in the right number.
+
+    >>> count_noun(1, "row"), count_noun(20031, "row"), count_noun(np.int64(2), "sweep")
+    ('1 row', '20,031 rows', '2 sweeps')
+    """
+    n = int(n)
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def verb(n: Any, singular: str, plural: str) -> str:
+    """``has`` for 1, ``have`` otherwise (``verb(n, "has", "have")``)."""
+    return singular if int(n) == 1 else plural
 
 
 def validate_group(df: pd.DataFrame, group: str) -> pd.Series:
@@ -48,7 +80,7 @@ def validate_group(df: pd.DataFrame, group: str) -> pd.Series:
     n_unique = int(labels.nunique(dropna=True))
     if n_unique == 0:
         raise GroupColumnError(
-            f"The group column '{group}' has no values (all {len(df):,} rows are empty). Pick another column.",
+            f"The group column '{group}' has no values (all {count_noun(len(df), 'row')} are empty). Pick another column.",
             column=group,
         )
     if n_unique > MAX_GROUPS:

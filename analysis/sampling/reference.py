@@ -15,11 +15,36 @@ import pandas as pd
 
 from ..errors import ReferenceSharesError, format_columns
 from ..schema import MAX_GROUPS
-from ._common import group_labels, label_text, validate_group
+from ._common import count_noun, group_labels, label_text, validate_group
 
 __all__ = ["ReferenceShares", "observed_shares", "parse_expected", "reference_shares"]
 
 _SHARE_TOL = 1e-6
+#: The most a sum of rounded shares may miss 1 and still be normalized without a note.
+_ROUNDING_MAX = 0.01
+
+
+def rounding_tolerance(shares: Mapping[Any, float]) -> float:
+    """How far from 1 shares typed to their number of decimals may sum by rounding alone.
+
+    Each share rounded to d decimals is off by at most half a unit of the d-th
+    decimal, so k shares may miss 1 by k * 0.5 * 10**-d (capped at 0.01: a
+    larger gap is not rounding). 0.3333 * 3 = 0.9999 and 0.33 * 3 = 0.99 are
+    rounding; 0.5 + 0.3 = 0.8 is not.
+
+    >>> rounding_tolerance({"a": 0.3333, "b": 0.3333, "c": 0.3333}), rounding_tolerance({"a": 0.5, "b": 0.3})
+    (0.00015, 0.01)
+    """
+    decimals = 0
+    for value in shares.values():
+        text = repr(float(value))
+        if "e" in text or "E" in text:
+            mantissa, _, exponent = text.lower().partition("e")
+            digits = len(mantissa.partition(".")[2].rstrip("0")) - int(exponent)
+        else:
+            digits = len(text.partition(".")[2].rstrip("0"))
+        decimals = max(decimals, digits)
+    return round(min(_ROUNDING_MAX, max(_SHARE_TOL, len(shares) * 0.5 * 10.0**-decimals)), 12)
 
 
 @dataclass(frozen=True)
@@ -147,7 +172,7 @@ def _shares_from_frame(frame: pd.DataFrame, group: str, source: str) -> Referenc
         raise ReferenceSharesError(f"The column '{group}' of the {source} has no values.", column=group)
     counts = labels.value_counts(sort=False)
     raw = {str(k): float(v) for k, v in counts.items()}
-    notes = [f"Expected shares are the distribution of '{group}' in the {source} ({len(labels):,} rows)."]
+    notes = [f"Expected shares are the distribution of '{group}' in the {source} ({count_noun(len(labels), 'row')})."]
     return normalize_shares(raw, group, f"distribution of '{group}' in the {source}", notes, quiet_sum=True)
 
 
@@ -180,7 +205,8 @@ def normalize_shares(
         raise ReferenceSharesError(
             f"The reference gives {len(clean):,} values of '{group}'; at most {MAX_GROUPS} groups are supported."
         )
-    if abs(total - 1.0) > _SHARE_TOL and not quiet_sum:
+    # Shares that miss 1 by rounding only (0.9999) are normalized silently; a larger gap gets a note.
+    if abs(total - 1.0) > rounding_tolerance(clean) and not quiet_sum:
         notes.append(f"The expected shares of {group} sum to {total:g}, not 1; they were divided by {total:g}.")
     shares = {k: v / total for k, v in clean.items()}
     return ReferenceShares(column=group, shares=shares, source=source, notes=tuple(notes))

@@ -36,7 +36,7 @@ from scipy.spatial.distance import jensenshannon
 
 from ..errors import ReferenceSharesError, format_columns
 from ..results import ResultMixin, Severity
-from ._common import PSI_EPSILON, effect_band, fmt_p, psi, validate_group, wilson_interval
+from ._common import PSI_EPSILON, count_noun, effect_band, fmt_p, psi, validate_group, verb, wilson_interval
 from .reference import ReferenceShares, reference_shares
 
 __all__ = ["BiasResult", "BiasSettings", "ChiSquare", "GroupShare", "compare_counts", "representation"]
@@ -276,7 +276,7 @@ def compare_counts(
     absent = [r for r in rows if r.flag == "not_in_data"]
     for r in unknown:
         notes.append(
-            f"'{r.value}' has {r.observed_count:,} rows ({r.observed_share:.1%}) but no share in the reference: "
+            f"'{r.value}' has {count_noun(r.observed_count, 'row')} ({r.observed_share:.1%}) but no share in the reference: "
             "it is left out of the chi-square test. Add it to the reference, or check its spelling."
         )
     for r in absent:
@@ -323,7 +323,7 @@ def compare_counts(
         tolerance=float(tolerance),
         alpha=float(alpha),
         reference_source=ref.source,
-        notes=tuple(notes) + ((f"{n_missing:,} rows have no value in '{group}' and are left out.",) if n_missing else ()),
+        notes=tuple(notes) + ((f"{count_noun(n_missing, 'row')} {verb(n_missing, 'has', 'have')} no value in '{group}' and {verb(n_missing, 'is', 'are')} left out.",) if n_missing else ()),
     )
 
 
@@ -341,7 +341,7 @@ def _verdict(group: str, p_value: float, w: float, alpha: float, n: int, exp_t: 
     if p_value >= alpha:
         if n < 50 or (len(exp_t) and exp_t.min() < 5):
             return "inconclusive", (
-                f"Inconclusive: with {n:,} rows the test cannot tell whether '{group}' matches the reference "
+                f"Inconclusive: with {count_noun(n, 'row')} the test cannot tell whether '{group}' matches the reference "
                 f"({fmt_p(p_value)}). Collect more rows before trusting this sample's group shares."
             )
         return "representative", (
@@ -351,7 +351,7 @@ def _verdict(group: str, p_value: float, w: float, alpha: float, n: int, exp_t: 
     band = effect_band(w)
     if band == "negligible":
         return "negligible", (
-            f"Negligible difference: with {n:,} rows even a tiny gap is detectable ({fmt_p(p_value)}), but the "
+            f"Negligible difference: with {count_noun(n, 'row')} even a tiny gap is detectable ({fmt_p(p_value)}), but the "
             f"effect is negligible (Cohen's w = {w:.3f} < 0.1). The sample's '{group}' shares are close to the reference."
         )
     return f"{band} bias", (

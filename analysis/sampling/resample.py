@@ -20,7 +20,7 @@ import pandas as pd
 from ..errors import ReferenceSharesError
 from ..export import SafeCsv
 from ..results import ResultMixin, Severity
-from ._common import csv_with_recipe, largest_remainder, validate_group
+from ._common import count_noun, csv_with_recipe, largest_remainder, quoted, validate_group, verb
 from .reference import ReferenceShares, reference_shares
 
 __all__ = ["Resample", "resample_csv", "stratified_resample"]
@@ -51,7 +51,7 @@ class Resample(ResultMixin):
     @property
     def verdict_text(self) -> str:
         how = "with replacement" if self.replace else "without replacement"
-        return f"{len(self.positions):,} rows drawn {how} so the shares of '{self.group}' follow the reference."
+        return f"{count_noun(len(self.positions), 'row')} drawn {how} so the shares of '{self.group}' follow the reference."
 
     def to_frame(self) -> pd.DataFrame:
         return self.table
@@ -102,7 +102,7 @@ def stratified_resample(
     notes = list(shares.notes)
     lost = [v for v in shares.shares if v not in present and shares.shares[v] > 0]
     if lost:
-        notes.append(f"No row has '{group}' = {', '.join(map(repr, lost))}: left out; other shares renormalized.")
+        notes.append(f"No row has '{group}' = {quoted(lost)}: left out; other shares renormalized.")
     if not present:
         raise ReferenceSharesError(f"No group of '{group}' with a positive reference share has rows.", column=group)
     q = np.array([shares.shares[v] for v in present], dtype=float)
@@ -116,8 +116,8 @@ def stratified_resample(
     if not replace and n > n_max:
         limiting = present[int(np.argmin(have / q))]
         raise ReferenceSharesError(
-            f"Without replacement at most {n_max:,} rows can follow the reference shares ('{limiting}' has only "
-            f"{int(counts[limiting]):,} rows for its share of {shares.shares[limiting]:.1%}); asked for {n:,}. "
+            f"Without replacement at most {count_noun(n_max, 'row')} can follow the reference shares ('{limiting}' has only "
+            f"{count_noun(counts[limiting], 'row')} for its share of {shares.shares[limiting]:.1%}); asked for {n:,}. "
             "Ask for fewer rows, or allow upsampling with replacement."
         )
     sizes = largest_remainder(n, q)
@@ -137,7 +137,7 @@ def stratified_resample(
         rows.append({"value": v, "rows_before": int(count), "rows_after": int(size), "target_share": float(share), "how": how})
     dropped = int((~labels.isin(present).fillna(False)).sum())
     if dropped:
-        notes.append(f"{dropped:,} rows whose '{group}' value has no reference share (or is missing) are left out.")
+        notes.append(f"{count_noun(dropped, 'row')} whose '{group}' value has no reference share (or is missing) {verb(dropped, 'is', 'are')} left out.")
     pos = np.sort(np.concatenate(positions))
     table = pd.DataFrame(rows)
     table.insert(2, "sample_share", table["rows_before"] / table["rows_before"].sum())

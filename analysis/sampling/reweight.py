@@ -30,7 +30,7 @@ import pandas as pd
 from ..errors import ReferenceSharesError
 from ..export import SafeCsv
 from ..results import ResultMixin, Severity
-from ._common import csv_with_recipe, validate_group
+from ._common import count_noun, csv_with_recipe, quoted, validate_group, verb
 from .reference import ReferenceShares, reference_shares
 
 __all__ = ["WEIGHT_COLUMN", "Reweighting", "poststratification_weights", "rake", "weighted_csv"]
@@ -67,7 +67,7 @@ class Reweighting(ResultMixin):
         if self.converged:
             return (
                 f"The {self.method} weights match every reference margin (largest error {self.max_margin_error:.1e}); "
-                f"effective sample size {self.effective_sample_size:,.0f} of {len(self.weights):,} rows."
+                f"effective sample size {self.effective_sample_size:,.0f} of {count_noun(len(self.weights), 'row')}."
             )
         return f"The {self.method} weights did not converge (largest margin error {self.max_margin_error:.2g})."
 
@@ -181,19 +181,19 @@ def rake(
         n_missing = int(labels.isna().sum())
         n_unknown = int((~known).sum()) - n_missing
         if n_missing:
-            notes.append(f"{n_missing:,} rows have no value in '{col}': weight 0.")
+            notes.append(f"{count_noun(n_missing, 'row')} {verb(n_missing, 'has', 'have')} no value in '{col}': weight 0.")
         if n_unknown:
             odd = sorted(set(labels[~known].dropna()))
             notes.append(
-                f"{n_unknown:,} rows have a value of '{col}' the reference does not give a share "
-                f"({', '.join(map(repr, odd[:5]))}): weight 0."
+                f"{count_noun(n_unknown, 'row')} {verb(n_unknown, 'has', 'have')} a value of '{col}' the reference does not give a share "
+                f"({quoted(odd[:5])}): weight 0."
             )
         keep &= known
         present = [v for v in shares.shares if bool((labels == v).any())]
         lost = [v for v in shares.shares if v not in present and shares.shares[v] > 0]
         if lost:
             notes.append(
-                f"No row has '{col}' = {', '.join(map(repr, lost))}: weighting cannot create them; the other "
+                f"No row has '{col}' = {quoted(lost)}: weighting cannot create them; the other "
                 "reference shares were renormalized."
             )
         values[col] = present
@@ -212,7 +212,7 @@ def rake(
         empty = [values[col][i] for i in np.flatnonzero((counts == 0) & (targets[col] > 0))]
         if empty:
             raise ReferenceSharesError(
-                f"After leaving out rows without a reference share, '{col}' = {', '.join(map(repr, empty))} has no "
+                f"After leaving out rows without a reference share, '{col}' = {quoted(empty)} has no "
                 "row left, so its margin cannot be matched. Drop that column from the raking or fix the reference."
             )
 
@@ -231,7 +231,7 @@ def rake(
             break
     if not converged:
         notes.append(
-            f"Raking did not converge in {max_iter} sweeps (largest margin error {err:.2g}); the margins may be "
+            f"Raking did not converge in {count_noun(max_iter, 'sweep')} (largest margin error {err:.2g}); the margins may be "
             "inconsistent with the sample (e.g. a combination the sample lacks)."
         )
     kept = keep.sum()

@@ -7,7 +7,8 @@
   standard deviation as the effect size (``scipy.stats.wasserstein_distance`` / std);
 * categorical: chi-square test of homogeneity of the 2 x k table of counts
   (``scipy.stats.chi2_contingency``, no continuity correction), with the
-  Jensen-Shannon distance (base 2) of the two share vectors as the effect size;
+  Jensen-Shannon distance (base 2, in [0, 1]) of the two share vectors as the effect size
+  (the drift threshold is converted to this base: see :mod:`analysis.sampling.shift_report`);
 * both: the population stability index (numeric: 10 bins cut at the
   reference's deciles; categorical: one bin per value; empty bins get the
   share ``PSI_EPSILON`` = 1e-4), reported for reading, not used in the decision.

@@ -5,9 +5,14 @@ size (:mod:`analysis.sampling.shift_features`). The p-values are adjusted for
 the number of features tested with Benjamini-Hochberg (statsmodels
 ``multipletests(method="fdr_bh")``). A feature is flagged as drifted only when
 its adjusted p-value is below ``alpha`` (0.05) **and** its effect size reaches
-``DRIFT_THRESHOLDS`` (normalized Wasserstein 0.1, Jensen-Shannon distance 0.1,
-the defaults Evidently uses for large data), so a million rows do not flag
-every feature for a trivial difference.
+``DRIFT_THRESHOLDS``, so a million rows do not flag every feature for a trivial
+difference. The thresholds are the defaults Evidently uses for large data:
+normalized Wasserstein 0.1, and Jensen-Shannon distance 0.1 *on Evidently's
+natural-log scale* (``scipy.spatial.distance.jensenshannon`` with its default
+base e). Our distances are reported in base 2 (so they lie in [0, 1]); the
+same threshold in base 2 is 0.1 / sqrt(ln 2) = 0.1201 (a base-e distance is
+the base-2 distance times sqrt(ln 2)), which is what ``DRIFT_THRESHOLDS``
+holds. The JSON says so under ``js_base`` and ``js_threshold_natural_log``.
 
 Multivariate: a domain classifier (:mod:`analysis.sampling.shift_domain`)
 tries to tell the two files apart on a stated subsample of each (default
@@ -22,6 +27,7 @@ leakage between train and test).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -31,7 +37,7 @@ import pandas as pd
 from ..errors import ShiftInputError, require_column
 from ..results import ResultMixin, Severity
 from ..schema import Role, infer_schema
-from ._common import PSI_EPSILON
+from ._common import PSI_EPSILON, count_noun, verb
 from .shift_domain import DomainClassifier, domain_classifier
 from .shift_features import (
     FeatureShift,
@@ -42,11 +48,16 @@ from .shift_features import (
     skipped_feature,
 )
 
-__all__ = ["DRIFT_THRESHOLDS", "LABEL_SHIFT_JS", "LabelShift", "ShiftResult", "ShiftSettings", "rows_in_both", "shift"]
+__all__ = ["DRIFT_THRESHOLDS", "JS_BASE", "JS_THRESHOLD_NATURAL_LOG", "LABEL_SHIFT_JS", "LabelShift", "ShiftResult", "ShiftSettings", "rows_in_both", "shift"]
 
-#: Effect-size thresholds for the drift decision (see the module docstring).
-DRIFT_THRESHOLDS: dict[str, float] = {"numeric": 0.1, "categorical": 0.1}
-#: Jensen-Shannon distance of the class shares from which a label shift is flagged.
+#: Evidently's Jensen-Shannon threshold, on its natural-log scale.
+JS_THRESHOLD_NATURAL_LOG = 0.1
+#: Base of every Jensen-Shannon distance this package reports.
+JS_BASE = 2
+#: Effect-size thresholds for the drift decision (see the module docstring): the categorical one is
+#: Evidently's 0.1 (natural log) on our base-2 scale, 0.1 / sqrt(ln 2) = 0.12011.
+DRIFT_THRESHOLDS: dict[str, float] = {"numeric": 0.1, "categorical": JS_THRESHOLD_NATURAL_LOG / math.sqrt(math.log(2))}
+#: Jensen-Shannon distance (base 2) of the class shares from which a label shift is flagged.
 LABEL_SHIFT_JS = 0.05
 _MAX_CATEGORIES = 1_000
 _SKIP_ROLES = {Role.IDENTIFIER: "identifier", Role.TEXT: "free text", Role.DATETIME: "date/time"}
@@ -116,6 +127,7 @@ class LabelShift(ResultMixin):
             "p_value": self.p_value,
             "dof": self.dof,
             "js_distance": self.js_distance,
+            "js_base": JS_BASE,
             "total_variation": self.total_variation,
             "drift": self.drift,
         }
@@ -154,15 +166,15 @@ class ShiftResult(ResultMixin):
         tested = self.tested
         parts = []
         if self.drifted:
-            parts.append(f"{len(self.drifted)} of {len(tested)} features drifted: {', '.join(self.drifted)}.")
+            parts.append(f"{len(self.drifted)} of {count_noun(len(tested), 'feature')} drifted: {', '.join(self.drifted)}.")
         else:
-            parts.append(f"No feature drifted by a meaningful amount ({len(tested)} tested).")
+            parts.append(f"No feature drifted by a meaningful amount ({len(tested):,} tested).")
         if self.domain is not None:
             parts.append(self.domain.verdict_text)
         if self.label_shift is not None and self.label_shift.drift:
             parts.append(f"The class shares of '{self.label_shift.target}' shifted (label shift).")
         if self.rows_in_both:
-            parts.append(f"{self.rows_in_both:,} rows of the current file also appear in the reference (leakage if these are train and test).")
+            parts.append(f"{count_noun(self.rows_in_both, 'row')} of the current file also {verb(self.rows_in_both, 'appears', 'appear')} in the reference (leakage if these are train and test).")
         return " ".join(parts)
 
     def to_frame(self) -> pd.DataFrame:
@@ -174,6 +186,8 @@ class ShiftResult(ResultMixin):
             "n_current": self.n_current,
             "alpha": self.alpha,
             "thresholds": dict(self.thresholds),
+            "js_base": JS_BASE,
+            "js_threshold_natural_log": JS_THRESHOLD_NATURAL_LOG,
             "psi_epsilon": PSI_EPSILON,
             "features": [f.to_dict() for f in self.features],
             "drifted": list(self.drifted),

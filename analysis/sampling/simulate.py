@@ -29,7 +29,7 @@ import pandas as pd
 from ..errors import DiagnosticsError, require_column
 from ..registry import Registry
 from ..results import ResultMixin, Severity
-from ._common import group_labels, largest_remainder, validate_group
+from ._common import count_noun, group_labels, largest_remainder, validate_group
 
 __all__ = ["METHODS", "SAMPLING_METHODS", "SamplingMethod", "SimulationResult", "SimulationSettings", "simulate_sampling"]
 
@@ -147,7 +147,7 @@ class SimulationResult(ResultMixin):
     @property
     def verdict_text(self) -> str:
         return (
-            f"{self.repeats} samples of {self.sample_size:,} rows per method, compared with the full data's "
+            f"{count_noun(self.repeats, 'sample')} of {count_noun(self.sample_size, 'row')} per method, compared with the full data's "
             f"distribution of '{self.group}'" + (f" and '{self.target}'." if self.target else ".")
         )
 
@@ -213,7 +213,7 @@ def simulate_sampling(
     if sample_size is None:
         sample_size = int(min(2_000, max(50, n // 10)))
     if not (1 <= sample_size < n):
-        raise DiagnosticsError(f"The sample size must be between 1 and {n - 1:,} (the data has {n:,} rows); got {sample_size:,}.")
+        raise DiagnosticsError(f"The sample size must be between 1 and {n - 1:,} (the data has {count_noun(n, 'row')}); got {sample_size:,}.")
     if not (1 <= repeats <= 10_000):
         raise DiagnosticsError(f"Repeats must be between 1 and 10,000; got {repeats}.")
     if overweight <= 0:

@@ -25,6 +25,8 @@ from analysis.sampling import (
     ReferenceShares,
     ShiftSettings,
     SimulationSettings,
+    count_noun,
+    quoted,
     reference_shares,
 )
 from analysis.schema import group_candidates
@@ -61,29 +63,67 @@ class _Reference:
 
 
 def _shares_from_editor(frame: pd.DataFrame) -> dict:
-    """Rows of the shares editor -> {value: share}; empty rows are skipped, the analysis validates the rest."""
+    """Rows of the shares editor -> {value: share as typed}; empty rows are skipped, the analysis validates the rest."""
     out = {}
     for value, share in zip(frame["value"], frame["share"]):
-        if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
+        if _blank(value):
             continue
-        out[str(value).strip()] = share if share is not None else float("nan")
+        out[str(value).strip()] = _typed_number(share)
     return out
 
 
-def _editor(key: str, shares: dict, *, uniform: bool) -> pd.DataFrame:
-    values = list(shares)
-    start = [round(1 / len(values), 4)] * len(values) if uniform else [round(s, 4) for s in shares.values()]
-    return st.data_editor(
-        pd.DataFrame({"value": values, "share": start}),
+def _typed_number(share):
+    """A typed share: a number stays, text is read as a number ("0.22", "22%" -> 0.22); other text goes to the analysis to refuse."""
+    if _blank(share):
+        return float("nan")
+    if isinstance(share, str):
+        text = share.strip().replace(",", ".") if share.count(",") == 1 and "." not in share else share.strip()
+        try:
+            return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            return text
+    return share
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == ""
+
+
+def _untyped(frame: pd.DataFrame) -> list[str]:
+    """Values of the editor whose share is still empty."""
+    return [str(v).strip() for v, s in zip(frame["value"], frame["share"]) if not _blank(v) and _blank(s)]
+
+
+def _editor(key: str, shares: dict, *, blank: bool) -> pd.DataFrame:
+    """A value/share editor whose rows survive a change of page.
+
+    Streamlit drops a data editor's edits when its page is not drawn, and its
+    value cannot be set through session state. So the edited rows are kept
+    under ``SB_KEPT_PREFIX + key``; when the editor is drawn afresh (first
+    visit, or back from another page) it is seeded from them. While it stays
+    on screen its seed does not change (a new seed would reset the editor).
+    ``blank``: shares start empty (typed shares: nothing is assumed), else
+    they start at ``shares`` (raking margins, pre-filled with the sample's).
+    """
+    seed_key, kept_key = sb.SB_SEED_PREFIX + key, sb.SB_KEPT_PREFIX + key
+    if key not in st.session_state or seed_key not in st.session_state:
+        kept = st.session_state.get(kept_key)
+        # Typed shares start as empty text (an empty number cell would read "None"); raking margins start at the sample's.
+        start = [""] * len(shares) if blank else [f"{s:.4f}" for s in shares.values()]
+        st.session_state[seed_key] = kept if kept is not None else pd.DataFrame({"value": list(shares), "share": start}, dtype="object")
+    edited = st.data_editor(
+        st.session_state[seed_key],
         key=key,
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
         column_config={
             "value": st.column_config.TextColumn("value", required=True),
-            "share": st.column_config.NumberColumn("expected share", min_value=0.0, format="%.4f"),
+            "share": st.column_config.TextColumn("expected share", help="A share (0.22), a percentage (22%) or a count."),
         },
     )
+    st.session_state[kept_key] = edited
+    return edited
 
 
 def _upload(label: str, key: str, help_text: str) -> Dataset | None:
@@ -95,31 +135,36 @@ def _upload(label: str, key: str, help_text: str) -> Dataset | None:
 
 
 # --- against a reference population ---------------------------------------------------------------
+def _default(key: str, value) -> str:
+    """Give a kept widget its first value through session state (a widget with both a default and a kept
+    value makes Streamlit print a warning on the page)."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return key
+
+
 def _reference_controls(page: _Page, left) -> tuple[str, str, float]:
     """Group column, source of the expected shares and tolerance (the left column)."""
     default_group = sample_data.default_group_column(page.dataset.name, page.candidates)
     group = left.selectbox(
         "Group column",
         page.candidates,
-        index=page.candidates.index(default_group),
-        key=f"{sb.SB_GROUP}_{page.tag}",
+        key=_default(f"{sb.SB_GROUP}_{page.tag}", default_group),
         help=f"A column that splits the rows into groups (at most {MAX_GROUPS} values): region, age band, device…",
     )
     sources = [TYPED, UPLOADED] + ([BUNDLED] if page.dataset.name in sample_data.SAMPLE_REFERENCE_FILES else [])
     source = left.radio(
         "Expected shares",
         sources,
-        index=len(sources) - 1 if BUNDLED in sources else 0,
-        key=f"{sb.SB_SOURCE}_{page.tag}",
+        key=_default(f"{sb.SB_SOURCE}_{page.tag}", BUNDLED if BUNDLED in sources else TYPED),
         help="The share of each group in the population the sample should represent.",
     )
     tolerance = left.slider(
         "Tolerance",
         min_value=0.0,
         max_value=0.5,
-        value=0.1,
         step=0.05,
-        key=sb.SB_TOLERANCE,
+        key=_default(sb.SB_TOLERANCE, 0.1),
         help="A group is flagged over- or under-represented only when the 95% interval of its representation "
         "ratio lies beyond 1 ± this tolerance.",
     )
@@ -128,18 +173,36 @@ def _reference_controls(page: _Page, left) -> tuple[str, str, float]:
 
 @components.guarded("Expected shares")
 def _reference_input(page: _Page, group: str, source: str) -> _Reference | None:
-    """The expected shares: typed in an editor, from an uploaded file, or from the sample's bundled population."""
+    """The expected shares the user gave: typed, an uploaded file, or the bundled population once confirmed.
+
+    Returns None until the user has given a reference: no verdict, test or fix is computed against a
+    placeholder (empty typed shares, or a suggestion not yet confirmed).
+    """
     if source == TYPED:
-        st.caption("Type the population share of each value (shares that do not sum to 1 are normalized). Add or delete rows freely.")
+        st.caption(
+            "Type the population share of each value (from a census, a registry, the population your model will serve). "
+            "Shares may be percentages or counts: they are divided by their sum. Delete the rows of values you have no share for."
+        )
         observed = sb.sb_observed_shares(page.sha, group, page.dataset)
-        edited = _editor(f"{sb.SB_EDITOR_PREFIX}{page.tag}_{group}", observed, uniform=True)
+        edited = _editor(f"{sb.SB_EDITOR_PREFIX}{page.tag}_{group}", observed, blank=True)
+        missing = _untyped(edited)
+        if missing and len(missing) == len(edited):
+            st.info(
+                f"Type the expected share of each value of {components.escape_md(group)} to compare the sample with its "
+                "population. Nothing is judged until you do: equal shares are not assumed.",
+                icon=":material/edit:",
+            )
+            return None
+        if missing:
+            st.info(
+                f"Type a share for {components.escape_md(quoted(missing[:8]))}{' …' if len(missing) > 8 else ''} "
+                "too, or delete their rows.",
+                icon=":material/edit:",
+            )
+            return None
         return _Reference(reference_shares(_shares_from_editor(edited), group=group, source="typed shares"), None)
     if source == UPLOADED:
-        joint = _upload(
-            "Reference file",
-            sb.SB_REFERENCE_UPLOAD,
-            f"Either a two-column value,share table, or a whole dataset with a '{group}' column whose distribution is the reference.",
-        )
+        joint = _upload_reference(group)
         if joint is None:
             st.info("Upload a reference file: a value,share table, or a dataset from the population.", icon=":material/upload:")
             return None
@@ -148,9 +211,37 @@ def _reference_input(page: _Page, group: str, source: str) -> _Reference | None:
     population = load_sample(name)
     shares = sb.sb_reference_from_file(population.sha256, group, population)
     documented = sample_data.SAMPLE_GROUP_COLUMNS.get(page.dataset.name, group)
-    st.caption(f"`{name}`: the documented population shares of `{documented}` (see sample_data/README.md).")
+    st.caption(f"Suggested: `{name}`, the documented population shares of `{documented}` (see sample_data/README.md).")
     st.dataframe(population.frame, hide_index=True, width="stretch", key=sb.SB_POPULATION_TABLE)
+    confirmed = f"{sb.SB_CONFIRMED_PREFIX}{page.tag}_{group}"
+    if not st.session_state.get(confirmed):
+        # The click is stored by its callback before the rerun, so the button is gone as the verdict appears.
+        st.button("Use these shares as the reference", key=sb.SB_CONFIRM_BUTTON, icon=":material/check:", type="primary",
+                  on_click=st.session_state.__setitem__, args=(confirmed, True))
+        st.info("Check the suggested population and confirm it to compare the sample with it.", icon=":material/fact_check:")
+        return None
+    st.caption("Confirmed as the reference.")
     return _Reference(shares, None)
+
+
+def _upload_reference(group: str) -> Dataset | None:
+    """The uploaded reference file; the last one is kept (across pages) until the user removes it."""
+
+    def forget() -> None:
+        st.session_state.pop(sb.SB_REFERENCE_KEPT, None)
+
+    uploaded = st.file_uploader(
+        "Reference file", type=["csv", "tsv", "txt"], key=sb.SB_REFERENCE_UPLOAD, on_change=forget,
+        help=f"Either a two-column value,share table, or a whole dataset with a '{group}' column whose distribution is the reference.",
+    )
+    if uploaded is not None:
+        digest = sb.sb_upload_sha256(uploaded, sb.SB_REFERENCE_UPLOAD)
+        st.session_state[sb.SB_REFERENCE_KEPT] = load_dataset(digest, uploaded.name, uploaded.getvalue())
+        return st.session_state[sb.SB_REFERENCE_KEPT]
+    kept = st.session_state.get(sb.SB_REFERENCE_KEPT)
+    if kept is not None:
+        st.caption(f"Using the reference file {components.escape_md(kept.name)} uploaded earlier; upload another to replace it.")
+    return kept
 
 
 @components.guarded("Representation")
@@ -166,7 +257,8 @@ def _representation(page: _Page, settings: BiasSettings) -> BiasResult | None:
     m[2].metric("Cohen's w", f"{result.cohens_w:.3f}", f"Cramér's V {result.cramers_v:.3f}", delta_color="off", delta_arrow="off",
                 help="Effect size sqrt(chi2 / n): below 0.1 negligible, 0.1 small, 0.3 moderate, 0.5 large (Cohen 1988).")
     m[3].metric("Total variation", f"{result.total_variation:.4f}", help="Half the sum of |observed − expected| shares: the share of rows in the wrong group.")
-    m[4].metric("JS distance", f"{result.js_distance:.4f}", help="Jensen-Shannon distance, base 2 (0 = identical, 1 = disjoint).")
+    m[4].metric("JS distance", f"{result.js_distance:.4f}",
+                help="Jensen-Shannon distance in base 2 (0 = identical, 1 = disjoint); times sqrt(ln 2) = 0.833 on the natural-log scale Evidently uses.")
     m[5].metric("PSI", f"{result.psi:.4f}", help="Population stability index; empty groups count as a share of 0.0001. Below 0.1 stable, above 0.25 major shift.")
     a, b = st.columns(2)
     a.plotly_chart(charts.bias_bars_figure(result), width="stretch", key=sb.SB_BARS_CHART)
@@ -255,7 +347,7 @@ def _simulator(page: _Page, group: str) -> None:
     if sim.target is not None:
         s2.plotly_chart(charts.simulation_figure(sim, column="target_tvd"), width="stretch", key=sb.SB_SIM_TARGET_CHART)
     st.caption(
-        f"The over-weighted convenience sample draws rows of '{components.escape_md(sim.overweighted_group)}' "
+        f"The over-weighted convenience sample draws rows of '{components.escape_md(str(sim.overweighted_group))}' "
         "(the largest group) three times as often."
     )
     st.dataframe(sim.summary(), hide_index=True, width="stretch", key=sb.SB_SIM_TABLE)
@@ -276,14 +368,21 @@ def _shift(page: _Page) -> None:
         sh = sb.sb_shift(page.sha, second.sha256, ShiftSettings(target=page.target), page.dataset, second)
     components.verdict_box(sh)
     k = st.columns(4)
-    k[0].metric("Drifted features", f"{len(sh.drifted)} of {len(sh.tested)}")
+    k[0].metric("Drifted features", f"{len(sh.drifted)} of {len(sh.tested)}",
+                help="Drift: BH-adjusted p below 0.05 and an effect of at least 0.1 (numeric: Wasserstein / std) or "
+                f"{sh.thresholds['categorical']:.3f} (categorical: Jensen-Shannon distance in base 2, which is Evidently's "
+                "0.1 on its natural-log scale).")
     k[1].metric("Domain classifier AUC", f"{sh.domain.auc:.3f}" if sh.domain else "—",
-                help="Cross-validated ROC AUC of telling the files apart; 0.5 = indistinguishable.")
+                f"95% {sh.domain.ci_low:.3f} – {sh.domain.ci_high:.3f}" if sh.domain else None, delta_color="off", delta_arrow="off",
+                help="Cross-validated ROC AUC of telling the files apart (out-of-fold), with DeLong's 95% interval; "
+                "0.5 = indistinguishable. No evidence of shift while the interval reaches 0.5.")
     k[2].metric("Label shift", ("yes" if sh.label_shift.drift else "no") if sh.label_shift else "—",
                 f"JS {sh.label_shift.js_distance:.3f}" if sh.label_shift else None, delta_color="off", delta_arrow="off")
     k[3].metric("Rows in both files", f"{sh.rows_in_both:,}", help="Rows of the second file identical to a row of this one: leakage if these are train and test.")
     st.dataframe(
-        sh.to_frame()[["name", "test", "statistic", "p_value", "p_adjusted", "effect", "effect_name", "psi", "drift", "reason"]],
+        # Text cells that do not apply are blank, not the word "None".
+        sh.to_frame()[["name", "test", "statistic", "p_value", "p_adjusted", "effect", "effect_name", "psi", "drift", "reason"]]
+        .fillna({"effect_name": "", "reason": ""}),
         hide_index=True,
         width="stretch",
         key=sb.SB_DRIFT_TABLE,
@@ -298,7 +397,7 @@ def _shift(page: _Page) -> None:
     if sh.domain is not None and sh.domain.importances:
         drivers = ", ".join(f"{components.escape_md(name)} {value:.3f}" for name, value in sh.domain.importances[:5] if value >= 0.001)
         st.caption(
-            f"Domain classifier on {sh.domain.rows_per_file[0]:,} + {sh.domain.rows_per_file[1]:,} rows"
+            f"Domain classifier on {sh.domain.rows_per_file[0]:,} + {count_noun(sh.domain.rows_per_file[1], 'row')}"
             f"{' (random subsample)' if sh.domain.subsampled else ''}; drivers (drop in AUC when shuffled): " + (drivers or "none")
         )
     names = [f.name for f in sh.tested]
@@ -328,7 +427,7 @@ def _fix_settings(page: _Page, group: str, reference: ReferenceShares) -> FixSet
         for box, col in zip(st.columns(max(1, len(extra))), extra):
             with box:
                 st.caption(f"Population shares of {components.escape_md(col)} (pre-filled with the sample's)")
-                edited = _editor(f"{sb.SB_RAKE_EDITOR_PREFIX}{page.tag}_{col}", sb.sb_observed_shares(page.sha, col, page.dataset), uniform=False)
+                edited = _editor(f"{sb.SB_RAKE_EDITOR_PREFIX}{page.tag}_{col}", sb.sb_observed_shares(page.sha, col, page.dataset), blank=False)
                 margins.append(reference_shares(_shares_from_editor(edited), group=col))
     return FixSettings(entry.name, tuple(margins))
 
@@ -341,9 +440,9 @@ def _fix(page: _Page, group: str, reference: ReferenceShares) -> None:
     entry = settings.entry
     if entry.kind == "weights":
         w1, w2, w3 = st.columns(3)
-        w1.metric("Converged", "yes" if fix.converged else "no", f"{fix.iterations} sweep{'s' if fix.iterations != 1 else ''}", delta_color="off", delta_arrow="off")
+        w1.metric("Converged", "yes" if fix.converged else "no", count_noun(fix.iterations, "sweep"), delta_color="off", delta_arrow="off")
         w2.metric("Largest margin error", f"{fix.max_margin_error:.1e}")
-        w3.metric("Effective sample size", f"{fix.effective_sample_size:,.0f}", f"of {n_rows:,} rows", delta_color="off", delta_arrow="off",
+        w3.metric("Effective sample size", f"{fix.effective_sample_size:,.0f}", f"of {count_noun(n_rows, 'row')}", delta_color="off", delta_arrow="off",
                   help="Kish: (Σw)² / Σw². Weighting costs precision: this many unweighted rows would be as informative.")
         title = "Shares before and after weighting"
     else:
@@ -376,7 +475,7 @@ def main() -> None:
     current = sidebar.require_dataset()
     dataset = current.dataset
     st.caption(
-        f"{components.escape_md(dataset.name)} · {dataset.frame.shape[0]:,} rows. Is the sample representative of the "
+        f"{components.escape_md(dataset.name)} · {count_noun(dataset.frame.shape[0], 'row')}. Is the sample representative of the "
         "population it should stand for, and of the data the model will meet? Most training data is a convenience sample."
     )
     candidates = group_candidates(current.schema, target=current.target)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from analysis.sampling import BiasResult, FeatureDistribution, LabelByGroup, MissingByGroup, SimulationResult
+from analysis.sampling import (
+    BiasResult,
+    FeatureDistribution,
+    LabelByGroup,
+    MissingByGroup,
+    SimulationResult,
+    count_noun,
+)
 
-from .style import EXPECTED, LAYOUT, MAX_BARS, NEUTRAL, OVER, UNDER
+from .style import EXPECTED, LAYOUT, MAX_BARS, NEUTRAL, OVER, UNDER, label
 from .style import MAJORITY as REFERENCE  # the first file of a comparison, and the "after" of a fix
 from .style import MINORITY as CURRENT  # the second file, and the convenience samples of the simulator
 
@@ -60,20 +67,39 @@ def bias_bars_figure(result: BiasResult) -> go.Figure:
     return fig
 
 
+#: The ratio axis ends at this multiple of the largest point (or of 1 + tolerance): one group with a
+#: tiny expected share has a huge interval, which would squash every other group into the left edge.
+RATIO_AXIS_HEADROOM = 1.5
+
+
+def ratio_axis_end(result: BiasResult) -> float:
+    """Right end of the ratio axis: every interval when they fit, else the points with headroom (intervals clipped)."""
+    groups = [g for g in result.groups if g.representation_ratio is not None]
+    need = max([g.ci_high for g in groups] + [1 + result.tolerance])
+    cap = max([g.representation_ratio for g in groups] + [1 + result.tolerance]) * RATIO_AXIS_HEADROOM
+    return float(min(need, cap) * 1.05)
+
+
 def representation_ratio_figure(result: BiasResult) -> go.Figure:
-    """Observed / expected with its 95 % interval per group; 1 = as in the reference; the band is the tolerance."""
+    """Observed / expected with its 95 % interval per group; 1 = as in the reference; the band is the tolerance.
+
+    The axis ends at :func:`ratio_axis_end`; an interval reaching beyond it is drawn to the edge and
+    marked with an arrow ("▶") and its true upper end in the hover text.
+    """
     groups = [g for g in result.groups if g.representation_ratio is not None][:MAX_BARS]
     groups = sorted(groups, key=lambda g: g.representation_ratio)
+    end = ratio_axis_end(result)
+    clipped = [g.ci_high > end for g in groups]
     fig = go.Figure(
         go.Scatter(
             x=[g.representation_ratio for g in groups],
-            y=[g.value for g in groups],
+            y=[label(g.value) for g in groups],
             mode="markers",
             marker=dict(size=12, color=[_FLAG_COLOR[g.flag] for g in groups]),
             error_x=dict(
                 type="data",
                 symmetric=False,
-                array=[g.ci_high - g.representation_ratio for g in groups],
+                array=[min(g.ci_high, end) - g.representation_ratio for g in groups],
                 arrayminus=[g.representation_ratio - g.ci_low for g in groups],
                 color="#495057",
             ),
@@ -82,19 +108,32 @@ def representation_ratio_figure(result: BiasResult) -> go.Figure:
             "<br>%{customdata[2]}<extra></extra>",
         )
     )
+    if any(clipped):
+        beyond = [g for g, c in zip(groups, clipped) if c]
+        fig.add_trace(
+            go.Scatter(
+                x=[end] * len(beyond),
+                y=[label(g.value) for g in beyond],
+                mode="markers",
+                marker=dict(symbol="triangle-right", size=11, color="#495057"),
+                customdata=[[g.ci_high] for g in beyond],
+                hovertemplate="%{y}: the interval extends beyond the axis, to %{customdata[0]:.2f}<extra></extra>",
+                name="interval extends beyond the axis",
+            )
+        )
     tol = result.tolerance
     fig.add_vrect(x0=1 - tol, x1=1 + tol, fillcolor="#e9ecef", opacity=0.6, line_width=0, layer="below")
     fig.add_vline(x=1, line_dash="dash", line_color="#495057")
-    top = max([g.ci_high for g in groups] + [1 + tol]) * 1.1
+    note = " · ▶ interval extends beyond the axis" if any(clipped) else ""
     fig.update_layout(
-        title=f"Representation ratio of '{result.group}'",
-        xaxis_title=f"observed share / expected share (grey band: 1 ± {tol:.0%} tolerance)",
+        title=f"Representation ratio of '{label(result.group)}'",
+        xaxis_title=f"observed share / expected share (grey band: 1 ± {tol:.0%}){note}",
         yaxis_type="category",
         height=max(260, 80 + 36 * len(groups)),
         showlegend=False,
         **LAYOUT,
     )
-    fig.update_xaxes(range=[0, top])
+    fig.update_xaxes(range=[0, end])
     return fig
 
 
@@ -177,7 +216,11 @@ def simulation_figure(result: SimulationResult, *, column: str = "group_tvd") ->
             )
         )
     fig.update_layout(
-        title=f"How far {result.repeats} samples of {result.sample_size:,} rows land from the full data ('{what}')",
+        # Two short lines: the chart sits in half the page width and a long one-line title is clipped.
+        title=dict(
+            text=f"How far samples land from the full data ('{label(str(what))}')"
+            f"<br><sup>{count_noun(result.repeats, 'sample')} of {count_noun(result.sample_size, 'row')} per method</sup>",
+        ),
         xaxis_title="total variation distance to the full data",
         height=420,
         showlegend=False,

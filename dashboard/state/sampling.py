@@ -37,6 +37,25 @@ SB_RAKE_EDITOR_PREFIX = "sb_rake_editor_"
 SB_FIX_REPLACE = "sb_fix_replace"
 SB_FIX_ROWS = "sb_fix_rows"
 SB_UPLOAD_HASHES = "sb_upload_hashes"  # {widget key: (file_id, sha256)}
+# What survives a change of page. Value widgets: kept by session.keep_inputs (keys or key prefixes).
+# Data editors cannot be set through session state: the page keeps their edited rows itself under
+# SB_KEPT_PREFIX + the editor's key, and seeds the editor from them when it is drawn again.
+SB_KEPT_PREFIX = "sb_kept_"  # + editor key: the edited rows (a DataFrame)
+SB_SEED_PREFIX = "sb_seed_"  # + editor key: the rows the editor was drawn from this visit
+SB_CONFIRMED_PREFIX = "sb_confirmed_"  # + sha256[:12] + "_" + group: the user confirmed the bundled population
+SB_CONFIRM_BUTTON = "sb_confirm_button"
+SB_REFERENCE_KEPT = "sb_reference_kept"  # the last uploaded reference file (a Dataset) until the user removes it
+PERSIST: tuple[str, ...] = (
+    SB_GROUP + "_",
+    SB_SOURCE + "_",
+    SB_TOLERANCE,
+    SB_SECOND_GROUP + "_",
+    SB_FIX_METHOD,
+    SB_FIX_REPLACE,
+    SB_FIX_ROWS,
+    SB_RAKE_COLUMNS + "_",
+    SB_SHIFT_FEATURE + "_",
+)
 # Keys of the page's charts, tables and downloads.
 SB_POPULATION_TABLE = "sb_population_table"
 SB_BARS_CHART = "sb_bars_chart"

