@@ -180,6 +180,7 @@ class _ColumnFormat:
     kind: str  # "int", "decimal", "date", "bool", "lossless"
     width: int = 0  # zero-padded integer codes (02134)
     decimals: int = 0
+    min_decimals: int = 0  # written in shortest form (2.5, 2.25): trailing zeros go down to this
     decimal_comma: bool = False
     date_format: str = ""
     words: tuple[str, str] = ("True", "False")
@@ -197,7 +198,11 @@ class _ColumnFormat:
                 n = int(round(float(v)))
                 return f"{n:0{self.width}d}" if self.width and n >= 0 else str(n)
             if self.kind == "decimal" and not isinstance(v, str):
-                text = f"{float(v):.{self.decimals}f}"
+                text = f"{round(float(v), self.decimals) + 0.0:.{self.decimals}f}"  # + 0.0: never "-0.0"
+                if self.min_decimals < self.decimals:
+                    whole, _, frac = text.partition(".")
+                    frac = frac.rstrip("0").ljust(self.min_decimals, "0")
+                    text = f"{whole}.{frac}" if frac else whole
                 return text.replace(".", ",") if self.decimal_comma else text
             if self.kind == "date":
                 stamp = pd.Timestamp(v)
@@ -236,9 +241,13 @@ def _column_format(parsed: pd.Series, raw: pd.Series | None, delimiter: str) -> 
     if numeric:
         decimals = texts.str.fullmatch(_PLAIN_DECIMAL.pattern) | texts.str.fullmatch(_PLAIN_INT.pattern)
         if decimals.all():
-            places = texts.str.extract(_PLAIN_DECIMAL.pattern)[0].dropna().str.len()
+            places = texts.str.extract(_PLAIN_DECIMAL.pattern)[0].fillna("").str.len()
             comma = delimiter != "," and texts.str.contains(",", regex=False).any()
-            return _ColumnFormat("decimal", decimals=int(places.max()) if len(places) else 0, decimal_comma=bool(comma))
+            # Fixed decimals (11.96, 502.80) are kept; a column in shortest form (2.5, 2.25) stays in it.
+            fixed = places.nunique() == 1
+            top = int(places.max()) if len(places) else 0
+            return _ColumnFormat("decimal", decimals=top, min_decimals=top if fixed else min(1, int(places.min())),
+                                 decimal_comma=bool(comma))
         return _ColumnFormat("lossless")
     if pd.api.types.is_bool_dtype(dtype) or str(dtype) == "boolean":
         values = parsed.to_numpy()[present][:5000]

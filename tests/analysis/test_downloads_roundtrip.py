@@ -229,3 +229,13 @@ def test_dataframe_without_source_is_written_losslessly():
     header, records = _read(to_csv_bytes(df).data)
     assert [r[0] for r in records] == ["1", "", "3"] and [r[1] for r in records] == ["1", "", "3"]
     assert [float(r[2]) for r in records] == [0.1, 1e-20, 2.5] and records[0][3] == str(2**62 + 1)
+
+
+def test_synthetic_decimals_follow_the_column_style_and_never_write_minus_zero():
+    """A column in shortest form (478.8 beside 11.96) stays in it; fixed decimals (2.50) stay fixed."""
+    ds = load_csv(b"short,fixed,code\n11.96,2.50,007\n478.8,3.00,120\n5.0,1.25,999\n")
+    out = ds.frame.iloc[[0, 0]].reset_index(drop=True)
+    out.loc[1, ["short", "fixed", "code"]] = [649.1, 4.0, 8]
+    out.loc[0, "short"] = -0.00001  # rounds to zero: written 0.0, not -0.0
+    text = to_csv_bytes(out, source=ds, rows=[-1, -1]).data.decode().splitlines()
+    assert text[1:] == ["0.0,2.50,007", "649.1,4.00,008"]
