@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -63,6 +63,29 @@ class Dataset:
     delimiter: str = ","
     n_bytes: int = 0
     renamed_columns: dict[str, str] = field(default_factory=dict)
+    #: The uploaded bytes or the path they were read from (None for a DataFrame handed to the API).
+    source: bytes | Path | None = field(default=None, repr=False, compare=False)
+    _raw: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def raw_text(self) -> pd.DataFrame | None:
+        """Every cell exactly as the file wrote it: text columns, no missing-value conversion.
+
+        The source is re-read lazily, on the first call (a download), and the result
+        is cached on the dataset, so memory is not doubled until then. Empty cells
+        are ``""``; ``NA``, ``null``, ``02134``, ``1e5`` stay the text they were.
+        Returns None when there is no source (a DataFrame handed to the API) or when
+        the re-read does not line up with :attr:`frame` (then exports fall back to
+        writing the parsed values losslessly).
+
+        Examples
+        --------
+        >>> ds = load_csv(b"zip,n\n02134,1e5\n10001,NA\n")
+        >>> ds.frame["zip"].tolist(), ds.raw_text()["zip"].tolist(), ds.raw_text()["n"].tolist()
+        ([2134, 10001], ['02134', '10001'], ['1e5', 'NA'])
+        """
+        if "text" not in self._raw:
+            self._raw["text"] = _read_raw_text(self)
+        return self._raw["text"]
 
     @property
     def delimiter_name(self) -> str:
@@ -125,7 +148,7 @@ def load_csv(
     streamed = _load_path(path, name)
     if streamed is not None:
         return streamed
-    return _load_bytes(path.read_bytes(), name)
+    return replace(_load_bytes(path.read_bytes(), name), source=path)
 
 
 # --- private helpers (inputs already checked) ------------------------------
@@ -144,6 +167,7 @@ def _load_bytes(data: bytes, name: str) -> Dataset:
         encoding=encoding,
         n_bytes=len(data),
         notes=notes,
+        source=data,
     )
 
 
@@ -190,7 +214,8 @@ def _load_path(path: Path, name: str) -> Dataset | None:
         notes.append(BOM_NOTE)
         encoding = "utf-8-sig"
     return _finish(
-        frame, header, delimiter, name=name, sha256=digest.hexdigest(), encoding=encoding, n_bytes=n_bytes, notes=notes
+        frame, header, delimiter, name=name, sha256=digest.hexdigest(), encoding=encoding, n_bytes=n_bytes, notes=notes,
+        source=path,
     )
 
 
@@ -219,6 +244,7 @@ def _finish(
     encoding: str,
     n_bytes: int,
     notes: list[str],
+    source: bytes | Path | None = None,
 ) -> Dataset:
     renamed = _clean_header(frame, header, notes)
     if frame.shape[0] == 0:
@@ -238,7 +264,45 @@ def _finish(
         delimiter=delimiter,
         n_bytes=n_bytes,
         renamed_columns=renamed,
+        source=source,
     )
+
+
+def _read_raw_text(dataset: Dataset) -> pd.DataFrame | None:
+    """Re-read the source with every column as text and no missing-value words (see Dataset.raw_text)."""
+    source = dataset.source
+    if source is None:
+        return None
+    data = source.read_bytes() if isinstance(source, Path) else source
+    text_bytes, _ = to_utf8(data, dataset.name, [])  # the same decoding as the parse
+    body = LEADING_BLANK_LINES.sub(b"", text_bytes, count=1)
+    width = dataset.frame.shape[1]
+    names = placeholder_names([""] * width)
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(body),
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pa_csv.ParseOptions(delimiter=dataset.delimiter, newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, null_values=[], strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        columns = [table.column(i).to_pylist() for i in range(width)]
+    except (pa.ArrowException, ValueError):
+        # The C engine's leniency (rare quoting styles): the csv module reads the same records.
+        import csv
+        import io
+
+        reader = csv.reader(io.StringIO(body.decode("utf-8").lstrip("\ufeff"), newline=""), delimiter=dataset.delimiter)
+        records = [r for r in reader if r][1:]
+        if any(len(r) != width for r in records):
+            return None
+        columns = [[r[i] for r in records] for i in range(width)]
+    if not columns or len(columns[0]) != dataset.frame.shape[0]:
+        return None
+    raw = pd.DataFrame({c: pd.array(col, dtype=object) for c, col in zip(dataset.frame.columns, columns, strict=True)})
+    return raw
 
 
 def _check_size(n_bytes: int, max_bytes: int, name: str) -> None:

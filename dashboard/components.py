@@ -1,5 +1,5 @@
 """Pieces every page renders with: the error boundary of a section, the verdict box,
-escaping of user text, and the download button with formula protection.
+escaping of user text, and the download with its formula-protection switch.
 
 Pages are built from section functions, each wrapped in :func:`section`, so a
 bug in one section shows an error card with a short reference id while the
@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from analysis.errors import DiagnosticsError
+from analysis.export import SafeCsv
 from analysis.results import Result
 
 log = logging.getLogger("dataset_diagnostics.dashboard")
@@ -107,3 +108,56 @@ def verdict_box(result: Result, *, text: str | None = None) -> None:
 def severity_box(severity: str) -> Callable[..., Any]:
     """The Streamlit box function of a severity, for messages that are not a result."""
     return _BOX.get(severity, st.info)
+
+
+# --- downloads ------------------------------------------------------------------------------
+PROTECT_LABEL = "Protect against spreadsheet formulas"
+PROTECT_HELP = (
+    "Text cells starting with = + - @ (or a tab) can run as formulas when the file is opened in Excel or "
+    "LibreOffice (OWASP CSV injection). On: they get a leading ' and show as text. Numbers such as -3.5 "
+    "or -1 are never changed. Off: every cell is written exactly as uploaded (as the CLI's --no-protect)."
+)
+
+
+def protection_caption(csv: SafeCsv, protect: bool) -> str:
+    """What formula protection found and did in a download, in plain words (column names escaped).
+
+    >>> protection_caption(SafeCsv(b"", 0, (), 0, (), True), True)
+    'Original rows carry exactly the text you uploaded. No text cell starts like a spreadsheet formula: nothing was changed.'
+    """
+    lead = "Original rows carry exactly the text you uploaded. " if csv.raw_text else ""
+    n = csv.formula_cells
+    if not n:
+        return lead + "No text cell starts like a spreadsheet formula: nothing was changed."
+    shown = list(csv.formula_columns[:5])
+    more = len(csv.formula_columns) - len(shown)
+    where = ", ".join(f"'{escape_md(c)}'" for c in shown) + (f" and {more} more" if more > 0 else "")
+    cells = f"{n:,} text cell{'s' if n != 1 else ''} in {where}"
+    if protect:
+        return (lead + f"Formula protection is on: {cells} started with = + - @ or a tab and got a leading ' so a "
+                "spreadsheet shows them as text. Numbers are never changed.")
+    return (lead + f"Formula protection is off: {cells} start with = + - @ or a tab and are written as uploaded; "
+            "a spreadsheet may run them as formulas.")
+
+
+def download_with_protection(
+    label: str,
+    build: Callable[[bool], SafeCsv],
+    *,
+    file_name: str,
+    key: str,
+    protect_key: str,
+    mime: str = "text/csv",
+    **button: Any,
+) -> SafeCsv:
+    """A download with its "protect formulas" switch (on by default) and a caption of what it changed.
+
+    ``build(protect)`` returns the file (a :class:`~analysis.export.SafeCsv`, cached
+    by the page's state wrapper); its counts say which cells protection changed.
+    """
+    protect = st.checkbox(PROTECT_LABEL, value=True, key=protect_key, help=PROTECT_HELP)
+    csv = build(bool(protect))
+    st.download_button(label, data=csv.data, file_name=file_name, mime=mime, key=key,
+                       **{"icon": ":material/download:", **button})
+    st.caption(protection_caption(csv, bool(protect)))
+    return csv

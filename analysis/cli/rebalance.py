@@ -53,7 +53,8 @@ def add_rebalance_commands(sub) -> None:
     fix.add_argument("--cost-ratio", type=float, default=None)
     fix.add_argument("--threshold-objective", choices=THRESHOLD_OBJECTIVES, default="balanced_accuracy")
     fix.add_argument("--is-synthetic", action="store_true", help="add an is_synthetic column")
-    fix.add_argument("--no-formula-protection", action="store_true", help="do not prefix formula-like text cells with '")
+    fix.add_argument("--no-protect", "--no-formula-protection", dest="no_formula_protection", action="store_true",
+                     help="do not prefix formula-like text cells with '")
     fix.add_argument("-o", "--output", required=True, help="output CSV path")
     add_common(fix)
     fix.set_defaults(func=_cmd_fix)
@@ -129,12 +130,12 @@ def _cmd_fix(args: argparse.Namespace) -> int:
         projection=False,
     ))
     protect = not args.no_formula_protection
-    train = to_csv_bytes(fix.train, protect_formulas=protect)
+    train = to_csv_bytes(fix.train, protect_formulas=protect, source=dataset, rows=fix.train_rows)
     out.write_bytes(train.data)
     written = {"train": str(out)}
     if fix.test is not None:
         test_path = out.with_name(out.stem + "_test.csv")
-        test_path.write_bytes(to_csv_bytes(fix.test, protect_formulas=protect).data)
+        test_path.write_bytes(to_csv_bytes(fix.test, protect_formulas=protect, source=dataset, rows=fix.test_rows).data)
         written["test"] = str(test_path)
     recipe_path = out.with_name(out.stem + "_recipe.json")
     recipe = dict(fix.recipe)

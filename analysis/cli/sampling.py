@@ -29,6 +29,7 @@ def add_sampling_commands(sub) -> None:
     bias.add_argument("--tolerance", type=float, default=0.1, help="flag a group when its ratio interval excludes 1 by more than this (default 0.1)")
     bias.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
     bias.add_argument("-o", "--weights-out", help="write the data plus a post-stratification 'sample_weight' column here (and OUT.recipe.json)")
+    bias.add_argument("--no-protect", action="store_true", help="do not prefix formula-like text cells with ' in the weights file")
     add_common(bias)
     bias.set_defaults(func=_cmd_bias)
 
@@ -73,7 +74,8 @@ def _write_weights(dataset, reference, args) -> dict:
     from ..sampling import poststratification_weights, weighted_csv
 
     rw = poststratification_weights(dataset.frame, group=args.group, reference=reference)
-    safe, recipe = weighted_csv(dataset.frame, rw, source_name=dataset.name, source_sha256=dataset.sha256)
+    safe, recipe = weighted_csv(dataset.frame, rw, source_name=dataset.name, source_sha256=dataset.sha256,
+                                protect_formulas=not args.no_protect, source=dataset)
     out = Path(args.weights_out)
     out.write_bytes(safe.data)
     recipe_path = out.with_name(out.name + ".recipe.json")

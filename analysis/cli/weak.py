@@ -56,7 +56,7 @@ def _cmd_weak(args: argparse.Namespace) -> int:
     payload["data"] = dataset.name
     written = None
     if args.output:
-        safe = to_csv_bytes(with_weak_labels(dataset.frame, result.model), protect_formulas=not args.no_protect)
+        safe = to_csv_bytes(with_weak_labels(dataset.frame, result.model), protect_formulas=not args.no_protect, source=dataset)
         Path(args.output).write_bytes(safe.data)
         written = {"path": str(args.output), "rows": result.model.matrix.n_items, "protected_cells": safe.protected_cells}
         payload["output"] = written

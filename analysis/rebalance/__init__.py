@@ -20,7 +20,17 @@ Where things live:
 from __future__ import annotations
 
 from ..models import MODELS
-from .fix import IS_SYNTHETIC, SAMPLE_WEIGHT, FixResult, FixSettings, Projection, apply_fix, fix_files, fix_zip
+from .fix import (
+    IS_SYNTHETIC,
+    SAMPLE_WEIGHT,
+    FixResult,
+    FixSettings,
+    Projection,
+    apply_fix,
+    fix_csvs,
+    fix_files,
+    fix_zip,
+)
 from .metrics import BINARY_ONLY, HIGHER_IS_BETTER, METRIC_LABELS, METRICS, Metric, fold_metrics
 from .pipeline import THRESHOLD_OBJECTIVES, PipelineSettings
 from .plan import LARGE_ROWS, CompareSettings, ComparisonPlan, estimate_cost, plan_comparison
@@ -91,6 +101,7 @@ __all__ = [
     "corrected_resampled_ttest",
     "estimate_cost",
     "feature_space",
+    "fix_csvs",
     "fix_files",
     "fix_zip",
     "fold_metrics",

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields, replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from ..errors import RebalanceError, StrategySkippedError
-from ..export import to_csv_bytes, zip_bytes
+from ..export import SafeCsv, to_csv_bytes, zip_bytes
 from ..models import MODEL_REGISTRY
 from ..results import ResultMixin, Severity
 from .pipeline import THRESHOLD_OBJECTIVES
@@ -28,8 +28,11 @@ from .resample import Projection, _projection, _resample
 from .space import feature_space
 from .strategies import STRATEGIES, SamplerStrategy
 
-__all__ = ["IS_SYNTHETIC", "SAMPLE_WEIGHT", "FixResult", "FixSettings", "Projection", "apply_fix", "fix_files",
-           "fix_zip"]
+if TYPE_CHECKING:
+    from ..io import Dataset
+
+__all__ = ["IS_SYNTHETIC", "SAMPLE_WEIGHT", "FixResult", "FixSettings", "Projection", "apply_fix", "fix_csvs",
+           "fix_files", "fix_zip"]
 
 IS_SYNTHETIC = "is_synthetic"
 SAMPLE_WEIGHT = "sample_weight"
@@ -75,6 +78,9 @@ class FixResult(ResultMixin):
     snippet: str
     projection: Projection | None = None
     notes: tuple[str, ...] = ()
+    #: Position in the source table of each row of ``train`` / ``test`` (-1: synthetic), for exact exports.
+    train_rows: np.ndarray | None = None
+    test_rows: np.ndarray | None = None
 
     @property
     def verdict(self) -> str:  # type: ignore[override]
@@ -214,11 +220,13 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
         threshold, weights = unchanged.threshold, unchanged.weights
         notes.append(unchanged.note)
         out = train_original.copy()
+        train_rows = np.asarray(tr.rows)
         is_syn = np.zeros(len(out), dtype=bool)
         counts_after = dict(counts_before)
         n_removed = 0
     else:
-        out, is_syn, synthetic, sampler_name, y_out = _resample(train_original, tr, spec, s.seed, target)
+        out, is_syn, synthetic, sampler_name, y_out, kept = _resample(train_original, tr, spec, s.seed, target)
+        train_rows = np.where(kept >= 0, np.asarray(tr.rows)[np.maximum(kept, 0)], -1)
         counts_after = {tr.classes[k]: int((y_out == k).sum()) for k in range(tr.n_classes)}
         n_removed = int(len(tr.y) - (~is_syn).sum())
         if s.projection and spec.generates_rows and synthetic is not None and len(synthetic):
@@ -226,7 +234,7 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
         if is_syn.any() and not spec.generates_rows:
             notes.append(f"{int(is_syn.sum()):,} added rows are copies of original minority rows.")
         if spec.generates_rows and is_syn.any():
-            empty = [c for c in df.columns if c != target and c in space.dropped and space.dropped[c] != "constant"]
+            empty = [c for c in df.columns if c != target and space.dropped.get(c) not in (None, "constant", "datetime")]
             if empty:
                 notes.append(
                     f"{int(is_syn.sum()):,} synthetic rows were created; columns that are not features "
@@ -245,13 +253,31 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
         strategy=s.strategy, target=target, train=out, test=test_frame, counts_before=counts_before,
         counts_after=counts_after, n_synthetic=int(is_syn.sum()), n_removed=n_removed, threshold=threshold,
         recipe=recipe, snippet=snippet(s, space), projection=proj, notes=tuple(notes),
+        train_rows=train_rows, test_rows=space.rows[test_pos] if test_pos is not None else None,
     )
 
 
-def fix_files(fix: FixResult, *, base_name: str = "fixed", protect_formulas: bool = True) -> dict[str, bytes]:
+def fix_csvs(fix: FixResult, *, base_name: str = "fixed", protect_formulas: bool = True,
+             source: Dataset | None = None) -> dict[str, SafeCsv]:
+    """The CSVs of a fix, through :func:`analysis.export.to_csv_bytes`.
+
+    With ``source`` (the uploaded table the fix was computed on), original rows
+    carry the uploaded text and synthetic rows are written in each column's format.
+    """
+    files = {f"{base_name}.csv": to_csv_bytes(fix.train, protect_formulas=protect_formulas, source=source,
+                                              rows=fix.train_rows if source is not None else None)}
+    if fix.test is not None:
+        files[f"{base_name}_test.csv"] = to_csv_bytes(fix.test, protect_formulas=protect_formulas, source=source,
+                                                      rows=fix.test_rows if source is not None else None)
+    return files
+
+
+def fix_files(fix: FixResult, *, base_name: str = "fixed", protect_formulas: bool = True,
+              source: Dataset | None = None, csvs: dict[str, SafeCsv] | None = None) -> dict[str, bytes]:
     """The files of a fix: ``<base>.csv``, ``<base>_test.csv`` (holdout), ``<base>_recipe.json``, ``<base>_recipe.py``.
 
-    CSVs go through :func:`analysis.export.to_csv_bytes` (formula-injection protection on by default).
+    CSVs come from :func:`fix_csvs` (or ``csvs``, already made by it): formula-injection
+    protection on by default; exact uploaded text for original rows given ``source``.
 
     Examples
     --------
@@ -259,9 +285,8 @@ def fix_files(fix: FixResult, *, base_name: str = "fixed", protect_formulas: boo
     >>> sorted(fix_files(apply_fix(df, target="y", strategy="random_over", test_size=0.2)))
     ['fixed.csv', 'fixed_recipe.json', 'fixed_recipe.py', 'fixed_test.csv']
     """
-    files = {f"{base_name}.csv": to_csv_bytes(fix.train, protect_formulas=protect_formulas).data}
-    if fix.test is not None:
-        files[f"{base_name}_test.csv"] = to_csv_bytes(fix.test, protect_formulas=protect_formulas).data
+    made = csvs if csvs is not None else fix_csvs(fix, base_name=base_name, protect_formulas=protect_formulas, source=source)
+    files = {name: csv.data for name, csv in made.items()}
     recipe = dict(fix.recipe)
     recipe["settings"] = {**recipe.get("settings", {}), "formula_protection": protect_formulas}
     files[f"{base_name}_recipe.json"] = json.dumps(recipe, indent=2, default=str).encode("utf-8")
@@ -269,7 +294,8 @@ def fix_files(fix: FixResult, *, base_name: str = "fixed", protect_formulas: boo
     return files
 
 
-def fix_zip(fix: FixResult, *, base_name: str = "fixed", protect_formulas: bool = True) -> bytes:
+def fix_zip(fix: FixResult, *, base_name: str = "fixed", protect_formulas: bool = True, source: Dataset | None = None,
+            csvs: dict[str, SafeCsv] | None = None) -> bytes:
     """All files of :func:`fix_files` in one zip (the browser's single download)."""
-    return zip_bytes(fix_files(fix, base_name=base_name, protect_formulas=protect_formulas))
+    return zip_bytes(fix_files(fix, base_name=base_name, protect_formulas=protect_formulas, source=source, csvs=csvs))
 

@@ -39,8 +39,12 @@ class Projection:
 
 def _resample(
     train_original: pd.DataFrame, tr: FeatureSpace, spec: SamplerStrategy, seed: int, target: str
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray | None, str, np.ndarray]:
-    """Run the strategy's sampler in its space; return (rows, is_synthetic, synthetic array, sampler, y)."""
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray | None, str, np.ndarray, np.ndarray]:
+    """Run the strategy's sampler in its space.
+
+    Returns (rows, is_synthetic, synthetic array, sampler, y, source): ``source`` is
+    the position in ``train_original`` of each output row, -1 for synthetic rows.
+    """
     n_num, n_cat = tr.n_numeric, tr.n_categorical
     onehot = spec.space == "onehot"
     prep = _preprocess(n_num, n_cat, onehot=onehot)
@@ -70,9 +74,33 @@ def _resample(
         decoded = _decode_frame(synthetic_space, yr[synthetic_mask], tr)
         decoded[target] = decoded.pop("__y__")
         rows = _merge(keep, decoded, synthetic_mask, train_original)
+        _fill_dates(rows, train_original, tr, Xt, Xr[synthetic_mask], yr[synthetic_mask], synthetic_mask)
     else:
         rows = keep
-    return rows, is_syn, synthetic_space, type(sampler).__name__, yr
+    return rows, is_syn, synthetic_space, type(sampler).__name__, yr, source
+
+
+def _fill_dates(rows: pd.DataFrame, original: pd.DataFrame, tr: FeatureSpace, Xt: Any, Xs: Any, ys: np.ndarray,
+                mask: np.ndarray) -> None:
+    """Give each synthetic row the dates of its nearest original row of the same class (in the sampler's space)."""
+    dated = [c for c, why in tr.dropped.items() if why == "datetime" and c in rows.columns]
+    if not dated:
+        return
+    from sklearn.neighbors import NearestNeighbors
+
+    nearest = np.zeros(len(ys), dtype=np.int64)
+    for k in np.unique(ys):
+        members = np.flatnonzero(tr.y == k)
+        wanted = np.flatnonzero(ys == k)
+        if not len(members):
+            continue
+        index = NearestNeighbors(n_neighbors=1).fit(Xt[members])
+        nearest[wanted] = members[index.kneighbors(Xs[wanted], return_distance=False)[:, 0]]
+    where = np.flatnonzero(mask)
+    for column in dated:
+        values = rows[column].astype(object).to_numpy(copy=True)
+        values[where] = original[column].astype(object).to_numpy()[nearest]
+        rows[column] = _restore(values, original[column].dtype)
 
 
 def _decode_to_codes(Xs: np.ndarray, prep: Any, tr: FeatureSpace, *, onehot: bool) -> np.ndarray:

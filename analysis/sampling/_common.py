@@ -172,10 +172,16 @@ def csv_with_recipe(
     source_sha256: str,
     protect_formulas: bool,
     fix: str,
+    source: Any = None,
+    rows: np.ndarray | None = None,
     **settings: Any,
 ) -> tuple[SafeCsv, bytes]:
-    """The fixed data ``out`` as formula-safe CSV bytes, and the recipe JSON that says how it was made."""
-    safe = to_csv_bytes(out, protect_formulas=protect_formulas)
+    """The fixed data ``out`` as formula-safe CSV bytes, and the recipe JSON that says how it was made.
+
+    ``source`` (the uploaded :class:`~analysis.io.Dataset`) and ``rows`` (its row behind
+    each row of ``out``) make original rows carry the uploaded text exactly.
+    """
+    safe = to_csv_bytes(out, protect_formulas=protect_formulas, source=source, rows=rows)
     recipe = provenance(
         source_name=source_name,
         source_sha256=source_sha256,

@@ -94,6 +94,11 @@ for _entry in (
     FIX_METHODS.register(_entry)
 
 
-def fix_csv(df: pd.DataFrame, settings: FixSettings, fix: Fix, *, source_name: str, source_sha256: str) -> tuple[SafeCsv, bytes]:
-    """The fixed data as CSV bytes (formula-protected) and its recipe JSON, written the way the method says."""
-    return settings.entry.csv(df, fix, source_name=source_name, source_sha256=source_sha256)
+def fix_csv(df: pd.DataFrame, settings: FixSettings, fix: Fix, *, source_name: str, source_sha256: str,
+            protect_formulas: bool = True, source: Any = None) -> tuple[SafeCsv, bytes]:
+    """The fixed data as CSV bytes (formula-protected unless asked not to be) and its recipe JSON.
+
+    With ``source`` (the uploaded Dataset ``df`` is the frame of) original rows carry the uploaded text.
+    """
+    return settings.entry.csv(df, fix, source_name=source_name, source_sha256=source_sha256,
+                              protect_formulas=protect_formulas, source=source)

@@ -154,14 +154,20 @@ def resample_csv(
     source_name: str,
     source_sha256: str,
     protect_formulas: bool = True,
+    source: Any = None,
 ) -> tuple[SafeCsv, bytes]:
-    """CSV of the resampled rows (original columns only) and the recipe JSON (UTF-8 bytes)."""
+    """CSV of the resampled rows (original columns only) and the recipe JSON (UTF-8 bytes).
+
+    With ``source`` (the uploaded Dataset ``df`` is the frame of) rows carry the uploaded text.
+    """
     return csv_with_recipe(
         df,
         rs.apply(df),
         source_name=source_name,
         source_sha256=source_sha256,
         protect_formulas=protect_formulas,
+        source=source,
+        rows=rs.positions,
         fix="stratified resample",
         upsampling_with_replacement=rs.replace,
         resample=rs.to_dict(),

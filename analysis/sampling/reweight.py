@@ -281,8 +281,11 @@ def weighted_csv(
     source_name: str,
     source_sha256: str,
     protect_formulas: bool = True,
+    source: Any = None,
 ) -> tuple[SafeCsv, bytes]:
     """CSV of the original columns plus the weight column, and the recipe JSON (UTF-8 bytes).
+
+    With ``source`` (the uploaded Dataset ``df`` is the frame of) original cells carry the uploaded text.
 
     Examples
     --------
@@ -299,6 +302,7 @@ def weighted_csv(
         source_name=source_name,
         source_sha256=source_sha256,
         protect_formulas=protect_formulas,
+        source=source,
         fix=rw.method,
         weight_column=name,
         weighting=rw.to_dict(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from analysis.export import SafeCsv
@@ -25,7 +27,7 @@ from analysis.schema import (
     gold_candidates,
     label_column_candidates,
 )
-from dashboard import sidebar
+from dashboard import components, sidebar
 from dashboard.charts import labels as charts
 from dashboard.components import escape_md, guarded, verdict_box
 from dashboard.state import labels as state
@@ -48,8 +50,8 @@ def _stem(name: str) -> str:
     return name.rsplit(".", 1)[0]
 
 
-def _download(label: str, csv: SafeCsv, file_name: str, key: str) -> None:
-    st.download_button(label, data=csv.data, file_name=file_name, mime="text/csv", icon=":material/download:", key=key)
+def _download(label: str, build: Callable[[bool], SafeCsv], file_name: str, key: str, protect_key: str) -> None:
+    components.download_with_protection(label, build, file_name=file_name, key=key, protect_key=protect_key)
 
 
 def _seed(key: str, value) -> None:
@@ -336,17 +338,10 @@ def _consensus_section(current: ActiveData, settings: ConsensusSettings, consens
         k3.metric("Ties settled by the model", f"{summary['n_ties']:,}", help="Items whose majority vote is tied get the label the model finds most probable.")
     for note in consensus.notes:
         st.caption(escape_md(note))
-    csv = state.lb_consensus_csv(dataset.sha256, settings, dataset)
-    _download("Download the data with consensus labels", csv, f"{_stem(dataset.name)}_consensus.csv", state.LB_DOWNLOAD_CONSENSUS)
-    st.caption(
-        "All original columns, plus consensus_label, consensus_confidence and consensus_votes. "
-        + (
-            f"{csv.protected_cells:,} text cells that a spreadsheet would run as formulas start with an "
-            "apostrophe in the file (CSV-injection protection)."
-            if csv.protected_cells
-            else ""
-        )
-    )
+    _download("Download the data with consensus labels",
+              lambda protect: state.lb_consensus_csv(dataset.sha256, settings, dataset, protect),
+              f"{_stem(dataset.name)}_consensus.csv", state.LB_DOWNLOAD_CONSENSUS, state.LB_PROTECT_CONSENSUS)
+    st.caption("All original columns, plus consensus_label, consensus_confidence and consensus_votes.")
 
 
 def _annotators_mode(current: ActiveData) -> None:
@@ -457,12 +452,12 @@ def _issues_section(current: ActiveData) -> None:
     )
     accepted = edited[edited["accept"]]
     corrections = Corrections.of(issues.target, dict(zip(accepted["row"].tolist(), accepted["suggested"].tolist())))
-    corrected = state.lb_corrected_csv(dataset.sha256, corrections, dataset)
     _download(
         f"Download the data with {len(corrections):,} accepted correction{'s' if len(corrections) != 1 else ''}",
-        corrected,
+        lambda protect: state.lb_corrected_csv(dataset.sha256, corrections, dataset, protect),
         f"{_stem(dataset.name)}_corrected.csv",
         state.LB_DOWNLOAD_CORRECTED,
+        state.LB_PROTECT_CORRECTED,
     )
     st.caption(
         f"All original columns, plus {escape_md(issues.target + '_corrected')} (accepted suggestions applied) "

@@ -223,12 +223,7 @@ def fix_section(dataset, target: str, compare: CompareSettings) -> None:
     holdout = f2.toggle("Holdout-safe mode", value=True, key=state.RB_HOLDOUT,
                         help="Set a stratified test split aside first and resample only the training part.")
     test_size = f3.slider("Test share", 0.1, 0.5, 0.2, 0.05, key=state.RB_TEST_SIZE, disabled=not holdout)
-    o1, o2 = st.columns(2)
-    add_syn = o1.checkbox("Add an is_synthetic column", value=False, key=state.RB_IS_SYNTHETIC)
-    protect = o2.checkbox(
-        "Protect against spreadsheet formulas", value=True, key=state.RB_PROTECT,
-        help="Text cells starting with = + - @ get a leading ' so Excel does not run them (OWASP CSV injection).",
-    )
+    add_syn = st.checkbox("Add an is_synthetic column", value=False, key=state.RB_IS_SYNTHETIC)
     settings = FixSettings(
         target=target, strategy=fix_name, test_size=test_size if holdout else None, seed=compare.seed,
         model=compare.model, add_is_synthetic=add_syn, source_name=dataset.name, source_sha256=dataset.sha256,
@@ -250,16 +245,22 @@ def fix_section(dataset, target: str, compare: CompareSettings) -> None:
     if fix.projection is not None:
         right.plotly_chart(charts.projection_figure(fix.projection), width="stretch", key=state.RB_PROJECTION)
         right.caption(fix.projection.note)
-    download = state.rb_fix_download(settings, protect, dataset)
-    st.download_button(
-        f"Download {download['name']}", data=download["data"], file_name=download["name"], mime=download["mime"],
-        type="primary", icon=":material/download:", key=state.RB_DOWNLOAD,
+    stem = settings.source_name.rsplit(".", 1)[0] + f"_{settings.strategy}"
+    name = f"{stem}.zip" if fix.test is not None else f"{stem}.csv"
+    download: dict = {}
+
+    def build(protect: bool):
+        download.update(state.rb_fix_download(settings, protect, dataset))
+        return download["safe"]
+
+    components.download_with_protection(
+        f"Download {name}", build, file_name=name, mime="application/zip" if fix.test is not None else "text/csv",
+        key=state.RB_DOWNLOAD, protect_key=state.RB_PROTECT, type="primary",
     )
     st.caption(
         ("The zip holds the fixed training CSV, the untouched test CSV, the recipe JSON and a Python snippet. "
          if fix.test is not None else "")
-        + "The CSV keeps the original columns, in order, with their values and categories; "
-        + ("formula-like text cells are prefixed with ' (protection on)." if protect else "formula protection is off.")
+        + "The CSV keeps the original columns, in order; synthetic rows are written in each column's format."
     )
     st.markdown("**Recipe**: the settings, and a Python snippet with imbalanced-learn that reproduces the fix")
     st.code(fix.snippet, language="python")

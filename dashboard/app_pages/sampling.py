@@ -451,22 +451,27 @@ def _fix(page: _Page, group: str, reference: ReferenceShares) -> None:
     for note in fix.notes:
         st.info(note, icon=":material/info:")
     st.plotly_chart(charts.fix_before_after_figure(fix.table, title=title), width="stretch", key=sb.SB_FIX_CHART)
-    csv_bytes, recipe, protected = sb.sb_fix_download(page.sha, settings, page.dataset)
     stem = Path(page.dataset.name).stem
+    made: dict = {}
+
+    def build(protect: bool):
+        made["csv"], made["recipe"] = sb.sb_fix_download(page.sha, settings, protect, page.dataset)
+        return made["csv"]
+
     d1, d2 = st.columns(2)
-    d1.download_button(
-        f"Download the {entry.suffix} CSV", csv_bytes, file_name=f"{stem}_{entry.suffix}.csv", mime="text/csv",
-        icon=":material/download:", key=sb.SB_DOWNLOAD_CSV, on_click="ignore",
-    )
+    with d1:
+        components.download_with_protection(
+            f"Download the {entry.suffix} CSV", build, file_name=f"{stem}_{entry.suffix}.csv",
+            key=sb.SB_DOWNLOAD_CSV, protect_key=sb.SB_PROTECT, on_click="ignore",
+        )
+    recipe = made["recipe"]
     d2.download_button(
         "Download the recipe (JSON)", recipe, file_name=f"{stem}_{entry.suffix}.recipe.json", mime="application/json",
         icon=":material/receipt_long:", key=sb.SB_DOWNLOAD_RECIPE, on_click="ignore",
     )
     st.caption(
-        ("The CSV keeps every original column and adds `sample_weight`: pass it to your estimator's sample_weight. "
-         if entry.kind == "weights" else "The CSV keeps every original column. ")
-        + (f"{protected:,} text cells starting with =, +, - or @ were prefixed with ' so spreadsheets do not run them as formulas."
-           if protected else "No text cell needed formula protection.")
+        "The CSV keeps every original column and adds `sample_weight`: pass it to your estimator's sample_weight."
+        if entry.kind == "weights" else "The CSV keeps every original column."
     )
 
 

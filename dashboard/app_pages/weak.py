@@ -20,7 +20,7 @@ from analysis.weak import (
     lfs_to_table,
     split_list,
 )
-from dashboard import sidebar
+from dashboard import components, sidebar
 from dashboard.charts import weak as charts
 from dashboard.components import escape_md, guarded, severity_box
 from dashboard.state import weak as state
@@ -355,21 +355,18 @@ def _labels(result: WeakLabels) -> None:
 @guarded("Download")
 def _download(current_data: ActiveData, lfs: LFColumns | LFSet, settings: LabelModelSettings, result: WeakLabels) -> None:
     dataset = current_data.dataset
-    csv = state.ws_labeled_csv(dataset.sha256, lfs, settings, dataset)
-    st.download_button(
+    components.download_with_protection(
         "Download the data with weak labels",
-        data=csv.data,
+        lambda protect: state.ws_labeled_csv(dataset.sha256, lfs, settings, dataset, protect),
         file_name=f"{dataset.name.rsplit('.', 1)[0]}_weak_labels.csv",
-        mime="text/csv",
-        icon=":material/download:",
         type="primary",
         key=state.WS_DOWNLOAD,
+        protect_key=state.WS_PROTECT,
     )
     abstain = result.model.matrix.abstain
     where = "empty" if abstain is None else escape_md(repr(abstain))
     st.caption(
-        f"All original columns, plus weak_label ({where} where no LF fired) and weak_confidence. "
-        + (f"{csv.protected_cells:,} text cells that a spreadsheet would run as formulas were prefixed with '." if csv.protected_cells else "")
+        f"All original columns, plus weak_label ({where} where no LF fired) and weak_confidence."
     )
 
 

@@ -80,6 +80,8 @@ LB_DISPUTED_TABLE = "lb_disputed_table"
 LB_DOWNLOAD_CONSENSUS = "lb_download_consensus"
 LB_QUALITY_CHART = "lb_quality_chart"
 LB_DOWNLOAD_CORRECTED = "lb_download_corrected"
+LB_PROTECT_CONSENSUS = "lb_protect_consensus"
+LB_PROTECT_CORRECTED = "lb_protect_corrected"
 LB_CONFLICTS = "lb_conflicts"
 
 
@@ -104,11 +106,12 @@ def lb_consensus(sha256: str, settings: ConsensusSettings, _dataset: Dataset) ->
 
 
 @st.cache_data(max_entries=8, ttl=CACHE_TTL, show_spinner=False)
-def lb_consensus_csv(sha256: str, settings: ConsensusSettings, _dataset: Dataset) -> SafeCsv:
+def lb_consensus_csv(sha256: str, settings: ConsensusSettings, _dataset: Dataset, protect: bool = True) -> SafeCsv:
     from analysis.export import to_csv_bytes
     from analysis.labels import with_consensus
 
-    return to_csv_bytes(with_consensus(_dataset.frame, lb_consensus(sha256, settings, _dataset)))
+    frame = with_consensus(_dataset.frame, lb_consensus(sha256, settings, _dataset))
+    return to_csv_bytes(frame, protect_formulas=protect, source=_dataset)
 
 
 @st.cache_data(max_entries=8, ttl=CACHE_TTL, show_spinner=False)
@@ -117,8 +120,9 @@ def lb_label_issues(sha256: str, settings: LabelIssuesSettings, _dataset: Datase
 
 
 @st.cache_data(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
-def lb_corrected_csv(sha256: str, corrections: Corrections, _dataset: Dataset) -> SafeCsv:
-    """Safe CSV of the data with the accepted label corrections applied."""
+def lb_corrected_csv(sha256: str, corrections: Corrections, _dataset: Dataset, protect: bool = True) -> SafeCsv:
+    """Safe CSV of the data with the accepted label corrections applied (the corrected column in the label's format)."""
     from analysis.export import to_csv_bytes
 
-    return to_csv_bytes(corrections.apply(_dataset.frame))
+    like = {f"{corrections.target}_corrected": corrections.target}
+    return to_csv_bytes(corrections.apply(_dataset.frame), protect_formulas=protect, source=_dataset, like=like)

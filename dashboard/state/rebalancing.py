@@ -74,14 +74,21 @@ def rb_fix(settings: FixSettings, _dataset: Dataset):
 
 @st.cache_data(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
 def rb_fix_download(settings: FixSettings, protect: bool, _dataset: Dataset) -> dict:
-    """{"name": file name, "data": bytes, "mime": type}: a zip with the test split, else the CSV alone."""
-    from analysis.rebalance import fix_files, fix_zip
+    """{"name", "data", "mime", "safe", ...}: a zip with the test split, else the CSV alone.
+
+    ``safe`` is the download as a SafeCsv (what formula protection found and changed).
+    Original rows carry the uploaded text; synthetic rows follow each column's format.
+    """
+    from analysis.export import combine
+    from analysis.rebalance import fix_csvs, fix_files, fix_zip
 
     fix = rb_fix(settings, _dataset)
     stem = settings.source_name.rsplit(".", 1)[0] + f"_{settings.strategy}"
-    files = fix_files(fix, base_name=stem, protect_formulas=protect)
+    csvs = fix_csvs(fix, base_name=stem, protect_formulas=protect, source=_dataset)
+    files = fix_files(fix, base_name=stem, protect_formulas=protect, csvs=csvs)
     recipe = {"recipe": files[f"{stem}_recipe.json"], "snippet": files[f"{stem}_recipe.py"], "stem": stem}
     if fix.test is not None:
-        return {"name": f"{stem}.zip", "data": fix_zip(fix, base_name=stem, protect_formulas=protect),
-                "mime": "application/zip", **recipe}
-    return {"name": f"{stem}.csv", "data": files[f"{stem}.csv"], "mime": "text/csv", **recipe}
+        data = fix_zip(fix, base_name=stem, protect_formulas=protect, csvs=csvs)
+        return {"name": f"{stem}.zip", "data": data, "mime": "application/zip",
+                "safe": combine(data, list(csvs.values())), **recipe}
+    return {"name": f"{stem}.csv", "data": files[f"{stem}.csv"], "mime": "text/csv", "safe": csvs[f"{stem}.csv"], **recipe}

@@ -72,6 +72,7 @@ SB_OVERLAY_CHART = "sb_overlay_chart"
 SB_FIX_CHART = "sb_fix_chart"
 SB_DOWNLOAD_CSV = "sb_download_csv"
 SB_DOWNLOAD_RECIPE = "sb_download_recipe"
+SB_PROTECT = "sb_protect"
 
 
 def sb_upload_sha256(uploaded, key: str) -> str:
@@ -142,10 +143,10 @@ def sb_fix(sha256: str, settings: FixSettings, _dataset: Dataset):
 
 
 @st.cache_data(max_entries=8, ttl=CACHE_TTL, show_spinner=False)
-def sb_fix_download(sha256: str, settings: FixSettings, _dataset: Dataset) -> tuple[bytes, bytes, int]:
-    """(CSV bytes, recipe JSON bytes, cells protected) of the weighted or resampled data."""
+def sb_fix_download(sha256: str, settings: FixSettings, protect: bool, _dataset: Dataset):
+    """(SafeCsv, recipe JSON bytes) of the weighted or resampled data; original rows carry the uploaded text."""
     from analysis.sampling import fix_csv
 
     fix = sb_fix(sha256, settings, _dataset)
-    safe, recipe = fix_csv(_dataset.frame, settings, fix, source_name=_dataset.name, source_sha256=_dataset.sha256)
-    return safe.data, recipe, safe.protected_cells
+    return fix_csv(_dataset.frame, settings, fix, source_name=_dataset.name, source_sha256=_dataset.sha256,
+                   protect_formulas=protect, source=_dataset)

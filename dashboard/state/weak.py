@@ -37,6 +37,7 @@ WS_CONFLICT_CHART = "ws_conflict_chart"
 WS_ACCURACY_CHART = "ws_accuracy_chart"
 WS_AGREEMENT_CHART = "ws_agreement_chart"
 WS_DOWNLOAD = "ws_download"
+WS_PROTECT = "ws_protect"
 
 #: Value widgets kept when the user visits another page (``session.keep_inputs``): the mode, the gold
 #: column and the classes (per dataset: prefixes), the LF columns, the abstain value and the class prior.
@@ -54,13 +55,14 @@ def ws_weak_labels(sha256: str, lfs: LFColumns | LFSet, settings: LabelModelSett
 
 
 @st.cache_data(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
-def ws_labeled_csv(sha256: str, lfs: LFColumns | LFSet, settings: LabelModelSettings, _dataset: Dataset) -> SafeCsv:
-    """Safe CSV of the data with ``weak_label`` and ``weak_confidence``."""
+def ws_labeled_csv(sha256: str, lfs: LFColumns | LFSet, settings: LabelModelSettings, _dataset: Dataset,
+                   protect: bool = True) -> SafeCsv:
+    """Safe CSV of the data with ``weak_label`` and ``weak_confidence``; original cells as uploaded."""
     from analysis.export import to_csv_bytes
     from analysis.weak import with_weak_labels
 
     result = ws_weak_labels(sha256, lfs, settings, _dataset)
-    return to_csv_bytes(with_weak_labels(_dataset.frame, result.model))
+    return to_csv_bytes(with_weak_labels(_dataset.frame, result.model), protect_formulas=protect, source=_dataset)
 
 
 @st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)

@@ -111,12 +111,12 @@ def test_weighted_download_keeps_columns_and_protects_formulas():
     back = pd.read_csv(io.BytesIO(safe.data))
     assert list(back.columns) == ["g", "note", "x", "sample_weight"]
     assert back["x"].tolist() == [-3.5, 1.0, 2.0, 3.0]  # numbers untouched
-    assert back["note"].tolist() == ["'=HYPERLINK(1)", "ok", "'-3 stars", "'+1"]
+    assert back["note"].tolist() == ["'=HYPERLINK(1)", "ok", "'-3 stars", "+1"]  # +1 is a number, never prefixed
     assert back["sample_weight"].tolist() == pytest.approx([0.5, 0.5, 1.5, 1.5])  # q/p = .25/.5, .75/.5
     r = json.loads(recipe)
     assert r["settings"]["fix"] == "post-stratification" and r["settings"]["weight_column"] == "sample_weight"
     assert r["source"]["sha256"] == "ab" * 32 and r["output_rows"] == 4
-    assert r["settings"]["formula_protection"]["cells"] == 3
+    assert r["settings"]["formula_protection"]["cells"] == 2
     # An existing sample_weight column is never overwritten.
     out, name = rw.apply(df.assign(sample_weight=9))
     assert name == "sample_weight_2" and out["sample_weight"].eq(9).all()
