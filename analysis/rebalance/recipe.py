@@ -32,6 +32,11 @@ def recipe_dict(
         "target": str(s.target),
         "seed": s.seed,
         "holdout_test_size": s.test_size,
+        "holdout_keeps_together": (
+            "rows with identical values in every column but the target and identifiers"
+            + (f", and rows sharing a value of '{s.group}'" if s.group is not None else "")
+        ) if s.test_size is not None else None,
+        "group_column": s.group,
         "features_numeric": list(space.numeric),
         "features_categorical": list(space.categorical),
         "not_features": dict(space.dropped),

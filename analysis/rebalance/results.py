@@ -210,6 +210,8 @@ class Comparison(ResultMixin):
     features: tuple[str, ...]
     dropped_features: dict[str, str]
     notes: tuple[str, ...] = ()
+    #: how rows were grouped for the folds (:meth:`analysis.splits.RowGroups.to_dict`)
+    splits: dict[str, Any] = field(default_factory=dict)
 
     def result(self, name: str) -> StrategyResult:
         for r in self.strategies:
@@ -252,6 +254,7 @@ class Comparison(ResultMixin):
             "dropped_features": dict(self.dropped_features),
             "strategies": [r.to_dict() for r in self.strategies],
             "notes": list(self.notes),
+            "splits": dict(self.splits),
             "accuracy_warning": ACCURACY_WARNING,
             "probability_note": PROBABILITY_NOTE,
         }

@@ -228,7 +228,7 @@ def assemble_comparison(plan: ComparisonPlan, results: Sequence[StrategyResult])
         target=plan.target, model=plan.model, folds=plan.folds, repeats=plan.repeats, seed=plan.seed,
         classes=s.classes, positive_class=plan.positive_class, strategies=ordered, rows_total=plan.rows_total,
         rows_used=plan.rows_used, subsample=plan.subsample, features=s.columns, dropped_features=s.dropped,
-        notes=plan.notes + (ACCURACY_WARNING,),
+        notes=plan.notes + (ACCURACY_WARNING,), splits=plan.groups.to_dict(),
     )
 
 
@@ -245,6 +245,7 @@ def compare_strategies(
     subsample: int | None = None,
     cost_ratio: float | None = None,
     threshold_objective: str = "balanced_accuracy",
+    group: str | None = None,
     n_jobs: int | None = None,
     callback: Callable[[FoldProgress | StrategyResult], None] | None = None,
 ) -> Comparison:
@@ -264,7 +265,7 @@ def compare_strategies(
     """
     plan = plan_comparison(
         df, settings, target=target, strategies=strategies, model=model, folds=folds, repeats=repeats, seed=seed,
-        subsample=subsample, cost_ratio=cost_ratio, threshold_objective=threshold_objective,
+        subsample=subsample, cost_ratio=cost_ratio, threshold_objective=threshold_objective, group=group,
     )
     results = []
     for event in iter_comparison(plan, n_jobs=n_jobs):
