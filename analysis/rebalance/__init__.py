@@ -20,10 +20,20 @@ Where things live:
 from __future__ import annotations
 
 from ..models import MODELS
-from .fix import IS_SYNTHETIC, SAMPLE_WEIGHT, FixResult, FixSettings, Projection, apply_fix, fix_files, fix_zip
+from .fix import (
+    DEFAULT_TEST_SIZE,
+    IS_SYNTHETIC,
+    SAMPLE_WEIGHT,
+    FixResult,
+    FixSettings,
+    Projection,
+    apply_fix,
+    fix_files,
+    fix_zip,
+)
 from .metrics import BINARY_ONLY, HIGHER_IS_BETTER, METRIC_LABELS, METRICS, Metric, fold_metrics
 from .pipeline import THRESHOLD_OBJECTIVES, PipelineSettings
-from .plan import LARGE_ROWS, CompareSettings, ComparisonPlan, estimate_cost, plan_comparison
+from .plan import LARGE_ROWS, CompareSettings, ComparisonPlan, estimate_cost, grouped_space, plan_comparison
 from .results import (
     ACCURACY_WARNING,
     PROBABILITY_NOTE,
@@ -34,11 +44,12 @@ from .results import (
     Ranking,
     StrategyResult,
     Versus,
+    duration_text,
     per_class_frame,
     rank_strategies,
     results_frame,
 )
-from .run import assemble_comparison, compare_strategies, iter_comparison
+from .run import assemble_comparison, compare_strategies, iter_comparison, pilot_estimate
 from .space import FeatureSpace, feature_space
 from .stats import corrected_interval, corrected_resampled_ttest
 from .strategies import (
@@ -55,6 +66,7 @@ __all__ = [
     "ACCURACY_WARNING",
     "BINARY_ONLY",
     "DEFAULT_STRATEGIES",
+    "DEFAULT_TEST_SIZE",
     "HIGHER_IS_BETTER",
     "IS_SYNTHETIC",
     "LARGE_ROWS",
@@ -89,14 +101,17 @@ __all__ = [
     "compare_strategies",
     "corrected_interval",
     "corrected_resampled_ttest",
+    "duration_text",
     "estimate_cost",
     "feature_space",
+    "grouped_space",
     "fix_files",
     "fix_zip",
     "fold_metrics",
     "iter_comparison",
     "make_sampler",
     "per_class_frame",
+    "pilot_estimate",
     "plan_comparison",
     "rank_strategies",
     "results_frame",

@@ -29,9 +29,12 @@ from .recipe import recipe_dict, snippet
 from .resample import Projection, _projection, _resample
 from .strategies import STRATEGIES, SamplerStrategy
 
-__all__ = ["IS_SYNTHETIC", "SAMPLE_WEIGHT", "FixResult", "FixSettings", "Projection", "apply_fix", "fix_files",
+__all__ = ["DEFAULT_TEST_SIZE", "IS_SYNTHETIC", "SAMPLE_WEIGHT", "FixResult", "FixSettings", "Projection", "apply_fix", "fix_files",
            "fix_zip"]
 
+#: The share set aside as an untouched test split by default, by the CLI's ``fix`` and on the page
+#: (they agree): a fixed file is only worth something if it can be evaluated on rows no sampler touched.
+DEFAULT_TEST_SIZE = 0.2
 IS_SYNTHETIC = "is_synthetic"
 SAMPLE_WEIGHT = "sample_weight"
 
