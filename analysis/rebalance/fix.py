@@ -147,6 +147,21 @@ def _split(
         raise RebalanceError(str(exc)) from None
 
 
+def _in_frame(rows: pd.DataFrame, other: pd.DataFrame) -> np.ndarray:
+    """Which of ``rows`` equal some row of ``other`` in every column (types unified as rows_in_both does)."""
+    a, b = rows[list(other.columns)], other
+    same = {}
+    for c in other.columns:
+        if a[c].dtype != b[c].dtype:
+            numeric = pd.api.types.is_numeric_dtype(a[c]) and pd.api.types.is_numeric_dtype(b[c])
+            same[c] = "float64" if numeric else "string"
+    if same:
+        a, b = a.astype(same), b.astype(same)
+    ha = pd.util.hash_pandas_object(a, index=False).to_numpy()
+    hb = pd.util.hash_pandas_object(b, index=False).to_numpy()
+    return np.isin(ha, hb)
+
+
 def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords: Any) -> FixResult:
     """Apply a strategy to ``df`` and return the fixed table in the original columns and types.
 
@@ -252,6 +267,18 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
                     f"({', '.join(repr(c) for c in empty)}) are empty in them."
                 )
     out = out.reset_index(drop=True)
+    if test_frame is not None and is_syn.any() and spec.generates_rows:
+        # An interpolated row can land exactly on a test row (coarse or rounded columns): it was made
+        # from training rows only, but it would put a test row in the training file. Leave it out.
+        clash = is_syn & _in_frame(out, test_frame)
+        if clash.any():
+            out, is_syn = out[~clash].reset_index(drop=True), is_syn[~clash]
+            y_kept = out[target]
+            counts_after = {k: int((y_kept == k).sum()) for k in counts_before}
+            notes.append(
+                f"{int(clash.sum()):,} synthetic rows identical to a row of the test split were left out, so "
+                "no test row appears in the training file."
+            )
     if weights is not None:
         out[SAMPLE_WEIGHT] = weights
     if s.add_is_synthetic:

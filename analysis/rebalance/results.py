@@ -426,10 +426,11 @@ def rank_strategies(results: Sequence[StrategyResult], *, metric: str) -> Rankin
         parts.append(f"The baseline finds {recall:.1%} of the minority class {json_label(minority)!r}.")
     if not worth:
         if recall is not None and recall < MIN_MINORITY_RECALL:
+            weighing = [METRICS[m].label for m in ("balanced_accuracy", "f1_macro", "mcc") if m != metric]
             parts.append(
                 "Do not keep the data as it is: a model that misses most of the minority class ignores it. "
-                "Rank by a metric that weighs it (balanced accuracy, macro F1, MCC, PR AUC), try class_weight or "
-                "threshold moving with more repeats, or collect more minority rows."
+                f"Look at a metric that weighs that class ({', '.join(weighing)}), try class_weight or threshold "
+                "moving with more repeats, or collect more minority rows."
             )
         else:
             parts.append(f"On {label}, keeping the data as it is costs nothing measurable; try another model or metric.")
