@@ -7,6 +7,8 @@ dashboard can show progress and keep finished results.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -201,12 +203,18 @@ def iter_comparison(
             for tr, te in plan.splits:
                 yield delayed(_fit_fold)(name, space.X, space.y, tr, te, settings, space.n_classes)
 
+    processes = backend == "loky" and n_jobs != 1 and bool(todo)
+    # joblib makes a (here empty) memmapping folder per run in /dev/shm and deletes it only when
+    # its workers go: give it a folder of ours and remove it ourselves.
+    temp = tempfile.mkdtemp(prefix="dd_rebalance_") if processes else None
     try:
-        yield from _stream(plan, Parallel(n_jobs=n_jobs, backend=backend, return_as="generator", max_nbytes=None),
-                           tasks(), todo, done, runnable, skipped, n_splits, overall_total)
+        parallel = Parallel(n_jobs=n_jobs, backend=backend, return_as="generator", max_nbytes=None,
+                            temp_folder=temp)
+        yield from _stream(plan, parallel, tasks(), todo, done, runnable, skipped, n_splits, overall_total)
     finally:
-        if backend == "loky" and n_jobs != 1 and todo:
+        if processes:
             _release_workers()
+            shutil.rmtree(temp, ignore_errors=True)  # type: ignore[arg-type]
 
 
 def _release_workers() -> None:
