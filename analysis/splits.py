@@ -40,7 +40,7 @@ import pandas as pd
 
 from .errors import ColumnNotFoundError, TooFewRowsError
 
-__all__ = ["RowGroups", "duplicate_safe_kfold", "holdout_split", "kfold_splits", "row_groups"]
+__all__ = ["DuplicateSplitWarning", "RowGroups", "duplicate_safe_kfold", "holdout_split", "kfold_splits", "row_groups"]
 
 Split = tuple[np.ndarray, np.ndarray]
 
@@ -236,8 +236,18 @@ def kfold_splits(
     return tuple(out)
 
 
+class DuplicateSplitWarning(UserWarning):
+    """Identical rows could not all be kept on one side: the split fell back to plain stratified folds."""
+
+
 def duplicate_safe_kfold(x: pd.DataFrame, y: np.ndarray, *, folds: int, seed: int = 0) -> tuple[Split, ...]:
     """One round of stratified k-fold over ``x``'s rows with identical rows kept together (for ``cv=``).
+
+    When some class occurs in fewer than ``folds`` groups of identical rows (a
+    table of a handful of distinct rows), group-keeping folds cannot hold every
+    class: the plain stratified folds are returned and a
+    :class:`DuplicateSplitWarning` says so (label issues still needs a
+    prediction for every row).
 
     Examples
     --------
@@ -245,7 +255,15 @@ def duplicate_safe_kfold(x: pd.DataFrame, y: np.ndarray, *, folds: int, seed: in
     >>> len(duplicate_safe_kfold(x, np.array([0, 0, 0, 0, 1, 1, 1, 1]), folds=2))
     2
     """
-    return kfold_splits(row_groups(x), np.asarray(y), folds=folds, seed=seed)
+    groups = row_groups(x)
+    try:
+        return kfold_splits(groups, np.asarray(y), folds=folds, seed=seed)
+    except TooFewRowsError as exc:
+        import warnings
+
+        warnings.warn(f"{exc} Plain stratified folds were used instead.", DuplicateSplitWarning, stacklevel=2)
+        trivial = RowGroups(ids=np.arange(len(y)), n_groups=len(y), duplicate_groups=0, duplicate_rows=0)
+        return kfold_splits(trivial, np.asarray(y), folds=folds, seed=seed)
 
 
 def holdout_split(
