@@ -290,7 +290,7 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
     return FixResult(
         strategy=s.strategy, target=target, train=out, test=test_frame, counts_before=counts_before,
         counts_after=counts_after, n_synthetic=int(is_syn.sum()), n_removed=n_removed, threshold=threshold,
-        recipe=recipe, snippet=snippet(s, space), projection=proj, notes=tuple(notes),
+        recipe=recipe, snippet=snippet(s, space, groups), projection=proj, notes=tuple(notes),
         splits=groups.to_dict() if test_pos is not None else {},
     )
 

@@ -142,3 +142,19 @@ def test_a_class_in_too_few_groups_is_refused_with_a_clear_message():
     df = pd.DataFrame({"x": [1.0] * 5 + list(range(20)), "y": [1] * 5 + [0] * 20})  # all 'y=1' rows identical
     with pytest.raises(TooFewRowsError, match="occurs in only 1 group"):
         plan_comparison(df, target="y", strategies=["none"], folds=3)
+
+
+@pytest.mark.parametrize("group", [None, "shop"])
+def test_recipe_snippet_reproduces_the_grouped_test_split(tmp_path, monkeypatch, group):
+    df = many_duplicates()
+    df["shop"] = np.where(df["a"] > 0, "north", np.where(df["b"] > 2, "south", None))
+    df.to_csv(tmp_path / "d.csv", index=False)
+    df = pd.read_csv(tmp_path / "d.csv")
+    fix = apply_fix(df, target="label", strategy="random_over", test_size=0.25, seed=3, group=group,
+                    source_name="d.csv")
+    assert "hash_pandas_object" in fix.snippet
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(fix.snippet, "snippet", "exec"), scope)  # the user's script, run as they would
+    pd.testing.assert_frame_equal(scope["test"].reset_index(drop=True), fix.test)
+    assert rows_in_both(fix.train, fix.test) == 0
