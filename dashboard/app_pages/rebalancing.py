@@ -81,6 +81,7 @@ def settings_form(dataset, target: str) -> tuple[CompareSettings, bool]:
         group = st.selectbox(
             "Group column (optional): rows sharing its value stay on one side of every split", group_options,
             key=state.RB_GROUP, format_func=lambda c: "none" if c is None else str(c),
+            placeholder="none (rows with identical features still stay together)",
             help="A patient, user or session column: its rows never sit on both sides of a fold or the test "
             "split. Rows with identical features always stay together, with or without it.",
         )
