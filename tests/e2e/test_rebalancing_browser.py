@@ -7,7 +7,7 @@ import zipfile
 
 import numpy as np
 import pandas as pd
-from e2e_helpers import after_rerun, assert_no_exception, screenshot, upload, wait_ready
+from e2e_helpers import after_rerun, assert_no_exception, screenshot, upload
 
 import sample_data
 from analysis.rebalance import compare_strategies
