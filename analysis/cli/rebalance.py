@@ -21,7 +21,7 @@ __all__ = ["add_rebalance_commands"]
 
 def add_rebalance_commands(sub) -> None:
     """Register ``compare`` and ``fix`` on the subparsers of ``dataset-diagnostics``."""
-    from ..rebalance import DEFAULT_STRATEGIES, MODELS, STRATEGIES, THRESHOLD_OBJECTIVES
+    from ..rebalance import DEFAULT_STRATEGIES, DEFAULT_TEST_SIZE, METRICS, MODELS, STRATEGIES, THRESHOLD_OBJECTIVES
     from .common import add_common
 
     compare = sub.add_parser("compare", help="cross-validated metrics per rebalancing strategy (leakage-free)")
@@ -40,6 +40,11 @@ def add_rebalance_commands(sub) -> None:
     compare.add_argument("--cost-ratio", type=float, default=None, help="class_weight: minority cost relative to majority")
     compare.add_argument("--threshold-objective", choices=THRESHOLD_OBJECTIVES, default="balanced_accuracy")
     compare.add_argument("--jobs", type=int, default=None, help="parallel processes for the folds (default: auto, at most 2)")
+    compare.add_argument("--group", default=None, metavar="COL",
+                         help="keep rows sharing a value of COL (patient, user, session) in one fold; rows with "
+                         "identical features always stay together")
+    compare.add_argument("--rank-by", default="balanced_accuracy", choices=tuple(METRICS),
+                         help="the metric the summary line ranks strategies by (default: balanced_accuracy)")
     add_common(compare)
     compare.set_defaults(func=_cmd_compare)
 
@@ -47,7 +52,11 @@ def add_rebalance_commands(sub) -> None:
     fix.add_argument("data", help="CSV file")
     fix.add_argument("--target", required=True, help="label column")
     fix.add_argument("--strategy", required=True, help=f"one of: {', '.join(STRATEGIES)}")
-    fix.add_argument("--test-size", type=float, default=None, help="holdout-safe: set this share aside first")
+    fix.add_argument("--test-size", type=float, default=DEFAULT_TEST_SIZE,
+                     help=f"holdout-safe: set this share aside first, untouched (default {DEFAULT_TEST_SIZE}, as on "
+                     "the page; 0 for no test split)")
+    fix.add_argument("--group", default=None, metavar="COL",
+                     help="keep rows sharing a value of COL (patient, user, session) on one side of the test split")
     fix.add_argument("--seed", type=int, default=0)
     fix.add_argument("--model", choices=tuple(MODELS), default="logreg", help="model the threshold is tuned for")
     fix.add_argument("--cost-ratio", type=float, default=None)
@@ -76,15 +85,26 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     settings = CompareSettings(
         target=args.target, strategies=tuple(strategies), model=args.model, folds=args.folds,
         repeats=args.repeats, seed=args.seed, subsample=args.subsample, cost_ratio=args.cost_ratio,
-        threshold_objective=args.threshold_objective,
+        threshold_objective=args.threshold_objective, group=args.group,
     )
+    if args.rank_by not in result_metrics(dataset.frame, args.target):
+        raise RebalanceError(f"--rank-by {args.rank_by} needs a binary target; '{args.target}' has more classes.")
     result = compare_strategies(dataset.frame, settings, n_jobs=args.jobs, callback=progress)
     payload = result.to_dict()
+    payload["ranking"] = result.ranking(args.rank_by).to_dict()
     payload["data"] = dataset.name
-    return emit(args, payload, _compare_text(result))
+    return emit(args, payload, _compare_text(result, args.rank_by))
 
 
-def _compare_text(result) -> str:
+def result_metrics(frame, target: str) -> tuple[str, ...]:
+    """The metrics a comparison on this target reports (binary-only ones need two classes)."""
+    from ..rebalance.metrics import metric_names
+
+    classes = frame[target].dropna().nunique() if target in frame.columns else 2
+    return metric_names(0 if classes == 2 else None)
+
+
+def _compare_text(result, rank_by: str = "balanced_accuracy") -> str:
     metrics = [m for m in ("balanced_accuracy", "f1_macro", "mcc", "roc_auc", "average_precision", "brier")
                if m in result.metric_names]
     head = ["strategy".ljust(17)] + [m[:17].rjust(17) for m in metrics]
@@ -107,7 +127,7 @@ def _compare_text(result) -> str:
             mark = {"better": "*", "worse": "-"}.get(v.verdict, " ") if v else " "
             cells.append(f"{s.mean:.3f}±{s.std:.3f}{mark}".rjust(17))
         lines.append(f"{r.name:<17} " + " ".join(cells))
-    lines += ["", result.ranking("balanced_accuracy").summary]
+    lines += ["", result.ranking(rank_by).summary]
     lines += [f"! {n}" for n in result.notes]
     return "\n".join(lines)
 
@@ -123,8 +143,9 @@ def _cmd_fix(args: argparse.Namespace) -> int:
         raise RebalanceError(f"The output must be a .csv path; got '{out}'.")
     if not out.parent.exists():
         raise RebalanceError(f"The output folder '{out.parent}' does not exist. Create it or choose another path.")
+    test_size = args.test_size if args.test_size else None  # 0: no test split
     fix = apply_fix(dataset.frame, FixSettings(
-        target=args.target, strategy=args.strategy, test_size=args.test_size, seed=args.seed,
+        target=args.target, strategy=args.strategy, test_size=test_size, seed=args.seed, group=args.group,
         model=args.model, add_is_synthetic=args.is_synthetic, cost_ratio=args.cost_ratio,
         threshold_objective=args.threshold_objective, source_name=dataset.name, source_sha256=dataset.sha256,
         projection=False,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from ..models import MODELS
 from .fix import (
+    DEFAULT_TEST_SIZE,
     IS_SYNTHETIC,
     SAMPLE_WEIGHT,
     FixResult,
@@ -33,7 +34,7 @@ from .fix import (
 )
 from .metrics import BINARY_ONLY, HIGHER_IS_BETTER, METRIC_LABELS, METRICS, Metric, fold_metrics
 from .pipeline import THRESHOLD_OBJECTIVES, PipelineSettings
-from .plan import LARGE_ROWS, CompareSettings, ComparisonPlan, estimate_cost, plan_comparison
+from .plan import LARGE_ROWS, CompareSettings, ComparisonPlan, estimate_cost, grouped_space, plan_comparison
 from .results import (
     ACCURACY_WARNING,
     PROBABILITY_NOTE,
@@ -44,11 +45,12 @@ from .results import (
     Ranking,
     StrategyResult,
     Versus,
+    duration_text,
     per_class_frame,
     rank_strategies,
     results_frame,
 )
-from .run import assemble_comparison, compare_strategies, iter_comparison
+from .run import assemble_comparison, compare_strategies, iter_comparison, pilot_estimate
 from .space import FeatureSpace, feature_space
 from .stats import corrected_interval, corrected_resampled_ttest
 from .strategies import (
@@ -65,6 +67,7 @@ __all__ = [
     "ACCURACY_WARNING",
     "BINARY_ONLY",
     "DEFAULT_STRATEGIES",
+    "DEFAULT_TEST_SIZE",
     "HIGHER_IS_BETTER",
     "IS_SYNTHETIC",
     "LARGE_ROWS",
@@ -99,15 +102,18 @@ __all__ = [
     "compare_strategies",
     "corrected_interval",
     "corrected_resampled_ttest",
+    "duration_text",
     "estimate_cost",
     "feature_space",
     "fix_csvs",
+    "grouped_space",
     "fix_files",
     "fix_zip",
     "fold_metrics",
     "iter_comparison",
     "make_sampler",
     "per_class_frame",
+    "pilot_estimate",
     "plan_comparison",
     "rank_strategies",
     "results_frame",

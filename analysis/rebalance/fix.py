@@ -12,28 +12,32 @@ training part is changed; the test part holds original rows only.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import RebalanceError, StrategySkippedError
+from ..errors import NoFeaturesError, RebalanceError, StrategySkippedError, TooFewRowsError
 from ..export import SafeCsv, to_csv_bytes, zip_bytes
 from ..models import MODEL_REGISTRY
 from ..results import ResultMixin, Severity
+from ..splits import RowGroups, holdout_split
 from .pipeline import THRESHOLD_OBJECTIVES
+from .plan import grouped_space
 from .recipe import recipe_dict, snippet
 from .resample import Projection, _projection, _resample
-from .space import feature_space
 from .strategies import STRATEGIES, SamplerStrategy
 
 if TYPE_CHECKING:
     from ..io import Dataset
 
-__all__ = ["IS_SYNTHETIC", "SAMPLE_WEIGHT", "FixResult", "FixSettings", "Projection", "apply_fix", "fix_csvs",
-           "fix_files", "fix_zip"]
+__all__ = ["DEFAULT_TEST_SIZE", "IS_SYNTHETIC", "SAMPLE_WEIGHT", "FixResult", "FixSettings", "Projection", "apply_fix",
+           "fix_csvs", "fix_files", "fix_zip"]
 
+#: The share set aside as an untouched test split by default, by the CLI's ``fix`` and on the page
+#: (they agree): a fixed file is only worth something if it can be evaluated on rows no sampler touched.
+DEFAULT_TEST_SIZE = 0.2
 IS_SYNTHETIC = "is_synthetic"
 SAMPLE_WEIGHT = "sample_weight"
 
@@ -53,6 +57,8 @@ class FixSettings:
     source_name: str = "data.csv"
     source_sha256: str = ""
     projection: bool = True
+    #: a column whose rows of one value stay on one side of the test split (patient, user, session)
+    group: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,6 +87,8 @@ class FixResult(ResultMixin):
     #: Position in the source table of each row of ``train`` / ``test`` (-1: synthetic), for exact exports.
     train_rows: np.ndarray | None = None
     test_rows: np.ndarray | None = None
+    #: how rows were grouped for the test split (:meth:`analysis.splits.RowGroups.to_dict`); empty without one
+    splits: dict[str, Any] = field(default_factory=dict)
 
     @property
     def verdict(self) -> str:  # type: ignore[override]
@@ -117,6 +125,7 @@ class FixResult(ResultMixin):
             "n_removed": self.n_removed,
             "threshold": self.threshold,
             "notes": list(self.notes),
+            "splits": dict(self.splits) if self.splits else None,
             "recipe": self.recipe,
         }
 
@@ -132,23 +141,31 @@ def _validate(s: FixSettings) -> None:
         raise RebalanceError(f"The cost ratio must be a positive number; got {s.cost_ratio!r}.")
 
 
-def _split(y: np.ndarray, classes: tuple, test_size: float | None, seed: int) -> tuple[np.ndarray, np.ndarray | None]:
-    positions = np.arange(len(y))
+def _split(
+    groups: RowGroups, y: np.ndarray, classes: tuple, test_size: float | None, seed: int
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Train and test positions: a stratified split that keeps groups of identical rows on one side."""
     if test_size is None:
-        return positions, None
-    from sklearn.model_selection import train_test_split
-
-    counts = np.bincount(y, minlength=len(classes))
-    if counts.min() < 2:
-        raise RebalanceError(
-            f"A stratified test split needs at least 2 rows of every class; class "
-            f"{classes[int(counts.argmin())]!r} has {int(counts.min())}. Turn holdout-safe mode off."
-        )
+        return np.arange(len(y)), None
     try:
-        train_pos, test_pos = train_test_split(positions, test_size=float(test_size), stratify=y, random_state=seed)
-    except ValueError as exc:
-        raise RebalanceError(f"The test split cannot be made: {exc} Choose another test size.") from None
-    return np.sort(train_pos), np.sort(test_pos)
+        return holdout_split(groups, y, test_size=float(test_size), seed=seed, classes=classes)
+    except TooFewRowsError as exc:
+        raise RebalanceError(str(exc)) from None
+
+
+def _in_frame(rows: pd.DataFrame, other: pd.DataFrame) -> np.ndarray:
+    """Which of ``rows`` equal some row of ``other`` in every column (types unified as rows_in_both does)."""
+    a, b = rows[list(other.columns)], other
+    same = {}
+    for c in other.columns:
+        if a[c].dtype != b[c].dtype:
+            numeric = pd.api.types.is_numeric_dtype(a[c]) and pd.api.types.is_numeric_dtype(b[c])
+            same[c] = "float64" if numeric else "string"
+    if same:
+        a, b = a.astype(same), b.astype(same)
+    ha = pd.util.hash_pandas_object(a, index=False).to_numpy()
+    hb = pd.util.hash_pandas_object(b, index=False).to_numpy()
+    return np.isin(ha, hb)
 
 
 def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords: Any) -> FixResult:
@@ -164,7 +181,11 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
     strategy : a name from :data:`analysis.rebalance.STRATEGIES`
     test_size : float in (0, 1), optional
         Holdout-safe mode: a stratified split of this share is set aside first
-        (``result.test``, original rows only) and only the rest is changed.
+        (``result.test``, original rows only) and only the rest is changed. Rows
+        with identical values (all columns but the target and identifiers) stay
+        on one side (:func:`analysis.splits.holdout_split`), so no test row has a
+        copy in the training file.
+    group : a column whose rows of one value stay on one side of the test split
     seed : seeds the split, the sampler and (for ``threshold``) the model
     model : the model ``threshold`` tunes its threshold for (logreg, hgb, rf)
     add_is_synthetic : add a boolean ``is_synthetic`` column (added copies and interpolated rows)
@@ -198,17 +219,30 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
     s = settings
     _validate(s)
     target = s.target
-    space = feature_space(df, target=target)
+    spec = STRATEGIES[s.strategy]
+    try:
+        space, groups = grouped_space(df, target=target, group=s.group, allow_empty=not spec.needs_features)
+    except NoFeaturesError as exc:
+        able = ", ".join(n for n in STRATEGIES if not STRATEGIES[n].needs_features)
+        raise NoFeaturesError(
+            f"{exc} {spec.label} needs them; {able} only pick, copy or weight rows and also run on this table."
+        ) from None
     notes: list[str] = []
+    if not space.columns:
+        notes.append(
+            f"The table has no numeric or categorical feature columns; {spec.label} picks, copies or weights "
+            "whole rows, so every column is kept as it is."
+        )
     dropped_rows = len(df) - len(space.rows)
     if dropped_rows:
         notes.append(f"{dropped_rows:,} rows without a value in '{target}' are not in the output.")
-    train_pos, test_pos = _split(space.y, space.classes, s.test_size, s.seed)
+    train_pos, test_pos = _split(groups, space.y, space.classes, s.test_size, s.seed)
+    if test_pos is not None and groups.note:
+        notes.append(groups.note)
     tr = space.subset(train_pos)
     train_original = df.iloc[tr.rows]
     test_frame = df.iloc[space.rows[test_pos]].reset_index(drop=True) if test_pos is not None else None
     counts_before = tr.class_counts()
-    spec = STRATEGIES[s.strategy]
     reason = spec.skip_reason(class_train_rows=counts_before, n_classes=tr.n_classes)
     if reason:
         raise StrategySkippedError(reason)
@@ -241,6 +275,18 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
                     f"({', '.join(repr(c) for c in empty)}) are empty in them."
                 )
     out = out.reset_index(drop=True)
+    if test_frame is not None and is_syn.any() and spec.generates_rows:
+        # An interpolated row can land exactly on a test row (coarse or rounded columns): it was made
+        # from training rows only, but it would put a test row in the training file. Leave it out.
+        clash = is_syn & _in_frame(out, test_frame)
+        if clash.any():
+            out, is_syn, train_rows = out[~clash].reset_index(drop=True), is_syn[~clash], train_rows[~clash]
+            y_kept = out[target]
+            counts_after = {k: int((y_kept == k).sum()) for k in counts_before}
+            notes.append(
+                f"{int(clash.sum()):,} synthetic rows identical to a row of the test split were left out, so "
+                "no test row appears in the training file."
+            )
     if weights is not None:
         out[SAMPLE_WEIGHT] = weights
     if s.add_is_synthetic:
@@ -252,8 +298,9 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
     return FixResult(
         strategy=s.strategy, target=target, train=out, test=test_frame, counts_before=counts_before,
         counts_after=counts_after, n_synthetic=int(is_syn.sum()), n_removed=n_removed, threshold=threshold,
-        recipe=recipe, snippet=snippet(s, space), projection=proj, notes=tuple(notes),
+        recipe=recipe, snippet=snippet(s, space, groups), projection=proj, notes=tuple(notes),
         train_rows=train_rows, test_rows=space.rows[test_pos] if test_pos is not None else None,
+        splits=groups.to_dict() if test_pos is not None else {},
     )
 
 

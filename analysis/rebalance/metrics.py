@@ -25,7 +25,9 @@ class Metric:
     ``score(y_true, y_pred, proba, *, labels, positive)`` gets class codes
     0..K-1, the predicted codes, the K-column probabilities, the list of codes
     and the positive (minority) code of a binary target (``None`` otherwise).
-    ``binary_only`` metrics are computed for binary targets only.
+    ``binary_only`` metrics are computed for binary targets only. ``bounds``
+    is the range the metric can take (``(0, 1)`` for shares and AUCs, ``(-1, 1)``
+    for MCC; ``None``: unbounded): intervals are clipped to it, and say so.
     """
 
     name: str
@@ -33,6 +35,7 @@ class Metric:
     score: Callable[..., float]
     higher_is_better: bool = True
     binary_only: bool = False
+    bounds: tuple[float, float] | None = (0.0, 1.0)
 
     def applies(self, positive: int | None) -> bool:
         """Whether this metric is computed for a target (binary when ``positive`` is set)."""
@@ -85,7 +88,7 @@ for _metric in (
     Metric("accuracy", "accuracy", _accuracy),
     Metric("balanced_accuracy", "balanced accuracy", _balanced_accuracy),
     Metric("f1_macro", "macro F1", _f1_macro),
-    Metric("mcc", "MCC", _mcc),
+    Metric("mcc", "MCC", _mcc, bounds=(-1.0, 1.0)),
     Metric("g_mean", "G-mean", _g_mean),
     Metric("roc_auc", "ROC AUC", _roc_auc, binary_only=True),
     Metric("average_precision", "PR AUC (average precision)", _average_precision, binary_only=True),

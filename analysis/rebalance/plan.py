@@ -12,13 +12,14 @@ import pandas as pd
 
 from ..errors import RebalanceError, TooFewRowsError
 from ..models import MODEL_REGISTRY
+from ..splits import RowGroups, kfold_splits, row_groups
 from .metrics import metric_names
 from .pipeline import THRESHOLD_OBJECTIVES, PipelineSettings
 from .results import CostEstimate
 from .space import FeatureSpace, feature_space
 from .strategies import DEFAULT_STRATEGIES, STRATEGIES
 
-__all__ = ["LARGE_ROWS", "CompareSettings", "ComparisonPlan", "estimate_cost", "plan_comparison"]
+__all__ = ["LARGE_ROWS", "CompareSettings", "ComparisonPlan", "estimate_cost", "grouped_space", "plan_comparison"]
 
 #: A neighbour-based sampler on more training rows than this is slow; the plan warns.
 LARGE_ROWS = 50_000
@@ -47,6 +48,8 @@ class CompareSettings:
     subsample: int | None = None
     cost_ratio: float | None = None
     threshold_objective: str = "balanced_accuracy"
+    #: a column whose rows of one value stay on one side of every fold (patient, user, session)
+    group: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.strategies, tuple):
@@ -99,6 +102,7 @@ class ComparisonPlan:
     seed: int
     space: FeatureSpace
     splits: tuple[tuple[np.ndarray, np.ndarray], ...]
+    groups: RowGroups
     rows_total: int
     subsample: int | None
     cost_ratio: float | None
@@ -136,6 +140,32 @@ class ComparisonPlan:
             s.n_numeric, s.n_categorical, model=self.model, seed=self.seed, positive=s.positive,
             class_weight=s.class_weight(self.cost_ratio), threshold_objective=self.threshold_objective,
         )
+
+
+def grouped_space(
+    df: pd.DataFrame, *, target: str, group: str | None = None, allow_empty: bool = False
+) -> tuple[FeatureSpace, RowGroups]:
+    """The feature space of ``df`` and the groups of its labelled rows that must stay on one side of a split.
+
+    A row's identity is every column but the target, identifier columns and the
+    group column (which is not a feature either): rows equal there are grouped.
+    """
+    if group is not None:
+        if group not in df.columns:
+            raise RebalanceError(
+                f"The group column '{group}' is not in the data. Choose one of: "
+                f"{', '.join(map(str, df.columns))}.", column=group,
+            )
+        if group == target:
+            raise RebalanceError(f"The group column cannot be the target '{target}'. Choose another column.",
+                                 column=group)
+    space = feature_space(df.drop(columns=[group]) if group is not None else df, target=target,
+                          allow_empty=allow_empty)
+    if group is not None:
+        space = replace(space, dropped={**space.dropped, group: "group column"})
+    identifiers = [c for c, why in space.dropped.items() if why == "identifier"]
+    groups = row_groups(df.iloc[space.rows], exclude=[target, *identifiers], group=group)
+    return space, groups
 
 
 def _settings(settings: CompareSettings | None, target: str | None, **kwargs: Any) -> CompareSettings:
@@ -178,6 +208,7 @@ def plan_comparison(
     subsample: int | None = None,
     cost_ratio: float | None = None,
     threshold_objective: str = "balanced_accuracy",
+    group: str | None = None,
 ) -> ComparisonPlan:
     """Validate the settings, build the features and fix the folds of a comparison.
 
@@ -196,6 +227,8 @@ def plan_comparison(
     cost_ratio : for ``class_weight`` on a binary target, the cost of a missed minority row
         relative to a majority row (default: balanced weights)
     threshold_objective : what ``threshold`` optimises: balanced_accuracy, f1 or mcc
+    group : a column whose rows of one value stay in one fold (patient, user, session); it is not
+        a feature. Rows with identical features always stay in one fold (:mod:`analysis.splits`).
 
     Raises
     ------
@@ -209,10 +242,10 @@ def plan_comparison(
     >>> plan.strategies, len(plan.splits), plan.notes[0]
     (('none', 'random_over'), 2, "The baseline 'none' was added: every strategy is compared with it.")
     """
-    from sklearn.model_selection import RepeatedStratifiedKFold, train_test_split
+    from sklearn.model_selection import train_test_split
 
     s = _settings(settings, target, strategies=strategies, model=model, folds=folds, repeats=repeats, seed=seed,
-                  subsample=subsample, cost_ratio=cost_ratio, threshold_objective=threshold_objective)
+                  subsample=subsample, cost_ratio=cost_ratio, threshold_objective=threshold_objective, group=group)
     _validate(s)
     folds, subsample = s.folds, s.subsample
     notes: list[str] = []
@@ -221,7 +254,7 @@ def plan_comparison(
         notes.append("The baseline 'none' was added: every strategy is compared with it.")
     ordered = ("none",) + tuple(n for n in deduped if n != "none")
 
-    space = feature_space(df, target=s.target)
+    space, groups = grouped_space(df, target=s.target, group=s.group)
     rows_total = int(len(space.y))
     missing_labels = len(df) - rows_total
     if missing_labels:
@@ -238,6 +271,7 @@ def plan_comparison(
                 np.arange(rows_total), train_size=int(subsample), stratify=space.y, random_state=s.seed
             )
             space = space.subset(np.sort(keep))
+            groups = groups.subset(np.sort(keep))
             notes.append(
                 f"Evaluated on a stratified subsample of {subsample:,} of the {rows_total:,} labelled rows "
                 "(class shares kept): the numbers describe this subsample."
@@ -259,13 +293,14 @@ def plan_comparison(
             "(if it has 2 or more rows), or collect more rows of that class.",
             column=s.target,
         )
-    cv = RepeatedStratifiedKFold(n_splits=folds, n_repeats=s.repeats, random_state=s.seed)
-    splits = tuple((tr.astype(np.int64), te.astype(np.int64)) for tr, te in cv.split(space.X, space.y))
+    splits = kfold_splits(groups, space.y, folds=folds, repeats=s.repeats, seed=s.seed, classes=space.classes)
+    if groups.note:
+        notes.append(groups.note)
     estimate = estimate_cost(
         len(space.y), space.X.shape[1], strategies=ordered, folds=folds, repeats=s.repeats, model=s.model
     )
     return ComparisonPlan(
         target=s.target, strategies=ordered, model=s.model, folds=int(folds), repeats=int(s.repeats),
-        seed=int(s.seed), space=space, splits=splits, rows_total=rows_total, subsample=subsample,
+        seed=int(s.seed), space=space, splits=splits, groups=groups, rows_total=rows_total, subsample=subsample,
         cost_ratio=s.cost_ratio, threshold_objective=s.threshold_objective, estimate=estimate, notes=tuple(notes),
     )

@@ -14,6 +14,7 @@ from .space import FeatureSpace
 from .strategies import STRATEGIES, SnippetContext
 
 if TYPE_CHECKING:
+    from ..splits import RowGroups
     from .fix import FixSettings
 
 __all__ = ["recipe_dict", "snippet"]
@@ -32,6 +33,11 @@ def recipe_dict(
         "target": str(s.target),
         "seed": s.seed,
         "holdout_test_size": s.test_size,
+        "holdout_keeps_together": (
+            "rows with identical values in every column but the target and identifiers"
+            + (f", and rows sharing a value of '{s.group}'" if s.group is not None else "")
+        ) if s.test_size is not None else None,
+        "group_column": s.group,
         "features_numeric": list(space.numeric),
         "features_categorical": list(space.categorical),
         "not_features": dict(space.dropped),
@@ -49,7 +55,45 @@ def recipe_dict(
     )
 
 
-def snippet(s: FixSettings, space: FeatureSpace) -> str:
+def _group_split_lines(s: FixSettings, space: FeatureSpace, key_drop: list[str]) -> list[str]:
+    """The snippet's test split that keeps identical rows (and one group value) on one side:
+    exactly :func:`analysis.splits.holdout_split` (groups placed greedily, large first)."""
+    lines = [
+        "import numpy as np",
+        "# Rows with identical values (all columns but these) stay on one side of the split.",
+        f"key = df.drop(columns={key_drop!r})",
+        "groups = pd.factorize(pd.util.hash_pandas_object(key, index=False).to_numpy())[0]",
+    ]
+    if s.group is not None:
+        lines += [
+            "from scipy.sparse import coo_matrix",
+            "from scipy.sparse.csgraph import connected_components",
+            f"present = df[{s.group!r}].notna().to_numpy()",
+            "user = np.empty(len(df), dtype=np.int64)",
+            f"user[present] = pd.factorize(df[{s.group!r}][present])[0]",
+            "user[~present] = user[present].max(initial=-1) + 1 + np.arange((~present).sum())",
+            "n_d, n_u = groups.max() + 1, user.max() + 1",
+            "graph = coo_matrix((np.ones(len(df)), (groups, n_d + user)), shape=(n_d + n_u, n_d + n_u))",
+            "groups = pd.factorize(connected_components(graph, directed=False)[1][groups])[0]",
+        ]
+    lines += [
+        f"codes = pd.Categorical(df[{s.target!r}], categories={list(space.classes)!r}).codes",
+        f"per_group = np.zeros((groups.max() + 1, {space.n_classes}), dtype=np.int64)",
+        "np.add.at(per_group, (groups, codes), 1)",
+        f"order = np.random.RandomState({s.seed}).permutation(len(per_group))",
+        "order = order[np.argsort(-per_group[order].sum(axis=1), kind='stable')]  # large groups first",
+        f"goal, taken = np.bincount(codes) * {float(s.test_size or 0)!r}, np.zeros({space.n_classes})",
+        "in_test = np.zeros(len(per_group), dtype=bool)",
+        "for g in order:  # a group goes to the test split when it brings each class's share closer to the goal",
+        "    if ((taken + per_group[g] - goal) ** 2).sum() < ((taken - goal) ** 2).sum():",
+        "        in_test[g], taken = True, taken + per_group[g]",
+        "test_rows = in_test[groups]",
+        "train, test = df[~test_rows], df[test_rows]  # holdout: never resampled",
+    ]
+    return lines
+
+
+def snippet(s: FixSettings, space: FeatureSpace, groups: RowGroups | None = None) -> str:
     """A short, runnable Python script that redoes the fix with pandas, scikit-learn and imbalanced-learn."""
     target, seed = s.target, s.seed
     lines = [
@@ -60,7 +104,10 @@ def snippet(s: FixSettings, space: FeatureSpace) -> str:
         f"df = pd.read_csv({s.source_name!r})",
         f"df = df[df[{target!r}].notna()].reset_index(drop=True)",
     ]
-    if s.test_size is not None:
+    if s.test_size is not None and groups is not None and not groups.trivial:
+        identifiers = [c for c, why in space.dropped.items() if why == "identifier"]
+        lines += _group_split_lines(s, space, [target, *identifiers, *([s.group] if s.group else [])])
+    elif s.test_size is not None:
         lines += [
             f"train, test = train_test_split(df, test_size={float(s.test_size)!r}, stratify=df[{target!r}], random_state={seed})",
             "train, test = train.sort_index(), test.sort_index()  # holdout: never resampled",

@@ -47,8 +47,9 @@ def _resample(
     """
     n_num, n_cat = tr.n_numeric, tr.n_categorical
     onehot = spec.space == "onehot"
-    prep = _preprocess(n_num, n_cat, onehot=onehot)
-    Xt = prep.fit_transform(tr.X)
+    prep = _preprocess(n_num, n_cat, onehot=onehot) if n_num + n_cat else None
+    # no feature columns (a text-only table): row-picking samplers need only the labels
+    Xt = prep.fit_transform(tr.X) if prep is not None else np.zeros((len(tr.y), 1))
     sampler = spec.make_sampler(n_numeric=n_num, n_categorical=n_cat, seed=seed)
     Xr, yr = sampler.fit_resample(Xt, tr.y)
     n = len(tr.y)

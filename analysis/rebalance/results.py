@@ -22,6 +22,7 @@ __all__ = [
     "Ranking",
     "StrategyResult",
     "Versus",
+    "duration_text",
     "per_class_frame",
     "rank_strategies",
     "results_frame",
@@ -43,16 +44,22 @@ VERDICT_METRIC = "balanced_accuracy"
 
 @dataclass(frozen=True)
 class MetricSummary:
-    """Mean, sample standard deviation and corrected 95% interval of one metric across folds."""
+    """Mean, sample standard deviation and corrected 95% interval of one metric across folds.
+
+    ``clipped`` is true when the interval reached past the metric's possible
+    range (e.g. a balanced accuracy above 1) and was cut at the bound.
+    """
 
     mean: float
     std: float
     ci_low: float
     ci_high: float
     values: tuple[float, ...]
+    clipped: bool = False
 
     def to_dict(self) -> dict:
-        return {"mean": self.mean, "std": self.std, "ci_low": self.ci_low, "ci_high": self.ci_high}
+        return {"mean": self.mean, "std": self.std, "ci_low": self.ci_low, "ci_high": self.ci_high,
+                "clipped": self.clipped}
 
 
 @dataclass(frozen=True)
@@ -139,36 +146,95 @@ class StrategyResult(ResultMixin):
 
 @dataclass(frozen=True)
 class CostEstimate:
-    """A rough up-front estimate of the comparison's run time (seconds), with its warnings."""
+    """An up-front estimate of the comparison's run time on one core (seconds), with its warnings.
+
+    ``basis`` says where it comes from: ``"formula"`` (rows x features x a
+    per-model constant, before anything runs) or ``"pilot"`` (timed fits on a
+    stratified sample of this data, :func:`analysis.rebalance.pilot_estimate`).
+    """
 
     seconds: float
     per_strategy: dict[str, float]
     warnings: tuple[str, ...]
+    basis: str = "formula"
+    pilot_seconds: float = 0.0
 
     @property
     def text(self) -> str:
-        """The estimate in words ("under a second", "about 12 s")."""
-        return "under a second" if self.seconds < 1 else f"about {self.seconds:,.0f} s"
+        """The estimate in words ("under a second", "about 12 s", "about 3 min")."""
+        return duration_text(self.seconds)
+
+    def remaining(self, strategies: Sequence[str], progress: FoldProgress, elapsed: float) -> float:
+        """Seconds still to go after ``progress``, ``elapsed`` seconds into the run.
+
+        The estimated work of the finished fits is compared with the time they
+        really took, and the rest of the estimate is scaled by that ratio, so the
+        figure corrects itself as the run goes on.
+        """
+        order = [n for n in strategies if n in self.per_strategy]
+        if progress.strategy not in order:
+            return 0.0
+        i = order.index(progress.strategy)
+        done = sum(self.per_strategy[n] for n in order[:i])
+        done += self.per_strategy[progress.strategy] * progress.done / max(progress.total, 1)
+        total = sum(self.per_strategy[n] for n in order)
+        if done <= 0:
+            return max(total - elapsed, 0.0)
+        return max((total - done) * elapsed / done, 0.0)
+
+
+def duration_text(seconds: float) -> str:
+    """A duration in words: "under a second", "about 12 s", "about 3 min".
+
+    Examples
+    --------
+    >>> duration_text(0.4), duration_text(12.3), duration_text(185)
+    ('under a second', 'about 12 s', 'about 3 min')
+    """
+    if seconds < 1:
+        return "under a second"
+    if seconds < 120:
+        return f"about {seconds:,.0f} s"
+    return f"about {seconds / 60:,.0f} min"
+
+
+#: Below this share of the minority class found by the baseline, the headline never advises keeping
+#: the data as it is (the baseline mostly ignores that class, whatever the ranking metric says).
+MIN_MINORITY_RECALL = 0.5
 
 
 @dataclass(frozen=True)
 class Ranking(ResultMixin):
     """Strategies ordered by one metric, with the verdict against the baseline and a summary sentence.
 
-    Verdict: ``"worth it"`` when some strategy beats the baseline beyond the noise, else ``"no clear gain"``.
+    Verdict: ``"worth it"`` when some strategy beats the baseline beyond the
+    noise; else ``"minority ignored"`` when the baseline finds less than
+    :data:`MIN_MINORITY_RECALL` of the minority class; else ``"no clear gain"``.
+    ``best`` is the first row of the table (the headline names it),
+    ``baseline_minority_recall`` the baseline's mean recall of ``minority_class``.
     """
 
-    SEVERITY: ClassVar[dict[str, Severity]] = {"worth it": "ok", "no clear gain": "info"}
+    SEVERITY: ClassVar[dict[str, Severity]] = {"worth it": "ok", "no clear gain": "info", "minority ignored": "warning"}
 
     metric: str
     frame: pd.DataFrame
     worth_it: tuple[str, ...]
     worse: tuple[str, ...]
     summary: str
+    best: str | None = None
+    minority_class: Any = None
+    baseline_minority_recall: float | None = None
+
+    @property
+    def minority_ignored(self) -> bool:
+        r = self.baseline_minority_recall
+        return r is not None and r < MIN_MINORITY_RECALL
 
     @property
     def verdict(self) -> str:  # type: ignore[override]
-        return "worth it" if self.worth_it else "no clear gain"
+        if self.worth_it:
+            return "worth it"
+        return "minority ignored" if self.minority_ignored else "no clear gain"
 
     @property
     def verdict_text(self) -> str:
@@ -180,8 +246,12 @@ class Ranking(ResultMixin):
     def to_dict(self) -> dict:
         return {
             "metric": self.metric,
+            "best": self.best,
             "worth_it": list(self.worth_it),
             "worse": list(self.worse),
+            "minority_class": json_label(self.minority_class) if self.minority_class is not None else None,
+            "baseline_minority_recall": self.baseline_minority_recall,
+            "verdict": self.verdict,
             "summary": self.summary,
             "rows": self.frame.to_dict(orient="records"),
         }
@@ -210,6 +280,8 @@ class Comparison(ResultMixin):
     features: tuple[str, ...]
     dropped_features: dict[str, str]
     notes: tuple[str, ...] = ()
+    #: how rows were grouped for the folds (:meth:`analysis.splits.RowGroups.to_dict`)
+    splits: dict[str, Any] = field(default_factory=dict)
 
     def result(self, name: str) -> StrategyResult:
         for r in self.strategies:
@@ -252,6 +324,7 @@ class Comparison(ResultMixin):
             "dropped_features": dict(self.dropped_features),
             "strategies": [r.to_dict() for r in self.strategies],
             "notes": list(self.notes),
+            "splits": dict(self.splits),
             "accuracy_warning": ACCURACY_WARNING,
             "probability_note": PROBABILITY_NOTE,
         }
@@ -315,27 +388,63 @@ def rank_strategies(results: Sequence[StrategyResult], *, metric: str) -> Rankin
             "mean": r.metrics[metric].mean,
             "ci_low": r.metrics[metric].ci_low,
             "ci_high": r.metrics[metric].ci_high,
+            "clipped": r.metrics[metric].clipped,
             "difference": v.difference if v else 0.0,
             "p_value": v.p_value if v else np.nan,
             "verdict": v.verdict if v else "baseline",
         })
-    frame = pd.DataFrame(rows, columns=["rank", "strategy", "mean", "ci_low", "ci_high", "difference", "p_value", "verdict"])
+    frame = pd.DataFrame(rows, columns=["rank", "strategy", "mean", "ci_low", "ci_high", "clipped", "difference", "p_value",
+                                       "verdict"])
     worth = tuple(frame.loc[frame["verdict"] == "better", "strategy"])
     worse = tuple(frame.loc[frame["verdict"] == "worse", "strategy"])
+    minority, recall = _baseline_minority(results)
     label = spec.label
+    best = str(frame["strategy"].iloc[0]) if ran else None
     if not ran:
-        summary = f"No strategy has a {label} yet."
-    elif worth:
-        best = worth[0]
-        summary = (
-            f"For {label}, {', '.join(worth)} beat the baseline by more than the fold-to-fold noise; "
-            f"{best} is best ({frame.loc[frame['strategy'] == best, 'mean'].iloc[0]:.3f})."
-        )
+        return Ranking(metric=metric, frame=frame, worth_it=(), worse=(), summary=f"No strategy has a {label} yet.")
+    parts = []
+    mean = dict(zip(frame["strategy"], frame["mean"]))
+    base = mean.get("none")
+    if best == "none":
+        parts.append(f"Ranked by {label}, the baseline comes first ({mean[best]:.3f}): no strategy scores above it.")
     else:
-        summary = (
-            f"For {label}, no strategy beats the baseline by more than the fold-to-fold noise: "
-            "keep the data as it is, or try another model or metric."
+        parts.append(
+            f"Ranked by {label}, {best} comes first ({mean[best]:.3f}"
+            + (f" against the baseline's {base:.3f}" if base is not None else "") + ")."
         )
+    if worth:
+        others = "" if worth == (best,) else f" ({', '.join(worth)})"
+        if best in worth:
+            parts.append(f"It beats the baseline by more than the fold-to-fold noise{others}.")
+        else:
+            parts.append(
+                f"Its lead over the baseline is within the fold-to-fold noise; beyond the noise: {', '.join(worth)}."
+            )
+    elif best != "none" and base is not None:
+        parts.append("No strategy beats the baseline by more than the fold-to-fold noise.")
+    if recall is not None:
+        parts.append(f"The baseline finds {recall:.1%} of the minority class {json_label(minority)!r}.")
+    if not worth:
+        if recall is not None and recall < MIN_MINORITY_RECALL:
+            weighing = [METRICS[m].label for m in ("balanced_accuracy", "f1_macro", "mcc") if m != metric]
+            parts.append(
+                "Do not keep the data as it is: a model that misses most of the minority class ignores it. "
+                f"Look at a metric that weighs that class ({', '.join(weighing)}), try class_weight or threshold "
+                "moving with more repeats, or collect more minority rows."
+            )
+        else:
+            parts.append(f"On {label}, keeping the data as it is costs nothing measurable; try another model or metric.")
     if worse:
-        summary += f" Worse than the baseline: {', '.join(worse)}."
-    return Ranking(metric=metric, frame=frame, worth_it=worth, worse=worse, summary=summary)
+        parts.append(f"Worse than the baseline: {', '.join(worse)}.")
+    return Ranking(metric=metric, frame=frame, worth_it=worth, worse=worse, summary=" ".join(parts), best=best,
+                   minority_class=minority, baseline_minority_recall=recall)
+
+
+def _baseline_minority(results: Sequence[StrategyResult]) -> tuple[Any, float | None]:
+    """The smallest class (by true rows in the baseline's out-of-fold confusion matrix) and the baseline's recall of it."""
+    base = next((r for r in results if r.name == "none" and r.ok and r.confusion is not None), None)
+    if base is None or not base.per_class:
+        return None, None
+    counts = np.asarray(base.confusion).sum(axis=1)
+    label = list(base.per_class)[int(counts.argmin())]
+    return label, float(base.per_class[label]["recall"].mean)

@@ -7,6 +7,8 @@ dashboard can show progress and keep finished results.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -17,11 +19,14 @@ import pandas as pd
 from .metrics import METRICS, fold_metrics
 from .pipeline import PipelineSettings
 from .plan import CompareSettings, ComparisonPlan, plan_comparison
-from .results import ACCURACY_WARNING, Comparison, FoldProgress, MetricSummary, StrategyResult, Versus
+from .results import ACCURACY_WARNING, Comparison, CostEstimate, FoldProgress, MetricSummary, StrategyResult, Versus
 from .stats import corrected_interval, corrected_resampled_ttest, verdict_vs_baseline
 from .strategies import STRATEGIES
 
-__all__ = ["assemble_comparison", "compare_strategies", "iter_comparison"]
+__all__ = ["assemble_comparison", "compare_strategies", "iter_comparison", "pilot_estimate"]
+
+#: Rows of the stratified sample the pilot fits run on.
+PILOT_ROWS = 2000
 
 _Outcome = tuple[np.ndarray, np.ndarray, np.ndarray, float]
 
@@ -60,6 +65,82 @@ def _fit_fold(
     return test, np.asarray(pred, dtype=np.int64), proba.astype(np.float64), time.perf_counter() - start
 
 
+def _pilot_fold(plan: ComparisonPlan, strategy: str, rows: int, settings: PipelineSettings) -> float:
+    """Seconds of one fold of ``strategy`` on a stratified sample of ``rows`` rows (all rows when fewer)."""
+    from sklearn.model_selection import StratifiedKFold, train_test_split
+
+    space = plan.space
+    n = len(space.y)
+    idx = np.arange(n)
+    if rows < n:
+        idx, _ = train_test_split(idx, train_size=rows, stratify=space.y, random_state=plan.seed)
+        idx = np.sort(idx)
+    X, y = space.X[idx], space.y[idx]
+    tr, te = next(StratifiedKFold(n_splits=plan.folds, shuffle=True, random_state=plan.seed).split(X, y))
+    start = time.perf_counter()
+    _fit_fold(strategy, X, y, tr, te, settings, space.n_classes)
+    return time.perf_counter() - start
+
+
+def pilot_estimate(plan: ComparisonPlan, *, sample_rows: int = PILOT_ROWS) -> CostEstimate:
+    """Estimate the comparison's run time (one core) from timed fits on this very data.
+
+    1. The baseline's fold is timed on a stratified sample of ``sample_rows``
+       rows and on a quarter of it (after an untimed warm-up fit): a straight
+       line through the two times gives the fold time at the full number of rows.
+       With no more than ``sample_rows`` rows the pilot fold *is* a real fold.
+    2. Each strategy's fold is timed once on the sample; its ratio to the
+       baseline's (the strategy's cost factor on this data, at least 1/4 of the
+       registry's ``cost_factor`` guess) scales the full-size baseline fold.
+       Strategies that search neighbours among all rows grow faster than the
+       rows: their time is scaled by a further ``sqrt(n / sample)``.
+    3. Times ``folds x repeats``. Strategies that will be skipped cost nothing.
+
+    Measured against real runs in ``benchmarks/bench_rebalance.py`` and
+    ``tests/analysis/test_rebalance_estimate.py`` (within a factor 3).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"x": np.arange(60.0), "y": [0] * 45 + [1] * 15})
+    >>> est = pilot_estimate(plan_comparison(df, target="y", strategies=["random_over"], folds=3))
+    >>> est.basis, sorted(est.per_strategy)
+    ('pilot', ['none', 'random_over'])
+    """
+    begin = time.perf_counter()
+    space = plan.space
+    n = len(space.y)
+    settings = plan.pipeline_settings()
+    skipped = _skip_reasons(plan)
+    runnable = [name for name in plan.strategies if name not in skipped]
+    large = min(n, int(sample_rows))
+    small = max(min(large // 4, n), 4 * plan.folds)
+    _pilot_fold(plan, "none", min(small, n), settings)  # warm-up: imports and first-call costs
+    t_large = _pilot_fold(plan, "none", large, settings)
+    if large < n:
+        t_small = _pilot_fold(plan, "none", small, settings)
+        slope = max((t_large - t_small) / max(large - small, 1), 0.0)
+        base_full = t_large + slope * (n - large)
+    else:
+        base_full = t_large
+    scale = base_full / max(t_large, 1e-9)
+    per: dict[str, float] = {}
+    for name in runnable:
+        spec = STRATEGIES[name]
+        if name == "none":
+            fold = base_full
+        else:
+            t = _pilot_fold(plan, name, large, settings)
+            factor = max(t / max(t_large, 1e-9), spec.cost_factor / 4)
+            fold = t_large * factor * scale
+            if spec.searches_all_rows and large < n:
+                fold *= float(np.sqrt(n / large))
+        per[name] = fold * len(plan.splits)
+    return CostEstimate(
+        seconds=float(sum(per.values())), per_strategy=per, warnings=plan.estimate.warnings, basis="pilot",
+        pilot_seconds=time.perf_counter() - begin,
+    )
+
+
 def _skip_reasons(plan: ComparisonPlan) -> dict[str, str]:
     class_rows = _class_train_rows(plan)
     out = {}
@@ -77,6 +158,7 @@ def iter_comparison(
     *,
     n_jobs: int | None = None,
     done: dict[str, StrategyResult] | None = None,
+    backend: str = "loky",
 ) -> Iterator[FoldProgress | StrategyResult]:
     """Run a planned comparison, yielding progress after every fold and each strategy's result.
 
@@ -87,6 +169,13 @@ def iter_comparison(
     are identical whatever ``n_jobs`` is: every fold is seeded the same way.
     ``done`` holds results of this plan finished earlier (e.g. before an
     interrupted run): they are yielded again without being recomputed.
+
+    ``backend`` is joblib's: ``"loky"`` (processes; the CLI) or ``"threading"``
+    (inside a server such as Streamlit's, where forked workers inherit its
+    signal handlers and loky's reusable workers would outlive the run). Arrays
+    are sent to the workers, never memory-mapped (no folders left in
+    ``/dev/shm``), and loky's workers are shut down when the run ends, is
+    abandoned or fails: no worker process outlives a comparison.
 
     Examples
     --------
@@ -106,8 +195,6 @@ def iter_comparison(
     n_splits = len(plan.splits)
     todo = [n for n in runnable if not (done and n in done)]
     overall_total = n_splits * len(runnable)
-    overall = 0
-    baseline_values: dict[str, tuple[float, ...]] | None = None
 
     # One stream of (strategy, fold) fits, in order: both cores stay busy across strategy
     # boundaries, and results still arrive strategy by strategy.
@@ -116,8 +203,36 @@ def iter_comparison(
             for tr, te in plan.splits:
                 yield delayed(_fit_fold)(name, space.X, space.y, tr, te, settings, space.n_classes)
 
-    with Parallel(n_jobs=n_jobs, return_as="generator") as parallel:
-        stream = iter(parallel(tasks())) if todo else iter(())
+    processes = backend == "loky" and n_jobs != 1 and bool(todo)
+    # joblib makes a (here empty) memmapping folder per run in /dev/shm and deletes it only when
+    # its workers go: give it a folder of ours and remove it ourselves.
+    temp = tempfile.mkdtemp(prefix="dd_rebalance_") if processes else None
+    try:
+        parallel = Parallel(n_jobs=n_jobs, backend=backend, return_as="generator", max_nbytes=None,
+                            temp_folder=temp)
+        yield from _stream(plan, parallel, tasks(), todo, done, runnable, skipped, n_splits, overall_total)
+    finally:
+        if processes:
+            _release_workers()
+            shutil.rmtree(temp, ignore_errors=True)  # type: ignore[arg-type]
+
+
+def _release_workers() -> None:
+    """Shut loky's reusable workers down (they would otherwise idle, ~300 MB each, for minutes)."""
+    from joblib.externals.loky import get_reusable_executor
+
+    get_reusable_executor(reuse=True).shutdown(wait=True)
+
+
+def _stream(
+    plan: ComparisonPlan, parallel_: Any, tasks: Iterator[Any], todo: list[str],
+    done: dict[str, StrategyResult] | None, runnable: list[str], skipped: dict[str, str], n_splits: int,
+    overall_total: int,
+) -> Iterator[FoldProgress | StrategyResult]:
+    overall = 0
+    baseline_values: dict[str, tuple[float, ...]] | None = None
+    with parallel_ as parallel:
+        stream = iter(parallel(tasks)) if todo else iter(())
         for name in plan.strategies:
             if done and name in done:
                 result = done[name]
@@ -165,11 +280,11 @@ def _summarise(
     per_fold = [fold_metrics(y[te], pred, proba, n_classes=k, positive=pos) for te, pred, proba, _ in outcomes]
     ratio = plan.test_train_ratio
     names = plan.metric_names
-    metrics = {m: _summary([f[m] for f in per_fold], ratio) for m in names}
+    metrics = {m: _summary([f[m] for f in per_fold], ratio, METRICS[m].bounds) for m in names}
     per_class = {
         str(label): {
-            "precision": _summary([f[f"precision_{i}"] for f in per_fold], ratio),
-            "recall": _summary([f[f"recall_{i}"] for f in per_fold], ratio),
+            "precision": _summary([f[f"precision_{i}"] for f in per_fold], ratio, (0.0, 1.0)),
+            "recall": _summary([f[f"recall_{i}"] for f in per_fold], ratio, (0.0, 1.0)),
         }
         for i, label in enumerate(space.classes)
     }
@@ -210,12 +325,17 @@ def _thin(x: np.ndarray, y: np.ndarray, limit: int = 400) -> tuple[np.ndarray, n
     return x[idx], y[idx]
 
 
-def _summary(values: Sequence[float], ratio: float) -> MetricSummary:
+def _summary(values: Sequence[float], ratio: float, bounds: tuple[float, float] | None) -> MetricSummary:
+    """Mean, std and the corrected interval, cut at the metric's possible range (``clipped`` says when)."""
     v = np.asarray(values, dtype=float)
     lo, hi = corrected_interval(values, test_train_ratio=ratio)
+    clipped = False
+    if bounds is not None:
+        clipped = bool(lo < bounds[0] or hi > bounds[1])
+        lo, hi = max(lo, bounds[0]), min(hi, bounds[1])
     return MetricSummary(
         mean=float(v.mean()), std=float(v.std(ddof=1)) if len(v) > 1 else 0.0,
-        ci_low=float(lo), ci_high=float(hi), values=tuple(float(x) for x in v),
+        ci_low=float(lo), ci_high=float(hi), values=tuple(float(x) for x in v), clipped=clipped,
     )
 
 
@@ -228,7 +348,18 @@ def assemble_comparison(plan: ComparisonPlan, results: Sequence[StrategyResult])
         target=plan.target, model=plan.model, folds=plan.folds, repeats=plan.repeats, seed=plan.seed,
         classes=s.classes, positive_class=plan.positive_class, strategies=ordered, rows_total=plan.rows_total,
         rows_used=plan.rows_used, subsample=plan.subsample, features=s.columns, dropped_features=s.dropped,
-        notes=plan.notes + (ACCURACY_WARNING,),
+        notes=plan.notes + _clipped_note(ordered) + (ACCURACY_WARNING,), splits=plan.groups.to_dict(),
+    )
+
+
+def _clipped_note(results: Sequence[StrategyResult]) -> tuple[str, ...]:
+    clipped = sorted({m for r in results for m, s in r.metrics.items() if s.clipped}, key=list(METRICS).index)
+    if not clipped:
+        return ()
+    return (
+        "Some 95% intervals reached past the possible range of their metric and were cut at the bound "
+        f"({', '.join(METRICS[m].label for m in clipped)}; marked clipped in the JSON): with few or very "
+        "uneven folds the t interval is only a rough guide near 0 or 1.",
     )
 
 
@@ -245,6 +376,7 @@ def compare_strategies(
     subsample: int | None = None,
     cost_ratio: float | None = None,
     threshold_objective: str = "balanced_accuracy",
+    group: str | None = None,
     n_jobs: int | None = None,
     callback: Callable[[FoldProgress | StrategyResult], None] | None = None,
 ) -> Comparison:
@@ -264,7 +396,7 @@ def compare_strategies(
     """
     plan = plan_comparison(
         df, settings, target=target, strategies=strategies, model=model, folds=folds, repeats=repeats, seed=seed,
-        subsample=subsample, cost_ratio=cost_ratio, threshold_objective=threshold_objective,
+        subsample=subsample, cost_ratio=cost_ratio, threshold_objective=threshold_objective, group=group,
     )
     results = []
     for event in iter_comparison(plan, n_jobs=n_jobs):

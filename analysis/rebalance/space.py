@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..features import select_features
+from ..errors import NoFeaturesError
+from ..features import FeatureColumns, select_features
 from ..overview import validate_target
 from ..results import py_scalar
 
@@ -74,12 +75,15 @@ class FeatureSpace:
         return {self.positive: float(cost_ratio), 1 - self.positive: 1.0}
 
 
-def feature_space(df: pd.DataFrame, *, target: str) -> FeatureSpace:
+def feature_space(df: pd.DataFrame, *, target: str, allow_empty: bool = False) -> FeatureSpace:
     """Validate the target and turn the other columns into model features.
 
     Identifier, free-text, date/time and constant columns are not features
     (they are listed in ``dropped`` with the reason); categorical columns with
     more than 100 values are dropped too. Rows without a label are left out.
+    With ``allow_empty`` a table without any such feature (text only) gives a
+    space with no feature columns instead of :class:`NoFeaturesError` (for fixes
+    that only pick, copy or weight rows).
 
     Examples
     --------
@@ -92,7 +96,13 @@ def feature_space(df: pd.DataFrame, *, target: str) -> FeatureSpace:
     validate_target(df, target)
     labels = df[target]
     rows = np.flatnonzero(labels.notna().to_numpy())
-    cols = select_features(df, target=target, text="drop")
+    try:
+        cols = select_features(df, target=target, text="drop")
+    except NoFeaturesError:
+        if not allow_empty:
+            raise
+        cols = FeatureColumns((), (), (), {c: "not a numeric or categorical feature" for c in df.columns
+                                           if c != target}, ())
     sub = df.iloc[rows]
     parts = [pd.to_numeric(sub[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan) for c in cols.numeric]
     vocab: dict[str, tuple[Any, ...]] = {}

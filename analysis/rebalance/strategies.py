@@ -95,6 +95,9 @@ class Strategy:
     predicts_with_threshold: bool = False
     #: rough cost of one fold relative to the plain model (used by estimate_cost)
     cost_factor: float = 1.0
+    #: its fix needs model features; ``False``: it only picks, copies or weights rows, so it also
+    #: runs on a table without numeric or categorical features (text only)
+    needs_features: bool = True
 
     def skip_reason(self, *, class_train_rows: dict[Any, int], n_classes: int) -> str | None:
         """Why this strategy cannot run on data with these training-fold class sizes, or ``None``.
@@ -351,14 +354,15 @@ _register(Strategy("none", "baseline", "No rebalancing",
           "The model trained on the data as it is: the baseline every fix is compared with."))
 _register(CostStrategy("class_weight", "cost", "Class weights",
           "Cost-sensitive learning: errors on rare classes cost more (weights inversely proportional "
-          "to class frequency, or your cost ratio); no rows are added or removed."))
+          "to class frequency, or your cost ratio); no rows are added or removed.", needs_features=False))
 _register(ThresholdStrategy("threshold", "threshold", "Threshold moving",
           "Trains on the data as it is, then moves the decision threshold (tuned by inner "
           "cross-validation for the chosen objective) instead of the default 0.5.",
           binary_only=True, predicts_with_threshold=True, cost_factor=4.0))
 _register(SamplerStrategy("random_over", "over", "Random oversampling",
           "Duplicates randomly chosen minority rows until the classes are balanced.",
-          space="ordinal", cost_factor=1.5, sampler=(_OVER, "RandomOverSampler", ()), copies_rows=True))
+          space="ordinal", cost_factor=1.5, sampler=(_OVER, "RandomOverSampler", ()), copies_rows=True,
+          needs_features=False))
 _register(SmoteStrategy("smote", "over", "SMOTE",
           "Creates synthetic minority rows by interpolating between a minority row and one of its "
           "5 nearest minority neighbours (SMOTENC with categorical features, SMOTEN when all are "
@@ -376,7 +380,7 @@ _register(SamplerStrategy("borderline_smote", "over", "Borderline-SMOTE",
 _register(SamplerStrategy("random_under", "under", "Random undersampling",
           "Drops randomly chosen majority rows until the classes are balanced: fast, but throws "
           "information away.",
-          space="ordinal", cost_factor=0.3, sampler=(_UNDER, "RandomUnderSampler", ())))
+          space="ordinal", cost_factor=0.3, sampler=(_UNDER, "RandomUnderSampler", ()), needs_features=False))
 _register(SamplerStrategy("near_miss", "under", "NearMiss-1",
           "Keeps the majority rows closest to the minority rows (NearMiss version 1) and drops the rest.",
           space="onehot", min_class_rows=3, need="n_neighbors", neighbour_based=True, searches_all_rows=True,

@@ -1,10 +1,13 @@
 """Rebalancing lab: compare imbalance fixes leakage-free, pick one, download the fixed data."""
 
+import time
+
 import streamlit as st
 
 from analysis.rebalance import (
     ACCURACY_WARNING,
     DEFAULT_STRATEGIES,
+    DEFAULT_TEST_SIZE,
     LARGE_ROWS,
     METRICS,
     MODELS,
@@ -14,7 +17,7 @@ from analysis.rebalance import (
     CompareSettings,
     FixSettings,
     FoldProgress,
-    estimate_cost,
+    duration_text,
     iter_comparison,
     per_class_frame,
     rank_strategies,
@@ -72,28 +75,49 @@ def settings_form(dataset, target: str) -> tuple[CompareSettings, bool]:
         )
         objective = k2.selectbox("threshold: objective to tune for", list(THRESHOLD_OBJECTIVES),
                                  key=state.RB_OBJECTIVE, format_func=_objective_label)
+        group_options = [None, *[c for c in dataset.frame.columns if c != target]]
+        if st.session_state.get(state.RB_GROUP) not in group_options:
+            st.session_state.pop(state.RB_GROUP, None)  # a column of another dataset
+        group = st.selectbox(
+            "Group column (optional): rows sharing its value stay on one side of every split", group_options,
+            key=state.RB_GROUP, format_func=lambda c: "none" if c is None else str(c),
+            placeholder="none (rows with identical features still stay together)",
+            help="A patient, user or session column: its rows never sit on both sides of a fold or the test "
+            "split. Rows with identical features always stay together, with or without it.",
+        )
         submitted = st.form_submit_button("Run comparison", type="primary", icon=":material/play_arrow:")
     settings = CompareSettings(
         target=target, strategies=tuple(chosen), model=model, folds=folds, repeats=repeats, seed=seed,
         subsample=sub_rows if sub_on and sub_rows < rows else None,
         cost_ratio=float(cost_ratio) if cost_ratio is not None else None, threshold_objective=objective,
+        group=group,
     )
     return settings, submitted
 
 
 @guarded("Run-time estimate")
-def estimate_section(settings: CompareSettings, rows: int, cols: int) -> None:
-    estimate = estimate_cost(
-        settings.subsample or rows, max(cols - 1, 1),
-        strategies=["none", *[c for c in settings.strategies if c != "none"]],
-        folds=settings.folds, repeats=settings.repeats, model=settings.model,
-    )
+def estimate_section(dataset, settings: CompareSettings) -> None:
+    if not settings.strategies:
+        return
+    with st.spinner("Timing a pilot fit on this data…"):
+        estimate = state.rb_estimate(dataset.sha256, settings, dataset)
     st.caption(
-        f"Rough estimate: {estimate.text} on one core for these settings"
-        + (f" on a stratified subsample of {settings.subsample:,} rows." if settings.subsample else ".")
+        f"Estimated run time: {estimate.text} on one core, from timed pilot fits of each strategy on a "
+        "stratified sample of this data"
+        + (f" (a stratified subsample of {settings.subsample:,} rows)" if settings.subsample else "")
+        + f"; the pilot took {estimate.pilot_seconds:.1f} s."
     )
     for warning in estimate.warnings:
         st.warning(warning, icon=":material/hourglass_top:")
+
+
+def _progress_text(event: FoldProgress, estimate, strategies, elapsed: float) -> str:
+    remaining = estimate.remaining(strategies, event, elapsed) if estimate is not None else None
+    return (
+        f"{STRATEGIES[event.strategy].label}: fold {event.done} of {event.total} "
+        f"({event.overall} of {event.overall_total} fits) · {elapsed:,.0f} s elapsed"
+        + (f" · {duration_text(remaining)} to go" if remaining is not None else "")
+    )
 
 
 def _live_table(live, plan, finished: dict) -> None:
@@ -118,16 +142,18 @@ def comparison_section(dataset, settings: CompareSettings, submitted: bool) -> N
         plan = state.rb_plan(active[0], active[1], dataset)
     finished = state.rb_results(active)
     if submitted and len(finished) < len(plan.strategies):
-        bar = st.progress(0.0, text="Starting…")
+        estimate = state.rb_estimate(active[0], active[1], dataset)
+        bar = st.progress(0.0, text=f"Starting… (estimated {estimate.text})")
         live = st.empty()  # each strategy's scores as soon as it finishes, before the full report
+        started = time.perf_counter()
         # a failure mid-run is shown here; the strategies finished so far are kept and shown below
         with components.section("Running the comparison"):
-            for event in iter_comparison(plan, done=dict(finished)):
+            # threads, not processes, inside the server: forked workers inherit its signal handlers
+            for event in iter_comparison(plan, done=dict(finished), backend="threading"):
                 if isinstance(event, FoldProgress):
                     bar.progress(
                         event.overall / max(event.overall_total, 1),
-                        text=f"{STRATEGIES[event.strategy].label}: fold {event.done} of {event.total} "
-                        f"({event.overall} of {event.overall_total} fits)",
+                        text=_progress_text(event, estimate, plan.strategies, time.perf_counter() - started),
                     )
                 else:
                     finished[event.name] = event
@@ -154,6 +180,8 @@ def results_section(plan, results) -> None:
     st.subheader("Which strategies are worth it?")
     metric_options = list(plan.metric_names)
     default_metric = "average_precision" if "average_precision" in metric_options else "balanced_accuracy"
+    if st.session_state.get(state.RB_METRIC) not in metric_options:
+        st.session_state.pop(state.RB_METRIC, None)  # kept from a target with other metrics
     metric = st.selectbox(
         "Metric you care about", metric_options, index=metric_options.index(default_metric), key=state.RB_METRIC,
         format_func=lambda m: METRICS[m].label,
@@ -221,13 +249,27 @@ def fix_section(dataset, target: str, compare: CompareSettings) -> None:
         format_func=lambda n: f"{n} · {STRATEGIES[n].label}",
     )
     holdout = f2.toggle("Holdout-safe mode", value=True, key=state.RB_HOLDOUT,
-                        help="Set a stratified test split aside first and resample only the training part.")
-    test_size = f3.slider("Test share", 0.1, 0.5, 0.2, 0.05, key=state.RB_TEST_SIZE, disabled=not holdout)
+                        help="Set a stratified test split aside first and resample only the training part. "
+                        "Rows with identical values (and rows of one group, if you chose a group column) "
+                        "stay on one side.")
+    test_size = f3.slider("Test share", 0.1, 0.5, DEFAULT_TEST_SIZE, 0.05, key=state.RB_TEST_SIZE,
+                          disabled=not holdout)
     add_syn = st.checkbox("Add an is_synthetic column", value=False, key=state.RB_IS_SYNTHETIC)
     settings = FixSettings(
         target=target, strategy=fix_name, test_size=test_size if holdout else None, seed=compare.seed,
         model=compare.model, add_is_synthetic=add_syn, source_name=dataset.name, source_sha256=dataset.sha256,
+        group=compare.group,
     )
+    if st.button(f"Apply {fix_name}", type="primary", icon=":material/build:", key=state.RB_APPLY_FIX):
+        st.session_state[state.RB_FIX_RUN] = settings
+    asked = st.session_state.get(state.RB_FIX_RUN)
+    if asked != settings:
+        st.info(
+            ("The settings changed since the last fix: press " if asked is not None and
+             asked.source_sha256 == dataset.sha256 else "Press ")
+            + f"**Apply {fix_name}** to build the fixed data and its download.", icon=":material/build:",
+        )
+        return
     with st.spinner(f"Applying {fix_name}…"):
         fix = state.rb_fix(settings, dataset)
 
@@ -280,14 +322,14 @@ def main() -> None:
                 icon=":material/arrow_back:")
         st.stop()
     dataset, target = current.dataset, current.target
-    rows, cols = dataset.frame.shape
+    rows = len(dataset.frame)
     st.caption(
         f"{escape_md(dataset.name)} · target **{escape_md(target)}** · {rows:,} rows. Each strategy is "
         "cross-validated as one pipeline (imputation, scaling, one-hot, the sampler, the model), so resampling "
         "only ever touches training folds and every score comes from untouched original rows."
     )
     settings, submitted = settings_form(dataset, target)
-    estimate_section(settings, rows, cols)
+    estimate_section(dataset, settings)
     comparison_section(dataset, settings, submitted)
     fix_section(dataset, target, settings)
 

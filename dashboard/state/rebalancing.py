@@ -17,7 +17,7 @@ RB_REPEATS = "rb_repeats"
 RB_SEED = "rb_seed"
 RB_SUBSAMPLE_ON = "rb_subsample_on_"  # + sha256[:16]: default and limit follow the dataset
 RB_SUBSAMPLE = "rb_subsample_"  # + sha256[:16]
-RB_METRIC = "rb_metric"
+RB_METRIC = "rb_rank_by"
 RB_FIX_STRATEGY = "rb_fix_strategy"
 RB_HOLDOUT = "rb_holdout"
 RB_TEST_SIZE = "rb_test_size"
@@ -38,6 +38,15 @@ RB_PROJECTION = "rb_projection"
 RB_DOWNLOAD = "rb_download"
 RB_DOWNLOAD_RECIPE = "rb_download_recipe"
 RB_DOWNLOAD_SNIPPET = "rb_download_snippet"
+RB_GROUP = "rb_group"
+RB_APPLY_FIX = "rb_apply_fix"  # button
+RB_FIX_RUN = "rb_fix_run"  # the FixSettings of the last fix the user asked for (not a widget)
+
+#: Value widgets kept when the user changes page (dashboard.state.session.keep_inputs).
+PERSIST: tuple[str, ...] = (
+    RB_STRATEGIES, RB_MODEL, RB_FOLDS, RB_REPEATS, RB_SEED, RB_SUBSAMPLE_ON, RB_SUBSAMPLE, RB_COST_RATIO,
+    RB_OBJECTIVE, RB_GROUP, RB_METRIC, RB_FIX_STRATEGY, RB_HOLDOUT, RB_TEST_SIZE, RB_IS_SYNTHETIC, RB_PROTECT,
+)
 
 
 @st.cache_resource(max_entries=2, ttl=CACHE_TTL, show_spinner=False)
@@ -46,6 +55,14 @@ def rb_plan(sha256: str, settings: CompareSettings, _dataset: Dataset):
     from analysis.rebalance import plan_comparison
 
     return plan_comparison(_dataset.frame, settings)
+
+
+@st.cache_resource(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
+def rb_estimate(sha256: str, settings: CompareSettings, _dataset: Dataset):
+    """The run-time estimate from timed pilot fits on this data (analysis.rebalance.pilot_estimate)."""
+    from analysis.rebalance import pilot_estimate
+
+    return pilot_estimate(rb_plan(sha256, settings, _dataset))
 
 
 def rb_results(run_key: tuple[str, CompareSettings]) -> dict:

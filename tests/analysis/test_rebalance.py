@@ -155,7 +155,7 @@ def test_verdicts_better_worse_and_no_clear_difference():
     ranking = res.ranking("balanced_accuracy")
     assert "class_weight" in ranking.worth_it
     assert ranking.frame["mean"].is_monotonic_decreasing
-    assert "beat the baseline" in ranking.summary
+    assert "beats the baseline" in ranking.summary
 
 
 # --- leakage ---------------------------------------------------------------------------

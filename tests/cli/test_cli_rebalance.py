@@ -91,7 +91,8 @@ def test_fix_writes_train_test_and_recipe(capsys, tmp_path, binary_csv):
 def test_fix_class_weight_without_test_size(capsys, tmp_path, binary_csv):
     path, df = binary_csv
     out_csv = tmp_path / "w.csv"
-    code, _, err = run(capsys, "fix", path, "--target", "y", "--strategy", "class_weight", "-o", out_csv)
+    code, _, err = run(capsys, "fix", path, "--target", "y", "--strategy", "class_weight", "--test-size", "0",
+                       "-o", out_csv)
     assert code == 0, err
     w = pd.read_csv(out_csv)
     assert not (tmp_path / "w_test.csv").exists()

@@ -65,7 +65,7 @@ def test_page_runs_stores_results_and_shows_the_apis_numbers(expected):
     assert ranking["strategy"].tolist() == ref["strategy"].tolist()
     assert np.allclose(ranking["mean"], ref["mean"], atol=1e-12)
     assert np.allclose(ranking["p_value"].fillna(-1), ref["p_value"].fillna(-1), atol=1e-12)
-    assert any(expected.ranking("average_precision").summary == s.value for s in [*at.success, *at.info])
+    assert any(expected.ranking("average_precision").summary == s.value for s in [*at.success, *at.info, *at.warning])
     all_metrics = table(at, "strategy")
     assert np.allclose(all_metrics["balanced_accuracy"], [r.metrics["balanced_accuracy"].mean for r in expected.strategies])
     assert any("stratified subsample of 2,000 of the 20,031" in c.value for c in at.caption)
@@ -114,6 +114,7 @@ def test_fix_section_shows_counts_and_builds_the_download():
     small = b"\n".join(raw.split(b"\n")[:4001]) + b"\n"  # header + 4,000 rows, uploaded as the user's file
     at.file_uploader[0].set_value(("tx.csv", small, "text/csv")).run()
     assert not at.exception
+    button(at, "Apply smote").click().run()
     m = {x.label: x.value for x in at.metric}
     df = load_csv(small).frame
     fix = apply_fix(df, target="is_fraud", strategy="smote", test_size=0.2, seed=0)
@@ -127,8 +128,10 @@ def test_fix_section_shows_counts_and_builds_the_download():
     assert list(train.columns) == list(df.columns) and len(train) == len(fix.train)
     # Holdout off: a single CSV; the threshold strategy states its threshold.
     at.toggle(key=state.RB_HOLDOUT).set_value(False).run()
+    button(at, "Apply smote").click().run()
     assert at.download_button[0].proto.label == "Download tx_smote.csv"
     at.selectbox(key=state.RB_FIX_STRATEGY).set_value("threshold").run()
+    button(at, "Apply threshold").click().run()
     thr = apply_fix(df, target="is_fraud", strategy="threshold", seed=0).threshold
     assert any(f"{thr:.4f}" in s.value for s in at.success)
 
@@ -184,3 +187,59 @@ def test_chart_builders_draw_the_results():
     assert list(counts.data[1].y) == [fix.counts_after[0], fix.counts_after[1]]
     proj = charts.projection_figure(fix.projection)
     assert sum(len(t.x) for t in proj.data) == len(fix.projection.frame)
+
+
+def test_fix_runs_only_when_asked():
+    """Issue 10 item 8: no SMOTE on page load; the fix is built when the user presses Apply."""
+    import analysis.rebalance as rebalance
+
+    calls = []
+    real = rebalance.apply_fix
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    state.rb_fix.clear()
+    rebalance.apply_fix = spy
+    try:
+        at = open_page()
+        small = b"\n".join(DATA.read_bytes().split(b"\n")[:1501]) + b"\n"
+        at.file_uploader[0].set_value(("tx.csv", small, "text/csv")).run()
+        assert not at.exception
+        assert calls == [] and not at.download_button and state.RB_FIX_RUN not in at.session_state
+        assert any("Apply smote" in i.value for i in at.info)
+        button(at, "Apply smote").click().run()
+        assert calls == [1] and at.download_button[0].proto.label == "Download tx_smote.zip"
+        at.checkbox(key=state.RB_PROTECT).uncheck().run()  # not a fix setting: the fix stays
+        assert calls == [1] and at.download_button
+        at.selectbox(key=state.RB_FIX_STRATEGY).set_value("random_under").run()  # a new fix is asked for
+        assert calls == [1] and not at.download_button
+    finally:
+        rebalance.apply_fix = real
+
+
+def test_inputs_and_ranking_metric_survive_a_visit_to_overview():
+    """Issue 10 item 3: set the strategies and the metric, go to Overview, come back: the same inputs and result."""
+    at = open_page()
+    small = b"\n".join(DATA.read_bytes().split(b"\n")[:1501]) + b"\n"
+    at.file_uploader[0].set_value(("tx.csv", small, "text/csv")).run()
+    at.multiselect(key=state.RB_STRATEGIES).set_value(["none", "random_over"])
+    at.number_input(key=state.RB_FOLDS).set_value(3)
+    at.number_input(key=state.RB_SEED).set_value(4)
+    button(at, "Run comparison").click().run()
+    at.selectbox(key=state.RB_METRIC).set_value("mcc").run()
+    at.selectbox(key=state.RB_FIX_STRATEGY).set_value("random_under").run()
+    at.slider(key=state.RB_TEST_SIZE).set_value(0.3).run()
+    before = table(at, "rank")
+    assert not at.exception and before["strategy"].tolist()
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception
+    at.switch_page("app_pages/rebalancing.py").run()
+    assert not at.exception
+    assert at.multiselect(key=state.RB_STRATEGIES).value == ["none", "random_over"]
+    assert at.number_input(key=state.RB_FOLDS).value == 3 and at.number_input(key=state.RB_SEED).value == 4
+    assert at.selectbox(key=state.RB_METRIC).value == "mcc"
+    assert at.selectbox(key=state.RB_FIX_STRATEGY).value == "random_under"
+    assert at.slider(key=state.RB_TEST_SIZE).value == 0.3
+    pd.testing.assert_frame_equal(table(at, "rank"), before)

@@ -7,7 +7,7 @@ import zipfile
 
 import numpy as np
 import pandas as pd
-from e2e_helpers import after_rerun, assert_no_exception, screenshot, upload, wait_ready
+from e2e_helpers import after_rerun, assert_no_exception, screenshot, upload
 
 import sample_data
 from analysis.rebalance import compare_strategies
@@ -55,12 +55,14 @@ def test_upload_compare_three_strategies_and_download_the_fix(app_page, tmp_path
     # The summary sentence is the analysis' own, on the same data and settings.
     expected = compare_strategies(df, target="is_fraud", strategies=STRATEGIES, folds=3, n_jobs=1)
     expect(main).to_contain_text(expected.ranking("average_precision").summary)
-    # metric, PR, calibration, confusion; and in the fix section: class counts, PCA of synthetic rows
-    expect(main.get_by_test_id("stPlotlyChart")).to_have_count(6)
+    # metric, PR, calibration, confusion; the fix section computes nothing until asked
+    expect(main.get_by_test_id("stPlotlyChart")).to_have_count(4)
     screenshot(page, "rebalancing_a_compare")
 
-    # The fix: SMOTE by default, holdout-safe (a zip with train + untouched test + recipe).
-    wait_ready(page, "Download tx3000_smote.zip")
+    # The fix: SMOTE by default, holdout-safe (a zip with train + untouched test + recipe), on request.
+    apply = page.get_by_role("button", name="Apply smote")
+    after_rerun(page, apply.click, "Download tx3000_smote.zip", timeout=80_000)
+    expect(main.get_by_test_id("stPlotlyChart")).to_have_count(6)  # + class counts, PCA of synthetic rows
     with page.expect_download() as info:
         page.locator(".st-key-rb_download").get_by_role("button").click()
     download = info.value
@@ -74,6 +76,9 @@ def test_upload_compare_three_strategies_and_download_the_fix(app_page, tmp_path
     assert list(train.columns) == list(df.columns) == list(test.columns)
     # 20% stratified holdout of original rows; the training part balanced by SMOTE.
     assert len(test) == 600 and test.merge(df, how="left", indicator=True)["_merge"].eq("both").all()
+    from analysis.sampling import rows_in_both
+
+    assert rows_in_both(train, test) == 0  # no test row has a copy in the training file (issue 10 item 7)
     counts = train["is_fraud"].value_counts()
     assert counts[0] == counts[1] == int((df["is_fraud"] == 0).sum() - (test["is_fraud"] == 0).sum())
     assert set(train["merchant_category"].dropna()) <= set(df["merchant_category"].dropna())
