@@ -73,6 +73,8 @@ def test_every_downloading_page_has_the_switch_on_by_default(page, sample, key):
         at.segmented_control(key=ws_state.WS_MODE).set_value("LF columns in the data").run()
     if page == "sampling":  # no fix (and no download) before the user confirms the suggested population
         at.button(key=sb_state.SB_CONFIRM_BUTTON).click().run()
+    if page == "rebalancing":  # the fix runs only when asked
+        at.button(key=rb_state.RB_APPLY_FIX).click().run()
     box = at.checkbox(key=key)
     assert box.label == PROTECT_LABEL and box.value is True
     assert "Formula protection is" in _captions(at) or "No text cell starts like" in _captions(at)
