@@ -79,7 +79,7 @@ class Dataset:
 
         Examples
         --------
-        >>> ds = load_csv(b"zip,n\n02134,1e5\n10001,NA\n")
+        >>> ds = load_csv(b"zip,n\\n02134,1e5\\n10001,NA\\n")
         >>> ds.frame["zip"].tolist(), ds.raw_text()["zip"].tolist(), ds.raw_text()["n"].tolist()
         ([2134, 10001], ['02134', '10001'], ['1e5', 'NA'])
         """
