@@ -467,7 +467,12 @@ def _strip_protection(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataF
     out = frame.copy()
     for column in columns:
         values = out[column].astype(object)
-        out[column] = values.map(lambda v: v[1:] if isinstance(v, str) and v.startswith("'") else v)
+        # Only the apostrophe protection adds: before text a spreadsheet would run (an uploaded
+        # cell that is itself "'" or "'x" is data, never stripped).
+        out[column] = values.map(
+            lambda v: v[1:] if isinstance(v, str) and v.startswith("'") and v[1:2] in ("=", "+", "-", "@", "\t", "\r")
+            else v
+        )
     return out
 
 
@@ -523,3 +528,13 @@ def test_downloads_reread_to_the_same_rows_and_values(table, protect):
         for j, got in enumerate(record[: len(names)]):
             want = uploaded[positions[i]][j]
             assert got in (want, "'" + want) if protect else got == want, (names[j], want, got)
+
+
+def test_an_uploaded_apostrophe_cell_is_kept_and_only_formula_text_is_prefixed():
+    """The case hypothesis found: a cell that is a lone "'" is data, written back as it was."""
+    from analysis.export import to_csv_bytes
+
+    upload = b"t,n\n=1+1,1\n',2\n'x,3\n-4,4\n"
+    ds = load_csv(upload, name="u.csv")
+    safe = to_csv_bytes(ds.frame, source=ds, rows=np.arange(len(ds.frame)), protect_formulas=True)
+    assert safe.data.decode().splitlines() == ["t,n", "'=1+1,1", "',2", "'x,3", "-4,4"]
