@@ -13,7 +13,7 @@ import io
 import re
 import zipfile
 
-from e2e_helpers import after_rerun, assert_no_exception, screenshot, select_option, upload, wait_ready
+from e2e_helpers import after_rerun, assert_no_exception, screenshot, select_option, upload
 
 
 def _table(path) -> list[list[str]]:
