@@ -86,22 +86,22 @@ def check_nans(diagnostic: Diagnostic) -> None:
     json.dumps(jsonable(out.to_dict()), allow_nan=False)
 
 
-def check_nullable_dtypes(diagnostic: Diagnostic) -> None:
+def _same_verdict_under(diagnostic: Diagnostic, transform, what: str) -> None:
+    """The diagnostic accepts the table in other dtypes and reaches the same verdict as on the plain one."""
     plain = tables.plain()
-    frame = tables.nullable(plain)
-    out = run(diagnostic, frame, tables.roles_for(frame, second=tables.nullable(tables.plain(11))))
-    assert not isinstance(out, Exception), f"{diagnostic.name} refuses nullable dtypes: {out}"
+    frame = transform(plain)
+    out = run(diagnostic, frame, tables.roles_for(frame, second=transform(tables.plain(11))))
+    assert not isinstance(out, Exception), f"{diagnostic.name} refuses {what}: {out}"
     expected = diagnostic.run(plain, tables.roles_for(plain))
     assert out.verdict == expected.verdict, (diagnostic.name, out.verdict, expected.verdict)
+
+
+def check_nullable_dtypes(diagnostic: Diagnostic) -> None:
+    _same_verdict_under(diagnostic, tables.nullable, "nullable dtypes")
 
 
 def check_categorical_dtypes(diagnostic: Diagnostic) -> None:
-    plain = tables.plain()
-    frame = tables.categorical(plain)
-    out = run(diagnostic, frame, tables.roles_for(frame, second=tables.categorical(tables.plain(11))))
-    assert not isinstance(out, Exception), f"{diagnostic.name} refuses categorical dtypes: {out}"
-    expected = diagnostic.run(plain, tables.roles_for(plain))
-    assert out.verdict == expected.verdict, (diagnostic.name, out.verdict, expected.verdict)
+    _same_verdict_under(diagnostic, tables.categorical, "categorical dtypes")
 
 
 def check_unicode_column_names(diagnostic: Diagnostic) -> None:
