@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..results import ResultMixin, Severity, json_label
+from .estimate import CostEstimate, duration_text
 from .metrics import METRICS, metric_names
 
 __all__ = [
@@ -142,60 +143,6 @@ class StrategyResult(ResultMixin):
         out["confusion_matrix"] = self.confusion.tolist() if self.confusion is not None else None
         out["seconds"] = round(self.seconds, 3)
         return out
-
-
-@dataclass(frozen=True)
-class CostEstimate:
-    """An up-front estimate of the comparison's run time on one core (seconds), with its warnings.
-
-    ``basis`` says where it comes from: ``"formula"`` (rows x features x a
-    per-model constant, before anything runs) or ``"pilot"`` (timed fits on a
-    stratified sample of this data, :func:`analysis.rebalance.pilot_estimate`).
-    """
-
-    seconds: float
-    per_strategy: dict[str, float]
-    warnings: tuple[str, ...]
-    basis: str = "formula"
-    pilot_seconds: float = 0.0
-
-    @property
-    def text(self) -> str:
-        """The estimate in words ("under a second", "about 12 s", "about 3 min")."""
-        return duration_text(self.seconds)
-
-    def remaining(self, strategies: Sequence[str], progress: FoldProgress, elapsed: float) -> float:
-        """Seconds still to go after ``progress``, ``elapsed`` seconds into the run.
-
-        The estimated work of the finished fits is compared with the time they
-        really took, and the rest of the estimate is scaled by that ratio, so the
-        figure corrects itself as the run goes on.
-        """
-        order = [n for n in strategies if n in self.per_strategy]
-        if progress.strategy not in order:
-            return 0.0
-        i = order.index(progress.strategy)
-        done = sum(self.per_strategy[n] for n in order[:i])
-        done += self.per_strategy[progress.strategy] * progress.done / max(progress.total, 1)
-        total = sum(self.per_strategy[n] for n in order)
-        if done <= 0:
-            return max(total - elapsed, 0.0)
-        return max((total - done) * elapsed / done, 0.0)
-
-
-def duration_text(seconds: float) -> str:
-    """A duration in words: "under a second", "about 12 s", "about 3 min".
-
-    Examples
-    --------
-    >>> duration_text(0.4), duration_text(12.3), duration_text(185)
-    ('under a second', 'about 12 s', 'about 3 min')
-    """
-    if seconds < 1:
-        return "under a second"
-    if seconds < 120:
-        return f"about {seconds:,.0f} s"
-    return f"about {seconds / 60:,.0f} min"
 
 
 #: Below this share of the minority class found by the baseline, the headline never advises keeping

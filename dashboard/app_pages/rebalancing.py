@@ -102,10 +102,12 @@ def estimate_section(dataset, settings: CompareSettings) -> None:
     with st.spinner("Timing a pilot fit on this data…"):
         estimate = state.rb_estimate(dataset.sha256, settings, dataset)
     st.caption(
-        f"Estimated run time: {estimate.text} on one core, from timed pilot fits of each strategy on a "
-        "stratified sample of this data"
+        f"Estimated run time: {estimate.text} on one core ({estimate.range_text}), from timed pilot fits "
+        "of each strategy on a stratified sample of this data"
         + (f" (a stratified subsample of {settings.subsample:,} rows)" if settings.subsample else "")
-        + f"; the pilot took {estimate.pilot_seconds:.1f} s."
+        + f"; the pilot took {estimate.pilot_seconds:.1f} s. The range is how far such estimates "
+        f"strayed on real tables (up to {estimate.SPREAD:g}x either way): other work on the machine "
+        "slows a run down."
     )
     for warning in estimate.warnings:
         st.warning(warning, icon=":material/hourglass_top:")

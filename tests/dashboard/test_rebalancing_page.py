@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 
 import numpy as np
@@ -69,6 +70,9 @@ def test_page_runs_stores_results_and_shows_the_apis_numbers(expected):
     all_metrics = table(at, "strategy")
     assert np.allclose(all_metrics["balanced_accuracy"], [r.metrics["balanced_accuracy"].mean for r in expected.strategies])
     assert any("stratified subsample of 2,000 of the 20,031" in c.value for c in at.caption)
+    # Issue 10 item 9: the estimate states its uncertainty (the range bench_estimate.py measured)
+    assert any(re.search(r"Estimated run time: .+ on one core \(likely .+\).+up to 2\.5x either way", c.value)
+               for c in at.caption)
     per_class = next(d.value for d in at.dataframe if list(d.value.columns) == ["strategy", "class", "precision", "recall"])
     ref_recall = [expected.result(n).per_class[c]["recall"].mean for n in SETTINGS["strategies"] for c in ("0", "1")]
     assert np.allclose(per_class["recall"], ref_recall, atol=1e-12)
