@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import sidebar
+from dashboard import sidebar, warm
 from dashboard.state import labels, overview, rebalancing, sampling, session, weak
 
 st.set_page_config(
@@ -26,3 +26,5 @@ pages = st.navigation(
 session.keep_inputs(tuple(k for m in (overview, sampling, labels, weak, rebalancing) for k in getattr(m, "PERSIST", ())))
 sidebar.render()
 pages.run()
+# After the first page is drawn: the other pages' imports load while the user reads it (dashboard/warm.py).
+warm.warm_imports()
