@@ -380,7 +380,7 @@ def test_labels_inputs_survive_a_visit_to_overview(reviews):
     assert before["Krippendorff's alpha"][0] == f"{krippendorff.alpha(coded, level_of_measurement='ordinal'):.3f}"
 
 
-def test_dawid_skene_at_its_iteration_limit_is_a_warning_box(monkeypatch):
+def test_dawid_skene_at_its_iteration_limit_is_a_warning_box(monkeypatch, fresh):
     """Issue 10 item 10: 'did not converge after N iterations' in a warning, not a grey caption."""
     import analysis.labels.consensus as consensus_module
 
