@@ -151,7 +151,7 @@ def test_each_fold_fits_on_one_blas_thread(monkeypatch):
     from dataclasses import dataclass
 
     from sklearn.dummy import DummyClassifier
-    from threadpoolctl import threadpool_info
+    from threadpoolctl import threadpool_info, threadpool_limits
 
     import analysis.rebalance.run as run
 
@@ -171,7 +171,11 @@ def test_each_fold_fits_on_one_blas_thread(monkeypatch):
 
     monkeypatch.setattr(run, "STRATEGIES", {"probe": Spec()})
     X, y = np.arange(40.0).reshape(20, 2), np.array([0, 1] * 10)
-    out = run._fit_fold("probe", X, y, np.arange(10), np.arange(10, 20), None, 2)
+    # The test run itself computes on one thread (conftest.py): give the libraries two, as a
+    # user's process has, so that only the fold's own limit can bring them back to one.
+    with threadpool_limits(limits=2):
+        assert {i["num_threads"] for i in threadpool_info()} == {2}
+        out = run._fit_fold("probe", X, y, np.arange(10), np.arange(10, 20), None, 2)
     assert not isinstance(out, str)
     assert seen and set(seen) == {1}
 
