@@ -61,3 +61,27 @@ def test_zip_and_provenance():
     assert p["source"] == {"name": "d.csv", "sha256": "ab", "rows": 10}
     assert p["output_rows"] == 12 and p["settings"] == {"strategy": "smote"}
     json.dumps(p)
+
+
+def test_a_formula_in_a_column_name_is_protected_like_a_cell():
+    """Issue 15, item 2: the header is cells too; numbers-as-names stay as they are."""
+    from analysis.io import load_csv
+
+    ds = load_csv(b"=HDR(),-1,ok\n=1+1,2,x\n")
+    on = to_csv_bytes(ds.frame, source=ds)
+    assert on.data.decode().splitlines() == ["'=HDR(),-1,ok", "'=1+1,2,x"]
+    assert (on.formula_cells, on.formula_columns, on.protected_columns) == (2, ("=HDR()",), ("=HDR()",))
+    off = to_csv_bytes(ds.frame, source=ds, protect_formulas=False)
+    assert off.data.decode().splitlines()[0] == "=HDR(),-1,ok" and off.protected_cells == 0
+
+
+def test_a_column_name_holding_a_carriage_return_reads_back():
+    """A quoted CR in a column name must not eat the first data row (pyarrow skips lines, not records)."""
+    from analysis.io import load_csv
+
+    ds = load_csv(b'"=\rh",n\n,0\nx,1\n')
+    assert list(ds.frame.columns) == ["=\rh", "n"] and len(ds.frame) == 2
+    out = to_csv_bytes(ds.frame, source=ds)
+    assert out.data == b'"\'=\rh",n\n,0\nx,1\n'
+    back = load_csv(out.data).frame
+    assert list(back.columns) == ["'=\rh", "n"] and back["n"].tolist() == [0, 1]
