@@ -396,7 +396,7 @@ def to_csv_bytes(
     # Column names are cells too: a header "=HDR()" runs in a spreadsheet like any cell does.
     names = np.array([str(c) for c in df.columns], dtype=object)
     risky_names = _formula_like(names) if len(names) else np.zeros(0, dtype=bool)
-    for j in np.flatnonzero(risky_names):
+    for j in np.flatnonzero(risky_names).tolist():
         risky_total += 1
         if str(names[j]) not in risky_cols:
             risky_cols.append(str(names[j]))
