@@ -57,16 +57,18 @@ def settings_form(dataset, target: str) -> tuple[CompareSettings, bool]:
         repeats = int(c3.number_input("Repeats", min_value=1, max_value=5, value=1, key=state.RB_REPEATS,
                                       help="Repeated stratified k-fold: more repeats, narrower intervals, longer runs."))
         seed = int(c4.number_input("Seed", min_value=0, max_value=2**31 - 1, value=0, key=state.RB_SEED))
-        s1, s2 = st.columns([1, 1])
-        sub_on = s1.checkbox(
-            "Evaluate on a stratified subsample", value=rows > LARGE_ROWS,
-            key=state.RB_SUBSAMPLE_ON + dataset.sha256[:16],
-            help="Neighbour-based samplers are slow on large data. The results say when a subsample was used.",
-        )
-        sub_rows = int(s2.number_input("Subsample rows", min_value=100, max_value=max(rows, 100),
-                                       value=min(rows, LARGE_ROWS), step=1000,
-                                       # per dataset: the default and the limit follow its size
-                                       key=state.RB_SUBSAMPLE + dataset.sha256[:16]))
+        sub_on, sub_rows = False, rows
+        if rows > state.MIN_SUBSAMPLE:  # a smaller table has nothing to subsample (and the input's minimum)
+            s1, s2 = st.columns([1, 1])
+            sub_on = s1.checkbox(
+                "Evaluate on a stratified subsample", value=rows > LARGE_ROWS,
+                key=state.RB_SUBSAMPLE_ON + dataset.sha256[:16],
+                help="Neighbour-based samplers are slow on large data. The results say when a subsample was used.",
+            )
+            sub_rows = int(s2.number_input("Subsample rows", min_value=state.MIN_SUBSAMPLE, max_value=rows,
+                                           value=min(rows, LARGE_ROWS), step=1000,
+                                           # per dataset: the default and the limit follow its size
+                                           key=state.RB_SUBSAMPLE + dataset.sha256[:16]))
         k1, k2 = st.columns([1, 1])
         cost_ratio = k1.number_input(
             "class_weight: cost of a missed minority row (× a majority row)", min_value=0.01, value=None,
@@ -328,7 +330,12 @@ def main() -> None:
         "cross-validated as one pipeline (imputation, scaling, one-hot, the sampler, the model), so resampling "
         "only ever touches training folds and every score comes from untouched original rows."
     )
-    settings, submitted = settings_form(dataset, target)
+    form = None
+    with components.section("Comparison settings"):
+        form = settings_form(dataset, target)
+    if form is None:
+        return
+    settings, submitted = form
     estimate_section(dataset, settings)
     comparison_section(dataset, settings, submitted)
     fix_section(dataset, target, settings)
