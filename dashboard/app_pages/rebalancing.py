@@ -124,7 +124,7 @@ def _progress_text(event: FoldProgress, estimate, strategies, elapsed: float) ->
 
 def _live_table(live, plan, finished: dict) -> None:
     so_far = results_frame([finished[n] for n in plan.strategies if n in finished], plan.metric_names)
-    live.dataframe(
+    components.table(live,
         so_far[["strategy", "family", *plan.metric_names, "skipped"]], hide_index=True, width="stretch",
         column_config={m: _metric_column(m) for m in plan.metric_names},
     )
@@ -199,7 +199,7 @@ def results_section(plan, results) -> None:
         + ". 'better'/'worse': Nadeau & Bengio's corrected resampled t-test against the baseline on the same "
         "folds, p < 0.05; otherwise 'no clear difference'. Intervals: corrected 95%."
     )
-    st.dataframe(
+    components.table(st,
         ranking.frame, hide_index=True, width="stretch", key=state.RB_RANKING,
         column_config={
             "mean": _metric_column(metric),
@@ -209,18 +209,18 @@ def results_section(plan, results) -> None:
             "p_value": st.column_config.NumberColumn("p", format="%.3f"),
         },
     )
-    st.plotly_chart(charts.rebalance_metric_figure(results, metric=metric), width="stretch", key=state.RB_METRIC_CHART)
+    components.chart(st, charts.rebalance_metric_figure(results, metric=metric), width="stretch", key=state.RB_METRIC_CHART)
     for r in results:
         if not r.ok:
             st.warning(f"**{r.name}** skipped: {escape_md(r.skipped)}", icon=":material/block:")
     st.markdown("**All metrics** (mean across folds; accuracy is listed but hides the minority class)")
     table = results_frame(results, plan.metric_names)
-    st.dataframe(
+    components.table(st,
         table[["strategy", "family", *plan.metric_names, "skipped"]], hide_index=True, width="stretch",
         key=state.RB_ALL_METRICS, column_config={m: _metric_column(m) for m in plan.metric_names},
     )
     st.markdown("**Per-class precision and recall** (means across folds)")
-    st.dataframe(
+    components.table(st,
         per_class_frame(results), hide_index=True, width="stretch", key=state.RB_PER_CLASS,
         column_config={
             "precision": st.column_config.NumberColumn(format="%.3f"),
@@ -230,11 +230,11 @@ def results_section(plan, results) -> None:
     ran = [r for r in results if r.ok]
     if plan.prevalence is not None and ran:
         left, right = st.columns(2)
-        left.plotly_chart(charts.pr_curves_figure(ran, prevalence=plan.prevalence), width="stretch", key=state.RB_PR)
-        right.plotly_chart(charts.calibration_figure(ran), width="stretch", key=state.RB_CALIBRATION)
+        components.chart(left, charts.pr_curves_figure(ran, prevalence=plan.prevalence), width="stretch", key=state.RB_PR)
+        components.chart(right, charts.calibration_figure(ran), width="stretch", key=state.RB_CALIBRATION)
         st.info(PROBABILITY_NOTE, icon=":material/info:")
     if ran:
-        st.plotly_chart(charts.confusion_matrices_figure(ran, classes=plan.space.classes), width="stretch",
+        components.chart(st, charts.confusion_matrices_figure(ran, classes=plan.space.classes), width="stretch",
                         key=state.RB_CONFUSION)
     with st.popover("What do the strategies do?"):
         for r in results:
@@ -285,9 +285,9 @@ def fix_section(dataset, target: str, compare: CompareSettings) -> None:
     for note in fix.notes:
         st.caption(escape_md(note))
     left, right = st.columns(2)
-    left.plotly_chart(charts.fix_counts_figure(fix), width="stretch", key=state.RB_FIX_COUNTS)
+    components.chart(left, charts.fix_counts_figure(fix), width="stretch", key=state.RB_FIX_COUNTS)
     if fix.projection is not None:
-        right.plotly_chart(charts.projection_figure(fix.projection), width="stretch", key=state.RB_PROJECTION)
+        components.chart(right, charts.projection_figure(fix.projection), width="stretch", key=state.RB_PROJECTION)
         right.caption(fix.projection.note)
     stem = settings.source_name.rsplit(".", 1)[0] + f"_{settings.strategy}"
     name = f"{stem}.zip" if fix.test is not None else f"{stem}.csv"

@@ -296,7 +296,7 @@ def _summary(result: WeakLabels) -> None:
     for note in model.notes:
         if not note.startswith(("Dependent LFs merged", "Also dependent")):  # shown in the warning above
             st.caption(escape_md(note))
-    st.dataframe(
+    components.table(st,
         result.to_frame(),
         hide_index=True,
         width="stretch",
@@ -319,11 +319,11 @@ def _summary(result: WeakLabels) -> None:
 @guarded("Charts")
 def _charts(result: WeakLabels) -> None:
     left, right = st.columns([3, 2])
-    left.plotly_chart(charts.lf_coverage_figure(result.summary), width="stretch", key=state.WS_COVERAGE_CHART)
-    right.plotly_chart(charts.vote_balance_figure(result.summary), width="stretch", key=state.WS_BALANCE_CHART)
+    components.chart(left, charts.lf_coverage_figure(result.summary), width="stretch", key=state.WS_COVERAGE_CHART)
+    components.chart(right, charts.vote_balance_figure(result.summary), width="stretch", key=state.WS_BALANCE_CHART)
     left, right = st.columns(2)
-    left.plotly_chart(charts.lf_conflict_heatmap_figure(result.summary), width="stretch", key=state.WS_CONFLICT_CHART)
-    right.plotly_chart(charts.lf_accuracy_figure(result.model), width="stretch", key=state.WS_ACCURACY_CHART)
+    components.chart(left, charts.lf_conflict_heatmap_figure(result.summary), width="stretch", key=state.WS_CONFLICT_CHART)
+    components.chart(right, charts.lf_accuracy_figure(result.model), width="stretch", key=state.WS_ACCURACY_CHART)
 
 
 @guarded("Labels")
@@ -349,7 +349,7 @@ def _labels(result: WeakLabels) -> None:
         + ", ".join(f"{escape_md(k)} {v:.3f}" for k, v in d["class_priors"].items())
         + (" (fixed)." if model.prior_fixed else " (estimated).")
     )
-    st.plotly_chart(charts.label_model_agreement_figure(model), width="stretch", key=state.WS_AGREEMENT_CHART)
+    components.chart(st, charts.label_model_agreement_figure(model), width="stretch", key=state.WS_AGREEMENT_CHART)
 
 
 @guarded("Download")
