@@ -36,6 +36,10 @@ _BOX = {"ok": st.success, "info": st.info, "warning": st.warning, "critical": st
 
 # Markdown and HTML that Streamlit renders in text elements: escaped in user text.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$&:])")
+# GitHub-flavoured markdown turns "http://x", "www.x" and "a@b.c" in the *rendered* text into links,
+# whatever escaping they had: an invisible word joiner (U+2060) breaks each pattern.
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+_JOINER = "\u2060"
 
 
 def escape_md(text: object, *, limit: int = MAX_TEXT_CHARS) -> str:
@@ -43,13 +47,16 @@ def escape_md(text: object, *, limit: int = MAX_TEXT_CHARS) -> str:
 
     Every markdown and HTML control character is backslash-escaped, so a name
     can neither break out of a code span, nor render bold, KaTeX, links or
-    images (which the browser would fetch). The text is first cut to ``limit``
-    characters (with an ellipsis), so a huge name or value stays small on the page.
+    images (which the browser would fetch); a URL or address in it gets an
+    invisible word joiner so it is not turned into a link either. The text is
+    first cut to ``limit`` characters (with an ellipsis), so a huge name or
+    value stays small on the page.
 
-    >>> escape_md("![x](http://h/x.png) **b** `c` $x$")
-    '\\\\!\\\\[x\\\\]\\\\(http\\\\:\\\\/\\\\/h\\\\/x\\\\.png\\\\) \\\\*\\\\*b\\\\*\\\\* \\\\`c\\\\` \\\\$x\\\\$'
+    >>> escape_md("![x](http://h/x.png) **b** `c` $x$").replace("\u2060", "^")
+    '\\\\!\\\\[x\\\\]\\\\(http\\\\:^\\\\/\\\\/h\\\\/x\\\\.png\\\\) \\\\*\\\\*b\\\\*\\\\* \\\\`c\\\\` \\\\$x\\\\$'
     """
-    return _MD_SPECIAL.sub(r"\\\1", clip(text, limit)).replace("/", "\\/")
+    unlinked = _AUTOLINK.sub(_JOINER, clip(text, limit))
+    return _MD_SPECIAL.sub(r"\\\1", unlinked).replace("/", "\\/")
 
 
 def error_reference() -> str:

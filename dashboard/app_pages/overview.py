@@ -51,7 +51,7 @@ def class_balance_section(current: ActiveData, dataset: Dataset, schema: Schema)
     with st.spinner("Analysing…"):
         result = ov.ov_overview(dataset.sha256, current.target, settings, dataset, schema)
     cb = result.class_balance
-    st.subheader(f"Class balance of {escape_md(cb.target)}")
+    st.subheader(f"Class balance of {escape_md(cb.target)}", anchor=False)  # no link named after data
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Classes", f"{cb.n_classes}")
     c2.metric("Imbalance ratio", f"{cb.imbalance_ratio:,.2f} : 1", help="Largest class count / smallest class count.")

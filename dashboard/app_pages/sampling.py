@@ -312,12 +312,12 @@ def _intersection(page: _Page, group: str, reference: _Reference, tolerance: flo
 def _inside(page: _Page, group: str) -> None:
     lbg, mbg = sb.sb_inside(page.sha, group, page.target, page.dataset)
     if lbg is not None:
-        st.subheader(f"Label rates by {components.escape_md(group)}")
+        st.subheader(f"Label rates by {components.escape_md(group)}", anchor=False)  # no link named after data
         components.verdict_box(lbg)
         components.chart(st, charts.residual_heatmap_figure(lbg), width="stretch", key=sb.SB_RESIDUAL_CHART)
     elif page.target is None:
         st.info("Pick the target in the sidebar to see the label rate of each group.", icon=":material/arrow_back:")
-    st.subheader(f"Missing values by {components.escape_md(group)}")
+    st.subheader(f"Missing values by {components.escape_md(group)}", anchor=False)
     components.verdict_box(mbg)
     if mbg.shares.shape[1]:
         components.chart(st, charts.missingness_heatmap_figure(mbg), width="stretch", key=sb.SB_MISSING_CHART)

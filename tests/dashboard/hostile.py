@@ -17,7 +17,8 @@ BOLD_HTML = "<b>bold</b>"
 IMG_HTML = f'<img src="http://{HOST}/h.png">'
 TICKS = "`**x**`$y$"
 
-FILE_NAME = f"d{TICKS}{IMG_MD}.csv"
+# A file name cannot hold "/": "http:evil.invalid" is still an absolute URL to a browser.
+FILE_NAME = f"d{TICKS}![f](http:{HOST})<img src=http:{HOST}><b>bold.csv"
 GROUP = f"grp{IMG_MD}"
 TARGET = f"label{BOLD_HTML}"
 TEXT = f"text{LINK_HTML}"
