@@ -134,7 +134,7 @@ def _lf_table(sha: str, base: list, classes: tuple[str, ...]) -> list:
     try:
         current = [lf.to_dict() for lf in lfs_from_table(edited)]
     except DiagnosticsError as exc:
-        st.error(f"{exc} The last valid LF set is used until this is fixed.", icon=":material/error:")
+        st.error(f"{escape_md(exc)} The last valid LF set is used until this is fixed.", icon=":material/error:")
     st.caption("Edit names, labels, keywords and thresholds in the table (the summary follows); select rows and press "
                "Delete to drop LFs. Add new ones with the form below.")
     return current
@@ -170,7 +170,7 @@ def _add_form(current_data: ActiveData, sha: str, current: list, classes: tuple[
         try:
             new = LFSet.of(current + [spec])
         except DiagnosticsError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(escape_md(exc), icon=":material/error:")
         else:
             _replace(sha, new.to_dicts())
             st.rerun()
@@ -197,7 +197,7 @@ def _build_lfs(current_data: ActiveData, choices: _Choices) -> LFSet:
         try:
             from_file = LFSet.from_json(loaded.getvalue()).to_dicts()
         except DiagnosticsError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(escape_md(exc), icon=":material/error:")
         else:
             st.session_state[state.WS_LOADED] = loaded.file_id
             _replace(sha, from_file)

@@ -140,3 +140,15 @@ def test_dev_zero_as_lf_file_is_refused_within_a_second(capsys):
     code, out, err = run(capsys, "weak", sample_path("reviews_annotated.csv"), "--lf-file", "/dev/zero")
     assert time.perf_counter() - started < 1.0
     assert code == 2 and err.count("\n") == 1 and "larger than 1,000 kB" in err, err
+
+
+def test_the_weak_labels_file_feeds_back_with_abstain_minus_1(capsys, coded, tmp_path):
+    """Issue 15, item 10: -1 is never formula-protected, so the output is valid input again."""
+    path, df = coded
+    out = tmp_path / "weak.csv"
+    code, first, _ = run(capsys, "weak", path, "--lfs", ",".join(LFS), "--abstain", "-1", "-o", out, "--format", "json")
+    assert code == 0
+    assert "'-1" not in out.read_text()
+    code, again, err = run(capsys, "weak", out, "--lfs", ",".join(LFS), "--abstain", "-1", "--format", "json")
+    assert code == 0, err
+    assert [lf["coverage"] for lf in json.loads(again)["lfs"]] == [lf["coverage"] for lf in json.loads(first)["lfs"]]

@@ -134,3 +134,15 @@ def test_a_1_mb_cell_reaches_no_page_in_full_and_stays_whole_in_downloads():
     preview = pagetest.table(at.switch_page("app_pages/overview.py").run(), "x")
     assert preview["note"].str.len().max() == MAX_CELL_CHARS and preview["note"].iloc[3].endswith("…")
     assert big in to_csv_bytes(ds.frame, source=ds).data.decode()  # the download keeps the full value
+
+
+def test_a_hostile_lf_file_on_the_weak_page_gives_one_clear_error():
+    """Issue 15, item 6, the page's loader: 5,000-deep nesting and a 5,000-digit integer are refused."""
+    at = pagetest.open_page("weak", timeout=30)
+    at.session_state[ws.WS_MODE] = "Build labeling functions"
+    at.run()
+    for content, needle in ((b"[" * 5000 + b"]" * 5000, "more than 20 levels deep"),
+                            (b'[{"name": "a", "threshold": ' + b"9" * 5000 + b"}]", "5,000-digit integer")):
+        at.file_uploader(key=ws.WS_LOAD).set_value(("lfs.json", content, "application/json")).run()
+        assert not at.exception, at.exception
+        assert any(needle in e for e in pagetest.errors(at)), pagetest.errors(at)
