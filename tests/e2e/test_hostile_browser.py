@@ -71,3 +71,57 @@ def test_hostile_names_fetch_nothing_and_render_no_link_image_or_bold(app_page, 
     assert rendered == {name: [] for name in PAGES}
     # the names are there, as text: the sidebar shows the file name literally
     assert hostile.FILE_NAME in page.get_by_test_id("stSidebar").inner_text()
+
+
+def test_the_app_started_from_another_folder_shows_the_redacted_error_box(browser, tmp_path):
+    """Issue 15, items 4 and 10 of "How to verify": started by the command's settings from a folder
+    without .streamlit/config.toml, a forced error shows Streamlit's redacted box, never the
+    traceback, the message or a server path."""
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    from analysis.cli.main import app_command
+
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    entry = folder / "forced_error.py"
+    entry.write_text('import streamlit as st\nst.title("forced")\nraise RuntimeError("SECRET-MESSAGE at /srv/private/path.py")\n')
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = (tmp_path / "server.log").open("wb")
+    proc = subprocess.Popen(app_command(entry, port=port, address="127.0.0.1") + ["--server.fileWatcherType", "none"],
+                            cwd=folder, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+            time.sleep(0.25)
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(f"http://127.0.0.1:{port}", wait_until="domcontentloaded")
+            box = page.get_by_test_id("stException")
+            box.wait_for(timeout=30_000)
+            shown = page.get_by_test_id("stApp").inner_text()
+        finally:
+            context.close()
+    finally:
+        import os
+        import signal
+
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+        log.close()
+    assert "redacted" in shown
+    assert "SECRET-MESSAGE" not in shown and "/srv/private" not in shown and "Traceback" not in shown
+    assert str(folder) not in shown
+    assert "SECRET-MESSAGE" in (tmp_path / "server.log").read_text()  # the details went to the server log
