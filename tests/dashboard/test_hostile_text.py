@@ -88,7 +88,7 @@ def _visit_every_page(at, sha: str, *, lf_file: bytes | None = None):
     if lf_file is not None:
         at.file_uploader(key=ws.WS_LOAD).set_value(("lfs.json", lf_file, "application/json")).run()
     yield "weak"
-    at.session_state[rb.RB_STRATEGIES] = ["none", "random_over"]
+    at.session_state[rb.RB_STRATEGIES] = ["none"]
     at.session_state[rb.RB_FOLDS] = 2
     at.switch_page("app_pages/rebalancing.py").run()
     pagetest.button(at, "Run comparison").click().run()
