@@ -100,6 +100,10 @@ def _read(text_bytes: bytes, delimiter: str, header: list[str], name: str) -> pd
     # messages still come from the full text (_raise_ragged, _check_closed_quotes).
     body = LEADING_BLANK_LINES.sub(b"", text_bytes, count=1)
     try:
+        if any("\r" in h or "\n" in h for h in header):
+            # pyarrow skips a header row at a line break even inside quotes ("a\rb" as a name
+            # would eat the first data row); the C engine below honours the quotes.
+            raise ValueError("line break in a quoted column name")
         frame = pd.read_csv(io.BytesIO(body), engine="pyarrow", sep=delimiter, header=0, names=names, encoding="utf-8")
     except (pd.errors.ParserError, ValueError) as exc:
         match = _ARROW_RAGGED.search(str(exc))

@@ -19,6 +19,7 @@ Every download of the project goes through :func:`to_csv_bytes`:
   a tab or a carriage return can run as formulas when the CSV is opened in a
   spreadsheet program (OWASP, "CSV Injection"). By default such cells get a
   leading ``'``; numbers (``-3.5``, ``-1``, ``+5``, ``1e-3``) are never touched.
+  Column names in the header are protected the same way (and counted as cells).
   :class:`SafeCsv` says how many cells, in which columns, start like a formula
   and whether they were changed.
 """
@@ -392,7 +393,18 @@ def to_csv_bytes(
                 text[risky] = "'" + pd.Series(text[risky], dtype=object)
                 protected_cols.append(str(name))
         columns.append(_quote(text, delimiter, lone=df.shape[1] == 1))
-    header = _quote(np.array([str(c) for c in df.columns], dtype=object), delimiter, lone=df.shape[1] == 1)
+    # Column names are cells too: a header "=HDR()" runs in a spreadsheet like any cell does.
+    names = np.array([str(c) for c in df.columns], dtype=object)
+    risky_names = _formula_like(names) if len(names) else np.zeros(0, dtype=bool)
+    for j in np.flatnonzero(risky_names).tolist():
+        risky_total += 1
+        if str(names[j]) not in risky_cols:
+            risky_cols.append(str(names[j]))
+        if protect_formulas:
+            if str(names[j]) not in protected_cols:
+                protected_cols.append(str(names[j]))
+            names[j] = "'" + names[j]
+    header = _quote(names, delimiter, lone=df.shape[1] == 1)
     lines = [delimiter.join(header.tolist())]
     if n and columns:
         joined = columns[0]

@@ -281,7 +281,7 @@ def _read_raw_text(dataset: Dataset) -> pd.DataFrame | None:
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(body),
-            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows_after_names=1),
             parse_options=pa_csv.ParseOptions(delimiter=dataset.delimiter, newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
                 column_types={n: pa.string() for n in names}, null_values=[], strings_can_be_null=False,

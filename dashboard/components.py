@@ -14,13 +14,18 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import streamlit as st
 
 from analysis.errors import DiagnosticsError
 from analysis.export import SafeCsv
 from analysis.results import Result
+from dashboard.text import MAX_TEXT_CHARS, clip, clip_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
 
 log = logging.getLogger("dataset_diagnostics.dashboard")
 
@@ -31,19 +36,27 @@ _BOX = {"ok": st.success, "info": st.info, "warning": st.warning, "critical": st
 
 # Markdown and HTML that Streamlit renders in text elements: escaped in user text.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$&:])")
+# GitHub-flavoured markdown turns "http://x", "www.x" and "a@b.c" in the *rendered* text into links,
+# whatever escaping they had: an invisible word joiner (U+2060) breaks each pattern.
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+_JOINER = "\u2060"
 
 
-def escape_md(text: object) -> str:
+def escape_md(text: object, *, limit: int = MAX_TEXT_CHARS) -> str:
     """User-supplied text (file, column, label names) made inert for st.markdown and friends.
 
     Every markdown and HTML control character is backslash-escaped, so a name
     can neither break out of a code span, nor render bold, KaTeX, links or
-    images (which the browser would fetch).
+    images (which the browser would fetch); a URL or address in it gets an
+    invisible word joiner so it is not turned into a link either. The text is
+    first cut to ``limit`` characters (with an ellipsis), so a huge name or
+    value stays small on the page.
 
-    >>> escape_md("![x](http://h/x.png) **b** `c` $x$")
-    '\\\\!\\\\[x\\\\]\\\\(http\\\\:\\\\/\\\\/h\\\\/x\\\\.png\\\\) \\\\*\\\\*b\\\\*\\\\* \\\\`c\\\\` \\\\$x\\\\$'
+    >>> escape_md("![x](http://h/x.png) **b** `c` $x$").replace("\u2060", "^")
+    '\\\\!\\\\[x\\\\]\\\\(http\\\\:^\\\\/\\\\/h\\\\/x\\\\.png\\\\) \\\\*\\\\*b\\\\*\\\\* \\\\`c\\\\` \\\\$x\\\\$'
     """
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("/", "\\/")
+    unlinked = _AUTOLINK.sub(_JOINER, clip(text, limit))
+    return _MD_SPECIAL.sub(r"\\\1", unlinked).replace("/", "\\/")
 
 
 def error_reference() -> str:
@@ -94,15 +107,36 @@ def guarded(title: str) -> Callable[[F], F]:
 def verdict_box(result: Result, *, text: str | None = None) -> None:
     """A result's verdict in the box of its severity; the lead before a colon in bold.
 
-    ``verdict_text`` is written by the analysis layer; where it quotes user
-    values it has already escaped them for markdown.
+    ``verdict_text`` (or ``text``) and the notes are plain text from the analysis
+    layer that quotes user values (group values, labels, column names): they are
+    escaped here, once, for every page.
     """
     message = text if text is not None else result.verdict_text
     lead, sep, rest = message.partition(":")
-    body = f"**{lead}:**{rest}" if sep and rest and len(lead) < 60 else message
+    if sep and rest and len(lead) < 60:
+        body = f"**{escape_md(lead)}:**{escape_md(rest)}"
+    else:
+        body = escape_md(message)
     _BOX.get(result.severity, st.info)(body)
     for note in result.notes:
-        st.caption(note)
+        st.caption(escape_md(note))
+
+
+def table(container: Any, frame: pd.DataFrame, **kwargs: Any) -> Any:
+    """``container.dataframe(frame)`` with every text cell and column name cut to MAX_CELL_CHARS.
+
+    Tables do not render markdown, but each cell travels to the browser: a 1 MB
+    cell would freeze the tab. Downloads are built from the data, so they keep
+    the full value.
+    """
+    return container.dataframe(clip_frame(frame), **kwargs)
+
+
+def chart(container: Any, fig: go.Figure, **kwargs: Any) -> Any:
+    """``container.plotly_chart(fig)`` with every string bounded and HTML other than the charts' own inert."""
+    from dashboard.charts.style import safe_figure
+
+    return container.plotly_chart(safe_figure(fig), **kwargs)
 
 
 def severity_box(severity: str) -> Callable[..., Any]:

@@ -7,7 +7,9 @@ from dashboard.state import labels, overview, rebalancing, sampling, session, we
 
 st.set_page_config(
     page_title="dataset-diagnostics",
-    page_icon=":material/troubleshoot:",
+    # An emoji favicon is drawn from a data: URL; a ":material/...:" one is fetched from fonts.gstatic.com,
+    # a request to a third party on every page load (issue 15: nothing leaves for another host).
+    page_icon="🔎",
     layout="wide",
     menu_items={"About": "dataset-diagnostics: is this training data fit to learn from?"},
 )

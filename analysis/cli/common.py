@@ -6,6 +6,7 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -23,9 +24,74 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def number(
+    kind: type[int] | type[float],
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> Callable[[str], Any]:
+    """An argparse ``type=`` that reads a number and checks its range, so argparse answers in one line.
+
+    ``kind`` is ``int`` (a whole number) or ``float`` (finite: ``nan`` and ``inf``
+    are refused); ``low``/``high`` bound it, inclusive unless ``*_open``.
+
+    >>> number(int, low=2, high=20)("5")
+    5
+    >>> number(int, low=1)("0")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: must be a whole number of at least 1; got '0'
+    >>> number(float, low=0, low_open=True)("nan")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: must be a number greater than 0; got 'nan'
+    """
+    noun = "a whole number" if kind is int else "a number"
+
+    def fmt(v: float) -> str:
+        return f"{v:d}" if kind is int else f"{v:.10g}"
+
+    if low is not None and high is not None and not low_open and not high_open:
+        wanted = f"{noun} from {fmt(low)} to {fmt(high)}"
+    else:
+        parts = []
+        if low is not None:
+            parts.append(f"greater than {fmt(low)}" if low_open else f"of at least {fmt(low)}")
+        if high is not None:
+            parts.append(f"below {fmt(high)}" if high_open else f"at most {fmt(high)}")
+        wanted = f"{noun} " + " and ".join(parts) if parts else noun
+
+    def parse(text: str) -> int | float:
+        value: int | float
+        try:
+            value = int(text, 10) if kind is int else float(text)
+        except ValueError:
+            value = math.nan
+        ok = math.isfinite(value)
+        if ok and low is not None:
+            ok = value > low if low_open else value >= low
+        if ok and high is not None:
+            ok = value < high if high_open else value <= high
+        if not ok:
+            raise argparse.ArgumentTypeError(f"must be {wanted}; got {text[:40]!r}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+#: The ranges of the numeric arguments several commands share.
+FOLDS = number(int, low=2, high=20)
+REPEATS = number(int, low=1, high=20)
+SEED = number(int, low=0, high=2**32 - 1)
+SHARE = number(float, low=0, high=1, low_open=True, high_open=True)  # a significance level
+POSITIVE = number(float, low=0, low_open=True)
+MAX_MB = number(float, low=0, high=1024 * 1024, low_open=True)
+
+
 def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--max-mb", type=float, default=1024, help="refuse files larger than this (MB)")
+    p.add_argument("--max-mb", type=MAX_MB, default=1024, help="refuse files larger than this (MB, above 0)")
 
 
 def fail(command: str, message: str) -> NoReturn:

@@ -23,9 +23,9 @@ def add_label_commands(sub) -> None:
     agree.add_argument("--order", help="label order, lowest first (text labels at ordinal level or finer)")
     agree.add_argument("--consensus", choices=(*CONSENSUS_METHODS, "none"), default="none",
                        help="also fit a consensus label (summary in the JSON under 'consensus')")
-    agree.add_argument("--bootstrap", type=int, default=0, metavar="N",
+    agree.add_argument("--bootstrap", type=cli.number(int, low=0, high=100_000), default=0, metavar="N",
                        help="N bootstrap resamples over items for 95%% intervals (default 0: none)")
-    agree.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
+    agree.add_argument("--seed", type=cli.SEED, default=0, help="seed of the bootstrap")
     cli.add_common(agree)
     agree.set_defaults(func=_cmd_agreement)
 
@@ -34,9 +34,9 @@ def add_label_commands(sub) -> None:
     issues.add_argument("--target", required=True, help="label column")
     issues.add_argument("--model", choices=MODELS, default="logreg", help="model of the out-of-fold probabilities")
     issues.add_argument("--features", help="comma-separated feature columns (default: all but ids and dates)")
-    issues.add_argument("--folds", type=int, default=5)
-    issues.add_argument("--seed", type=int, default=0)
-    issues.add_argument("--top", type=int, default=20, help="suspects listed in the text output")
+    issues.add_argument("--folds", type=cli.FOLDS, default=5)
+    issues.add_argument("--seed", type=cli.SEED, default=0)
+    issues.add_argument("--top", type=cli.number(int, low=0), default=20, help="suspects listed in the text output")
     cli.add_common(issues)
     issues.set_defaults(func=_cmd_label_issues)
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..errors import DiagnosticsError
-from .common import EXIT_OK, Parser, fail
+from .common import EXIT_OK, Parser, fail, number
 
 #: Each command group's module adds its own subcommands, in the order of DESIGN.md.
 #: Adding a command group is one module here plus one line in this tuple.
@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     app = sub.add_parser("app", help="launch the dashboard (bundled sample data preloaded)")
-    app.add_argument("--port", type=_port, default=8501, help="TCP port, 1-65535 (default 8501)")
+    app.add_argument("--port", type=number(int, low=1, high=65535), default=8501, help="TCP port, 1-65535 (default 8501)")
     app.add_argument("--address", default="localhost", help="interface to listen on (default: localhost)")
     app.set_defaults(func=_cmd_app)
     for module, function in COMMAND_GROUPS:
@@ -71,16 +71,6 @@ APP_SETTINGS: dict[str, str] = {
     "client.toolbarMode": "minimal",
     "theme.primaryColor": "#3b5bdb",
 }
-
-
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"the port must be a whole number from 1 to 65535; got {text!r}") from None
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"the port must be a whole number from 1 to 65535; got {port}")
-    return port
 
 
 def app_command(entry: Path, *, port: int, address: str) -> list[str]:

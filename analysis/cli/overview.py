@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from . import common as cli
 from .common import add_common, emit, load
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ def add_overview_commands(sub: Any) -> None:
         "--target",
         help="label column (default: the column that is clearly the label; without one, exit 2 naming the candidates)",
     )
-    report.add_argument("--folds", type=int, default=5, help="CV folds to check class sizes against")
+    report.add_argument("--folds", type=cli.FOLDS, default=5, help="CV folds to check class sizes against")
     add_common(report)
     report.set_defaults(func=_cmd_report)
 

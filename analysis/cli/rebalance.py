@@ -22,6 +22,7 @@ __all__ = ["add_rebalance_commands"]
 def add_rebalance_commands(sub) -> None:
     """Register ``compare`` and ``fix`` on the subparsers of ``dataset-diagnostics``."""
     from ..rebalance import DEFAULT_STRATEGIES, DEFAULT_TEST_SIZE, METRICS, MODELS, STRATEGIES, THRESHOLD_OBJECTIVES
+    from . import common as cli
     from .common import add_common
 
     compare = sub.add_parser("compare", help="cross-validated metrics per rebalancing strategy (leakage-free)")
@@ -33,13 +34,13 @@ def add_rebalance_commands(sub) -> None:
         help=f"comma-separated, from: {', '.join(STRATEGIES)} (default: {','.join(DEFAULT_STRATEGIES)})",
     )
     compare.add_argument("--model", choices=tuple(MODELS), default="logreg")  # the model registry
-    compare.add_argument("--folds", type=int, default=5)
-    compare.add_argument("--repeats", type=int, default=1)
-    compare.add_argument("--seed", type=int, default=0)
-    compare.add_argument("--subsample", type=int, default=None, help="evaluate on a stratified subsample of N rows")
-    compare.add_argument("--cost-ratio", type=float, default=None, help="class_weight: minority cost relative to majority")
+    compare.add_argument("--folds", type=cli.FOLDS, default=5)
+    compare.add_argument("--repeats", type=cli.REPEATS, default=1)
+    compare.add_argument("--seed", type=cli.SEED, default=0)
+    compare.add_argument("--subsample", type=cli.number(int, low=4), default=None, help="evaluate on a stratified subsample of N rows")
+    compare.add_argument("--cost-ratio", type=cli.POSITIVE, default=None, help="class_weight: minority cost relative to majority")
     compare.add_argument("--threshold-objective", choices=THRESHOLD_OBJECTIVES, default="balanced_accuracy")
-    compare.add_argument("--jobs", type=int, default=None, help="parallel processes for the folds (default: auto, at most 2)")
+    compare.add_argument("--jobs", type=cli.number(int, low=1, high=64), default=None, help="parallel processes for the folds (default: auto, at most 2)")
     compare.add_argument("--group", default=None, metavar="COL",
                          help="keep rows sharing a value of COL (patient, user, session) in one fold; rows with "
                          "identical features always stay together")
@@ -52,14 +53,14 @@ def add_rebalance_commands(sub) -> None:
     fix.add_argument("data", help="CSV file")
     fix.add_argument("--target", required=True, help="label column")
     fix.add_argument("--strategy", required=True, help=f"one of: {', '.join(STRATEGIES)}")
-    fix.add_argument("--test-size", type=float, default=DEFAULT_TEST_SIZE,
+    fix.add_argument("--test-size", type=cli.number(float, low=0, high=1, high_open=True), default=DEFAULT_TEST_SIZE,
                      help=f"holdout-safe: set this share aside first, untouched (default {DEFAULT_TEST_SIZE}, as on "
                      "the page; 0 for no test split)")
     fix.add_argument("--group", default=None, metavar="COL",
                      help="keep rows sharing a value of COL (patient, user, session) on one side of the test split")
-    fix.add_argument("--seed", type=int, default=0)
+    fix.add_argument("--seed", type=cli.SEED, default=0)
     fix.add_argument("--model", choices=tuple(MODELS), default="logreg", help="model the threshold is tuned for")
-    fix.add_argument("--cost-ratio", type=float, default=None)
+    fix.add_argument("--cost-ratio", type=cli.POSITIVE, default=None)
     fix.add_argument("--threshold-objective", choices=THRESHOLD_OBJECTIVES, default="balanced_accuracy")
     fix.add_argument("--is-synthetic", action="store_true", help="add an is_synthetic column")
     fix.add_argument("--no-protect", "--no-formula-protection", dest="no_formula_protection", action="store_true",

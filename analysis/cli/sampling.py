@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from . import common as cli
 from .common import add_common, emit, load
 
 __all__ = ["add_sampling_commands"]
@@ -26,8 +27,8 @@ def add_sampling_commands(sub) -> None:
         help="CSV with the reference: a value,share table, or a whole dataset whose distribution of the group column is the reference",
     )
     bias.add_argument("--target", help="label column: adds label rates by group")
-    bias.add_argument("--tolerance", type=float, default=0.1, help="flag a group when its ratio interval excludes 1 by more than this (default 0.1)")
-    bias.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
+    bias.add_argument("--tolerance", type=cli.number(float, low=0, high=1, high_open=True), default=0.1, help="flag a group when its ratio interval excludes 1 by more than this (default 0.1)")
+    bias.add_argument("--alpha", type=cli.SHARE, default=0.05, help="significance level (default 0.05)")
     bias.add_argument("-o", "--weights-out", help="write the data plus a post-stratification 'sample_weight' column here (and OUT.recipe.json)")
     bias.add_argument("--no-protect", action="store_true", help="do not prefix formula-like text cells with ' in the weights file")
     add_common(bias)
@@ -37,10 +38,10 @@ def add_sampling_commands(sub) -> None:
     shift.add_argument("reference", help="reference CSV (e.g. training data)")
     shift.add_argument("current", help="current CSV (e.g. production or test data)")
     shift.add_argument("--target", help="label column: excluded from the features, compared for label shift")
-    shift.add_argument("--alpha", type=float, default=0.05, help="level for the Benjamini-Hochberg adjusted p-values")
-    shift.add_argument("--classifier-rows", type=int, default=5000, help="rows per file for the domain classifier (default 5000)")
+    shift.add_argument("--alpha", type=cli.SHARE, default=0.05, help="level for the Benjamini-Hochberg adjusted p-values")
+    shift.add_argument("--classifier-rows", type=cli.number(int, low=10), default=5000, help="rows per file for the domain classifier (default 5000)")
     shift.add_argument("--no-classifier", action="store_true", help="skip the domain classifier")
-    shift.add_argument("--seed", type=int, default=0)
+    shift.add_argument("--seed", type=cli.SEED, default=0)
     add_common(shift)
     shift.set_defaults(func=_cmd_shift)
 

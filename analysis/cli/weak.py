@@ -47,7 +47,7 @@ def _cmd_weak(args: argparse.Namespace) -> int:
     dataset = cli.load(args)
     lfs: LFColumns | LFSet
     if args.lf_file is not None:
-        lfs = LFSet.from_json(Path(args.lf_file).read_bytes())
+        lfs = LFSet.from_file(args.lf_file)
     else:
         lfs = LFColumns(tuple(split_list(args.lfs) or ()), abstain=args.abstain)
     settings = LabelModelSettings.from_text(gold=args.gold, labels=split_list(args.labels), class_prior=args.class_prior)

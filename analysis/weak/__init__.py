@@ -28,6 +28,7 @@ from .lfs import (
     lfs_from_table,
     lfs_to_json,
     lfs_to_table,
+    read_lf_file,
 )
 from .matrix import DEFAULT_ABSTAIN, LFMatrix, lf_matrix
 from .model import LabelModel, label_model, parse_class_prior
@@ -63,6 +64,7 @@ __all__ = [
     "lfs_to_json",
     "lfs_to_table",
     "parse_class_prior",
+    "read_lf_file",
     "simulate_votes",
     "split_list",
     "weak_labels",

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -31,6 +33,7 @@ __all__ = [
     "declarative_matrix",
     "lf_from_inputs",
     "lfs_from_json",
+    "read_lf_file",
     "lfs_from_table",
     "lfs_to_json",
     "lfs_to_table",
@@ -40,6 +43,9 @@ FORMAT = "dataset-diagnostics/labeling-functions"
 VERSION = 1
 MAX_LFS = 100
 MAX_JSON_BYTES = 1_000_000
+MAX_JSON_DEPTH = 20  # an LF set is a list of flat objects: 4 levels would do
+MAX_JSON_DIGITS = 30  # integers longer than this are not thresholds, and int() of 5,000 digits refuses
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*+"|[\[\]{}"]', re.DOTALL)
 _COMMON = ("name", "kind", "column", "label")
 
 
@@ -105,25 +111,87 @@ def lfs_to_json(lfs: Sequence[LabelingFunction]) -> str:
     return json.dumps({"format": FORMAT, "version": VERSION, "lfs": [lf.to_dict() for lf in checked]}, indent=2)
 
 
-def lfs_from_json(text: str | bytes) -> tuple[LabelingFunction, ...]:
-    """Read an LF set saved by :func:`lfs_to_json` (or a bare list of LF objects), validating every field.
+def read_lf_file(path: str | os.PathLike) -> bytes:
+    """The bytes of an LF file, reading at most :data:`MAX_JSON_BYTES` + 1 of them.
+
+    The limit is on what is actually read, not on the size the file reports:
+    a device or a pipe (``/dev/zero``, a FIFO) reports 0 bytes and never ends.
 
     Raises
     ------
     LFSpecError
-        Not JSON, wrong structure, or an invalid LF (the message names it).
+        The file holds more than :data:`MAX_JSON_BYTES` bytes.
     """
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_JSON_BYTES + 1)
+    if len(data) > MAX_JSON_BYTES:
+        raise LFSpecError(f"The LF file '{os.fspath(path)}' is larger than {MAX_JSON_BYTES // 1000:,} kB; is it the right file?")
+    return data
+
+
+def _refuse_deep_nesting(raw: bytes) -> None:
+    """Refuse JSON nested deeper than :data:`MAX_JSON_DEPTH` before json.loads recurses into it.
+
+    One left-to-right pass over strings and brackets (strings are skipped whole, so a bracket
+    inside a name does not count); it stops at the first sign of invalid JSON, which json.loads
+    then reports with its position.
+    """
+    depth = 0
+    for match in _JSON_TOKEN.finditer(raw):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise LFSpecError(
+                    f"The LF file nests lists or objects more than {MAX_JSON_DEPTH} levels deep; an LF set is a "
+                    "list of flat objects. Save it from this app or with lfs_to_json."
+                )
+        elif token in (b"]", b"}"):
+            depth -= 1
+            if depth < 0:
+                return
+        elif token == b'"':  # a string that never ends
+            return
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_JSON_DIGITS:
+        raise LFSpecError(f"The LF file holds a {len(text.lstrip('-')):,}-digit integer; numbers in an LF set have "
+                          f"at most {MAX_JSON_DIGITS} digits.")
+    return int(text)
+
+
+def _refuse_constant(text: str) -> float:
+    raise LFSpecError(f"The LF file holds {text}, which is not a JSON number; use a finite number.")
+
+
+def lfs_from_json(text: str | bytes) -> tuple[LabelingFunction, ...]:
+    """Read an LF set saved by :func:`lfs_to_json` (or a bare list of LF objects), validating every field.
+
+    Hostile files are answered with a message: more than :data:`MAX_JSON_BYTES`
+    bytes, nesting deeper than :data:`MAX_JSON_DEPTH`, integers longer than
+    :data:`MAX_JSON_DIGITS` digits, ``NaN``/``Infinity``.
+
+    Raises
+    ------
+    LFSpecError
+        Not JSON, wrong structure, too large or too deep, or an invalid LF (the message names it).
+    """
+    raw = bytes(text) if isinstance(text, (bytes, bytearray)) else text.encode("utf-8", "surrogatepass")
+    if len(raw) > MAX_JSON_BYTES:
+        raise LFSpecError(f"The LF file is larger than {MAX_JSON_BYTES // 1000:,} kB; is it the right file?")
+    _refuse_deep_nesting(raw)
     if isinstance(text, (bytes, bytearray)):
-        if len(text) > MAX_JSON_BYTES:
-            raise LFSpecError(f"The LF file is larger than {MAX_JSON_BYTES // 1000:,} kB; is it the right file?")
         try:
             text = bytes(text).decode("utf-8-sig")
         except UnicodeDecodeError:
             raise LFSpecError("The LF file is not UTF-8 text; save it as JSON from this app.") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_parse_int, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise LFSpecError(f"The LF file is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).") from None
+    except RecursionError:  # pragma: no cover - _refuse_deep_nesting stops this first
+        raise LFSpecError(f"The LF file nests more than {MAX_JSON_DEPTH} levels deep.") from None
     if isinstance(data, dict):
         if data.get("format", FORMAT) != FORMAT:
             raise LFSpecError(f"The JSON is a '{data.get('format')}' file, not a labeling-function set ({FORMAT}).")
@@ -225,6 +293,11 @@ class LFSet:
     @classmethod
     def from_json(cls, text: str | bytes) -> LFSet:
         return cls(lfs_from_json(text))
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike) -> LFSet:
+        """Read an LF file with a limit on the bytes read (see :func:`read_lf_file`)."""
+        return cls(lfs_from_json(read_lf_file(path)))
 
     def to_json(self) -> str:
         return lfs_to_json(self.lfs)

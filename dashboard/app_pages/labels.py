@@ -196,9 +196,9 @@ def _pairwise_section(r: Agreement) -> None:
         chosen = st.radio("Kappa", _KAPPA_WEIGHTS, horizontal=True, key=state.LB_KAPPA_WEIGHTS)
         weights = None if chosen == "unweighted" else chosen
     left, right = st.columns([3, 2])
-    left.plotly_chart(charts.kappa_heatmap_figure(r, weights=weights), width="stretch", key=state.LB_KAPPA_HEATMAP)
-    right.plotly_chart(charts.category_agreement_figure(r), width="stretch", key=state.LB_CATEGORY_CHART)
-    st.dataframe(
+    components.chart(left, charts.kappa_heatmap_figure(r, weights=weights), width="stretch", key=state.LB_KAPPA_HEATMAP)
+    components.chart(right, charts.category_agreement_figure(r), width="stretch", key=state.LB_CATEGORY_CHART)
+    components.table(st,
         r.pairwise_frame(),
         hide_index=True,
         width="stretch",
@@ -232,7 +232,7 @@ def _bootstrap_section(current: ActiveData, settings: AgreementSettings, r: Agre
         bar.empty()
     stored = st.session_state.get(state.LB_BOOT_RESULT)
     if stored and stored[0] == boot_key:
-        st.dataframe(
+        components.table(st,
             stored[1].to_frame(),
             hide_index=True,
             width="stretch",
@@ -278,8 +278,8 @@ def _annotators_section(current: ActiveData, r: Agreement) -> tuple[ConsensusSet
     settings = _consensus_settings(current, r.ratings.annotators)
     consensus = _fit_consensus(current, settings)
     _not_converged(consensus)
-    st.plotly_chart(charts.annotator_agreement_figure(r, consensus), width="stretch", key=state.LB_ANNOTATOR_CHART)
-    st.dataframe(
+    components.chart(st, charts.annotator_agreement_figure(r, consensus), width="stretch", key=state.LB_ANNOTATOR_CHART)
+    components.table(st,
         r.annotator_frame(),
         hide_index=True,
         width="stretch",
@@ -300,7 +300,7 @@ def _annotators_section(current: ActiveData, r: Agreement) -> tuple[ConsensusSet
     a = p1.selectbox("Rows", annotators, index=0, key=state.LB_PAIR_A)
     b = p2.selectbox("Columns", annotators, index=min(1, len(annotators) - 1), key=state.LB_PAIR_B)
     if a in annotators and b in annotators:
-        st.plotly_chart(charts.annotator_confusion_figure(r.confusion(a, b), a=a, b=b), width="stretch", key=state.LB_CONFUSION_CHART)
+        components.chart(st, charts.annotator_confusion_figure(r.confusion(a, b), a=a, b=b), width="stretch", key=state.LB_CONFUSION_CHART)
     return settings, consensus
 
 
@@ -308,9 +308,9 @@ def _annotators_section(current: ActiveData, r: Agreement) -> tuple[ConsensusSet
 def _items_section(current: ActiveData, r: Agreement) -> None:
     st.subheader("Items")
     left, right = st.columns([2, 3])
-    left.plotly_chart(charts.vote_entropy_figure(r), width="stretch", key=state.LB_ENTROPY_CHART)
+    components.chart(left, charts.vote_entropy_figure(r), width="stretch", key=state.LB_ENTROPY_CHART)
     right.markdown(f"**The {_DISPUTED_ROWS} most disputed items** (highest vote entropy)")
-    right.dataframe(
+    components.table(right,
         disputed_items(current.dataset.frame, r, n=_DISPUTED_ROWS),
         hide_index=True,
         width="stretch",
@@ -412,7 +412,7 @@ def _issues_section(current: ActiveData) -> None:
         **_off(f"chance: {q.chance_balanced_accuracy:.3f}"),
         help="Mean recall over the classes, out of fold; any constant answer scores 1 / number of classes.",
     )
-    verdict_box(issues, text=escape_md(issues.verdict_text))
+    verdict_box(issues)
     st.caption(
         f"Model: {MODELS[issues.model]}, {issues.folds}-fold out-of-fold probabilities; features: "
         + ", ".join(escape_md(f) for f in issues.features)
@@ -426,13 +426,13 @@ def _issues_section(current: ActiveData) -> None:
     s1, s2 = st.columns(2)
     s1.metric("Label suspects", f"{issues.n_flagged:,}", **_off(f"{issues.n_flagged / max(checked, 1):.1%} of checked rows"))
     s2.metric("Conflicting duplicates", f"{issues.duplicates.conflicting_duplicates:,}", help="Rows whose features equal another row's while the label differs.")
-    st.plotly_chart(charts.label_quality_figure(issues), width="stretch", key=state.LB_QUALITY_CHART)
+    components.chart(st, charts.label_quality_figure(issues), width="stretch", key=state.LB_QUALITY_CHART)
 
     st.subheader("Review the suspects")
     table = suspects(frame, issues, n=_SUSPECT_ROWS)
     table.insert(0, "accept", False)
     edited = st.container(key=state.LB_SUSPECTS_EDITOR).data_editor(
-        table,
+        components.clip_frame(table),  # shown clipped; the corrections below read the full values
         hide_index=True,
         width="stretch",
         row_height=state.LB_EDITOR_ROW_HEIGHT,
@@ -450,7 +450,7 @@ def _issues_section(current: ActiveData) -> None:
         f"The {min(issues.n_flagged, _SUSPECT_ROWS):,} most suspicious of {issues.n_flagged:,} flagged rows, lowest "
         "label quality first (row = 0-based data row). Tick 'accept' to use the suggested label."
     )
-    accepted = edited[edited["accept"]]
+    accepted = table[edited["accept"].to_numpy(dtype=bool)]
     corrections = Corrections.of(issues.target, dict(zip(accepted["row"].tolist(), accepted["suggested"].tolist())))
     _download(
         f"Download the data with {len(corrections):,} accepted correction{'s' if len(corrections) != 1 else ''}",
@@ -469,7 +469,7 @@ def _issues_section(current: ActiveData) -> None:
 def _conflicts(frame, issues) -> None:
     if issues.duplicates.conflicting_duplicates:
         with st.expander(f"{issues.duplicates.conflicting_duplicates:,} conflicting duplicate rows"):
-            st.dataframe(frame.iloc[list(issues.duplicates.conflict_rows[:200])], width="stretch", key=state.LB_CONFLICTS)
+            components.table(st, frame.iloc[list(issues.duplicates.conflict_rows[:200])], width="stretch", key=state.LB_CONFLICTS)
 
 
 def main() -> None:

@@ -51,7 +51,7 @@ def class_balance_section(current: ActiveData, dataset: Dataset, schema: Schema)
     with st.spinner("Analysing…"):
         result = ov.ov_overview(dataset.sha256, current.target, settings, dataset, schema)
     cb = result.class_balance
-    st.subheader(f"Class balance of {escape_md(cb.target)}")
+    st.subheader(f"Class balance of {escape_md(cb.target)}", anchor=False)  # no link named after data
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Classes", f"{cb.n_classes}")
     c2.metric("Imbalance ratio", f"{cb.imbalance_ratio:,.2f} : 1", help="Largest class count / smallest class count.")
@@ -72,8 +72,8 @@ def class_balance_section(current: ActiveData, dataset: Dataset, schema: Schema)
         st.warning(escape_md(warning), icon=":material/warning:")
 
     left, right = st.columns([3, 2])
-    left.plotly_chart(charts.class_balance_figure(cb), width="stretch", key=ov.OV_BALANCE_CHART)
-    right.dataframe(
+    components.chart(left, charts.class_balance_figure(cb), width="stretch", key=ov.OV_BALANCE_CHART)
+    components.table(right,
         cb.to_frame(),
         hide_index=True,
         width="stretch",
@@ -117,7 +117,7 @@ def data_quality_section(result: Overview, dataset: Dataset) -> None:
     )
     components.verdict_box(d)
     if result.missing_cells:
-        st.plotly_chart(charts.missing_values_figure(result), width="stretch", key=ov.OV_MISSING_CHART)
+        components.chart(st, charts.missing_values_figure(result), width="stretch", key=ov.OV_MISSING_CHART)
     else:
         st.success("No missing values.", icon=":material/check_circle:")
     if d.conflicting_duplicates:
@@ -127,14 +127,14 @@ def data_quality_section(result: Overview, dataset: Dataset) -> None:
             st.caption(
                 "Same features, different labels: at least one of each group is mislabeled, or a feature is missing."
             )
-            st.dataframe(conflicts, width="stretch")
+            components.table(st, conflicts, width="stretch")
 
 
 @components.guarded("Column roles")
 def column_roles_section(schema: Schema) -> None:
     st.subheader("Column roles")
     roles = schema.roles_frame()
-    st.dataframe(
+    components.table(st,
         roles,
         hide_index=True,
         width="stretch",
@@ -155,7 +155,7 @@ def preview_section(dataset: Dataset) -> None:
     rows = dataset.frame.shape[0]
     st.subheader("Preview")
     st.caption(f"First {min(rows, _PREVIEW_ROWS):,} of {rows:,} rows.")
-    st.dataframe(dataset.frame.head(_PREVIEW_ROWS), width="stretch", key=ov.OV_PREVIEW)
+    components.table(st, dataset.frame.head(_PREVIEW_ROWS), width="stretch", key=ov.OV_PREVIEW)
 
 
 main()

@@ -57,16 +57,18 @@ def settings_form(dataset, target: str) -> tuple[CompareSettings, bool]:
         repeats = int(c3.number_input("Repeats", min_value=1, max_value=5, value=1, key=state.RB_REPEATS,
                                       help="Repeated stratified k-fold: more repeats, narrower intervals, longer runs."))
         seed = int(c4.number_input("Seed", min_value=0, max_value=2**31 - 1, value=0, key=state.RB_SEED))
-        s1, s2 = st.columns([1, 1])
-        sub_on = s1.checkbox(
-            "Evaluate on a stratified subsample", value=rows > LARGE_ROWS,
-            key=state.RB_SUBSAMPLE_ON + dataset.sha256[:16],
-            help="Neighbour-based samplers are slow on large data. The results say when a subsample was used.",
-        )
-        sub_rows = int(s2.number_input("Subsample rows", min_value=100, max_value=max(rows, 100),
-                                       value=min(rows, LARGE_ROWS), step=1000,
-                                       # per dataset: the default and the limit follow its size
-                                       key=state.RB_SUBSAMPLE + dataset.sha256[:16]))
+        sub_on, sub_rows = False, rows
+        if rows > state.MIN_SUBSAMPLE:  # a smaller table has nothing to subsample (and the input's minimum)
+            s1, s2 = st.columns([1, 1])
+            sub_on = s1.checkbox(
+                "Evaluate on a stratified subsample", value=rows > LARGE_ROWS,
+                key=state.RB_SUBSAMPLE_ON + dataset.sha256[:16],
+                help="Neighbour-based samplers are slow on large data. The results say when a subsample was used.",
+            )
+            sub_rows = int(s2.number_input("Subsample rows", min_value=state.MIN_SUBSAMPLE, max_value=rows,
+                                           value=min(rows, LARGE_ROWS), step=1000,
+                                           # per dataset: the default and the limit follow its size
+                                           key=state.RB_SUBSAMPLE + dataset.sha256[:16]))
         k1, k2 = st.columns([1, 1])
         cost_ratio = k1.number_input(
             "class_weight: cost of a missed minority row (× a majority row)", min_value=0.01, value=None,
@@ -124,7 +126,7 @@ def _progress_text(event: FoldProgress, estimate, strategies, elapsed: float) ->
 
 def _live_table(live, plan, finished: dict) -> None:
     so_far = results_frame([finished[n] for n in plan.strategies if n in finished], plan.metric_names)
-    live.dataframe(
+    components.table(live,
         so_far[["strategy", "family", *plan.metric_names, "skipped"]], hide_index=True, width="stretch",
         column_config={m: _metric_column(m) for m in plan.metric_names},
     )
@@ -199,7 +201,7 @@ def results_section(plan, results) -> None:
         + ". 'better'/'worse': Nadeau & Bengio's corrected resampled t-test against the baseline on the same "
         "folds, p < 0.05; otherwise 'no clear difference'. Intervals: corrected 95%."
     )
-    st.dataframe(
+    components.table(st,
         ranking.frame, hide_index=True, width="stretch", key=state.RB_RANKING,
         column_config={
             "mean": _metric_column(metric),
@@ -209,18 +211,18 @@ def results_section(plan, results) -> None:
             "p_value": st.column_config.NumberColumn("p", format="%.3f"),
         },
     )
-    st.plotly_chart(charts.rebalance_metric_figure(results, metric=metric), width="stretch", key=state.RB_METRIC_CHART)
+    components.chart(st, charts.rebalance_metric_figure(results, metric=metric), width="stretch", key=state.RB_METRIC_CHART)
     for r in results:
         if not r.ok:
             st.warning(f"**{r.name}** skipped: {escape_md(r.skipped)}", icon=":material/block:")
     st.markdown("**All metrics** (mean across folds; accuracy is listed but hides the minority class)")
     table = results_frame(results, plan.metric_names)
-    st.dataframe(
+    components.table(st,
         table[["strategy", "family", *plan.metric_names, "skipped"]], hide_index=True, width="stretch",
         key=state.RB_ALL_METRICS, column_config={m: _metric_column(m) for m in plan.metric_names},
     )
     st.markdown("**Per-class precision and recall** (means across folds)")
-    st.dataframe(
+    components.table(st,
         per_class_frame(results), hide_index=True, width="stretch", key=state.RB_PER_CLASS,
         column_config={
             "precision": st.column_config.NumberColumn(format="%.3f"),
@@ -230,11 +232,11 @@ def results_section(plan, results) -> None:
     ran = [r for r in results if r.ok]
     if plan.prevalence is not None and ran:
         left, right = st.columns(2)
-        left.plotly_chart(charts.pr_curves_figure(ran, prevalence=plan.prevalence), width="stretch", key=state.RB_PR)
-        right.plotly_chart(charts.calibration_figure(ran), width="stretch", key=state.RB_CALIBRATION)
+        components.chart(left, charts.pr_curves_figure(ran, prevalence=plan.prevalence), width="stretch", key=state.RB_PR)
+        components.chart(right, charts.calibration_figure(ran), width="stretch", key=state.RB_CALIBRATION)
         st.info(PROBABILITY_NOTE, icon=":material/info:")
     if ran:
-        st.plotly_chart(charts.confusion_matrices_figure(ran, classes=plan.space.classes), width="stretch",
+        components.chart(st, charts.confusion_matrices_figure(ran, classes=plan.space.classes), width="stretch",
                         key=state.RB_CONFUSION)
     with st.popover("What do the strategies do?"):
         for r in results:
@@ -285,9 +287,9 @@ def fix_section(dataset, target: str, compare: CompareSettings) -> None:
     for note in fix.notes:
         st.caption(escape_md(note))
     left, right = st.columns(2)
-    left.plotly_chart(charts.fix_counts_figure(fix), width="stretch", key=state.RB_FIX_COUNTS)
+    components.chart(left, charts.fix_counts_figure(fix), width="stretch", key=state.RB_FIX_COUNTS)
     if fix.projection is not None:
-        right.plotly_chart(charts.projection_figure(fix.projection), width="stretch", key=state.RB_PROJECTION)
+        components.chart(right, charts.projection_figure(fix.projection), width="stretch", key=state.RB_PROJECTION)
         right.caption(fix.projection.note)
     stem = settings.source_name.rsplit(".", 1)[0] + f"_{settings.strategy}"
     name = f"{stem}.zip" if fix.test is not None else f"{stem}.csv"
@@ -330,7 +332,12 @@ def main() -> None:
         "cross-validated as one pipeline (imputation, scaling, one-hot, the sampler, the model), so resampling "
         "only ever touches training folds and every score comes from untouched original rows."
     )
-    settings, submitted = settings_form(dataset, target)
+    form = None
+    with components.section("Comparison settings"):
+        form = settings_form(dataset, target)
+    if form is None:
+        return
+    settings, submitted = form
     estimate_section(dataset, settings)
     comparison_section(dataset, settings, submitted)
     fix_section(dataset, target, settings)

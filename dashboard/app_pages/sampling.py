@@ -110,7 +110,8 @@ def _editor(key: str, shares: dict, *, blank: bool) -> pd.DataFrame:
         kept = st.session_state.get(kept_key)
         # Typed shares start as empty text (an empty number cell would read "None"); raking margins start at the sample's.
         start = [""] * len(shares) if blank else [f"{s:.4f}" for s in shares.values()]
-        st.session_state[seed_key] = kept if kept is not None else pd.DataFrame({"value": list(shares), "share": start}, dtype="object")
+        shown = [components.clip(v) for v in shares]  # a huge value is shown clipped; read back in full below
+        st.session_state[seed_key] = kept if kept is not None else pd.DataFrame({"value": shown, "share": start}, dtype="object")
     edited = st.data_editor(
         st.session_state[seed_key],
         key=key,
@@ -123,6 +124,9 @@ def _editor(key: str, shares: dict, *, blank: bool) -> pd.DataFrame:
         },
     )
     st.session_state[kept_key] = edited
+    full = {components.clip(v): v for v in shares}
+    if any(k != v for k, v in full.items()):
+        edited = edited.assign(value=[full.get(v, v) if isinstance(v, str) else v for v in edited["value"]])
     return edited
 
 
@@ -212,7 +216,7 @@ def _reference_input(page: _Page, group: str, source: str) -> _Reference | None:
     shares = sb.sb_reference_from_file(population.sha256, group, population)
     documented = sample_data.SAMPLE_GROUP_COLUMNS.get(page.dataset.name, group)
     st.caption(f"Suggested: `{name}`, the documented population shares of `{documented}` (see sample_data/README.md).")
-    st.dataframe(population.frame, hide_index=True, width="stretch", key=sb.SB_POPULATION_TABLE)
+    components.table(st, population.frame, hide_index=True, width="stretch", key=sb.SB_POPULATION_TABLE)
     confirmed = f"{sb.SB_CONFIRMED_PREFIX}{page.tag}_{group}"
     if not st.session_state.get(confirmed):
         # The click is stored by its callback before the rerun, so the button is gone as the verdict appears.
@@ -261,9 +265,9 @@ def _representation(page: _Page, settings: BiasSettings) -> BiasResult | None:
                 help="Jensen-Shannon distance in base 2 (0 = identical, 1 = disjoint); times sqrt(ln 2) = 0.833 on the natural-log scale Evidently uses.")
     m[5].metric("PSI", f"{result.psi:.4f}", help="Population stability index; empty groups count as a share of 0.0001. Below 0.1 stable, above 0.25 major shift.")
     a, b = st.columns(2)
-    a.plotly_chart(charts.bias_bars_figure(result), width="stretch", key=sb.SB_BARS_CHART)
-    b.plotly_chart(charts.representation_ratio_figure(result), width="stretch", key=sb.SB_RATIO_CHART)
-    st.dataframe(
+    components.chart(a, charts.bias_bars_figure(result), width="stretch", key=sb.SB_BARS_CHART)
+    components.chart(b, charts.representation_ratio_figure(result), width="stretch", key=sb.SB_RATIO_CHART)
+    components.table(st,
         result.to_frame()[["value", "observed_count", "observed_share", "expected_share", "representation_ratio", "ci_low", "ci_high", "flag"]],
         hide_index=True,
         width="stretch",
@@ -300,7 +304,7 @@ def _intersection(page: _Page, group: str, reference: _Reference, tolerance: flo
     settings = IntersectionSettings((group, second), reference.shares, tolerance)
     cells = sb.sb_intersection(page.sha, settings, joint.sha256 if joint is not None else None, page.dataset, joint)
     components.verdict_box(cells)
-    st.plotly_chart(charts.representation_ratio_figure(cells), width="stretch", key=sb.SB_CELLS_CHART)
+    components.chart(st, charts.representation_ratio_figure(cells), width="stretch", key=sb.SB_CELLS_CHART)
 
 
 # --- inside the sample ----------------------------------------------------------------------------
@@ -308,15 +312,15 @@ def _intersection(page: _Page, group: str, reference: _Reference, tolerance: flo
 def _inside(page: _Page, group: str) -> None:
     lbg, mbg = sb.sb_inside(page.sha, group, page.target, page.dataset)
     if lbg is not None:
-        st.subheader(f"Label rates by {components.escape_md(group)}")
+        st.subheader(f"Label rates by {components.escape_md(group)}", anchor=False)  # no link named after data
         components.verdict_box(lbg)
-        st.plotly_chart(charts.residual_heatmap_figure(lbg), width="stretch", key=sb.SB_RESIDUAL_CHART)
+        components.chart(st, charts.residual_heatmap_figure(lbg), width="stretch", key=sb.SB_RESIDUAL_CHART)
     elif page.target is None:
         st.info("Pick the target in the sidebar to see the label rate of each group.", icon=":material/arrow_back:")
-    st.subheader(f"Missing values by {components.escape_md(group)}")
+    st.subheader(f"Missing values by {components.escape_md(group)}", anchor=False)
     components.verdict_box(mbg)
     if mbg.shares.shape[1]:
-        st.plotly_chart(charts.missingness_heatmap_figure(mbg), width="stretch", key=sb.SB_MISSING_CHART)
+        components.chart(st, charts.missingness_heatmap_figure(mbg), width="stretch", key=sb.SB_MISSING_CHART)
 
 
 # --- sampling simulator ---------------------------------------------------------------------------
@@ -343,14 +347,14 @@ def _simulator(page: _Page, group: str) -> None:
         return
     sim = stored[2]
     s1, s2 = st.columns(2)
-    s1.plotly_chart(charts.simulation_figure(sim), width="stretch", key=sb.SB_SIM_CHART)
+    components.chart(s1, charts.simulation_figure(sim), width="stretch", key=sb.SB_SIM_CHART)
     if sim.target is not None:
-        s2.plotly_chart(charts.simulation_figure(sim, column="target_tvd"), width="stretch", key=sb.SB_SIM_TARGET_CHART)
+        components.chart(s2, charts.simulation_figure(sim, column="target_tvd"), width="stretch", key=sb.SB_SIM_TARGET_CHART)
     st.caption(
         f"The over-weighted convenience sample draws rows of '{components.escape_md(str(sim.overweighted_group))}' "
         "(the largest group) three times as often."
     )
-    st.dataframe(sim.summary(), hide_index=True, width="stretch", key=sb.SB_SIM_TABLE)
+    components.table(st, sim.summary(), hide_index=True, width="stretch", key=sb.SB_SIM_TABLE)
 
 
 # --- shift against a second file ------------------------------------------------------------------
@@ -379,7 +383,7 @@ def _shift(page: _Page) -> None:
     k[2].metric("Label shift", ("yes" if sh.label_shift.drift else "no") if sh.label_shift else "—",
                 f"JS {sh.label_shift.js_distance:.3f}" if sh.label_shift else None, delta_color="off", delta_arrow="off")
     k[3].metric("Rows in both files", f"{sh.rows_in_both:,}", help="Rows of the second file identical to a row of this one: leakage if these are train and test.")
-    st.dataframe(
+    components.table(st,
         # Text cells that do not apply are blank, not the word "None".
         sh.to_frame()[["name", "test", "statistic", "p_value", "p_adjusted", "effect", "effect_name", "psi", "drift", "reason"]]
         .fillna({"effect_name": "", "reason": ""}),
@@ -405,7 +409,7 @@ def _shift(page: _Page) -> None:
         default = names.index(sh.drifted[0]) if sh.drifted else 0
         feature = st.selectbox("Feature to overlay", names, index=default, key=f"{sb.SB_SHIFT_FEATURE}_{second.sha256[:12]}")
         dist = sb.sb_feature_distribution(page.sha, second.sha256, feature, page.dataset, second)
-        st.plotly_chart(charts.feature_distribution_figure(dist), width="stretch", key=sb.SB_OVERLAY_CHART)
+        components.chart(st, charts.feature_distribution_figure(dist), width="stretch", key=sb.SB_OVERLAY_CHART)
 
 
 # --- the fix --------------------------------------------------------------------------------------
@@ -450,7 +454,7 @@ def _fix(page: _Page, group: str, reference: ReferenceShares) -> None:
         title = "Shares before and after resampling"
     for note in fix.notes:
         st.info(note, icon=":material/info:")
-    st.plotly_chart(charts.fix_before_after_figure(fix.table, title=title), width="stretch", key=sb.SB_FIX_CHART)
+    components.chart(st, charts.fix_before_after_figure(fix.table, title=title), width="stretch", key=sb.SB_FIX_CHART)
     stem = Path(page.dataset.name).stem
     made: dict = {}
 

@@ -134,7 +134,7 @@ def _lf_table(sha: str, base: list, classes: tuple[str, ...]) -> list:
     try:
         current = [lf.to_dict() for lf in lfs_from_table(edited)]
     except DiagnosticsError as exc:
-        st.error(f"{exc} The last valid LF set is used until this is fixed.", icon=":material/error:")
+        st.error(f"{escape_md(exc)} The last valid LF set is used until this is fixed.", icon=":material/error:")
     st.caption("Edit names, labels, keywords and thresholds in the table (the summary follows); select rows and press "
                "Delete to drop LFs. Add new ones with the form below.")
     return current
@@ -170,7 +170,7 @@ def _add_form(current_data: ActiveData, sha: str, current: list, classes: tuple[
         try:
             new = LFSet.of(current + [spec])
         except DiagnosticsError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(escape_md(exc), icon=":material/error:")
         else:
             _replace(sha, new.to_dicts())
             st.rerun()
@@ -197,7 +197,7 @@ def _build_lfs(current_data: ActiveData, choices: _Choices) -> LFSet:
         try:
             from_file = LFSet.from_json(loaded.getvalue()).to_dicts()
         except DiagnosticsError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(escape_md(exc), icon=":material/error:")
         else:
             st.session_state[state.WS_LOADED] = loaded.file_id
             _replace(sha, from_file)
@@ -296,7 +296,7 @@ def _summary(result: WeakLabels) -> None:
     for note in model.notes:
         if not note.startswith(("Dependent LFs merged", "Also dependent")):  # shown in the warning above
             st.caption(escape_md(note))
-    st.dataframe(
+    components.table(st,
         result.to_frame(),
         hide_index=True,
         width="stretch",
@@ -319,11 +319,11 @@ def _summary(result: WeakLabels) -> None:
 @guarded("Charts")
 def _charts(result: WeakLabels) -> None:
     left, right = st.columns([3, 2])
-    left.plotly_chart(charts.lf_coverage_figure(result.summary), width="stretch", key=state.WS_COVERAGE_CHART)
-    right.plotly_chart(charts.vote_balance_figure(result.summary), width="stretch", key=state.WS_BALANCE_CHART)
+    components.chart(left, charts.lf_coverage_figure(result.summary), width="stretch", key=state.WS_COVERAGE_CHART)
+    components.chart(right, charts.vote_balance_figure(result.summary), width="stretch", key=state.WS_BALANCE_CHART)
     left, right = st.columns(2)
-    left.plotly_chart(charts.lf_conflict_heatmap_figure(result.summary), width="stretch", key=state.WS_CONFLICT_CHART)
-    right.plotly_chart(charts.lf_accuracy_figure(result.model), width="stretch", key=state.WS_ACCURACY_CHART)
+    components.chart(left, charts.lf_conflict_heatmap_figure(result.summary), width="stretch", key=state.WS_CONFLICT_CHART)
+    components.chart(right, charts.lf_accuracy_figure(result.model), width="stretch", key=state.WS_ACCURACY_CHART)
 
 
 @guarded("Labels")
@@ -349,7 +349,7 @@ def _labels(result: WeakLabels) -> None:
         + ", ".join(f"{escape_md(k)} {v:.3f}" for k, v in d["class_priors"].items())
         + (" (fixed)." if model.prior_fixed else " (estimated).")
     )
-    st.plotly_chart(charts.label_model_agreement_figure(model), width="stretch", key=state.WS_AGREEMENT_CHART)
+    components.chart(st, charts.label_model_agreement_figure(model), width="stretch", key=state.WS_AGREEMENT_CHART)
 
 
 @guarded("Download")

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import html
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from dashboard.text import MAX_CELL_CHARS, MAX_TEXT_CHARS, clip, inert_tags
 
 #: Colours shared by every page (one palette, declared once).
 MAJORITY = "#3b5bdb"
@@ -27,5 +33,34 @@ MAX_BARS = 50
 
 
 def label(value: object) -> str:
-    """A data-derived label made safe for plotly, which renders a subset of HTML in labels."""
-    return html.escape(str(value), quote=False)
+    """A data-derived label made safe for plotly: at most MAX_CELL_CHARS characters, its HTML escaped.
+
+    Plotly renders a subset of HTML in category labels, hover text and titles
+    (``<a href>``, ``<b>``, ``<br>``).
+
+    >>> label("<b>x</b>"), len(label("y" * 10_000))
+    ('&lt;b&gt;x&lt;/b&gt;', 200)
+    """
+    return html.escape(clip(value, MAX_CELL_CHARS), quote=False)
+
+
+def _safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return inert_tags(clip(value, MAX_TEXT_CHARS))
+    if isinstance(value, dict):
+        return {k: _safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_safe(v) for v in value]
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        return [_safe(v) for v in value.tolist()]
+    return value
+
+
+def safe_figure(fig: go.Figure) -> go.Figure:
+    """The figure as sent to the browser: every string bounded and every HTML tag but ``<br>``,
+    ``<extra>``, ``<sup>``, ``<sub>`` made inert.
+
+    The net under :func:`label`: a data-derived name a builder forgot to escape still
+    renders as text, and no string sends megabytes to the browser.
+    """
+    return go.Figure(_safe(fig.to_plotly_json()))

@@ -17,6 +17,7 @@ RB_REPEATS = "rb_repeats"
 RB_SEED = "rb_seed"
 RB_SUBSAMPLE_ON = "rb_subsample_on_"  # + sha256[:16]: default and limit follow the dataset
 RB_SUBSAMPLE = "rb_subsample_"  # + sha256[:16]
+MIN_SUBSAMPLE = 100  # the smallest subsample offered; a table this small is never subsampled
 RB_METRIC = "rb_rank_by"
 RB_FIX_STRATEGY = "rb_fix_strategy"
 RB_HOLDOUT = "rb_holdout"

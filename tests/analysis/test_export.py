@@ -61,3 +61,54 @@ def test_zip_and_provenance():
     assert p["source"] == {"name": "d.csv", "sha256": "ab", "rows": 10}
     assert p["output_rows"] == 12 and p["settings"] == {"strategy": "smote"}
     json.dumps(p)
+
+
+def test_a_formula_in_a_column_name_is_protected_like_a_cell():
+    """Issue 15, item 2: the header is cells too; numbers-as-names stay as they are."""
+    from analysis.io import load_csv
+
+    ds = load_csv(b"=HDR(),-1,ok\n=1+1,2,x\n")
+    on = to_csv_bytes(ds.frame, source=ds)
+    assert on.data.decode().splitlines() == ["'=HDR(),-1,ok", "'=1+1,2,x"]
+    assert (on.formula_cells, on.formula_columns, on.protected_columns) == (2, ("=HDR()",), ("=HDR()",))
+    off = to_csv_bytes(ds.frame, source=ds, protect_formulas=False)
+    assert off.data.decode().splitlines()[0] == "=HDR(),-1,ok" and off.protected_cells == 0
+
+
+def test_a_column_name_holding_a_carriage_return_reads_back():
+    """A quoted CR in a column name must not eat the first data row (pyarrow skips lines, not records)."""
+    from analysis.io import load_csv
+
+    ds = load_csv(b'"=\rh",n\n,0\nx,1\n')
+    assert list(ds.frame.columns) == ["=\rh", "n"] and len(ds.frame) == 2
+    out = to_csv_bytes(ds.frame, source=ds)
+    assert out.data == b'"\'=\rh",n\n,0\nx,1\n'
+    back = load_csv(out.data).frame
+    assert list(back.columns) == ["'=\rh", "n"] and back["n"].tolist() == [0, 1]
+
+
+def test_a_cell_starting_with_a_carriage_return_is_quoted_and_reads_back():
+    """Issue 15, item 1: a bare CR written unquoted split the row for every CSV reader."""
+    import csv
+
+    from analysis.io import load_csv
+
+    ds = load_csv(b't,n\n"\rx",1\n"a\rb",2\nok,3\n')
+    out = to_csv_bytes(ds.frame, source=ds)
+    assert b"\"'\rx\"" in out.data and b'"a\rb"' in out.data
+    rows = list(csv.reader(io.StringIO(out.data.decode(), newline="")))
+    assert len(rows) == 4  # header + 3: the reference is Python's csv reader
+    back = load_csv(out.data).frame
+    assert back["t"].tolist() == ["'\rx", "a\rb", "ok"] and back["n"].tolist() == [1, 2, 3]
+
+
+def test_missing_value_words_are_written_back_as_uploaded():
+    """Issue 15, item 10: NA, nan, NULL, None, n/a, #N/A and null stay the text they were."""
+    from analysis.io import load_csv
+
+    words = ["NA", "nan", "NULL", "None", "n/a", "#N/A", "null"]
+    upload = ("w,n\n" + "".join(f"{w},{i}\n" for i, w in enumerate(words))).encode()
+    ds = load_csv(upload)
+    assert ds.frame["w"].isna().all()  # the reader treats them as missing ...
+    out = to_csv_bytes(ds.frame.assign(extra=1.5), source=ds)
+    assert [line.split(",")[0] for line in out.data.decode().splitlines()[1:]] == words  # ... the download keeps them

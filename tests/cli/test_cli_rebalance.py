@@ -104,8 +104,8 @@ def test_fix_class_weight_without_test_size(capsys, tmp_path, binary_csv):
     [
         (["compare", "{p}", "--target", "y", "--strategies", "smote,nope"], "Unknown strategy 'nope'"),
         (["compare", "{p}", "--target", "nope"], "target column 'nope' is not in the data"),
-        (["compare", "{p}", "--target", "y", "--folds", "1"], "folds must be"),
-        (["fix", "{p}", "--target", "y", "--strategy", "smote", "--test-size", "1.5", "-o", "{o}"], "test size"),
+        (["compare", "{p}", "--target", "y", "--folds", "1"], "argument --folds: must be a whole number from 2 to 20"),
+        (["fix", "{p}", "--target", "y", "--strategy", "smote", "--test-size", "1.5", "-o", "{o}"], "argument --test-size: must be"),
         (["fix", "{p}", "--target", "y", "--strategy", "smote", "-o", "{d}/missing/x.csv"], "does not exist"),
     ],
 )

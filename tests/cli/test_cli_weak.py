@@ -107,3 +107,48 @@ def test_bad_input_exits_2_with_one_line(capsys, coded, extra, needle):
     assert code == 2
     assert needle in err and err.count("\n") == 1 and "Traceback" not in err
     assert out == ""
+
+
+# --- hostile LF files (issue 15, item 6) --------------------------------------------------
+_LF = '{"name": "a", "kind": "above", "column": "stars", "label": "positive", "threshold": %s}'
+HOSTILE_LF_FILES = [
+    ("deep", b"[" * 5000 + b"]" * 5000, "more than 20 levels deep"),
+    ("digits", ("[" + _LF % ("9" * 5000) + "]").encode(), "5,000-digit integer"),
+    ("nan", ("[" + _LF % "NaN" + "]").encode(), "NaN, which is not a JSON number"),
+    ("large", b"[" + b" " * 1_100_000 + b"]", "larger than 1,000 kB"),
+    ("binary", b"\xff\xfe\x00[", "not UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("kind", "content", "needle"), HOSTILE_LF_FILES, ids=[c[0] for c in HOSTILE_LF_FILES])
+def test_a_hostile_lf_file_exits_2_with_one_line(capsys, tmp_path, kind, content, needle):
+    lf_file = tmp_path / "lfs.json"
+    lf_file.write_bytes(content)
+    code, out, err = run(capsys, "weak", sample_path("reviews_annotated.csv"), "--lf-file", lf_file)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err and needle in err, err
+
+
+def test_dev_zero_as_lf_file_is_refused_within_a_second(capsys):
+    """The size a device reports (0) is not trusted: at most 1 MB + 1 byte is read."""
+    import os
+    import time
+
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero here")
+    started = time.perf_counter()
+    code, out, err = run(capsys, "weak", sample_path("reviews_annotated.csv"), "--lf-file", "/dev/zero")
+    assert time.perf_counter() - started < 1.0
+    assert code == 2 and err.count("\n") == 1 and "larger than 1,000 kB" in err, err
+
+
+def test_the_weak_labels_file_feeds_back_with_abstain_minus_1(capsys, coded, tmp_path):
+    """Issue 15, item 10: -1 is never formula-protected, so the output is valid input again."""
+    path, df = coded
+    out = tmp_path / "weak.csv"
+    code, first, _ = run(capsys, "weak", path, "--lfs", ",".join(LFS), "--abstain", "-1", "-o", out, "--format", "json")
+    assert code == 0
+    assert "'-1" not in out.read_text()
+    code, again, err = run(capsys, "weak", out, "--lfs", ",".join(LFS), "--abstain", "-1", "--format", "json")
+    assert code == 0, err
+    assert [lf["coverage"] for lf in json.loads(again)["lfs"]] == [lf["coverage"] for lf in json.loads(first)["lfs"]]

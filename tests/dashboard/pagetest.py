@@ -65,3 +65,8 @@ def button(at: AppTest, label: str):
 def errors(at: AppTest) -> list[str]:
     """The text of every error box, with the markdown escaping of user-supplied names undone."""
     return [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
+
+
+def captions(at: AppTest) -> list[str]:
+    """The text of every caption, with the markdown escaping of user-supplied text undone."""
+    return [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption]

@@ -88,7 +88,7 @@ def test_typed_shares_in_the_editor_give_the_same_result_and_normalize():
     edits[0] = {"share": 0.44}  # north doubled: the shares sum to 1.22 and are normalized
     at.session_state[f"sb_editor_{TAG}_region"] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
     at.run()
-    assert any("sum to 1.22, not 1; they were divided by 1.22" in c.value for c in at.caption)  # a note of the verdict
+    assert any("sum to 1.22, not 1; they were divided by 1.22" in c for c in pagetest.captions(at))  # a verdict note
     at.session_state[f"sb_editor_{TAG}_region"] = {"edited_rows": {i: {"share": 0.0} for i in range(5)}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert any("sum to 0; at least one must be positive" in m for m in errors(at))
