@@ -15,15 +15,18 @@ dependency; its figures in the comments come from ``benchmarks/bench_weak_real.p
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.datasets import load_breast_cancer
 from sklearn.metrics import accuracy_score
+from statsmodels.stats.proportion import proportion_confint
 
-from analysis.weak import LFMatrix, label_model
+from analysis.weak import LFMatrix, label_model, simulate_votes
 from analysis.weak.dependencies import lf_dependencies
+from analysis.weak.trust import correlation_flags, wilson_interval
 
 ANDROID, IPHONE = 0, 1
 MALIGNANT, BENIGN = 0, 1
@@ -235,3 +238,115 @@ def test_non_convergence_is_a_warning_with_the_iteration_count(tweets):
     assert lm.verdict == "not_converged" and lm.severity == "warning"
     assert "did not converge after 3 iterations" in lm.verdict_text
     assert lm.to_dict()["verdict"] == "not_converged"
+
+
+# --- issue 10, item 13: how far to trust the learned accuracies (analysis/weak/trust.py) -----------------
+# References: statsmodels' Wilson interval and Newcombe (1998); accuracies on gold counted with numpy. Snorkel's
+# LabelModel has gaps of the same size on these LFs (0.21 tweets, 0.41 Pima; benchmarks/bench_weak_real.py): no
+# model assuming independence given the class learns them right, so the check says which LFs to distrust.
+def gaps(m: LFMatrix, truth: np.ndarray) -> dict[str, float]:
+    """Learned (fit without gold) minus accuracy on gold, per LF."""
+    lm = label_model(dataclasses.replace(m, gold=None, gold_column=None))
+    return dict(zip(m.names, lm.learned_accuracy - empirical(m.votes, truth)))
+
+
+def flagged(m: LFMatrix) -> set[str]:
+    return {name for p in correlation_flags(m) for name in (p.a, p.b)}
+
+
+def test_wilson_interval_matches_statsmodels():
+    count = np.array([0, 1, 44, 81, 156, 300, 7])
+    n = np.array([10, 1, 75, 263, 178, 300, 0])
+    low, high = wilson_interval(count, n)
+    for c, t, lo, hi in zip(count[:-1], n[:-1], low, high):
+        ref = proportion_confint(int(c), int(t), alpha=0.05, method="wilson")
+        assert (lo, hi) == pytest.approx(ref, abs=1e-12)
+    assert (round(low[3], 4), round(high[3], 4)) == (0.2553, 0.3662)  # Newcombe (1998), example (a)
+    assert np.isnan(low[-1]) and np.isnan(high[-1])
+
+
+def test_pima_lfs_with_the_largest_gaps_are_flagged_without_gold(pima):
+    m, truth = pima
+    g = gaps(m, truth)
+    # Measured: age >= 45 +0.413, pregnancies >= 7 +0.388, bmi < 25 -0.125, age < 25 +0.124, glucose < 100 -0.084,
+    # bmi >= 35 +0.080, pedigree >= 0.8 -0.034, glucose >= 150 +0.011.
+    assert g["age >= 45"] == pytest.approx(0.413, abs=5e-3) and g["pregnancies >= 7"] == pytest.approx(0.388, abs=5e-3)
+    found = flagged(m)
+    assert {n for n, v in g.items() if abs(v) > 0.1} <= found  # the four largest gaps
+    assert "pedigree >= 0.8" not in found  # gap -0.034
+    # The two largest: a same-class pair co-firing twice as often as independence given the class predicts.
+    pair = next(p for p in correlation_flags(m) if {p.a, p.b} == {"age >= 45", "pregnancies >= 7"})
+    assert pair.same_class and pair.co_fired == 46 and pair.ratio >= 2
+
+
+def test_tweet_lfs_with_the_largest_gaps_are_flagged_without_gold(tweets):
+    m, truth = tweets
+    g = gaps(m, truth)
+    # Measured: early_morning +0.280, insult +0.253, .@ +0.205, evening -0.181; the rest within 0.09. Every tweet LF
+    # is in some departing pair (time of day and keywords go together), so all eight are flagged here.
+    largest = sorted(g, key=lambda n: -abs(g[n]))[:4]
+    assert [round(abs(g[n]), 2) for n in largest] == [0.28, 0.25, 0.21, 0.18]
+    assert set(largest) <= flagged(m)
+
+
+def test_independent_simulated_lfs_get_no_flags():
+    # Two-class LFs firing independently of the class, and one-class LFs firing more often on their class
+    # (independent given the class), a few seeds: no pair departs.
+    for seed in range(3):
+        sim = simulate_votes(600, accuracies=[0.9, 0.8, 0.7, 0.65, 0.6], coverages=[0.3, 0.6, 0.8, 0.5, 0.4], seed=seed)
+        m = LFMatrix(names=tuple("abcde"), labels=(0, 1), votes=sim.votes)
+        assert correlation_flags(m) == ()
+        rng = np.random.default_rng(seed)
+        y = (rng.random(3000) < 0.4).astype(int)
+        specs = [(1, 0.5, 0.1), (1, 0.3, 0.05), (1, 0.4, 0.15), (0, 0.5, 0.1), (0, 0.3, 0.05), (0, 0.2, 0.05), (1, 0.3, 0.2)]
+        votes = np.column_stack([np.where(rng.random(3000) < np.where(y == c, p, q), c, -1) for c, p, q in specs])
+        assert correlation_flags(LFMatrix(names=tuple("abcdefg"), labels=(0, 1), votes=votes)) == ()
+        lm = label_model(LFMatrix(names=tuple("abcdefg"), labels=(0, 1), votes=votes))
+        assert lm.correlated == () and all(c.warning == "" for c in lm.accuracy_checks())
+
+
+def test_with_gold_learned_accuracy_of_the_fit_without_gold_is_compared_with_the_gold_interval(pima):
+    m, truth = pima
+    lm = label_model(dataclasses.replace(m, gold=truth.copy(), gold_column="type"))
+    checks = {c.name: c for c in lm.accuracy_checks()}
+    g = gaps(m, truth)
+    for j, name in enumerate(m.names):
+        c = checks[name]
+        on = m.votes[:, j] >= 0
+        right = int((m.votes[on, j] == truth[on]).sum())
+        lo, hi = proportion_confint(right, int(on.sum()), alpha=0.05, method="wilson")
+        assert (c.n_gold_votes, c.gold, c.gold_low, c.gold_high) == pytest.approx((on.sum(), right / on.sum(), lo, hi))
+        assert c.gap == pytest.approx(g[name], abs=1e-9)  # the fit without gold, not the one anchored on gold
+        assert c.outside_gold_interval == (not lo <= c.learned <= hi)
+    assert checks["age >= 45"].outside_gold_interval and not checks["pedigree >= 0.8"].outside_gold_interval
+    assert "age >= 45" in checks["pregnancies >= 7"].warning and checks["pedigree >= 0.8"].warning == ""
+    # The verdict says so; JSON has the new keys, the label model beside majority vote on gold.
+    assert "likely overstated" in lm.verdict_text and "outside the 95% interval" in lm.verdict_text
+    d = json.loads(json.dumps(lm.to_dict()))
+    row = next(r for r in d["lf_accuracy_check"] if r["name"] == "age >= 45")
+    assert row["learned_outside_gold_ci"] is True and row["learned_minus_gold"] == pytest.approx(g["age >= 45"])
+    assert {"a", "b", "same_class", "co_fired", "ratio", "z"} <= set(d["correlated_pairs"][0])
+    assert d["gold_accuracy"]["label_model_same_items"] == pytest.approx(0.772, abs=5e-4)
+    assert d["gold_accuracy"]["majority_vote"] == pytest.approx(0.7426, abs=5e-4)
+
+
+def test_cli_weak_prints_learned_beside_gold_and_the_warning(tmp_path, pima, capsys):
+    from analysis.cli.main import main
+
+    m, truth = pima
+    labels = np.array(m.labels, dtype=object)
+    frame = pd.DataFrame(np.where(m.votes >= 0, labels[np.maximum(m.votes, 0)], ""), columns=[f"lf{j}" for j in range(8)])
+    frame["type"] = labels[truth]
+    path = tmp_path / "pima_lfs.csv"
+    frame.to_csv(path, index=False)
+    args = [str(path), "--lfs", ",".join(frame.columns[:-1]), "--abstain", "", "--gold", "type"]
+    assert main(["weak", *args]) == 0
+    out = capsys.readouterr().out
+    assert "gold acc. (95% CI)" in out and "likely overstated: this LF is correlated with 'lf5', 'lf7' within a class" in out
+    assert "+41.3% *" in out  # age >= 45 (lf4): learned 100.0% without gold, 58.7% on gold
+    assert "label model 77.2% (fitted without gold), majority vote 74.3%" in out
+    assert main(["weak", *args, "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    lf4 = payload["lfs"][4]
+    assert lf4["learned_outside_gold_ci"] is True and "'lf7'" in lf4["learned_accuracy_warning"]
+    assert lf4["learned_accuracy_without_gold"] == pytest.approx(1.0, abs=1e-3)
