@@ -62,7 +62,7 @@ class WeakLabels(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per LF: the summary's columns, the learned accuracy, with gold its interval and gap, and a warning
-        where the learned accuracy is likely overstated (:mod:`.trust`)."""
+        where the learned accuracy is may be overstated (:mod:`.trust`)."""
         frame = self.summary.to_frame()
         frame["learned_accuracy"] = self.model.learned_accuracy
         checks = self.model.accuracy_checks()

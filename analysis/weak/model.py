@@ -332,8 +332,8 @@ def label_model(
     correlated = correlation_flags(matrix)
     if correlated:
         notes.append(
-            "Learned accuracies likely overstated (the label model assumes LFs independent given the class; these "
-            "pairs are not): " + "; ".join(p.describe() for p in correlated) + "."
+            "Learned accuracies unreliable (the label model assumes LFs independent given the class; these pairs are "
+            "not): " + "; ".join(p.describe() for p in correlated) + "."
         )
     n_uncovered = int((~covered).sum())
     if n_uncovered:
