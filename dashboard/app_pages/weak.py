@@ -293,8 +293,15 @@ def _summary(result: WeakLabels) -> None:
                   help="Same rows; measured with a fit that did not see the gold labels, so it is not graded on answers it was given.")
     for name in summary.silent:
         st.warning(f"The LF '{escape_md(name)}' matches no row: check its keywords, column or threshold.", icon=":material/warning:")
+    if model.correlated:
+        st.warning(
+            "Learned accuracies unreliable: the label model assumes LFs independent given the class, and these pairs "
+            "are not (see the last column of the table; same-class pairs in excess are may be overstated): "
+            + "; ".join(escape_md(p.describe()) for p in model.correlated) + ".",
+            icon=":material/trending_up:",
+        )
     for note in model.notes:
-        if not note.startswith(("Dependent LFs merged", "Also dependent")):  # shown in the warning above
+        if not note.startswith(("Dependent LFs merged", "Also dependent", "Learned accuracies unreliable")):  # shown above
             st.caption(escape_md(note))
     st.dataframe(
         result.to_frame(),
@@ -307,9 +314,24 @@ def _summary(result: WeakLabels) -> None:
             "n_votes": st.column_config.NumberColumn("votes", format="localized"),
             "empirical_accuracy": st.column_config.NumberColumn("empirical accuracy", format="percent"),
             "learned_accuracy": st.column_config.NumberColumn("learned accuracy", format="percent"),
+            "learned_without_gold": st.column_config.NumberColumn(
+                "learned (fit without gold)", format="percent",
+                help="Learned by a fit that did not see the gold labels: the one to compare with gold."),
+            "gold_ci_low": st.column_config.NumberColumn("gold 95% low", format="percent"),
+            "gold_ci_high": st.column_config.NumberColumn("gold 95% high", format="percent"),
+            "learned_minus_gold": st.column_config.NumberColumn("learned − gold", format="percent"),
+            "outside_gold_ci": st.column_config.CheckboxColumn("outside gold interval"),
+            "learned_accuracy_warning": st.column_config.TextColumn("learned accuracy check", width="large"),
         },
         key=state.WS_SUMMARY_TABLE,
     )
+    if summary.n_gold is not None:
+        st.caption(
+            "Learned against gold: each LF's accuracy on the gold rows where it votes, with its 95% Wilson interval, "
+            "beside the accuracy a fit without the gold labels learned; a learned accuracy outside the interval is "
+            "ticked. The label model assumes LFs independent given the class: LFs that go together learn accuracies "
+            "that are too high, whatever the model (Snorkel's too)."
+        )
     st.caption(
         "Snorkel's definitions: coverage = share of rows the LF labels; overlaps = share it labels and another LF labels "
         "too; conflicts = share it labels and another LF labels differently. Correct/incorrect count its votes on gold rows."
