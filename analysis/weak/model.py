@@ -163,7 +163,8 @@ class LabelModel(ResultMixin):
         return pd.DataFrame(table, index=labels + ["tie", "no vote"], columns=labels + ["no vote"])
 
     def accuracy_frame(self) -> pd.DataFrame:
-        """Per LF: learned accuracy (label model) beside the empirical one (when gold exists)."""
+        """Per LF: learned accuracy (label model) beside, when gold exists, the one learned without gold and the
+        empirical one with its 95% Wilson interval."""
         frame = pd.DataFrame({"name": list(self.matrix.names), "learned_accuracy": self.learned_accuracy})
         if self.matrix.gold is not None:
             correct, incorrect, _ = gold_counts(self.matrix)
@@ -171,6 +172,7 @@ class LabelModel(ResultMixin):
             with np.errstate(invalid="ignore", divide="ignore"):
                 frame["empirical_accuracy"] = np.where(total > 0, correct / np.maximum(total, 1), np.nan)
             checks = self.accuracy_checks()
+            frame["learned_without_gold"] = [c.learned for c in checks]
             frame["empirical_ci_low"] = [c.gold_low for c in checks]
             frame["empirical_ci_high"] = [c.gold_high for c in checks]
         return frame

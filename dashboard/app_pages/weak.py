@@ -296,24 +296,31 @@ def _summary(result: WeakLabels) -> None:
     if model.correlated:
         st.warning(
             "Learned accuracies unreliable: the label model assumes LFs independent given the class, and these pairs "
-            "are not (see the last column of the table; same-class pairs in excess are may be overstated): "
+            "are not (see the last column of the table; same-class pairs in excess may be overstated): "
             + "; ".join(escape_md(p.describe()) for p in model.correlated) + ".",
             icon=":material/trending_up:",
         )
     for note in model.notes:
         if not note.startswith(("Dependent LFs merged", "Also dependent", "Learned accuracies unreliable")):  # shown above
             st.caption(escape_md(note))
+    frame = result.to_frame()
+    # Learned accuracy and how far to trust it first (beside gold when there is gold), then Snorkel's statistics.
+    first = ["name", "polarity", "learned_without_gold", "empirical_accuracy", "gold_ci_low", "gold_ci_high",
+             "learned_minus_gold", "outside_gold_ci", "learned_accuracy_warning", "learned_accuracy"]
     st.dataframe(
-        result.to_frame(),
+        frame,
         hide_index=True,
         width="stretch",
+        column_order=[c for c in first if c in frame.columns] + [c for c in frame.columns if c not in first],
         column_config={
             "coverage": st.column_config.NumberColumn(format="percent"),
             "overlaps": st.column_config.NumberColumn(format="percent"),
             "conflicts": st.column_config.NumberColumn(format="percent"),
             "n_votes": st.column_config.NumberColumn("votes", format="localized"),
             "empirical_accuracy": st.column_config.NumberColumn("empirical accuracy", format="percent"),
-            "learned_accuracy": st.column_config.NumberColumn("learned accuracy", format="percent"),
+            "learned_accuracy": st.column_config.NumberColumn(
+                "learned accuracy", format="percent",
+                help="Learned by the label model (with gold, anchored on the gold rows)."),
             "learned_without_gold": st.column_config.NumberColumn(
                 "learned (fit without gold)", format="percent",
                 help="Learned by a fit that did not see the gold labels: the one to compare with gold."),
@@ -321,7 +328,10 @@ def _summary(result: WeakLabels) -> None:
             "gold_ci_high": st.column_config.NumberColumn("gold 95% high", format="percent"),
             "learned_minus_gold": st.column_config.NumberColumn("learned − gold", format="percent"),
             "outside_gold_ci": st.column_config.CheckboxColumn("outside gold interval"),
-            "learned_accuracy_warning": st.column_config.TextColumn("learned accuracy check", width="large"),
+            "learned_accuracy_warning": st.column_config.TextColumn(
+                "learned accuracy check", width="large",
+                help="From the votes alone: LFs that fire with another LF far more or less often than independence "
+                "given the class predicts (the label model assumes it)."),
         },
         key=state.WS_SUMMARY_TABLE,
     )
@@ -330,7 +340,7 @@ def _summary(result: WeakLabels) -> None:
             "Learned against gold: each LF's accuracy on the gold rows where it votes, with its 95% Wilson interval, "
             "beside the accuracy a fit without the gold labels learned; a learned accuracy outside the interval is "
             "ticked. The label model assumes LFs independent given the class: LFs that go together learn accuracies "
-            "that are too high, whatever the model (Snorkel's too)."
+            "that can be far off (too high for LFs of one class that fire together), whatever the model (Snorkel's too)."
         )
     st.caption(
         "Snorkel's definitions: coverage = share of rows the LF labels; overlaps = share it labels and another LF labels "

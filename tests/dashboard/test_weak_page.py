@@ -177,8 +177,15 @@ def test_chart_builders_draw_the_result_values():
     heat = charts.lf_conflict_heatmap_figure(w.summary)
     np.testing.assert_allclose(heat.data[0].z, np.array([[0, 1, 2], [1, 0, 0], [2, 0, 0]]) / 6)
     acc = charts.lf_accuracy_figure(w.model)
-    assert [t.name for t in acc.data] == ["learned (label model)", "empirical (gold rows)"]
+    assert [t.name for t in acc.data] == ["learned (fit without gold)", "empirical (gold rows, 95% interval)"]
     np.testing.assert_allclose(acc.data[1].y, [1 / 3, 1.0, 1.0])  # a: 1 of 3 gold votes right; b, c: 3 of 3
+    # Error bars: the 95% Wilson interval (statsmodels' proportion_confint); learned bars from the fit without gold.
+    from statsmodels.stats.proportion import proportion_confint
+
+    low, high = np.array([proportion_confint(k, 3, method="wilson") for k in (1, 3, 3)]).T
+    np.testing.assert_allclose(acc.data[1].error_y.array, high - [1 / 3, 1, 1], atol=1e-12)
+    np.testing.assert_allclose(acc.data[1].error_y.arrayminus, [1 / 3, 1, 1] - low, atol=1e-12)
+    np.testing.assert_allclose(acc.data[0].y, weak_labels(df.drop(columns="gold"), lfs=["a", "b", "c"]).model.learned_accuracy)
     agree = charts.label_model_agreement_figure(w.model)
     assert int(np.asarray(agree.data[0].z).sum()) == 6
     balance = charts.vote_balance_figure(w.summary)
