@@ -331,12 +331,6 @@ def label_model(
         notes.append("Also dependent, not merged: " + "; ".join(d.describe() for d in unmerged) + ".")
     if not fit.converged:
         notes.append(f"EM stopped after {fit.n_iter} iterations without converging (tolerance {tol:g}).")
-    correlated = correlation_flags(matrix)
-    if correlated:
-        notes.append(
-            "Learned accuracies unreliable (the label model assumes LFs independent given the class; these pairs are "
-            "not): " + "; ".join(p.describe() for p in correlated) + "."
-        )
     n_uncovered = int((~covered).sum())
     if n_uncovered:
         keep = "stay empty" if matrix.abstain is None else f"keep the abstain value {matrix.abstain!r}"
@@ -355,6 +349,12 @@ def label_model(
             )
         heldout = heldout_split(matrix.gold, majority, lambda anchor: em(anchor if use_gold else None).posteriors, seed=seed)
         used, reason = choose(heldout, fallback=fallback)
+    correlated = correlation_flags(matrix, (fit if not has_gold else blind).posteriors)
+    if correlated:
+        notes.append(
+            "Learned accuracies unreliable (the label model assumes LFs independent given the class; these pairs are "
+            "not): " + "; ".join(p.describe() for p in correlated) + "."
+        )
     lm_codes = fit.labels
     if used == "majority_vote":  # ties (no majority) keep the label model's label
         lm_codes = np.where(majority.labels >= 0, majority.labels, lm_codes)

@@ -20,7 +20,11 @@ So the product says so:
   ``expected_if_independent_given_class``). A pair departs when it co-fires at
   least :data:`DEPARTURE_RATIO` times as often, or at most ``1 /`` that, as
   expected, and the departure is at least :data:`DEPARTURE_Z` Poisson standard
-  deviations (``|observed - expected| / sqrt(expected)``). Both LFs of a
+  deviations (``|observed - expected| / sqrt(expected)``). A deficit must also
+  hold against the co-firing the fitted label model itself predicts (the same
+  sum with its posteriors as the class shares): two LFs that each fire only on
+  their own class never co-fire, the majority-vote class (noisy) expects some,
+  but the model, having learned that, does not. Both LFs of a
   departing pair get a warning: their learned accuracies are unreliable, and
   *may be overstated* when the pair votes the same class and co-fires in excess
   (the model counts their joint votes twice: on Pima ``age >= 45`` and
@@ -177,8 +181,11 @@ def wilson_interval(count: np.ndarray, n: np.ndarray, *, confidence: float = CON
     return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
 
 
-def correlation_flags(matrix: LFMatrix) -> tuple[CorrelatedPair, ...]:
+def correlation_flags(matrix: LFMatrix, posteriors: np.ndarray | None = None) -> tuple[CorrelatedPair, ...]:
     """LF pairs whose co-firing departs from independence given the class (see the module docstring).
+
+    ``posteriors`` (items x classes, from the label model fitted without gold): a deficit must also be one
+    against the co-firing they predict; without them, deficits are judged on the majority-vote class alone.
 
     Examples
     --------
@@ -202,6 +209,9 @@ def correlation_flags(matrix: LFMatrix) -> tuple[CorrelatedPair, ...]:
         return ()
     expected = _expected_given_class(votes, fire, matrix.n_classes)
     f = fire.astype(np.float64)
+    if posteriors is not None:
+        weight = posteriors.T @ f
+        model = np.einsum("ca,cb->ab", weight / np.maximum(posteriors.sum(axis=0), 1e-12)[:, None], weight)
     co = np.rint(f.T @ f).astype(np.int64)
     single = [np.unique(votes[fire[:, j], j]) for j in range(m)]
     out = []
@@ -211,6 +221,8 @@ def correlation_flags(matrix: LFMatrix) -> tuple[CorrelatedPair, ...]:
             if e <= 0:
                 continue
             ratio, z = co[a, b] / e, (co[a, b] - e) / math.sqrt(e)
+            if ratio <= 1 / DEPARTURE_RATIO and posteriors is not None:
+                z = max(z, (co[a, b] - model[a, b]) / math.sqrt(max(model[a, b], 1e-12)))  # the model explains it?
             if abs(z) >= DEPARTURE_Z and (ratio >= DEPARTURE_RATIO or ratio <= 1 / DEPARTURE_RATIO):
                 same = len(single[a]) == 1 and len(single[b]) == 1 and single[a][0] == single[b][0]
                 out.append(CorrelatedPair(matrix.names[a], matrix.names[b], bool(same), int(co[a, b]), e, float(ratio), float(z)))
