@@ -78,16 +78,26 @@ def _weak_text(name: str, r, written: dict | None) -> str:
         f"total coverage {_pct(s.total_coverage)}  overlap {_pct(s.overlap)}  conflict {_pct(s.conflict)}",
         "",
         f"{'LF':<24} {'polarity':<20} {'coverage':>9} {'overlaps':>9} {'conflicts':>9} {'learned':>8}"
-        + (f" {'correct':>8} {'incorrect':>9} {'emp.acc':>8}" if gold else ""),
+        + (f" {'correct':>8} {'incorrect':>9} {'no-gold':>8} {'gold acc. (95% CI)':>22} {'gap':>7}" if gold else ""),
     ]
-    for st, acc in zip(s.lfs, m.learned_accuracy):
+    for st, acc, check in zip(s.lfs, m.learned_accuracy, m.accuracy_checks()):
         row = (
             f"{st.name[:24]:<24} {', '.join(str(p) for p in st.polarity)[:20]:<20} {_pct(st.coverage):>9} "
             f"{_pct(st.overlaps):>9} {_pct(st.conflicts):>9} {_pct(float(acc)):>8}"
         )
         if gold:
-            row += f" {st.correct:>8,} {st.incorrect:>9,} {_pct(st.empirical_accuracy):>8}"
+            ci = f"{_pct(check.gold)} ({_pct(check.gold_low)}-{_pct(check.gold_high)})" if check.n_gold_votes else "n/a"
+            gap = f"{check.gap:+.1%}" if check.n_gold_votes else "n/a"
+            row += f" {st.correct:>8,} {st.incorrect:>9,} {_pct(check.learned):>8} {ci:>22} {gap:>7}"
+            row += " *" if check.outside_gold_interval else ""
+
+        if check.warning:
+            row += f"  ({check.warning})"
         lines.append(row)
+    if gold:
+        lines.append("no-gold = learned accuracy of the fit that did not see the gold labels (the learned column is "
+                     "anchored on them); gap = no-gold - gold accuracy (on gold rows where the LF votes; 95% Wilson "
+                     "interval); * = outside the interval")
     total = sum(s.vote_counts.values())
     lines += ["", "Votes per class: " + ", ".join(f"{k} {v:,} ({v / total:.1%})" for k, v in s.vote_counts.items())]
     d = m.to_dict()
@@ -113,8 +123,8 @@ def _weak_text(name: str, r, written: dict | None) -> str:
     if m.gold_accuracy:
         g = m.gold_accuracy
         lines.append(
-            f"On {g['n_gold_majority']:,} gold rows with a majority vote: majority vote {_pct(g['majority_vote'])}, "
-            f"label model {_pct(g['label_model_same_items'])} (fitted without gold)"
+            f"On {g['n_gold_majority']:,} gold rows with a majority vote: label model {_pct(g['label_model_same_items'])} "
+            f"(fitted without gold), majority vote {_pct(g['majority_vote'])}"
         )
     if written:
         extra = f"; {written['protected_cells']:,} formula-like cells prefixed with '" if written["protected_cells"] else ""

@@ -17,10 +17,24 @@ majority vote:
 
 :func:`lf_dependencies` finds them from the votes alone (no gold, no model):
 exclusive when the co-firing count is at most 5% of the count expected if the
-LFs fired independently (``n_a * n_b / n``) and that expectation is at least 20
+LFs fired independently *given the class* and that expectation is at least 20
 items (the chance of no co-firing by luck is then below ``exp(-20)``, about
 ``2e-9``); duplicate when two one-class LFs of the same class have a Jaccard
-overlap of their firing sets of at least 0.7. Each duplicate group, and each
+overlap of their firing sets of at least 0.7 and co-fire at least 1.5 times as
+often as independence given the class predicts.
+
+"Given the class" is what the label model assumes, so it is the null to test:
+two threshold LFs on one feature (``radius > q70 -> malignant``, ``radius < q40
+-> benign``) never co-fire, but the class already explains that (a malignant
+tumour is rarely below the 40th percentile), so they are not dependent given the
+class and merging them only throws evidence away (on breast cancer it cost the
+model an item against majority vote). The class is not known, so each item's
+class is its majority-vote shares (uniform without votes): the expected
+co-firing of ``a`` and ``b`` is ``sum_c A_c B_c / N_c`` with ``A_c`` the
+class-``c`` weight of the items where ``a`` fires and ``N_c`` the class weight.
+Majority vote is a noisy class, so this expectation sits between the
+marginal one (``n_a * n_b / n``, kept as ``expected_if_independent``) and the
+one given the true class. Each duplicate group, and each
 exclusive pair of groups (greedily, strongest evidence first, every LF in at
 most one), is *merged* into one LF that votes the majority of its members'
 votes (ties abstain): for an exclusive pair that is simply whichever LF fired,
@@ -33,13 +47,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..em import majority_vote
+from ..em import majority_vote, vote_counts
 from .matrix import LFMatrix
 
-__all__ = ["DUPLICATE_JACCARD", "EXCLUSIVE_MIN_EXPECTED", "EXCLUSIVE_RATIO", "LFDependency", "lf_dependencies", "merge_lfs"]
+__all__ = [
+    "DUPLICATE_EXCESS",
+    "DUPLICATE_JACCARD",
+    "EXCLUSIVE_MIN_EXPECTED",
+    "EXCLUSIVE_RATIO",
+    "LFDependency",
+    "lf_dependencies",
+    "merge_lfs",
+]
 
-#: Two one-class LFs of the same class whose firing sets overlap this much (Jaccard) count as duplicates.
+#: Two one-class LFs of the same class whose firing sets overlap this much (Jaccard) count as duplicates ...
 DUPLICATE_JACCARD = 0.7
+#: ... when they co-fire at least this many times as often as independence given the class predicts.
+DUPLICATE_EXCESS = 1.5
 #: An exclusive pair co-fires on at most this share of the items expected under independence ...
 EXCLUSIVE_RATIO = 0.05
 #: ... and independence expects at least this many co-fired items.
@@ -54,9 +78,10 @@ class LFDependency:
     b: str
     kind: str
     co_fired: int
-    expected: float
+    expected: float  # co-firing expected if independent given the class (majority-vote shares)
     jaccard: float
     merged: bool
+    expected_marginal: float = float("nan")  # co-firing expected if independent, class ignored (n_a * n_b / n)
 
     def to_dict(self) -> dict:
         return {
@@ -64,7 +89,8 @@ class LFDependency:
             "b": self.b,
             "kind": self.kind,
             "co_fired": self.co_fired,
-            "expected_if_independent": round(self.expected, 3),
+            "expected_if_independent": round(self.expected_marginal, 3),
+            "expected_if_independent_given_class": round(self.expected, 3),
             "jaccard": round(self.jaccard, 4),
             "merged": self.merged,
         }
@@ -73,9 +99,12 @@ class LFDependency:
         if self.kind == "exclusive":
             return (
                 f"'{self.a}' and '{self.b}' never fire together ({self.co_fired:,} items where "
-                f"{self.expected:,.0f} were expected if independent)"
+                f"{self.expected:,.0f} were expected if independent given the class)"
             )
-        return f"'{self.a}' and '{self.b}' vote the same class on nearly the same items (overlap {self.jaccard:.0%})"
+        return (
+            f"'{self.a}' and '{self.b}' vote the same class on nearly the same items (overlap {self.jaccard:.0%}; "
+            f"{self.co_fired:,} together where {self.expected:,.0f} were expected if independent given the class)"
+        )
 
 
 def lf_dependencies(matrix: LFMatrix) -> tuple[tuple[LFDependency, ...], tuple[tuple[int, ...], ...]]:
@@ -89,15 +118,17 @@ def lf_dependencies(matrix: LFMatrix) -> tuple[tuple[LFDependency, ...], tuple[t
 
     Examples
     --------
-    Two time windows of one clock never overlap; a third LF is independent of both:
+    Two time windows of one clock never overlap, although the class (which three
+    keyword LFs, independent of the clock, vote on) does not explain it:
 
     >>> rng = np.random.default_rng(0)
-    >>> hour = rng.integers(0, 24, 500)
-    >>> votes = np.column_stack([np.where(hour < 10, 0, -1), np.where(hour >= 18, 1, -1),
-    ...                          np.where(rng.random(500) < 0.3, 1, -1)])
-    >>> pairs, groups = lf_dependencies(LFMatrix(names=("morning", "evening", "other"), labels=(0, 1), votes=votes))
-    >>> [(p.a, p.b, p.kind) for p in pairs], groups
-    ([('morning', 'evening', 'exclusive')], ((0, 1),))
+    >>> y, hour = rng.integers(0, 2, 1000), rng.integers(0, 24, 1000)
+    >>> keyword = [np.where(rng.random(1000) < 0.5, np.where(rng.random(1000) < 0.8, y, 1 - y), -1) for _ in range(3)]
+    >>> votes = np.column_stack([np.where(hour < 10, 0, -1), np.where(hour >= 18, 1, -1), *keyword])
+    >>> names = ("morning", "evening", "kw1", "kw2", "kw3")
+    >>> pairs, groups = lf_dependencies(LFMatrix(names=names, labels=(0, 1), votes=votes))
+    >>> [(p.a, p.b, p.kind, p.co_fired, round(p.expected)) for p in pairs], groups
+    ([('morning', 'evening', 'exclusive', 0, 86)], ((0, 1),))
     """
     votes = matrix.votes
     n, m = votes.shape
@@ -110,6 +141,8 @@ def lf_dependencies(matrix: LFMatrix) -> tuple[tuple[LFDependency, ...], tuple[t
         for b in range(a + 1, m):
             co[a, b] = co[b, a] = np.count_nonzero(by_lf[a] & by_lf[b])
     single = [np.unique(votes[by_lf[j], j]) for j in range(m)]
+    marginal = np.outer(n_fire, n_fire) / max(n, 1)
+    given_class = _expected_given_class(votes, fire, matrix.n_classes)
 
     parent = list(range(m))
 
@@ -123,8 +156,9 @@ def lf_dependencies(matrix: LFMatrix) -> tuple[tuple[LFDependency, ...], tuple[t
         for b in range(a + 1, m):
             union = n_fire[a] + n_fire[b] - co[a, b]
             jac = float(co[a, b] / union) if union else 0.0
-            if len(single[a]) == 1 and len(single[b]) == 1 and single[a][0] == single[b][0] and jac >= DUPLICATE_JACCARD:
-                found.append((a, b, "duplicate", n_fire[a] * n_fire[b] / max(n, 1), jac))
+            same = len(single[a]) == 1 and len(single[b]) == 1 and single[a][0] == single[b][0]
+            if same and jac >= DUPLICATE_JACCARD and co[a, b] >= DUPLICATE_EXCESS * given_class[a, b]:
+                found.append((a, b, "duplicate", float(given_class[a, b]), jac))
                 parent[root(b)] = root(a)
     members: dict[int, list[int]] = {}
     for j in range(m):
@@ -134,7 +168,7 @@ def lf_dependencies(matrix: LFMatrix) -> tuple[tuple[LFDependency, ...], tuple[t
     candidates = []
     for a in range(m):
         for b in range(a + 1, m):
-            expected = n_fire[a] * n_fire[b] / max(n, 1)
+            expected = float(given_class[a, b])
             if expected >= EXCLUSIVE_MIN_EXPECTED and co[a, b] <= EXCLUSIVE_RATIO * expected:
                 union = n_fire[a] + n_fire[b] - co[a, b]
                 candidates.append((a, b, float(expected), float(co[a, b] / union) if union else 0.0))
@@ -155,13 +189,26 @@ def lf_dependencies(matrix: LFMatrix) -> tuple[tuple[LFDependency, ...], tuple[t
     out_groups += [tuple(g) for gi, g in enumerate(groups) if gi not in taken and len(g) > 1]
     names = matrix.names
     pairs = [
-        LFDependency(names[a], names[b], kind, int(co[a, b]), float(expected), float(jac), True)
+        LFDependency(names[a], names[b], kind, int(co[a, b]), float(expected), float(jac), True, float(marginal[a, b]))
         for a, b, kind, expected, jac in found
     ] + [
-        LFDependency(names[a], names[b], "exclusive", int(co[a, b]), expected, jac, (a, b) in merged_pairs)
+        LFDependency(
+            names[a], names[b], "exclusive", int(co[a, b]), expected, jac, (a, b) in merged_pairs, float(marginal[a, b])
+        )
         for a, b, expected, jac in candidates
     ]
     return tuple(pairs), tuple(sorted(out_groups))
+
+
+def _expected_given_class(votes: np.ndarray, fire: np.ndarray, k: int) -> np.ndarray:
+    """Co-firing per LF pair expected if LFs fired independently given the class, the class being each item's
+    majority-vote shares (uniform without votes): ``sum_c A_c[a] A_c[b] / N_c``."""
+    counts = vote_counts(votes, n_classes=k).astype(float)
+    n_votes = counts.sum(axis=1, keepdims=True)
+    shares = np.where(n_votes > 0, counts / np.maximum(n_votes, 1), 1.0 / k)  # items x classes
+    weight = shares.T @ fire.astype(float)  # classes x LFs: class weight of the items each LF fires on
+    size = np.maximum(shares.sum(axis=0), 1e-12)
+    return np.einsum("ca,cb->ab", weight / size[:, None], weight)
 
 
 def merge_lfs(matrix: LFMatrix, groups: tuple[tuple[int, ...], ...]) -> tuple[np.ndarray, tuple[str, ...]]:

@@ -48,16 +48,31 @@ class WeakLabels(ResultMixin):
     def to_dict(self) -> dict:
         out = {"verdict": self.verdict, "verdict_text": self.verdict_text, **self.summary.to_dict()}
         learned = self.model.learned_accuracy
-        for entry, acc in zip(out["lfs"], learned):
+        for entry, acc, check in zip(out["lfs"], learned, self.model.accuracy_checks()):
             entry["learned_accuracy"] = json_float(acc)
+            # Learned vs gold (null without gold) and the misspecification warning ('' when none): .trust
+            c = check.to_dict()
+            keys = ("gold_ci_low", "gold_ci_high", "learned_minus_gold", "learned_outside_gold_ci")
+            entry.update({key: c[key] for key in keys}, learned_accuracy_without_gold=c["learned_accuracy"] if self.summary.n_gold is not None else None)
+            entry["learned_accuracy_warning"] = c["warning"]
         out["abstain"] = py_scalar(self.model.matrix.abstain)
         out["gold"] = self.model.matrix.gold_column
         out["label_model"] = self.model.to_dict()
         return out
 
     def to_frame(self) -> pd.DataFrame:
+        """One row per LF: the summary's columns, the learned accuracy, with gold its interval and gap, and a warning
+        where the learned accuracy is may be overstated (:mod:`.trust`)."""
         frame = self.summary.to_frame()
         frame["learned_accuracy"] = self.model.learned_accuracy
+        checks = self.model.accuracy_checks()
+        if self.summary.n_gold is not None:
+            frame["learned_without_gold"] = [c.learned for c in checks]
+            frame["gold_ci_low"] = [c.gold_low for c in checks]
+            frame["gold_ci_high"] = [c.gold_high for c in checks]
+            frame["learned_minus_gold"] = [c.gap for c in checks]
+            frame["outside_gold_ci"] = [c.outside_gold_interval for c in checks]
+        frame["learned_accuracy_warning"] = [c.warning for c in checks]
         return frame
 
 

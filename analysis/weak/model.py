@@ -29,8 +29,12 @@ from ..em import DawidSkene, MajorityVote, dawid_skene, majority_vote
 from ..errors import WeakSupervisionError, format_columns
 from ..results import ResultMixin, Severity, json_float
 from .dependencies import LFDependency, lf_dependencies, merge_lfs
+from .heldout import choose
+from .heldout import gold_accuracy as gold_scores
+from .heldout import heldout as heldout_split
 from .matrix import LFMatrix, canon
 from .summary import gold_counts
+from .trust import CorrelatedPair, LFAccuracyCheck, correlation_flags, gold_accuracy_check, trust_sentences
 
 __all__ = ["LabelModel", "label_model", "parse_class_prior"]
 
@@ -88,6 +92,8 @@ class LabelModel(ResultMixin):
     dependencies: tuple[LFDependency, ...] = ()
     merged: tuple[str, ...] = ()  # names of the merged LFs the EM saw ("a + b")
     n_gold_copied: int = 0  # items whose weak label is their gold label (fixed to it)
+    correlated: tuple[CorrelatedPair, ...] = ()  # LF pairs departing from independence given the class (.trust)
+    learned_without_gold: np.ndarray | None = None  # learned accuracies of the fit that did not see gold (with gold)
 
     SEVERITY: ClassVar[dict[str, Severity]] = {
         "label_model": "ok",
@@ -127,7 +133,13 @@ class LabelModel(ResultMixin):
             parts.append(self.used_reason)
         if self.converged:
             parts.append(f"EM converged after {self.n_iter} iterations.")
+        parts += trust_sentences(self.accuracy_checks())
         return " ".join(parts)
+
+    def accuracy_checks(self) -> tuple[LFAccuracyCheck, ...]:
+        """Per LF: learned accuracy against gold (Wilson interval) and the LFs it is correlated with (:mod:`.trust`)."""
+        learned = self.learned_accuracy if self.learned_without_gold is None else self.learned_without_gold
+        return gold_accuracy_check(self.matrix, learned, self.correlated)
 
     @property
     def coverage(self) -> float:
@@ -151,13 +163,18 @@ class LabelModel(ResultMixin):
         return pd.DataFrame(table, index=labels + ["tie", "no vote"], columns=labels + ["no vote"])
 
     def accuracy_frame(self) -> pd.DataFrame:
-        """Per LF: learned accuracy (label model) beside the empirical one (when gold exists)."""
+        """Per LF: learned accuracy (label model) beside, when gold exists, the one learned without gold and the
+        empirical one with its 95% Wilson interval."""
         frame = pd.DataFrame({"name": list(self.matrix.names), "learned_accuracy": self.learned_accuracy})
         if self.matrix.gold is not None:
             correct, incorrect, _ = gold_counts(self.matrix)
             total = correct + incorrect
             with np.errstate(invalid="ignore", divide="ignore"):
                 frame["empirical_accuracy"] = np.where(total > 0, correct / np.maximum(total, 1), np.nan)
+            checks = self.accuracy_checks()
+            frame["learned_without_gold"] = [c.learned for c in checks]
+            frame["empirical_ci_low"] = [c.gold_low for c in checks]
+            frame["empirical_ci_high"] = [c.gold_high for c in checks]
         return frame
 
     def label_counts(self) -> dict:
@@ -189,6 +206,10 @@ class LabelModel(ResultMixin):
             "label_model_accuracy": json_float(heldout.get("label_model")),
             "heldout": None if self.heldout is None else {k: json_float(v) if isinstance(v, float) else v for k, v in heldout.items()},
             "dependencies": [d.to_dict() for d in self.dependencies],
+            # Misspecification check (.trust): pairs departing from independence given the class, and per LF its
+            # learned accuracy against gold (null without gold) with the LFs it is correlated with.
+            "correlated_pairs": [p.to_dict() for p in self.correlated],
+            "lf_accuracy_check": [c.to_dict() for c in self.accuracy_checks()],
             "merged_lfs": list(self.merged),
             "n_gold_copied": self.n_gold_copied,
             "coverage": self.coverage,
@@ -314,19 +335,26 @@ def label_model(
     if n_uncovered:
         keep = "stay empty" if matrix.abstain is None else f"keep the abstain value {matrix.abstain!r}"
         notes.append(f"{n_uncovered:,} item(s) have no LF vote and {keep}.")
-    gold_accuracy = heldout = None
+    gold_accuracy = heldout = learned_without_gold = None
     used, reason = "label_model", ""
     if has_gold:
         assert matrix.gold is not None
         blind = fit if known is None else em(None)
-        gold_accuracy = _gold_accuracy(matrix.gold, majority, blind.posteriors, covered)
+        gold_accuracy = gold_scores(matrix.gold, majority, blind.posteriors, covered)
+        learned_without_gold = blind.vote_accuracy if not groups else _vote_accuracy(votes, blind.posteriors)
         if known is not None:
             notes.append(
                 f"{int((known >= 0).sum()):,} gold row(s) are fixed to their gold label; accuracy on gold is measured "
                 "with a second fit that did not see them."
             )
-        heldout = _heldout(matrix.gold, majority, lambda anchor: em(anchor if use_gold else None).posteriors, seed=seed)
-        used, reason = _choose(heldout, fallback=fallback)
+        heldout = heldout_split(matrix.gold, majority, lambda anchor: em(anchor if use_gold else None).posteriors, seed=seed)
+        used, reason = choose(heldout, fallback=fallback)
+    correlated = correlation_flags(matrix, (fit if not has_gold else blind).posteriors)
+    if correlated:
+        notes.append(
+            "Learned accuracies unreliable (the label model assumes LFs independent given the class; these pairs are "
+            "not): " + "; ".join(p.describe() for p in correlated) + "."
+        )
     lm_codes = fit.labels
     if used == "majority_vote":  # ties (no majority) keep the label model's label
         lm_codes = np.where(majority.labels >= 0, majority.labels, lm_codes)
@@ -362,7 +390,10 @@ def label_model(
         dependencies=dependencies,
         merged=tuple(merge_lfs(matrix, groups)[1][: len(groups)]) if groups else (),
         n_gold_copied=n_copied,
+        correlated=correlated,
+        learned_without_gold=learned_without_gold,
     )
+
 
 
 def parse_class_prior(text: str | None) -> dict | None:
@@ -415,20 +446,6 @@ def _check_prior(class_prior, labels: tuple) -> np.ndarray | None:
     return prior / prior.sum()
 
 
-def _gold_accuracy(gold: np.ndarray, majority: MajorityVote, post: np.ndarray, covered: np.ndarray) -> dict:
-    known = gold >= 0
-    on = known & covered
-    mv_ok = known & (majority.labels >= 0)
-    lm_codes = post.argmax(axis=1)
-    return {
-        "n_gold": int(known.sum()),
-        "n_gold_covered": int(on.sum()),
-        "label_model": float((lm_codes[on] == gold[on]).mean()) if on.any() else math.nan,
-        "n_gold_majority": int(mv_ok.sum()),
-        "majority_vote": float((majority.labels[mv_ok] == gold[mv_ok]).mean()) if mv_ok.any() else math.nan,
-        "label_model_same_items": float((lm_codes[mv_ok] == gold[mv_ok]).mean()) if mv_ok.any() else math.nan,
-    }
-
 
 
 def _vote_accuracy(votes: np.ndarray, post: np.ndarray) -> np.ndarray:
@@ -452,41 +469,3 @@ def _outputs(matrix: LFMatrix, fit: DawidSkene) -> np.ndarray:
         for c in range(k):
             out[j, c] = np.bincount(code, weights=post[:, c], minlength=k + 1) / max(float(weight[c]), 1e-300)
     return out
-
-
-def _heldout(gold: np.ndarray, majority: MajorityVote, fit_with, *, seed: int) -> dict:
-    """Label model vs majority vote on held-out gold: fit with half the gold rows fixed, score both on the other half.
-
-    Scored on the held-out gold rows that majority vote decides (no tie), the same items for both.
-    """
-    rows = np.flatnonzero(gold >= 0)
-    order = np.random.default_rng(seed).permutation(rows)
-    anchor_rows, test_rows = np.sort(order[: len(order) // 2]), np.sort(order[len(order) // 2 :])
-    anchor = np.full(len(gold), -1, dtype=np.int64)
-    anchor[anchor_rows] = gold[anchor_rows]
-    post = fit_with(anchor if len(anchor_rows) else None)
-    decided = test_rows[majority.labels[test_rows] >= 0]
-    truth = gold[decided]
-    return {
-        "n_anchor": int(len(anchor_rows)),
-        "n_heldout": int(len(test_rows)),
-        "n_compared": int(len(decided)),
-        "majority_vote": float((majority.labels[decided] == truth).mean()) if len(decided) else math.nan,
-        "label_model": float((post[decided].argmax(axis=1) == truth).mean()) if len(decided) else math.nan,
-        "seed": seed,
-    }
-
-
-def _choose(heldout: dict, *, fallback: bool) -> tuple[str, str]:
-    mv, lm, n = heldout["majority_vote"], heldout["label_model"], heldout["n_compared"]
-    if not n:
-        return "label_model", "No held-out gold row has a majority vote, so the label model could not be compared with it."
-    where = (
-        f"on {n:,} held-out gold rows (the model was fitted with the other {heldout['n_anchor']:,} gold rows fixed): "
-        f"label model {lm:.1%}, majority vote {mv:.1%}"
-    )
-    if mv > lm and fallback:
-        return "majority_vote", f"Majority vote is used because it was more accurate {where}."
-    if mv > lm:
-        return "label_model", f"The label model is used as asked, though majority vote was more accurate {where}."
-    return "label_model", f"The label model is used because it was at least as accurate as majority vote {where}."

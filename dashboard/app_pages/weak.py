@@ -293,23 +293,55 @@ def _summary(result: WeakLabels) -> None:
                   help="Same rows; measured with a fit that did not see the gold labels, so it is not graded on answers it was given.")
     for name in summary.silent:
         st.warning(f"The LF '{escape_md(name)}' matches no row: check its keywords, column or threshold.", icon=":material/warning:")
+    if model.correlated:
+        st.warning(
+            "Learned accuracies unreliable: the label model assumes LFs independent given the class, and these pairs "
+            "are not (see the last column of the table; same-class pairs in excess may be overstated): "
+            + "; ".join(escape_md(p.describe()) for p in model.correlated) + ".",
+            icon=":material/trending_up:",
+        )
     for note in model.notes:
-        if not note.startswith(("Dependent LFs merged", "Also dependent")):  # shown in the warning above
+        if not note.startswith(("Dependent LFs merged", "Also dependent", "Learned accuracies unreliable")):  # shown above
             st.caption(escape_md(note))
+    frame = result.to_frame()
+    # Learned accuracy and how far to trust it first (beside gold when there is gold), then Snorkel's statistics.
+    first = ["name", "polarity", "learned_without_gold", "empirical_accuracy", "gold_ci_low", "gold_ci_high",
+             "learned_minus_gold", "outside_gold_ci", "learned_accuracy_warning", "learned_accuracy"]
     components.table(st,
-        result.to_frame(),
+        frame,
         hide_index=True,
         width="stretch",
+        column_order=[c for c in first if c in frame.columns] + [c for c in frame.columns if c not in first],
         column_config={
             "coverage": st.column_config.NumberColumn(format="percent"),
             "overlaps": st.column_config.NumberColumn(format="percent"),
             "conflicts": st.column_config.NumberColumn(format="percent"),
             "n_votes": st.column_config.NumberColumn("votes", format="localized"),
             "empirical_accuracy": st.column_config.NumberColumn("empirical accuracy", format="percent"),
-            "learned_accuracy": st.column_config.NumberColumn("learned accuracy", format="percent"),
+            "learned_accuracy": st.column_config.NumberColumn(
+                "learned accuracy", format="percent",
+                help="Learned by the label model (with gold, anchored on the gold rows)."),
+            "learned_without_gold": st.column_config.NumberColumn(
+                "learned (fit without gold)", format="percent",
+                help="Learned by a fit that did not see the gold labels: the one to compare with gold."),
+            "gold_ci_low": st.column_config.NumberColumn("gold 95% low", format="percent"),
+            "gold_ci_high": st.column_config.NumberColumn("gold 95% high", format="percent"),
+            "learned_minus_gold": st.column_config.NumberColumn("learned − gold", format="percent"),
+            "outside_gold_ci": st.column_config.CheckboxColumn("outside gold interval"),
+            "learned_accuracy_warning": st.column_config.TextColumn(
+                "learned accuracy check", width="large",
+                help="From the votes alone: LFs that fire with another LF far more or less often than independence "
+                "given the class predicts (the label model assumes it)."),
         },
         key=state.WS_SUMMARY_TABLE,
     )
+    if summary.n_gold is not None:
+        st.caption(
+            "Learned against gold: each LF's accuracy on the gold rows where it votes, with its 95% Wilson interval, "
+            "beside the accuracy a fit without the gold labels learned; a learned accuracy outside the interval is "
+            "ticked. The label model assumes LFs independent given the class: LFs that go together learn accuracies "
+            "that can be far off (too high for LFs of one class that fire together), whatever the model (Snorkel's too)."
+        )
     st.caption(
         "Snorkel's definitions: coverage = share of rows the LF labels; overlaps = share it labels and another LF labels "
         "too; conflicts = share it labels and another LF labels differently. Correct/incorrect count its votes on gold rows."

