@@ -40,8 +40,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .candidates import MAX_FEATURE_CATEGORIES, NOT_FEATURE_ROLES
 from .errors import DiagnosticsError, NoFeaturesError
-from .schema import MAX_FEATURE_CATEGORIES, NOT_FEATURE_ROLES, Role, infer_schema
+from .schema import Role, infer_schema
 
 __all__ = [
     "MAX_ABS_FEATURE",

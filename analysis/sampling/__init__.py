@@ -16,7 +16,7 @@ One concern per module:
 Helpers shared by these modules live in ``_common`` (private to the package).
 """
 
-from ..schema import MAX_GROUPS
+from ..candidates import MAX_GROUPS
 from ._common import (
     EFFECT_BANDS,
     PSI_EPSILON,

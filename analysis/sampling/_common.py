@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..candidates import MAX_GROUPS
 from ..errors import GroupColumnError, TooManyGroupsError, require_column
 from ..export import SafeCsv, provenance, to_csv_bytes
-from ..schema import MAX_GROUPS
 
 #: Share that replaces an empty bin in the PSI (see :func:`psi`).
 PSI_EPSILON = 1e-4

@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..candidates import MAX_GROUPS
 from ..errors import ReferenceSharesError, format_columns
-from ..schema import MAX_GROUPS
 from ._common import count_noun, group_labels, label_text, validate_group
 
 __all__ = ["ReferenceShares", "observed_shares", "parse_expected", "reference_shares"]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from analysis.candidates import annotator_candidates, default_annotators, gold_candidates, label_column_candidates
 from analysis.export import SafeCsv
 from analysis.labels import (
     CONSENSUS_METHODS,
@@ -20,12 +21,6 @@ from analysis.labels import (
     bootstrap_agreement,
     disputed_items,
     suspects,
-)
-from analysis.schema import (
-    annotator_candidates,
-    default_annotators,
-    gold_candidates,
-    label_column_candidates,
 )
 from dashboard import components, sidebar
 from dashboard.charts import labels as charts

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 import sample_data
+from analysis.candidates import group_candidates
 from analysis.io import Dataset
 from analysis.sampling import (
     FIX_METHODS,
@@ -29,7 +30,6 @@ from analysis.sampling import (
     quoted,
     reference_shares,
 )
-from analysis.schema import group_candidates
 from dashboard import components, sidebar
 from dashboard.charts import sampling as charts
 from dashboard.state import sampling as sb

@@ -8,7 +8,7 @@ import streamlit as st
 
 import sample_data
 from analysis import DiagnosticsError
-from analysis.schema import weak_gold_default, weak_lf_column_defaults, weak_lf_column_options, weak_text_column
+from analysis.candidates import weak_gold_default, weak_lf_column_defaults, weak_lf_column_options, weak_text_column
 from analysis.weak import (
     LF_KINDS,
     LabelModelSettings,

@@ -67,7 +67,7 @@ def ws_labeled_csv(sha256: str, lfs: LFColumns | LFSet, settings: LabelModelSett
 
 @st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
 def ws_column_values(sha256: str, column: str, _dataset: Dataset) -> tuple[str, ...]:
-    """Distinct values of a column to pre-fill the classes (see :func:`analysis.schema.weak_class_values`)."""
-    from analysis.schema import weak_class_values
+    """Distinct values of a column to pre-fill the classes (see :func:`analysis.candidates.weak_class_values`)."""
+    from analysis.candidates import weak_class_values
 
     return weak_class_values(_dataset.frame[column])

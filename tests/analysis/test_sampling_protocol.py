@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import sample_data
+from analysis.candidates import MAX_GROUPS, MAX_NUMERIC_GROUPS, group_candidates
 from analysis.errors import DiagnosticsError, ReferenceSharesError
 from analysis.results import Result
 from analysis.sampling import (
@@ -30,7 +31,7 @@ from analysis.sampling import (
     simulate_sampling,
     stratified_resample,
 )
-from analysis.schema import MAX_GROUPS, MAX_NUMERIC_GROUPS, group_candidates, infer_schema
+from analysis.schema import infer_schema
 
 DF = pd.DataFrame(
     {
