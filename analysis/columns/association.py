@@ -193,7 +193,7 @@ def column_alerts(column: pd.Series, kind: str) -> tuple[str, ...]:
             and distinct > HIGH_CARDINALITY:
         out.append(f"high cardinality ({distinct:,} values)")
     if kind == "numeric":
-        skew = float(pd.to_numeric(present, errors="coerce").skew())
+        skew = float(pd.to_numeric(present, errors="coerce").skew())  # type: ignore[arg-type]
         if np.isfinite(skew) and abs(skew) > SKEW_ALERT:
             out.append(f"skewed (skewness {skew:.1f})")
     return tuple(out)
@@ -392,7 +392,7 @@ class Correlations(ResultMixin):
             cols = list(m.columns)
             for i, a in enumerate(cols):
                 for b in cols[i + 1:]:
-                    rows.append({"a": a, "b": b, "measure": measure, "value": float(m.loc[a, b])})
+                    rows.append({"a": a, "b": b, "measure": measure, "value": float(m.to_numpy()[i, cols.index(b)])})
         return pd.DataFrame(rows, columns=["a", "b", "measure", "value"])
 
     def to_dict(self) -> dict[str, Any]:
@@ -435,8 +435,8 @@ def correlations(
             table = pd.crosstab(codes[a], codes[b]).to_numpy()
             value = association(table, method="cramer") if min(table.shape) > 1 else float("nan")
             cv.loc[a, b] = cv.loc[b, a] = value
-    strong = [(a, b) for m in (numeric, cv) for i, a in enumerate(m.columns) for b in m.columns[i + 1:]
-              if abs(float(m.loc[a, b])) >= 0.9]
+    strong = [(a, b) for m in (numeric, cv) for i, a in enumerate(m.columns) for j, b in enumerate(m.columns)
+              if j > i and abs(float(m.to_numpy()[i, j])) >= 0.9]
     notes = []
     if left_out:
         notes.append(f"Left out: {len(left_out)} columns (text, identifiers, dates, constants, or past the first "
