@@ -59,6 +59,8 @@ class FixSettings:
     projection: bool = True
     #: a column whose rows of one value stay on one side of the test split (patient, user, session)
     group: str | None = None
+    #: columns never used as features (suspected label leaks the user chose to exclude); kept in the output
+    excluded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -221,7 +223,8 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
     target = s.target
     spec = STRATEGIES[s.strategy]
     try:
-        space, groups = grouped_space(df, target=target, group=s.group, allow_empty=not spec.needs_features)
+        space, groups = grouped_space(df, target=target, group=s.group, allow_empty=not spec.needs_features,
+                                      excluded=tuple(s.excluded))
     except NoFeaturesError as exc:
         able = ", ".join(n for n in STRATEGIES if not STRATEGIES[n].needs_features)
         raise NoFeaturesError(
