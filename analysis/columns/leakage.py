@@ -224,7 +224,7 @@ def leakage_suspects(
     lab = labelled_rows(df, target=target, sample_rows=s.sample_rows, seed=s.seed, schema=schema)
     names = feature_names(lab, target, features)
     notes: list[str] = []
-    splits, folds = _splits(lab, names, s, notes)
+    splits, folds = _splits(lab, target, s, notes)
     counts = np.bincount(lab.y, minlength=lab.n_classes)
     majority = float(counts.max() / counts.sum())
     rows = tuple(_check(lab, name, splits, s, majority) for name in names)
@@ -239,7 +239,7 @@ def leakage_suspects(
 
 
 # --- the checks ---------------------------------------------------------------------------
-def _splits(lab: Labelled, names: list[str], s: LeakageSettings, notes: list[str]):
+def _splits(lab: Labelled, target: str, s: LeakageSettings, notes: list[str]):
     """Duplicate-safe stratified folds over the sample (fewer folds when a class is small; none below 2)."""
     from ..splits import DuplicateSplitWarning, duplicate_safe_kfold
 
@@ -254,7 +254,8 @@ def _splits(lab: Labelled, names: list[str], s: LeakageSettings, notes: list[str
         return (), 0
     if folds < s.folds:
         notes.append(f"{folds}-fold cross-validation (a class has only {smallest} rows).")
-    identity = [n for n in names if lab.kind(n) not in ("identifier",)]
+    # A row's identity is every column but the target and identifiers, whichever features are checked.
+    identity = [n for n in feature_names(lab, target) if lab.kind(n) != "identifier"]
     key = lab.frame.iloc[lab.sample][identity].reset_index(drop=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DuplicateSplitWarning)
