@@ -16,7 +16,7 @@ from ..schema import Role, Schema, infer_schema
 
 #: Above this many labelled rows, the model-based parts (single-feature models, rules, mutual
 #: information, tests) run on a stratified sample of this many rows; counts and alerts use every row.
-SAMPLE_ROWS = 20_000
+SAMPLE_ROWS = 5_000
 
 #: A column's kind for the per-column diagnostics (from its role in :mod:`analysis.schema`).
 KIND_OF_ROLE = {

@@ -1,6 +1,6 @@
 """How each feature goes with the target: a ranked table, one feature's view by class, and alerts.
 
-Per feature (numbers on the stated sample of :mod:`._common` above 20,000 rows):
+Per feature (numbers on the stated sample of :mod:`._common` above 5,000 rows):
 
 - **mutual information** with the target, in nats: scikit-learn's
   ``mutual_info_classif`` (k = 3 neighbours, ``random_state`` = the seed;

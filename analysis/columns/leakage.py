@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -224,6 +224,7 @@ def leakage_suspects(
     lab = labelled_rows(df, target=target, sample_rows=s.sample_rows, seed=s.seed, schema=schema)
     names = feature_names(lab, target, features)
     notes: list[str] = []
+    lab = _one_row_per_group(lab, target, notes)
     splits, folds = _splits(lab, target, s, notes)
     counts = np.bincount(lab.y, minlength=lab.n_classes)
     majority = float(counts.max() / counts.sum())
@@ -254,9 +255,7 @@ def _splits(lab: Labelled, target: str, s: LeakageSettings, notes: list[str]):
         return (), 0
     if folds < s.folds:
         notes.append(f"{folds}-fold cross-validation (a class has only {smallest} rows).")
-    # A row's identity is every column but the target and identifiers, whichever features are checked.
-    identity = [n for n in feature_names(lab, target) if lab.kind(n) != "identifier"]
-    key = lab.frame.iloc[lab.sample][identity].reset_index(drop=True)
+    key = _identity(lab, target).iloc[lab.sample].reset_index(drop=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DuplicateSplitWarning)
         splits = duplicate_safe_kfold(key, y, folds=folds, seed=s.seed)
@@ -264,6 +263,31 @@ def _splits(lab: Labelled, target: str, s: LeakageSettings, notes: list[str]):
         if issubclass(w.category, DuplicateSplitWarning):
             notes.append(str(w.message))
     return splits, folds
+
+
+def _identity(lab: Labelled, target: str) -> pd.DataFrame:
+    """A row's identity: every column but the target and identifiers, whichever features are checked."""
+    return lab.frame[[n for n in feature_names(lab, target) if lab.kind(n) != "identifier"]]
+
+
+def _one_row_per_group(lab: Labelled, target: str, notes: list[str]) -> Labelled:
+    """The sample with one row of each group of identical rows (so no copy of a row sits in two folds).
+
+    With every group a single row, the product's duplicate-safe folds are plain stratified folds
+    (``analysis.splits``), which stay fast on thousands of rows.
+    """
+    from ..splits import row_groups
+
+    groups = row_groups(_identity(lab, target).iloc[lab.sample])
+    if groups.trivial:
+        return lab
+    _, first = np.unique(groups.ids, return_index=True)
+    keep = lab.sample[np.sort(first)]
+    notes.append(
+        f"The single-feature models used one row of each group of identical rows: {len(lab.sample) - len(keep):,} "
+        f"repeated rows of the {len(lab.sample):,} were left out, so no row is scored by a model trained on its copy."
+    )
+    return replace(lab, sample=keep)
 
 
 def _encoded(lab: Labelled, name: str, kind: str) -> tuple[np.ndarray, str] | None:
