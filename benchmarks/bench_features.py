@@ -33,15 +33,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_report import generate  # noqa: E402  (the same generated file)
+from bench_report import generate
 
 TARGET = 3.0
 
 
 def worker(command: str, path: str) -> float:
     import analysis.cli
-    import analysis.columns  # noqa: F401
-    import analysis.overview  # noqa: F401
+    import analysis.columns
+    import analysis.overview
 
     with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
         start = time.perf_counter()
