@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ..errors import require_column
 from ..io import Dataset
 from ..results import ResultMixin, Severity
 
@@ -112,6 +113,8 @@ def integrity(df: pd.DataFrame) -> Integrity:
     >>> r.mixed[0].tokens, r.variants[0].spellings, r.special
     ({'?': 1, 'unknown': 1}, {'male': 3, 'Male': 1, 'MALE': 1, ' male': 1}, {'age': {'?': 1}, 'sex': {'?': 1}})
     """
+    if len(df.columns):
+        require_column(df.columns, df.columns[0])  # refuses repeated column names (the fix names columns)
     mixed, variants, special = [], [], {}
     for name in df.columns:
         column = df[name]

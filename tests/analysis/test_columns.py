@@ -248,3 +248,12 @@ def test_feature_report_joins_the_parts(planted):
     assert [f["feature"] for f in d["features"]][0] == "spent"
     assert d["leakage"]["suspects"][0]["feature"] in {"spent", "row_id"}
     assert {f["feature"]: f["leakage"]["suspect"] for f in d["features"]}["a"] is False
+
+
+def test_issue14_diagnostics_are_registered_for_the_battery():
+    """The shared battery (tests/battery) runs every registry entry: these three are in it."""
+    from analysis.diagnostics import DIAGNOSTICS
+
+    assert DIAGNOSTICS["leakage"].needs == frozenset({"target"}) and DIAGNOSTICS["leakage"].model_based
+    assert DIAGNOSTICS["feature_associations"].needs == frozenset({"target"})
+    assert DIAGNOSTICS["integrity"].needs == frozenset()
