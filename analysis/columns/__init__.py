@@ -19,7 +19,7 @@ from .association import (
     feature_associations,
     feature_by_class,
 )
-from .integrity import Integrity, MixedColumn, SpellingVariants, integrity, read_tokens_as_missing
+from .integrity import Integrity, MixedColumn, SpellingVariants, TokensAsMissing, integrity, read_tokens_as_missing
 from .leakage import FeatureLeakage, LeakageReport, LeakageSettings, leakage_suspects
 from .report import FeatureReport, feature_report
 
@@ -37,6 +37,7 @@ __all__ = [
     "LeakageSettings",
     "MixedColumn",
     "SpellingVariants",
+    "TokensAsMissing",
     "column_alerts",
     "correlations",
     "feature_associations",

@@ -27,7 +27,7 @@ from ..errors import require_column
 from ..io import Dataset
 from ..results import ResultMixin, Severity
 
-__all__ = ["Integrity", "MixedColumn", "SpellingVariants", "integrity", "read_tokens_as_missing"]
+__all__ = ["Integrity", "MixedColumn", "SpellingVariants", "TokensAsMissing", "integrity", "read_tokens_as_missing"]
 
 MIN_NUMERIC_SHARE = 0.8
 MAX_TOKENS = 5
@@ -53,6 +53,41 @@ class MixedColumn:
 
     def to_dict(self) -> dict[str, Any]:
         return {"column": self.column, "numeric_cells": self.numeric_cells, "tokens": dict(self.tokens)}
+
+
+@dataclass(frozen=True)
+class TokensAsMissing:
+    """The step "read these tokens as missing": ``columns`` pairs each column with its tokens.
+
+    Frozen and hashable (it is part of fix settings, a cache key); recipes record
+    :meth:`to_dict` and their Python snippet runs :meth:`code_lines` right after reading the file.
+    """
+
+    columns: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.copy()
+        for column, tokens in self.columns:
+            text = out[column].astype(object)
+            bad = text.astype(str).isin(list(tokens)).to_numpy() & text.notna().to_numpy()
+            out[column] = pd.to_numeric(text.where(~bad).astype(str).str.strip().where(~bad & text.notna()),
+                                        errors="coerce")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"step": "read_tokens_as_missing", "columns": {c: list(t) for c, t in self.columns},
+                "note": "these tokens were read as missing and the columns as numbers before any analysis; "
+                        "the downloaded rows keep the uploaded text"}
+
+    def code_lines(self) -> list[str]:
+        return [
+            "# Read as missing (the Features page's choice), then the columns as numbers:",
+            f"for col, tokens in {dict((c, list(t)) for c, t in self.columns)!r}.items():",
+            "    text = df[col].astype(object)",
+            "    bad = text.astype(str).isin(tokens) & text.notna()",
+            "    df[col] = pd.to_numeric(text.where(~bad).astype(str).str.strip().where(~bad & text.notna()), "
+            "errors='coerce')",
+        ]
 
 
 @dataclass(frozen=True)
@@ -175,12 +210,8 @@ def read_tokens_as_missing(data: Dataset | pd.DataFrame, found: Integrity) -> Da
     frame = data.frame if isinstance(data, Dataset) else data
     if not found.mixed:
         return data
-    out = frame.copy()
-    for m in found.mixed:
-        text = out[m.column].astype(object)
-        bad = text.astype(str).isin(list(m.tokens)).to_numpy() & text.notna().to_numpy()
-        out[m.column] = pd.to_numeric(text.where(~bad).astype(str).str.strip().where(~bad & text.notna()),
-                                      errors="coerce")
+    step = TokensAsMissing(tuple((m.column, tuple(sorted(m.tokens))) for m in found.mixed))
+    out = step.apply(frame)
     if not isinstance(data, Dataset):
         return out
     spec = json.dumps({m.column: sorted(m.tokens) for m in found.mixed}, sort_keys=True)
@@ -188,4 +219,5 @@ def read_tokens_as_missing(data: Dataset | pd.DataFrame, found: Integrity) -> Da
     note = ("Read as missing: " + "; ".join(
         f"{', '.join(repr(t) for t in m.tokens)} in '{m.column}' ({m.token_cells:,} cells)" for m in found.mixed)
         + ". Downloads keep the uploaded text.")
-    return replace(data, frame=out, sha256=sha, notes=(*data.notes, note))
+    return replace(data, frame=out, sha256=sha, notes=(*data.notes, note), steps=(*data.steps, step),
+                   file_sha256=data.input_sha256)

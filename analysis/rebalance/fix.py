@@ -61,6 +61,9 @@ class FixSettings:
     group: str | None = None
     #: columns never used as features (suspected label leaks the user chose to exclude); kept in the output
     excluded: tuple[str, ...] = ()
+    #: what was done to the table after reading ``source_name`` (``Dataset.steps``, e.g. tokens read as
+    #: missing); ``source_sha256`` stays the file's own hash and the recipe lists these steps
+    source_steps: tuple = ()
 
 
 @dataclass(frozen=True, eq=False)

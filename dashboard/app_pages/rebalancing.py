@@ -261,8 +261,8 @@ def fix_section(dataset, target: str, compare: CompareSettings) -> None:
     add_syn = st.checkbox("Add an is_synthetic column", value=False, key=state.RB_IS_SYNTHETIC)
     settings = FixSettings(
         target=target, strategy=fix_name, test_size=test_size if holdout else None, seed=compare.seed,
-        model=compare.model, add_is_synthetic=add_syn, source_name=dataset.name, source_sha256=dataset.sha256,
-        group=compare.group, excluded=compare.excluded,
+        model=compare.model, add_is_synthetic=add_syn, source_name=dataset.name,
+        source_sha256=dataset.input_sha256, source_steps=dataset.steps, group=compare.group, excluded=compare.excluded,
     )
     if st.button(f"Apply {fix_name}", type="primary", icon=":material/build:", key=state.RB_APPLY_FIX):
         st.session_state[state.RB_FIX_RUN] = settings
@@ -270,7 +270,7 @@ def fix_section(dataset, target: str, compare: CompareSettings) -> None:
     if asked != settings:
         st.info(
             ("The settings changed since the last fix: press " if asked is not None and
-             asked.source_sha256 == dataset.sha256 else "Press ")
+             asked.source_sha256 == dataset.input_sha256 else "Press ")
             + f"**Apply {fix_name}** to build the fixed data and its download.", icon=":material/build:",
         )
         return
