@@ -421,17 +421,25 @@ def _row_number_like(column: pd.Series) -> bool:
 
 
 def _constant_within_class(lab: Labelled, name: str) -> bool:
-    """One value per class (missing counts as a value), and not one value overall."""
+    """One value per class (missing counts as a value), and not one value overall.
+
+    Checked on the sample first (most columns fail there, cheaply), then confirmed on every row.
+    """
     column = lab.frame[name]
-    codes, uniques = category_codes(column)
-    if len(uniques) < 2:
+
+    def one_value_per_class(values: pd.Series, y: np.ndarray) -> np.ndarray | None:
+        """Each class's one value code (None when a class has two values or is absent)."""
+        codes = pd.factorize(values, use_na_sentinel=False)[0].astype(np.int64)
+        m = int(codes.max(initial=0)) + 1
+        pairs = np.unique(y * m + codes)  # the (class, value) pairs, each as one integer
+        if len(pairs) != lab.n_classes or len(np.unique(pairs // m)) != lab.n_classes:
+            return None  # some class has two values (or is absent)
+        return pairs % m
+
+    if one_value_per_class(column.iloc[lab.sample], lab.y[lab.sample]) is None:
         return False
-    sample = lab.sample
-    pairs = np.unique(np.column_stack([lab.y[sample], codes[sample]]), axis=0)
-    if len(pairs) != lab.n_classes or len(np.unique(pairs[:, 0])) != lab.n_classes:
-        return False  # some class has two values in the sample already
-    pairs = np.unique(np.column_stack([lab.y, codes]), axis=0)  # confirmed on every row
-    return bool(len(pairs) == lab.n_classes and len(np.unique(pairs[:, 1])) > 1)
+    values = one_value_per_class(column, lab.y)  # confirmed on every row
+    return bool(values is not None and len(np.unique(values)) > 1)
 
 
 def _check(lab: Labelled, name: str, splits, s: LeakageSettings, majority: float) -> FeatureLeakage:

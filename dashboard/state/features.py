@@ -24,7 +24,7 @@ from analysis.columns import (
     read_tokens_as_missing,
 )
 from analysis.io import Dataset
-from dashboard.state.session import CACHE_TTL
+from dashboard.state.session import CACHE_TTL, get_schema
 
 FT_EXCLUDE = "ft_exclude_leaking"  # checkbox: one choice for every dataset (the suspects are per dataset)
 FT_TOKENS_MISSING = "ft_tokens_missing_"  # + original sha256[:16]: read mixed-type tokens as missing
@@ -44,7 +44,8 @@ PERSIST: tuple[str, ...] = (FT_EXCLUDE, FT_TOKENS_MISSING, FT_FEATURE, FT_BINS)
 
 @st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
 def ft_report(sha256: str, target: str, settings: LeakageSettings, _dataset: Dataset) -> FeatureReport:
-    return feature_report(_dataset.frame, target=target, settings=settings)
+    # the schema the sidebar inferred already (cached by the same hash): not inferred twice per upload
+    return feature_report(_dataset.frame, target=target, settings=settings, schema=get_schema(sha256, _dataset))
 
 
 def ft_leakage(sha256: str, target: str, settings: LeakageSettings, _dataset: Dataset) -> LeakageReport:
