@@ -223,15 +223,12 @@ def leakage_suspects(
     s = settings or LeakageSettings()
     lab = labelled_rows(df, target=target, sample_rows=s.sample_rows, seed=s.seed, schema=schema)
     names = feature_names(lab, target, features)
-    notes: list[str] = []
+    notes: list[str] = [n for n in (lab.sample_note(),) if n]  # the sample as drawn, before repeats leave it
     lab = _one_row_per_group(lab, target, notes)
     splits, folds = _splits(lab, target, s, notes)
     counts = np.bincount(lab.y, minlength=lab.n_classes)
     majority = float(counts.max() / counts.sum())
     rows = tuple(_check(lab, name, splits, s, majority) for name in names)
-    sample_note = lab.sample_note()
-    if sample_note:
-        notes.append(sample_note)
     verdict, text = _verdict(target, rows, majority, lab, splits)
     return LeakageReport(
         target=target, classes=lab.classes, rows=len(lab.y), rows_used=len(lab.sample), folds=folds,
@@ -283,9 +280,12 @@ def _one_row_per_group(lab: Labelled, target: str, notes: list[str]) -> Labelled
         return lab
     _, first = np.unique(groups.ids, return_index=True)
     keep = lab.sample[np.sort(first)]
+    dropped = len(lab.sample) - len(keep)
+    where = "sampled rows" if lab.sampled else "rows"
     notes.append(
-        f"The single-feature models used one row of each group of identical rows: {len(lab.sample) - len(keep):,} "
-        f"repeated rows of the {len(lab.sample):,} were left out, so no row is scored by a model trained on its copy."
+        f"{dropped:,} of the {len(lab.sample):,} {where} {'repeats' if dropped == 1 else 'repeat'} another row "
+        f"exactly (every feature equal), so the single-feature models used {len(keep):,} rows, one of each: no "
+        "row is scored by a model trained on its copy."
     )
     return replace(lab, sample=keep)
 

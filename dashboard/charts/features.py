@@ -45,11 +45,15 @@ def auc_figure(report: LeakageReport, limit: int = 25) -> go.Figure:
                      arrayminus=[(f.auc or 0) - (f.auc_low or f.auc or 0) for f in rows], color=NEUTRAL),
         hovertemplate="%{y}: AUC %{x:.3f}<extra></extra>",
     ))
-    fig.add_vline(x=0.5, line_dash="dash", line_color=NEUTRAL, annotation_text="baseline 0.5")
+    # The axis starts at 0 (bars keep their true length) and the chance level is marked on the axis
+    # itself, so no label sits on top of the bars.
+    fig.add_vline(x=0.5, line_dash="dash", line_color=NEUTRAL)
     fig.update_layout(
         title=f"Each feature alone: cross-validated AUC for '{label(report.target)}' (95% interval over "
               f"{report.folds} folds)",
-        xaxis_range=[0.3, 1.02], xaxis_title="ROC AUC of the feature alone", yaxis_type="category",
+        xaxis_range=[0, 1.02], xaxis_tickvals=[0, 0.25, 0.5, 0.75, 1],
+        xaxis_ticktext=["0", "0.25", "0.5 chance", "0.75", "1"],
+        xaxis_title="ROC AUC of the feature alone (dashed: chance, 0.5)", yaxis_type="category",
         height=max(260, 28 * len(rows) + 90), showlegend=False, **LAYOUT,
     )
     return fig

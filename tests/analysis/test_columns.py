@@ -257,3 +257,13 @@ def test_issue14_diagnostics_are_registered_for_the_battery():
     assert DIAGNOSTICS["leakage"].needs == frozenset({"target"}) and DIAGNOSTICS["leakage"].model_based
     assert DIAGNOSTICS["feature_associations"].needs == frozenset({"target"})
     assert DIAGNOSTICS["integrity"].needs == frozenset()
+
+
+def test_leakage_notes_say_plainly_that_repeated_rows_were_left_out():
+    """A 60-row table (no sampling) with 3 identical rows: no "sample" is claimed; the note counts the repeats."""
+    df = pd.DataFrame({"x": [1.0, 1.0, *range(58)], "y": ["a", "a", *(["a", "b"] * 29)]})
+    rep = leakage_suspects(df, target="y")
+    assert rep.rows_used == 58
+    assert not any("sample" in n for n in rep.notes)
+    assert rep.notes == ("2 of the 60 rows repeat another row exactly (every feature equal), so the single-feature "
+                         "models used 58 rows, one of each: no row is scored by a model trained on its copy.",)

@@ -53,3 +53,4 @@ def test_recipes_without_steps_keep_their_keys():
     df = pd.read_csv(__import__("io").BytesIO(_raw()))
     fix = apply_fix(df, FixSettings(target="y", strategy="none", projection=False))
     assert "steps" not in fix.recipe
+
