@@ -342,8 +342,11 @@ def _binary_auc(positive: np.ndarray, score: np.ndarray) -> float:
 
 def _balanced_accuracy(truth: np.ndarray, predicted: np.ndarray) -> float:
     """Mean recall over the classes present in ``truth`` (sklearn's balanced_accuracy_score)."""
-    present = np.unique(truth)
-    return float(np.mean([(predicted[truth == c] == c).mean() for c in present]))
+    # class codes 0..K-1: counts instead of one mask per class (this runs on every row of large tables)
+    totals = np.bincount(truth)
+    hits = np.bincount(truth[predicted == truth], minlength=len(totals))
+    present = totals > 0
+    return float(np.mean(hits[present] / totals[present]))
 
 
 def _value_table_proba(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, k: int) -> np.ndarray:
