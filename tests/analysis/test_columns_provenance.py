@@ -54,3 +54,18 @@ def test_recipes_without_steps_keep_their_keys():
     fix = apply_fix(df, FixSettings(target="y", strategy="none", projection=False))
     assert "steps" not in fix.recipe
 
+
+
+def test_reweighting_download_recipe_lists_the_token_step_and_the_files_sha256():
+    import json
+
+    from analysis.sampling import poststratification_weights, weighted_csv
+
+    raw = _raw()
+    effective = read_tokens_as_missing(load_csv(raw, name="cards.csv"), integrity(load_csv(raw).frame))
+    rw = poststratification_weights(effective.frame, group="y", reference={"yes": 0.5, "no": 0.5})
+    _, recipe = weighted_csv(effective.frame, rw, source_name="cards.csv", source_sha256=effective.input_sha256,
+                             source=effective)
+    record = json.loads(recipe)
+    assert record["source"]["sha256"] == hashlib.sha256(raw).hexdigest()
+    assert record["steps"] == [effective.steps[0].to_dict()]
