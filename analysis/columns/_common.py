@@ -56,7 +56,7 @@ class Labelled:
             return None
         return (
             f"Models, rules, mutual information and tests ran on a stratified sample of {len(self.sample):,} of the "
-            f"{len(self.y):,} labelled rows (class shares kept; above {SAMPLE_ROWS:,} rows); rule shares, "
+            f"{len(self.y):,} labelled rows (class shares kept; above {SAMPLE_ROWS:,} rows); "
             "constant-within-class checks and alerts count every row."
         )
 

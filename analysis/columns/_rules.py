@@ -1,6 +1,7 @@
 """The rule-based leakage check: the best one-threshold tree or value-to-class table of one feature.
 
-Fitted on the sample; its prediction is made for every labelled row (rule shares count every row).
+Fitted on the sample; its share is counted on every labelled row of a table small enough not to be
+sampled, else on the drawn sample (a pass over a million rows per feature cost more than the models).
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from ._common import Labelled, category_codes, numeric_values
 MAX_RULE_VALUES = 50
 
 
-def _rule(lab: Labelled, name: str, kind: str, values: np.ndarray | None) -> tuple[str, np.ndarray] | None:
-    """The best simple rule (threshold tree or value table) and its prediction for every labelled row."""
+def _rule(lab: Labelled, name: str, kind: str, values: np.ndarray | None,
+          rows: np.ndarray | None = None) -> tuple[str, np.ndarray] | None:
+    """The best simple rule (threshold tree or value table) and its prediction for the labelled rows
+    at positions ``rows`` (default: every labelled row)."""
     from sklearn.tree import DecisionTreeClassifier
 
     k = lab.n_classes
-    column = lab.frame[name]
+    column = lab.frame[name] if rows is None else lab.frame[name].iloc[rows]
+    y = lab.y if rows is None else lab.y[rows]
     if kind in ("numeric", "datetime") and values is not None:
         tree = DecisionTreeClassifier(max_leaf_nodes=max(2, k), random_state=0)
         tree.fit(values.reshape(-1, 1), lab.y[lab.sample])
@@ -31,7 +35,7 @@ def _rule(lab: Labelled, name: str, kind: str, values: np.ndarray | None) -> tup
         if len(uniques) > min(MAX_RULE_VALUES, max(2, len(codes) // 10)):
             return None
         table = np.zeros((len(uniques), k), dtype=np.int64)
-        np.add.at(table, (codes, lab.y), 1)
+        np.add.at(table, (codes, y), 1)
         best = table.argmax(axis=1)
         order = np.argsort(-table.sum(axis=1))
         shown = [f"{_value(uniques[i])} → {lab.classes[best[i]]}" for i in order[:4]]

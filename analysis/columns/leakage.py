@@ -15,7 +15,8 @@ Four checks per feature, each stated:
   most K leaves for K classes) or a value-to-class table (categories with few
   values) that gives the right label in at least 95% of the rows *and* makes at
   most half the errors of always guessing the majority class. The rule is fitted
-  on the sample and its share is counted on every labelled row.
+  on the sample; its share is counted on every labelled row, or on the drawn sample when the table
+  was sampled.
 - **Identifier-like columns that predict the label** (row numbers, ids): any
   reliable signal (AUC >= 0.6 with the interval above 0.5) means the rows were
   ordered or numbered by class.
@@ -223,11 +224,12 @@ def leakage_suspects(
     lab = labelled_rows(df, target=target, sample_rows=s.sample_rows, seed=s.seed, schema=schema)
     names = feature_names(lab, target, features)
     notes: list[str] = [n for n in (lab.sample_note(),) if n]  # the sample as drawn, before repeats leave it
+    rule_rows = lab.sample if lab.sampled else None  # rule shares: the drawn sample, or every row
     lab = _one_row_per_group(lab, target, notes)
     splits, folds = _splits(lab, target, s, notes)
     counts = np.bincount(lab.y, minlength=lab.n_classes)
     majority = float(counts.max() / counts.sum())
-    rows = tuple(_check(lab, name, splits, s, majority) for name in names)
+    rows = tuple(_check(lab, name, splits, s, majority, rule_rows) for name in names)
     verdict, text = _verdict(target, rows, majority, lab, splits)
     return LeakageReport(
         target=target, classes=lab.classes, rows=len(lab.y), rows_used=len(lab.sample), folds=folds,
@@ -360,11 +362,11 @@ def _value_table_proba(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndar
     return proba[test_x]
 
 
-def _row_number_like(column: pd.Series) -> bool:
-    """Whole numbers, every one different (row numbers, running ids)."""
+def _row_number_like(column: pd.Series, sample: np.ndarray) -> bool:
+    """Whole numbers, every one different (row numbers, running ids): a repeat in the sample settles it."""
     if not pd.api.types.is_integer_dtype(column.dtype) or len(column) < 20:
         return False
-    return bool(column.is_unique)
+    return bool(column.iloc[sample].is_unique and column.is_unique)
 
 
 def _constant_within_class(lab: Labelled, name: str) -> bool:
@@ -389,9 +391,10 @@ def _constant_within_class(lab: Labelled, name: str) -> bool:
     return bool(values is not None and len(np.unique(values)) > 1)
 
 
-def _check(lab: Labelled, name: str, splits, s: LeakageSettings, majority: float) -> FeatureLeakage:
+def _check(lab: Labelled, name: str, splits, s: LeakageSettings, majority: float,
+           rule_rows: np.ndarray | None = None) -> FeatureLeakage:
     kind = lab.kind(name)
-    identifier_like = kind == "identifier" or _row_number_like(lab.frame[name])
+    identifier_like = kind == "identifier" or _row_number_like(lab.frame[name], lab.sample)
     encoded = _encoded(lab, name, kind)
     auc = ba = (float("nan"),) * 3
     fold_auc: list[float] = []
@@ -400,12 +403,13 @@ def _check(lab: Labelled, name: str, splits, s: LeakageSettings, majority: float
         x, model = encoded
         fold_auc, fold_ba = _oof_scores(x, model, lab.y[lab.sample], lab.n_classes, splits, s)
         auc, ba = t_interval(fold_auc), t_interval(fold_ba)
-    rule = _rule(lab, name, kind, encoded[0] if encoded is not None else None)
+    rule = _rule(lab, name, kind, encoded[0] if encoded is not None else None, rule_rows)
     rule_text = rule_share = rule_ba = None
     if rule is not None:
         rule_text, predicted = rule
-        rule_share = float((predicted == lab.y).mean())
-        rule_ba = _balanced_accuracy(lab.y, predicted)
+        truth = lab.y if rule_rows is None else lab.y[rule_rows]
+        rule_share = float((predicted == truth).mean())
+        rule_ba = _balanced_accuracy(truth, predicted)
     constant = kind in ("numeric", "categorical", "identifier", "datetime") and _constant_within_class(lab, name)
     reasons: list[str] = []
     if constant:
