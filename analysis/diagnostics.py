@@ -183,3 +183,26 @@ def _compare(frame: pd.DataFrame, roles: Roles) -> Result:
 
     return compare_strategies(frame, target=_need(roles.target, "target"), strategies=["none", "class_weight", "random_over"],
                               folds=2, seed=roles.seed, n_jobs=1)
+
+
+# --- what the columns say (issue 14) ------------------------------------------------------
+@register("leakage", "Leakage suspects", "target", model_based=True)
+def _leakage(frame: pd.DataFrame, roles: Roles) -> Result:
+    from .columns import LeakageSettings, leakage_suspects
+
+    return leakage_suspects(frame, target=_need(roles.target, "target"),
+                            settings=LeakageSettings(folds=3, seed=roles.seed))
+
+
+@register("feature_associations", "Per-feature association with the target", "target")
+def _feature_associations(frame: pd.DataFrame, roles: Roles) -> Result:
+    from .columns import feature_associations
+
+    return feature_associations(frame, target=_need(roles.target, "target"), seed=roles.seed)
+
+
+@register("integrity", "Data integrity (mixed types, spelling variants)")
+def _integrity(frame: pd.DataFrame, roles: Roles) -> Result:
+    from .columns import integrity
+
+    return integrity(frame)

@@ -424,13 +424,19 @@ def to_csv_bytes(
     )
 
 
-def provenance(*, source_name: str, source_sha256: str, rows_in: int, rows_out: int, **settings) -> dict:
-    """Where an export came from, for its recipe JSON."""
+def provenance(*, source_name: str, source_sha256: str, rows_in: int, rows_out: int, steps: tuple = (),
+               **settings) -> dict:
+    """Where an export came from, for its recipe JSON.
+
+    ``source_sha256`` is the file's own hash (what ``verify --input`` checks); ``steps``
+    (objects with ``to_dict()``, e.g. tokens read as missing) are what was done to the
+    table after reading it, recorded under ``steps`` so the recipe reproduces it.
+    """
     try:
         version = metadata.version("dataset-diagnostics")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
         version = "unknown"
-    return {
+    record = {
         "tool": "dataset-diagnostics",
         "tool_version": version,
         "created_utc": datetime.now(UTC).replace(microsecond=0).isoformat(),
@@ -438,6 +444,9 @@ def provenance(*, source_name: str, source_sha256: str, rows_in: int, rows_out: 
         "output_rows": rows_out,
         "settings": settings,
     }
+    if steps:  # only then: recipes without steps keep their exact keys
+        record["steps"] = [step.to_dict() for step in steps]
+    return record
 
 
 def zip_bytes(files: dict[str, bytes]) -> bytes:

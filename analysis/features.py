@@ -45,6 +45,7 @@ from .errors import DiagnosticsError, NoFeaturesError
 from .schema import Role, infer_schema
 
 __all__ = [
+    "EXCLUDED_REASON",
     "MAX_ABS_FEATURE",
     "MISSING_TOKEN",
     "ExtremeValueError",
@@ -111,8 +112,13 @@ def prepare_frame(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+#: Why a column the user excluded (a suspected leak) is not a feature.
+EXCLUDED_REASON = "excluded: suspected label leak"
+
+
 def select_features(
-    df: pd.DataFrame, *, target: str, text: TextMode = "drop", features: Sequence[str] | None = None
+    df: pd.DataFrame, *, target: str, text: TextMode = "drop", features: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
 ) -> FeatureColumns:
     """Decide which columns are model features, and of which kind (the one rule; see the module doc).
 
@@ -123,6 +129,8 @@ def select_features(
     text : ``"drop"`` (free text, and categories with more than 100 values, are left out)
         or ``"tfidf"`` (free text kept, for TF-IDF; kinds follow the prepared dtype)
     features : the candidate columns (default: every column but the target)
+    exclude : columns never used as features (the labs' "exclude suspected leaking features" switch);
+        they are listed in ``dropped`` as :data:`EXCLUDED_REASON`
 
     Raises
     ------
@@ -138,12 +146,15 @@ def select_features(
     (('x',), ('c',), {'id': 'identifier'})
     """
     candidates = df.drop(columns=[target]) if features is None else df[list(features)]
+    excluded = {str(c) for c in exclude if c in candidates.columns}
+    if excluded:
+        candidates = candidates.drop(columns=[c for c in candidates.columns if str(c) in excluded])
     schema = infer_schema(candidates)
     numeric: list[str] = []
     categorical: list[str] = []
     texts: list[str] = []
     integer: list[str] = []
-    dropped: dict[str, str] = {}
+    dropped: dict[str, str] = {c: EXCLUDED_REASON for c in excluded}
     kept = []
     for profile in schema.columns:
         if profile.role in NOT_FEATURE_ROLES or (text == "drop" and profile.role is Role.TEXT):
@@ -356,7 +367,8 @@ class FeatureSpec:
 
 
 def label_issue_features(
-    df: pd.DataFrame, *, target: str, features: Sequence[str] | None = None, dense: bool = False
+    df: pd.DataFrame, *, target: str, features: Sequence[str] | None = None, dense: bool = False,
+    exclude: Sequence[str] = (),
 ) -> tuple[FeatureSpec, pd.DataFrame]:
     """The feature specification and prepared frame of label issues (exactly its model features).
 
@@ -365,7 +377,7 @@ def label_issue_features(
     instead of 20,000. ``spec.build().fit_transform(x)`` is the matrix label
     issues' model is fitted on. ``df`` holds the rows to use (labelled rows).
     """
-    cols = select_features(df, target=target, text="tfidf", features=features)
+    cols = select_features(df, target=target, text="tfidf", features=features, exclude=exclude)
     x = prepare_frame(df, _in_order(df, cols))
     return spec_for_prepared(x, dense=dense), x
 

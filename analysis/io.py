@@ -66,6 +66,16 @@ class Dataset:
     #: The uploaded bytes or the path they were read from (None for a DataFrame handed to the API).
     source: bytes | Path | None = field(default=None, repr=False, compare=False)
     _raw: dict = field(default_factory=dict, repr=False, compare=False)
+    #: What was done to the table after reading (e.g. tokens read as missing), oldest first: frozen
+    #: steps with ``to_dict()`` and ``code_lines()``, recorded in recipes so they reproduce the table.
+    steps: tuple = ()
+    #: SHA-256 of the file as read, when ``steps`` changed the table (``sha256`` then keys the changed table).
+    file_sha256: str = ""
+
+    @property
+    def input_sha256(self) -> str:
+        """SHA-256 of the file itself: what a recipe records as its input and ``verify --input`` checks."""
+        return self.file_sha256 or self.sha256
 
     def raw_text(self) -> pd.DataFrame | None:
         """Every cell exactly as the file wrote it: text columns, no missing-value conversion.

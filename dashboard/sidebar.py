@@ -12,6 +12,7 @@ from analysis.io import DEFAULT_MAX_BYTES, Dataset
 from analysis.schema import Schema
 from dashboard import keys
 from dashboard.components import escape_md, section
+from dashboard.state import features as features_state
 from dashboard.state import session
 
 _OTHER = "── other columns ──"
@@ -66,6 +67,10 @@ def _resolve(uploaded: Any, sample: str) -> session.ActiveData:
     except DiagnosticsError as exc:
         return session.ActiveData(None, None, None, source, str(exc))
     target = _target_picker(dataset, schema)
+    effective = features_state.effective_dataset(dataset)  # the Features page's "read tokens as missing"
+    if effective is not dataset:
+        return session.ActiveData(effective, session.get_schema(effective.sha256, effective), target, source,
+                                  original=dataset)
     return session.ActiveData(dataset, schema, target, source)
 
 

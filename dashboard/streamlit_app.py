@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import sidebar, warm
-from dashboard.state import labels, overview, rebalancing, sampling, session, weak
+from dashboard.state import features, labels, overview, rebalancing, sampling, session, weak
 
 st.set_page_config(
     page_title="dataset-diagnostics",
@@ -18,6 +18,7 @@ pages = st.navigation(
     [
         # In the order of the training-data chapter: the sample, its labels, then imbalance.
         st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("app_pages/features.py", title="Features", icon=":material/view_column:"),
         st.Page("app_pages/sampling.py", title="Sampling bias", icon=":material/groups:"),
         st.Page("app_pages/labels.py", title="Labels", icon=":material/label:"),
         st.Page("app_pages/weak.py", title="Weak supervision", icon=":material/rule:"),
@@ -25,7 +26,7 @@ pages = st.navigation(
     ]
 )
 # What the user set on any page survives a visit to another one (each page lists its inputs).
-session.keep_inputs(tuple(k for m in (overview, sampling, labels, weak, rebalancing) for k in getattr(m, "PERSIST", ())))
+session.keep_inputs(tuple(k for m in (overview, features, sampling, labels, weak, rebalancing) for k in getattr(m, "PERSIST", ())))
 sidebar.render()
 pages.run()
 # After the first page is drawn: the other pages' imports load while the user reads it (dashboard/warm.py).

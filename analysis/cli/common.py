@@ -94,6 +94,25 @@ def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-mb", type=MAX_MB, default=1024, help="refuse files larger than this (MB, above 0)")
 
 
+def add_exclude(p: argparse.ArgumentParser) -> None:
+    """``--exclude COL[,COL]``: columns never used as features (e.g. the suspects ``features`` names)."""
+    p.add_argument("--exclude", default=None, metavar="COL[,COL]",
+                   help="comma-separated columns never used as features (suspected label leaks); kept in outputs")
+
+
+def excluded_columns(args: argparse.Namespace, columns, *, target: str) -> tuple[str, ...]:
+    """The ``--exclude`` columns, each checked against the table (an unknown one, or the target, is refused)."""
+    from ..errors import ColumnNotFoundError, require_column
+
+    names = tuple(dict.fromkeys(n.strip() for n in (args.exclude or "").split(",") if n.strip()))
+    for name in names:
+        require_column(columns, name, role="--exclude column")
+        if name == target:
+            raise ColumnNotFoundError(f"--exclude names the target '{target}'; the target is never a feature "
+                                      "already. Remove it from --exclude.", column=name)
+    return names
+
+
 def fail(command: str, message: str) -> NoReturn:
     one_line = " ".join(message.split())
     print(f"dataset-diagnostics {command}: error: {one_line}", file=sys.stderr)

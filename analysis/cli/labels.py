@@ -37,6 +37,7 @@ def add_label_commands(sub) -> None:
     issues.add_argument("--folds", type=cli.FOLDS, default=5)
     issues.add_argument("--seed", type=cli.SEED, default=0)
     issues.add_argument("--top", type=cli.number(int, low=0), default=20, help="suspects listed in the text output")
+    cli.add_exclude(issues)
     cli.add_common(issues)
     issues.set_defaults(func=_cmd_label_issues)
 
@@ -125,8 +126,10 @@ def _cmd_label_issues(args: argparse.Namespace) -> int:
     from . import common as cli
 
     dataset = cli.load(args)
+    excluded = cli.excluded_columns(args, dataset.frame.columns, target=args.target)
     result = label_issues(
-        dataset.frame, target=args.target, model=args.model, features=_split(args.features), folds=args.folds, seed=args.seed
+        dataset.frame, target=args.target, model=args.model, features=_split(args.features), folds=args.folds,
+        seed=args.seed, exclude=excluded,
     )
     return cli.emit(args, result.to_dict(), _issues_text(dataset.name, result, args.top))
 

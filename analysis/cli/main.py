@@ -26,6 +26,7 @@ COMMAND_GROUPS: tuple[tuple[str, str], ...] = (
     (".sampling", "add_sampling_commands"),  # bias, shift
     (".labels", "add_label_commands"),  # agreement, label-issues
     (".weak", "add_weak_commands"),  # weak
+    (".columns", "add_column_commands"),  # features
 )
 
 

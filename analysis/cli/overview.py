@@ -9,6 +9,7 @@ from . import common as cli
 from .common import add_common, emit, load
 
 if TYPE_CHECKING:
+    from ..columns import LeakageReport
     from ..overview import Overview
 
 
@@ -25,6 +26,7 @@ def add_overview_commands(sub: Any) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from ..columns import leakage_suspects
     from ..errors import NoTargetCandidateError
     from ..overview import overview
     from ..schema import infer_schema, suggest_target
@@ -45,13 +47,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
     else:
         reason = "Given with --target."
     result = overview(dataset, target=target, schema=schema, cv_folds=args.folds)
+    leakage = leakage_suspects(dataset.frame, target=target, schema=schema)
     payload = result.to_dict()
+    payload["leakage"] = leakage.summary_dict()
     payload["notes"] = notes
     payload["target_choice"] = {"column": target, "reason": reason, "candidates": candidates}
-    return emit(args, payload, _report_text(result, notes))
+    return emit(args, payload, _report_text(result, notes, leakage))
 
 
-def _report_text(result: Overview, notes: list[str]) -> str:
+def _report_text(result: Overview, notes: list[str], leakage: LeakageReport) -> str:
     cb = result.class_balance
     lines = [
         f"{result.name}: {result.rows:,} rows x {result.columns} columns; target '{result.target}'",
@@ -78,6 +82,8 @@ def _report_text(result: Overview, notes: list[str]) -> str:
         "(same features, different label)",
         "",
         "Column roles: " + ", ".join(f"{c.name} ({c.role})" for c in result.schema.columns),
+        "",
+        f"Leakage ({leakage.verdict}): {leakage.verdict_text}",
     ]
     if notes:
         lines += ["", "Notes:"] + [f"  - {n}" for n in notes]

@@ -23,7 +23,7 @@ def add_rebalance_commands(sub) -> None:
     """Register ``compare`` and ``fix`` on the subparsers of ``dataset-diagnostics``."""
     from ..rebalance import DEFAULT_STRATEGIES, DEFAULT_TEST_SIZE, METRICS, MODELS, STRATEGIES, THRESHOLD_OBJECTIVES
     from . import common as cli
-    from .common import add_common
+    from .common import add_common, add_exclude
 
     compare = sub.add_parser("compare", help="cross-validated metrics per rebalancing strategy (leakage-free)")
     compare.add_argument("data", help="CSV file")
@@ -46,6 +46,7 @@ def add_rebalance_commands(sub) -> None:
                          "identical features always stay together")
     compare.add_argument("--rank-by", default="balanced_accuracy", choices=tuple(METRICS),
                          help="the metric the summary line ranks strategies by (default: balanced_accuracy)")
+    add_exclude(compare)
     add_common(compare)
     compare.set_defaults(func=_cmd_compare)
 
@@ -66,15 +67,17 @@ def add_rebalance_commands(sub) -> None:
     fix.add_argument("--no-protect", "--no-formula-protection", dest="no_formula_protection", action="store_true",
                      help="do not prefix formula-like text cells with '")
     fix.add_argument("-o", "--output", required=True, help="output CSV path")
+    add_exclude(fix)
     add_common(fix)
     fix.set_defaults(func=_cmd_fix)
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from ..rebalance import CompareSettings, compare_strategies
-    from .common import emit, load
+    from .common import emit, excluded_columns, load
 
     dataset = load(args)
+    excluded = excluded_columns(args, dataset.frame.columns, target=args.target)
     strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
     if not strategies:
         raise RebalanceError("--strategies is empty; give comma-separated strategy names, e.g. none,smote.")
@@ -86,7 +89,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     settings = CompareSettings(
         target=args.target, strategies=tuple(strategies), model=args.model, folds=args.folds,
         repeats=args.repeats, seed=args.seed, subsample=args.subsample, cost_ratio=args.cost_ratio,
-        threshold_objective=args.threshold_objective, group=args.group,
+        threshold_objective=args.threshold_objective, group=args.group, excluded=excluded,
     )
     if args.rank_by not in result_metrics(dataset.frame, args.target):
         raise RebalanceError(f"--rank-by {args.rank_by} needs a binary target; '{args.target}' has more classes.")
@@ -136,9 +139,10 @@ def _compare_text(result, rank_by: str = "balanced_accuracy") -> str:
 def _cmd_fix(args: argparse.Namespace) -> int:
     from ..export import to_csv_bytes
     from ..rebalance import FixSettings, apply_fix
-    from .common import emit, load
+    from .common import emit, excluded_columns, load
 
     dataset = load(args)
+    excluded = excluded_columns(args, dataset.frame.columns, target=args.target)
     out = Path(args.output)
     if out.suffix.lower() != ".csv":
         raise RebalanceError(f"The output must be a .csv path; got '{out}'.")
@@ -149,7 +153,7 @@ def _cmd_fix(args: argparse.Namespace) -> int:
         target=args.target, strategy=args.strategy, test_size=test_size, seed=args.seed, group=args.group,
         model=args.model, add_is_synthetic=args.is_synthetic, cost_ratio=args.cost_ratio,
         threshold_objective=args.threshold_objective, source_name=dataset.name, source_sha256=dataset.sha256,
-        projection=False,
+        projection=False, excluded=excluded,
     ))
     protect = not args.no_formula_protection
     train = to_csv_bytes(fix.train, protect_formulas=protect, source=dataset, rows=fix.train_rows)

@@ -296,6 +296,7 @@ def label_issues(
     features: Sequence[str] | None = None,
     folds: int = 5,
     seed: int = 0,
+    exclude: Sequence[str] = (),
 ) -> LabelIssues:
     """Flag rows whose label disagrees with what the other columns predict.
 
@@ -313,6 +314,8 @@ def label_issues(
         Stratified K-fold splits (lowered to the smallest class count if needed).
     seed : int
         Seed of the fold shuffling and of the models.
+    exclude : sequence of str, optional
+        Columns never used as features (suspected label leaks the user chose to exclude).
 
     Returns
     -------
@@ -354,7 +357,12 @@ def label_issues(
             f"Used {n_splits} folds instead of {folds}: the class {classes[smallest]!r} has only {counts[smallest]} rows."
         )
     # The shared feature builder (analysis.features), on the rows that carry a label.
-    spec, x = label_issue_features(df.iloc[kept], target=target, features=features, dense=model == "hgb")
+    spec, x = label_issue_features(df.iloc[kept], target=target, features=features, dense=model == "hgb",
+                                   exclude=tuple(exclude))
+    left_out = [str(c) for c in exclude if c in df.columns and c != target]
+    if left_out:
+        notes.append("Not used as features (suspected label leaks, excluded): "
+                     + ", ".join(f"'{c}'" for c in left_out) + ".")
     pred_probs = _out_of_fold(spec, x, codes, model=model, folds=n_splits, seed=seed)
 
     from cleanlab.filter import find_label_issues

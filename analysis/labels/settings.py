@@ -71,13 +71,17 @@ class LabelIssuesSettings:
     features: tuple[str, ...] | None = None
     folds: int = 5
     seed: int = 0
+    #: columns never used as features (suspected label leaks the user chose to exclude)
+    excluded: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "features", _names(self.features))
+        object.__setattr__(self, "excluded", _names(self.excluded) or ())
 
     def run(self, df: pd.DataFrame) -> LabelIssues:
         features = None if self.features is None else list(self.features)
-        return label_issues(df, target=self.target, model=self.model, features=features, folds=self.folds, seed=self.seed)
+        return label_issues(df, target=self.target, model=self.model, features=features, folds=self.folds,
+                            seed=self.seed, exclude=self.excluded)
 
 
 @dataclass(frozen=True)

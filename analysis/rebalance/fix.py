@@ -59,6 +59,11 @@ class FixSettings:
     projection: bool = True
     #: a column whose rows of one value stay on one side of the test split (patient, user, session)
     group: str | None = None
+    #: columns never used as features (suspected label leaks the user chose to exclude); kept in the output
+    excluded: tuple[str, ...] = ()
+    #: what was done to the table after reading ``source_name`` (``Dataset.steps``, e.g. tokens read as
+    #: missing); ``source_sha256`` stays the file's own hash and the recipe lists these steps
+    source_steps: tuple = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -221,7 +226,8 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
     target = s.target
     spec = STRATEGIES[s.strategy]
     try:
-        space, groups = grouped_space(df, target=target, group=s.group, allow_empty=not spec.needs_features)
+        space, groups = grouped_space(df, target=target, group=s.group, allow_empty=not spec.needs_features,
+                                      excluded=tuple(s.excluded))
     except NoFeaturesError as exc:
         able = ", ".join(n for n in STRATEGIES if not STRATEGIES[n].needs_features)
         raise NoFeaturesError(

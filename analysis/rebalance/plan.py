@@ -50,10 +50,13 @@ class CompareSettings:
     threshold_objective: str = "balanced_accuracy"
     #: a column whose rows of one value stay on one side of every fold (patient, user, session)
     group: str | None = None
+    #: columns never used as features (suspected label leaks the user chose to exclude)
+    excluded: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.strategies, tuple):
             object.__setattr__(self, "strategies", tuple(self.strategies))
+        object.__setattr__(self, "excluded", tuple(str(c) for c in self.excluded))
 
 
 def estimate_cost(
@@ -143,12 +146,14 @@ class ComparisonPlan:
 
 
 def grouped_space(
-    df: pd.DataFrame, *, target: str, group: str | None = None, allow_empty: bool = False
+    df: pd.DataFrame, *, target: str, group: str | None = None, allow_empty: bool = False,
+    excluded: tuple[str, ...] = (),
 ) -> tuple[FeatureSpace, RowGroups]:
     """The feature space of ``df`` and the groups of its labelled rows that must stay on one side of a split.
 
     A row's identity is every column but the target, identifier columns and the
     group column (which is not a feature either): rows equal there are grouped.
+    Excluded columns (suspected leaks) are neither features nor part of a row's identity.
     """
     if group is not None:
         if group not in df.columns:
@@ -160,10 +165,10 @@ def grouped_space(
             raise RebalanceError(f"The group column cannot be the target '{target}'. Choose another column.",
                                  column=group)
     space = feature_space(df.drop(columns=[group]) if group is not None else df, target=target,
-                          allow_empty=allow_empty)
+                          allow_empty=allow_empty, exclude=excluded)
     if group is not None:
         space = replace(space, dropped={**space.dropped, group: "group column"})
-    identifiers = [c for c, why in space.dropped.items() if why == "identifier"]
+    identifiers = [c for c, why in space.dropped.items() if why == "identifier"] + list(excluded)
     groups = row_groups(df.iloc[space.rows], exclude=[target, *identifiers], group=group)
     return space, groups
 
@@ -254,7 +259,7 @@ def plan_comparison(
         notes.append("The baseline 'none' was added: every strategy is compared with it.")
     ordered = ("none",) + tuple(n for n in deduped if n != "none")
 
-    space, groups = grouped_space(df, target=s.target, group=s.group)
+    space, groups = grouped_space(df, target=s.target, group=s.group, excluded=s.excluded)
     rows_total = int(len(space.y))
     missing_labels = len(df) - rows_total
     if missing_labels:

@@ -51,7 +51,7 @@ def recipe_dict(
                                          objective=s.threshold_objective, model=s.model))
     return provenance(
         source_name=s.source_name, source_sha256=s.source_sha256, rows_in=int(rows_in), rows_out=int(rows_out),
-        **settings,
+        steps=s.source_steps, **settings,
     )
 
 
@@ -102,6 +102,7 @@ def snippet(s: FixSettings, space: FeatureSpace, groups: RowGroups | None = None
         "from sklearn.model_selection import train_test_split",
         "",
         f"df = pd.read_csv({s.source_name!r})",
+        *(line for step in s.source_steps for line in step.code_lines()),
         f"df = df[df[{target!r}].notna()].reset_index(drop=True)",
     ]
     if s.test_size is not None and groups is not None and not groups.trivial:

@@ -75,7 +75,9 @@ class FeatureSpace:
         return {self.positive: float(cost_ratio), 1 - self.positive: 1.0}
 
 
-def feature_space(df: pd.DataFrame, *, target: str, allow_empty: bool = False) -> FeatureSpace:
+def feature_space(
+    df: pd.DataFrame, *, target: str, allow_empty: bool = False, exclude: tuple[str, ...] = ()
+) -> FeatureSpace:
     """Validate the target and turn the other columns into model features.
 
     Identifier, free-text, date/time and constant columns are not features
@@ -83,7 +85,8 @@ def feature_space(df: pd.DataFrame, *, target: str, allow_empty: bool = False) -
     more than 100 values are dropped too. Rows without a label are left out.
     With ``allow_empty`` a table without any such feature (text only) gives a
     space with no feature columns instead of :class:`NoFeaturesError` (for fixes
-    that only pick, copy or weight rows).
+    that only pick, copy or weight rows). ``exclude`` names columns that are never
+    features (suspected leaks the user chose to leave out).
 
     Examples
     --------
@@ -97,7 +100,7 @@ def feature_space(df: pd.DataFrame, *, target: str, allow_empty: bool = False) -
     labels = df[target]
     rows = np.flatnonzero(labels.notna().to_numpy())
     try:
-        cols = select_features(df, target=target, text="drop")
+        cols = select_features(df, target=target, text="drop", exclude=exclude)
     except NoFeaturesError:
         if not allow_empty:
             raise

@@ -187,6 +187,7 @@ def csv_with_recipe(
         source_sha256=source_sha256,
         rows_in=len(df),
         rows_out=len(out),
+        steps=getattr(source, "steps", ()),  # e.g. tokens read as missing after reading the file
         fix=fix,
         **settings,
         formula_protection={"on": protect_formulas, "cells": safe.protected_cells, "columns": list(safe.protected_columns)},

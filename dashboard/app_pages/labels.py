@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import streamlit as st
 
@@ -25,6 +26,7 @@ from analysis.labels import (
 from dashboard import components, sidebar
 from dashboard.charts import labels as charts
 from dashboard.components import escape_md, guarded, verdict_box
+from dashboard.state import features as ft
 from dashboard.state import labels as state
 from dashboard.state.session import ActiveData
 from sample_data import LABELS_GOLD_COLUMN
@@ -369,7 +371,14 @@ def _issues_request(current: ActiveData) -> LabelIssuesSettings | None:
             st.session_state[state.LB_ISSUES_RUN] = st.session_state.get(state.LB_ISSUES_RUN, 0) + 1
         st.session_state[state.LB_ISSUES_REQUEST] = request
     stored = st.session_state.get(state.LB_ISSUES_REQUEST)
-    return stored[1] if stored and stored[0] == dataset.sha256 else None
+    if not (stored and stored[0] == dataset.sha256):
+        return None
+    # The Features page's "exclude suspected leaking features" applies at once, without asking again.
+    settings = replace(stored[1], excluded=ft.excluded_columns(dataset, stored[1].target))
+    if settings.excluded:
+        st.caption("Suspected leaking features left out (switch on the Features page): "
+                   + ", ".join(f"'{escape_md(c)}'" for c in settings.excluded))
+    return settings
 
 
 @guarded("Label suspects")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis.columns import LeakageSettings
 from analysis.io import Dataset
 from analysis.overview import BalanceSettings, Overview
 from analysis.schema import Schema
 from dashboard import components, sidebar
 from dashboard.charts import overview as charts
 from dashboard.components import escape_md
+from dashboard.state import features as ft
 from dashboard.state import overview as ov
 from dashboard.state.session import ActiveData
 
@@ -26,6 +28,7 @@ def main() -> None:
     file_header(dataset)
     result = class_balance_section(current, dataset, schema)
     if result is not None:
+        leakage_section(current, dataset)
         data_quality_section(result, dataset)
     column_roles_section(schema)
     preview_section(dataset)
@@ -92,6 +95,16 @@ def class_balance_section(current: ActiveData, dataset: Dataset, schema: Schema)
         help="Classes with fewer rows than folds are warned about above.",
     )
     return result
+
+
+@components.guarded("Leakage")
+def leakage_section(current: ActiveData, dataset: Dataset) -> None:
+    st.subheader("Leakage")
+    with st.spinner("Scoring each feature alone…"):
+        leak = ft.ft_leakage(dataset.sha256, current.target or "", LeakageSettings(), dataset)
+    components.verdict_box(leak)
+    st.page_link("app_pages/features.py", label="Features: each feature's score alone, the rules, and the switch "
+                 "that excludes suspects from the labs", icon=":material/view_column:")
 
 
 @components.guarded("Data quality")

@@ -26,6 +26,7 @@ from analysis.rebalance import (
 from dashboard import components, sidebar
 from dashboard.charts import rebalancing as charts
 from dashboard.components import escape_md, guarded
+from dashboard.state import features as ft
 from dashboard.state import rebalancing as state
 
 
@@ -92,8 +93,11 @@ def settings_form(dataset, target: str) -> tuple[CompareSettings, bool]:
         target=target, strategies=tuple(chosen), model=model, folds=folds, repeats=repeats, seed=seed,
         subsample=sub_rows if sub_on and sub_rows < rows else None,
         cost_ratio=float(cost_ratio) if cost_ratio is not None else None, threshold_objective=objective,
-        group=group,
+        group=group, excluded=ft.excluded_columns(dataset, target),
     )
+    if settings.excluded:
+        st.caption("Suspected leaking features left out (switch on the Features page): "
+                   + ", ".join(f"'{escape_md(c)}'" for c in settings.excluded))
     return settings, submitted
 
 
@@ -261,8 +265,8 @@ def fix_section(dataset, target: str, compare: CompareSettings) -> None:
     add_syn = st.checkbox("Add an is_synthetic column", value=False, key=state.RB_IS_SYNTHETIC)
     settings = FixSettings(
         target=target, strategy=fix_name, test_size=test_size if holdout else None, seed=compare.seed,
-        model=compare.model, add_is_synthetic=add_syn, source_name=dataset.name, source_sha256=dataset.sha256,
-        group=compare.group,
+        model=compare.model, add_is_synthetic=add_syn, source_name=dataset.name,
+        source_sha256=dataset.input_sha256, source_steps=dataset.steps, group=compare.group, excluded=compare.excluded,
     )
     if st.button(f"Apply {fix_name}", type="primary", icon=":material/build:", key=state.RB_APPLY_FIX):
         st.session_state[state.RB_FIX_RUN] = settings
@@ -270,7 +274,7 @@ def fix_section(dataset, target: str, compare: CompareSettings) -> None:
     if asked != settings:
         st.info(
             ("The settings changed since the last fix: press " if asked is not None and
-             asked.source_sha256 == dataset.sha256 else "Press ")
+             asked.source_sha256 == dataset.input_sha256 else "Press ")
             + f"**Apply {fix_name}** to build the fixed data and its download.", icon=":material/build:",
         )
         return

@@ -148,5 +148,5 @@ def sb_fix_download(sha256: str, settings: FixSettings, protect: bool, _dataset:
     from analysis.sampling import fix_csv
 
     fix = sb_fix(sha256, settings, _dataset)
-    return fix_csv(_dataset.frame, settings, fix, source_name=_dataset.name, source_sha256=_dataset.sha256,
+    return fix_csv(_dataset.frame, settings, fix, source_name=_dataset.name, source_sha256=_dataset.input_sha256,
                    protect_formulas=protect, source=_dataset)

@@ -36,6 +36,8 @@ class ActiveData:
     target: str | None
     source: str  # "sample" or "upload"
     error: str | None = None
+    #: the dataset as read, when ``dataset`` is a derived one (mixed-type tokens read as missing)
+    original: Dataset | None = None
 
 
 @st.cache_resource(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
