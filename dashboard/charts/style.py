@@ -48,6 +48,8 @@ def _safe(value: Any) -> Any:
     if isinstance(value, str):
         return inert_tags(clip(value, MAX_TEXT_CHARS))
     if isinstance(value, dict):
+        if "bdata" in value and "dtype" in value:
+            return value  # a numeric array, base64-encoded by plotly 6: numbers, never text to clip
         return {k: _safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_safe(v) for v in value]

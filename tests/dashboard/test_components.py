@@ -94,3 +94,21 @@ def test_escape_md_round_trips_through_st_markdown_as_literal_text():
     # ... and un-escaping (and dropping the joiners) gives back exactly the text the user supplied.
     assert re.sub(r"\\(.)", r"\1", source).replace("\u2060", "") == _HOSTILE
     assert source == escape_md(_HOSTILE)
+
+
+def test_safe_figure_keeps_long_numeric_arrays_whole():
+    """plotly 6 sends numeric arrays as base64 ``bdata`` strings: clipping them as text broke every
+    chart with more than ~90 points (the Labels page's entropy histogram rendered blank)."""
+    import base64
+
+    import numpy as np
+    import plotly.graph_objects as go
+
+    from dashboard.charts.style import safe_figure
+
+    x = np.linspace(0.0, 1.0, 2_000)
+    spec = safe_figure(go.Figure(go.Histogram(x=x, name="<b>n</b>"))).to_plotly_json()["data"][0]
+    sent = spec["x"]
+    values = np.frombuffer(base64.b64decode(sent["bdata"]), dtype=sent["dtype"]) if isinstance(sent, dict) else np.asarray(sent)
+    assert np.array_equal(values, x)
+    assert "<b>" not in spec["name"]  # text is still made inert
