@@ -24,7 +24,7 @@ ROOT = HERE.parent.parent
 ADDED_KEYS: dict[str, set[str]] = {
     "report": {"near_duplicates", "outliers"},
 
-    "compare_fix": set(),
+    "compare_fix": {"splits.near_duplicate_groups_kept_together", "splits.rows_in_near_duplicate_groups"},
 
     "bias_shift": {"weights_out"},
 
