@@ -79,6 +79,27 @@ class OutlierSummary(ResultMixin):
     def to_frame(self) -> pd.DataFrame:
         return self.top_rows()
 
+    def per_class_frame(self) -> pd.DataFrame:
+        """One line per class (``(no label)`` for rows without one): rows, flagged rows, flagged share."""
+        return pd.DataFrame(
+            [{"class": "(no label)" if k is None else str(k), **v} for k, v in self.per_class.items()],
+            columns=["class", "rows", "flagged", "share_flagged"],
+        )
+
+    def top_data(self, df: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+        """The top rows of ``df`` (the scored table) with an ``outlier_score`` column, and their 0-based positions.
+
+        The positions let :func:`analysis.export.to_csv_bytes` write the original text of each cell.
+        """
+        top = self.top_rows()
+        positions = top["row"].to_numpy(dtype=np.int64)
+        frame = df.iloc[positions].reset_index(drop=True)
+        name = "outlier_score"
+        while name in frame.columns:
+            name = "_" + name
+        frame[name] = top["score"].to_numpy()
+        return frame, positions
+
     def to_dict(self) -> dict[str, Any]:
         top = self.top_rows()
         return {
