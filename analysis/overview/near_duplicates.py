@@ -166,8 +166,8 @@ def near_duplicate_summary(
         )
     if g.exact_columns:
         notes.append(
-            "Columns compared only after normalisation, not by distance (free text or many categories): "
-            + ", ".join(f"'{c}'" for c in g.exact_columns) + "."
+            f"{len(g.exact_columns)} column(s) of free text or many categories are compared after normalisation, "
+            "not by distance: rows must match there for a nearest-neighbour pair to count (knn_exact_columns)."
         )
     if not cols:
         notes.append("No feature columns besides the target and identifiers: nothing to compare.")
@@ -222,14 +222,14 @@ def _with_verdict(s: NearDuplicateSummary) -> NearDuplicateSummary:
     if s.conflicting_groups:
         verdict = "conflicts"
         text = (
-            f"Conflicting near-duplicates: {s.conflicting_rows:,} rows in {s.conflicting_groups:,} groups have "
+            f"Conflicting near duplicates: {s.conflicting_rows:,} rows in {s.conflicting_groups:,} groups have "
             "(nearly) the same features as a row of another label. At least one label of each group is likely "
             "wrong, or a feature that tells them apart is missing."
         )
     elif s.groups:
         verdict = "near_duplicates"
         text = (
-            f"Near-duplicates: {s.rows:,} rows fall in {s.groups:,} groups of (nearly) equal rows"
+            f"Near duplicates: {s.rows:,} rows fall in {s.groups:,} groups of (nearly) equal rows"
             + (f", {s.normalised_only_rows:,} of them differing from an earlier row only in case, spacing, "
                f"punctuation or digits beyond the {s.settings.significant_digits}th significant one"
                if s.normalised_only_rows else "")

@@ -180,21 +180,19 @@ def outlier_summary(
     notes = []
     if sampled:
         notes.append(f"Scored on a random sample of {settings.max_rows:,} of {n:,} rows (seed {settings.seed}).")
-    left_out = [c for c, why in cols.dropped.items()]
-    if left_out:
-        notes.append("Left out: " + ", ".join(f"'{c}' ({cols.dropped[c]})" for c in left_out) + ".")
+    if cols.dropped:
+        kinds = sorted(set(cols.dropped.values()))
+        notes.append(f"{len(cols.dropped)} column(s) left out ({', '.join(kinds)}).")
     result = OutlierSummary(
         settings=settings, columns=cols.numeric + cols.categorical, rows=rows, scores=scores, per_class=per_class,
         sampled=sampled, notes=tuple(notes),
     )
     if result.n_flagged:
-        worst = max(((k, v) for k, v in per_class.items() if k is not None), key=lambda kv: kv[1]["share_flagged"],
-                    default=None)
         text = (
-            f"{result.n_flagged:,} of {len(rows):,} rows ({result.n_flagged / len(rows):.1%}) have an isolation-forest "
-            f"anomaly score of at least {settings.threshold:g}: their feature values are unusual for this table"
-            + (f"; class '{worst[0]}' has the largest share ({worst[1]['share_flagged']:.1%})" if worst else "")
-            + ". Check them for entry errors before training; keep them if they are real."
+            f"Outliers: {result.n_flagged:,} of {len(rows):,} rows ({result.n_flagged / len(rows):.1%}) have an "
+            f"isolation-forest anomaly score of at least {settings.threshold:g}: their feature values are unusual "
+            "for this table (the share per class is listed). Check them for entry errors before training; keep "
+            "them if they are real."
         )
         from dataclasses import replace
 

@@ -172,8 +172,6 @@ def near_duplicates_section(target: str, dataset: Dataset, schema: Schema) -> No
               delta_color="off", delta_arrow="off", help="Groups whose rows carry more than one label.")
     components.verdict_box(near)
     st.caption(escape_md(how) + " Every split this product makes keeps each group on one side.")
-    for note in near.notes:
-        st.caption(escape_md(note))
     if near.groups:
         table = near.to_frame()[["group", "kind", "size", "rows", "labels", "conflicting"]].head(_PREVIEW_ROWS)
         st.dataframe(
@@ -204,8 +202,6 @@ def outliers_section(target: str, dataset: Dataset) -> None:
         f"IsolationForest (100 trees, seed {s.seed}) over {len(out.columns)} numeric and categorical columns; "
         f"near 1 = easy to isolate, about 0.5 = ordinary. Flagged at {s.threshold:g} or more."
     )
-    for note in out.notes:
-        st.caption(escape_md(note))
     if not len(out.rows):
         return
     per_class = out.per_class_frame()
