@@ -19,7 +19,7 @@ from analysis.overview import (
     outlier_summary,
     overview,
 )
-from analysis.overview.near_groups import _knn_matrix, _column_codes
+from analysis.overview.near_groups import _column_codes, _knn_matrix
 
 SENTENCES = [
     "great value for money", "arrived broken, asked for a refund", "fits well and looks nice",
