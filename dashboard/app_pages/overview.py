@@ -163,8 +163,9 @@ def near_duplicates_section(target: str, dataset: Dataset, schema: Schema) -> No
     n1, n2, n3, n4 = st.columns(4)
     n1.metric("Near-duplicate groups", f"{near.groups:,}", f"{near.rows:,} rows", delta_color="off",
               delta_arrow="off", help=how)
-    n2.metric("Differ only in case, spacing, punctuation or rounding", f"{near.normalised_only_rows:,}",
-              help="Rows that repeat an earlier row after normalisation but not exactly.")
+    n2.metric("Differ only in form", f"{near.normalised_only_rows:,}",
+              help="Rows that repeat an earlier row after normalisation (case, spacing, punctuation, rounding) "
+              "but not exactly.")
     n3.metric("Nearest-neighbour pairs", f"{near.knn_pairs:,}",
               help=(f"Pairs closer than {g.radius:.3g} (median nearest-neighbour distance {g.median_nn_distance:.3g})."
                     if g.radius is not None else "No nearest-neighbour pass: no numeric or few-valued column to compare."))
