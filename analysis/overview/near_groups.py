@@ -33,6 +33,7 @@ b ~ c puts a, b and c in one group).
 from __future__ import annotations
 
 import itertools
+import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ __all__ = [
 
 #: Rows whose nearest-neighbour distance estimates the median (a random sample above this many).
 MEDIAN_QUERIES = 1000
+#: Candidate pairs checked at most; above, the radius search runs on a random subset of rows (stated).
+MAX_CANDIDATES = 20_000_000
 #: Categorical columns with at most this many distinct values take part in the kNN space (one-hot).
 MAX_ONEHOT = 50
 
@@ -189,7 +192,7 @@ def near_groups(frame: pd.DataFrame, settings: NearDuplicateSettings = DEFAULT_N
         reps = np.sort(np.random.RandomState(settings.seed).choice(reps, settings.knn_max_rows, replace=False))
     x = _knn_matrix(frame, columns, knn_cols, per_column, reps, settings.significant_digits)
     block = _row_codes([per_column[c] for c in exact_cols], n)[reps] if exact_cols else np.zeros(len(reps), np.int64)
-    pairs, median, radius = _knn_pairs(x, block, settings)
+    pairs, median, radius, searched = _knn_pairs(x, block, settings)
     row_pairs = reps[pairs] if len(pairs) else empty
     ids = normalised
     if len(row_pairs):
@@ -203,7 +206,7 @@ def near_groups(frame: pd.DataFrame, settings: NearDuplicateSettings = DEFAULT_N
     return NearGroups(
         normalised=normalised, ids=ids, knn_pairs=np.sort(row_pairs, axis=1) if len(row_pairs) else empty,
         knn_columns=tuple(knn_cols), exact_columns=tuple(exact_cols), median_nn_distance=median, radius=radius,
-        knn_rows_searched=int(len(reps)), knn_sampled=bool(sampled),
+        knn_rows_searched=int(min(searched, len(reps))), knn_sampled=bool(sampled or searched < len(reps)),
     )
 
 
@@ -231,7 +234,9 @@ def _knn_matrix(
     return np.hstack(parts)
 
 
-def _knn_pairs(x: np.ndarray, block: np.ndarray, s: NearDuplicateSettings) -> tuple[np.ndarray, float | None, float | None]:
+def _knn_pairs(
+    x: np.ndarray, block: np.ndarray, s: NearDuplicateSettings
+) -> tuple[np.ndarray, float | None, float | None, int]:
     """Pairs (i < j, positions in ``x``) closer than ``threshold`` x the median nearest-neighbour distance.
 
     The median is taken over at most ``MEDIAN_QUERIES`` random rows' distance
@@ -248,19 +253,22 @@ def _knn_pairs(x: np.ndarray, block: np.ndarray, s: NearDuplicateSettings) -> tu
     positive = np.where(dist > 0, dist, np.inf).min(axis=1)
     positive = positive[np.isfinite(positive)]
     if not len(positive):
-        return np.empty((0, 2), dtype=np.int64), None, None
+        return np.empty((0, 2), dtype=np.int64), None, None, m
     median = float(np.median(positive))
     radius = s.threshold * median
-    return _pairs_within(x, block, radius), median, radius
+    pairs, searched = _pairs_within(x, block, radius)
+    return pairs, median, radius, searched
 
 
-def _pairs_within(x: np.ndarray, block: np.ndarray, radius: float) -> np.ndarray:
+def _pairs_within(x: np.ndarray, block: np.ndarray, radius: float) -> tuple[np.ndarray, int]:
     """Every pair (i < j) of rows of the same ``block`` at Euclidean distance below ``radius``.
 
     Candidates come from a grid of cell side ``radius`` over the rows' projection
     on their (up to) three first principal directions: an orthonormal projection
     never lengthens a distance, so two rows closer than ``radius`` lie in the
     same or adjacent cells; each candidate's distance is then computed exactly.
+    Above ``MAX_CANDIDATES`` candidate pairs, a random subset of rows is searched
+    (the candidates shrink with its square); the second value is the rows searched.
     """
     m, d = x.shape
     centred = x - x.mean(axis=0)
@@ -272,19 +280,32 @@ def _pairs_within(x: np.ndarray, block: np.ndarray, radius: float) -> np.ndarray
     frame = pd.DataFrame(cells, columns=keys)
     frame["block"] = block
     frame["i"] = np.arange(m)
+    # Guard: dense cells (a radius wide against the projections' spread) would make too many candidates.
+    counts = frame.groupby([*keys, "block"], sort=False).size().rename("n").reset_index()
+    estimate = 0
+    for offset in itertools.product((-1, 0, 1), repeat=len(keys)):
+        shifted = counts.copy()
+        shifted[keys] = shifted[keys].to_numpy() - np.asarray(offset)
+        both = counts.merge(shifted, on=[*keys, "block"])
+        estimate += int((both["n_x"].to_numpy() * both["n_y"].to_numpy()).sum())
+    if estimate > MAX_CANDIDATES:
+        keep = np.sort(np.random.RandomState(0).choice(m, max(2, int(m * math.sqrt(MAX_CANDIDATES / estimate))),
+                                                        replace=False))
+        frame = frame.iloc[keep].reset_index(drop=True)
+        frame["i"] = keep
     found = []
     for offset in itertools.product((-1, 0, 1), repeat=len(keys)):
         other = frame.rename(columns={"i": "j"})
         other[keys] = other[keys].to_numpy() - np.asarray(offset)
         merged = frame.merge(other, on=[*keys, "block"], how="inner")
         i, j = merged["i"].to_numpy(), merged["j"].to_numpy()
-        keep = i < j
-        i, j = i[keep], j[keep]
+        upper = i < j
+        i, j = i[upper], j[upper]
         for start in range(0, len(i), 1_000_000):
             a, b = i[start:start + 1_000_000], j[start:start + 1_000_000]
             close = np.sqrt(((x[a] - x[b]) ** 2).sum(axis=1)) < radius
             if close.any():
                 found.append(np.column_stack([a[close], b[close]]))
     if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    return np.unique(np.vstack(found), axis=0).astype(np.int64)
+        return np.empty((0, 2), dtype=np.int64), len(frame)
+    return np.unique(np.vstack(found), axis=0).astype(np.int64), len(frame)
