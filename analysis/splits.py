@@ -30,7 +30,7 @@ Near-duplicates are grouped as well (:func:`analysis.overview.near_groups`):
 rows equal after normalising text (case, whitespace, punctuation) and rounding
 numbers to 6 significant digits, and rows closer than cleanlab's radius (0.13 x
 the median nearest-neighbour distance over the scaled key columns). The
-nearest-neighbour pass searches at most 100,000 distinct rows (a random sample
+nearest-neighbour pass searches at most 20,000 distinct rows (a random sample
 above that, seed 0: near pairs outside the sample are then not kept together;
 normalised-equality groups always are, at any size).
 """

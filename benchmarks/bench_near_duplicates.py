@@ -10,7 +10,7 @@ How it measures (one process, imports before the clock, median of --repeats):
   * report: ``load_csv(path)`` then ``overview(ds, target="label", near=None, outliers=None)``;
   * near-duplicates: ``near_duplicate_summary(df, target="label", schema=...)`` on the loaded frame
     (normalised equality over every row; the kNN pass on a random sample of
-    ``NearDuplicateSettings.knn_max_rows`` = 100,000 distinct rows above that size);
+    ``NearDuplicateSettings.knn_max_rows`` = 20,000 distinct rows above that size);
   * outliers: ``outlier_summary(df, target="label")`` (isolation forest fitted and scoring a
     200,000-row random sample above that size), shown for reading.
 

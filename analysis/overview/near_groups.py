@@ -54,7 +54,7 @@ __all__ = [
 #: Rows whose nearest-neighbour distance estimates the median (a random sample above this many).
 MEDIAN_QUERIES = 1000
 #: Candidate pairs checked at most; above, the radius search runs on a random subset of rows (stated).
-MAX_CANDIDATES = 20_000_000
+MAX_CANDIDATES = 2_000_000
 #: Categorical columns with at most this many distinct values take part in the kNN space (one-hot).
 MAX_ONEHOT = 50
 
@@ -76,7 +76,7 @@ class NearDuplicateSettings:
     significant_digits: int = 6
     threshold: float = 0.13
     k: int = 10
-    knn_max_rows: int = 100_000
+    knn_max_rows: int = 20_000
     seed: int = 0
 
 
