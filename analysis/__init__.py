@@ -58,6 +58,9 @@ _LAZY = {
     "apply_fix": ".rebalance",
     "CompareSettings": ".rebalance",
     "FixSettings": ".rebalance",
+    # near-duplicates and outliers
+    "near_duplicate_summary": ".overview",
+    "outlier_summary": ".overview",
     # export
     "to_csv_bytes": ".export",
 }

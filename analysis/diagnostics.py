@@ -114,6 +114,20 @@ def _duplicates(frame: pd.DataFrame, roles: Roles) -> Result:
     return duplicate_summary(frame, target=_need(roles.target, "target"))
 
 
+@register("near_duplicates", "Near-duplicates and conflicting near-duplicates", "target")
+def _near_duplicates(frame: pd.DataFrame, roles: Roles) -> Result:
+    from .overview import near_duplicate_summary
+
+    return near_duplicate_summary(frame, target=_need(roles.target, "target"))
+
+
+@register("outliers", "Outlier rows", "target", model_based=True)
+def _outliers(frame: pd.DataFrame, roles: Roles) -> Result:
+    from .overview import outlier_summary
+
+    return outlier_summary(frame, target=_need(roles.target, "target"))
+
+
 @register("bias", "Representativeness against a reference", "group", "reference")
 def _bias(frame: pd.DataFrame, roles: Roles) -> Result:
     from . import bias_report

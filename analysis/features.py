@@ -94,7 +94,12 @@ class FeatureColumns:
 def is_text(col: pd.Series) -> bool:
     """Free text, not a category: many distinct values that are long or hold several words."""
     sample = col.head(2000)
-    if sample.dtype != object:
+    # pandas 3 reads text as the "str" dtype, not object: both are text here (before this check
+    # looked for object only, so free text was never TF-IDF-encoded on pandas 3)
+    if not pd.api.types.is_string_dtype(sample.dtype) or isinstance(sample.dtype, pd.CategoricalDtype):
+        return False
+    sample = sample.dropna().astype(str)
+    if sample.empty:
         return False
     words = sample.str.count(r"\s+") + 1
     return bool(col.nunique() > max(20, 0.3 * len(col)) and (sample.str.len().mean() >= 25 or words.mean() >= 4))

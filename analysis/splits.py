@@ -26,7 +26,13 @@ Then:
   ``test_size``); with singleton groups exactly
   :func:`sklearn.model_selection.train_test_split` with ``stratify``.
 
-Near-duplicates (rows equal up to rounding) are not grouped yet.
+Near-duplicates are grouped as well (:func:`analysis.overview.near_groups`):
+rows equal after normalising text (case, whitespace, punctuation) and rounding
+numbers to 6 significant digits, and rows closer than cleanlab's radius (0.13 x
+the median nearest-neighbour distance over the scaled key columns). The
+nearest-neighbour pass searches at most 20,000 distinct rows (a random sample
+above that, seed 0: near pairs outside the sample are then not kept together;
+normalised-equality groups always are, at any size).
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ColumnNotFoundError, TooFewRowsError
+from .overview.near_groups import DEFAULT_NEAR, NearDuplicateSettings, near_groups
 
 __all__ = ["DuplicateSplitWarning", "RowGroups", "duplicate_safe_kfold", "holdout_split", "kfold_splits", "row_groups"]
 
@@ -61,6 +68,9 @@ class RowGroups:
     duplicate_rows: int
     group_column: str | None = None
     column_groups: int | None = None
+    #: groups of two or more rows equal after normalisation or within the kNN radius (exact groups included)
+    near_groups: int = 0
+    near_rows: int = 0
 
     @property
     def trivial(self) -> bool:
@@ -73,7 +83,8 @@ class RowGroups:
         return RowGroups(
             ids=ids.astype(np.int64), n_groups=int(len(sizes)), duplicate_groups=int((sizes > 1).sum()),
             duplicate_rows=int(sizes[sizes > 1].sum()), group_column=self.group_column,
-            column_groups=self.column_groups,
+            column_groups=self.column_groups, near_groups=int((sizes > 1).sum()),
+            near_rows=int(sizes[sizes > 1].sum()),
         )
 
     @property
@@ -85,6 +96,12 @@ class RowGroups:
                 f"{self.duplicate_rows:,} rows repeat another row's features ({self.duplicate_groups:,} groups of "
                 "identical rows); each group was kept on one side of every split, so no row is scored by a model "
                 "trained on its copy"
+            )
+        if self.near_rows > self.duplicate_rows:
+            parts.append(
+                f"{self.near_rows - self.duplicate_rows:,} more rows are near-duplicates (equal after normalising "
+                "case, spacing, punctuation and rounding to 6 significant digits, or within 0.13 x the median "
+                f"nearest-neighbour distance): {self.near_groups:,} groups in all were kept on one side"
             )
         if self.group_column is not None:
             parts.append(
@@ -102,6 +119,8 @@ class RowGroups:
             "rows_in_duplicate_groups": self.duplicate_rows,
             "group_column": self.group_column,
             "group_column_values": self.column_groups,
+            "near_duplicate_groups_kept_together": self.near_groups,
+            "rows_in_near_duplicate_groups": self.near_rows,
         }
 
 
@@ -113,7 +132,10 @@ def _codes(frame: pd.DataFrame) -> np.ndarray:
     return pd.factorize(hashes)[0].astype(np.int64)
 
 
-def row_groups(frame: pd.DataFrame, *, exclude: Sequence[str] = (), group: str | None = None) -> RowGroups:
+def row_groups(
+    frame: pd.DataFrame, *, exclude: Sequence[str] = (), group: str | None = None,
+    near: NearDuplicateSettings | None = DEFAULT_NEAR,
+) -> RowGroups:
     """Group the rows of ``frame`` that must stay together in every split.
 
     Parameters
@@ -125,6 +147,8 @@ def row_groups(frame: pd.DataFrame, *, exclude: Sequence[str] = (), group: str |
     group : str, optional
         A column whose rows of one value belong together (patient, user, session).
         It is not part of the duplicate key.
+    near : NearDuplicateSettings or None
+        How near-duplicates are found (``None``: exact duplicates only).
 
     Raises
     ------
@@ -147,10 +171,12 @@ def row_groups(frame: pd.DataFrame, *, exclude: Sequence[str] = (), group: str |
         )
     drop = {c for c in exclude if c in frame.columns} | ({group} if group is not None else set())
     key = frame[[c for c in frame.columns if c not in drop]]
-    dup = _codes(key)
-    sizes = np.bincount(dup)
+    exact = _codes(key)
+    sizes = np.bincount(exact)
     duplicate_groups = int((sizes > 1).sum())
     duplicate_rows = int(sizes[sizes > 1].sum())
+    dup = _near_codes(key, exact, near)
+    near_sizes = np.bincount(dup) if len(dup) else np.zeros(0, dtype=np.int64)
     column_groups = None
     ids = dup
     if group is not None:
@@ -174,7 +200,17 @@ def row_groups(frame: pd.DataFrame, *, exclude: Sequence[str] = (), group: str |
     return RowGroups(
         ids=ids, n_groups=int(ids.max()) + 1 if len(ids) else 0, duplicate_groups=duplicate_groups,
         duplicate_rows=duplicate_rows, group_column=group, column_groups=column_groups,
+        near_groups=int((near_sizes > 1).sum()), near_rows=int(near_sizes[near_sizes > 1].sum()),
     )
+
+
+def _near_codes(key: pd.DataFrame, exact: np.ndarray, near: NearDuplicateSettings | None) -> np.ndarray:
+    """Near-duplicate group codes, computed once per distinct row (exact duplicates share a code already)."""
+    if near is None or key.shape[1] == 0 or not len(key):
+        return exact
+    first = np.unique(exact, return_index=True)[1]  # one row per exact group, in code order
+    groups = near_groups(key.iloc[first].reset_index(drop=True), near)
+    return pd.factorize(groups.ids[exact])[0].astype(np.int64)
 
 
 def _check_groups(groups: RowGroups, y: np.ndarray, folds: int, classes: Sequence[Any] | None) -> None:
@@ -186,7 +222,7 @@ def _check_groups(groups: RowGroups, y: np.ndarray, folds: int, classes: Sequenc
         label = classes[worst] if classes is not None else worst
         why = (
             f"rows sharing a value of '{groups.group_column}' or identical features"
-            if groups.group_column is not None else "identical features"
+            if groups.group_column is not None else "identical or near-identical features"
         )
         raise TooFewRowsError(
             f"Class {label!r} occurs in only {int(per_class.min())} group(s) of rows that must stay together "

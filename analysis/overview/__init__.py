@@ -2,6 +2,8 @@
 
 ``balance``     class counts, imbalance verdict and its thresholds, target validation
 ``duplicates``  exact and conflicting duplicate rows, by hashing
+``near_groups`` ``near_duplicates``  rows equal after normalisation or within cleanlab's kNN radius; conflicts
+``outliers``    isolation-forest anomaly score per row, top rows, count per class
 ``report``      :class:`Overview` and :func:`overview` (what ``report`` prints and the page shows)
 """
 
@@ -14,6 +16,9 @@ from .balance import (
     validate_target,
 )
 from .duplicates import DuplicateSummary, duplicate_summary
+from .near_duplicates import NearDuplicateSummary, near_duplicate_key_columns, near_duplicate_summary
+from .near_groups import NearDuplicateSettings, NearGroups, near_groups
+from .outliers import OutlierSettings, OutlierSummary, outlier_summary
 from .report import Overview, overview
 
 __all__ = [
@@ -21,10 +26,19 @@ __all__ = [
     "BalanceSettings",
     "ClassBalance",
     "DuplicateSummary",
+    "NearDuplicateSettings",
+    "NearDuplicateSummary",
+    "NearGroups",
+    "OutlierSettings",
+    "OutlierSummary",
     "Overview",
     "class_balance",
     "duplicate_summary",
     "imbalance_verdict",
+    "near_duplicate_key_columns",
+    "near_duplicate_summary",
+    "near_groups",
+    "outlier_summary",
     "overview",
     "validate_target",
 ]

@@ -18,6 +18,9 @@ from ..results import ResultMixin, Severity
 from ..schema import Schema, infer_schema
 from .balance import ClassBalance, class_balance
 from .duplicates import DuplicateSummary, duplicate_summary
+from .near_duplicates import NearDuplicateSummary, near_duplicate_summary
+from .near_groups import DEFAULT_NEAR, NearDuplicateSettings
+from .outliers import DEFAULT_OUTLIERS, OutlierSettings, OutlierSummary, outlier_summary
 
 __all__ = ["Overview", "overview"]
 
@@ -45,6 +48,9 @@ class Overview(ResultMixin):
     verdict: str
     verdict_text: str
     notes: tuple[str, ...] = ()
+    # --- near-duplicates and outliers (issue 14) ---
+    near_duplicates: NearDuplicateSummary | None = None
+    outliers: OutlierSummary | None = None
 
     @property
     def missing_cells(self) -> int:
@@ -79,6 +85,9 @@ class Overview(ResultMixin):
             "target_candidates": list(self.schema.target_candidates),
             "annotator_groups": [list(g) for g in self.schema.annotator_groups],
             "notes": list(self.notes),
+            # --- near-duplicates and outliers (issue 14) ---
+            "near_duplicates": self.near_duplicates.to_dict() if self.near_duplicates is not None else None,
+            "outliers": self.outliers.to_dict() if self.outliers is not None else None,
         }
 
 
@@ -89,6 +98,8 @@ def overview(
     schema: Schema | None = None,
     cv_folds: int = 5,
     smote_k_neighbors: int = 5,
+    near: NearDuplicateSettings | None = DEFAULT_NEAR,
+    outliers: OutlierSettings | None = DEFAULT_OUTLIERS,
 ) -> Overview:
     """Everything the Overview page and ``report`` show, for one target.
 
@@ -102,6 +113,10 @@ def overview(
     cv_folds, smote_k_neighbors : int
         Passed to :func:`analysis.overview.class_balance` for its warnings
         (:class:`~analysis.overview.BalanceSettings` holds both).
+    near : NearDuplicateSettings or None
+        The near-duplicate pass (``None`` skips it).
+    outliers : OutlierSettings or None
+        The isolation-forest outlier scores (``None`` skips them).
 
     Examples
     --------
@@ -130,4 +145,9 @@ def overview(
         verdict=balance.verdict,
         verdict_text=balance.verdict_text,
         notes=tuple(notes),
+        # --- near-duplicates and outliers (issue 14) ---
+        near_duplicates=(
+            near_duplicate_summary(df, target=target, settings=near, schema=schema) if near is not None else None
+        ),
+        outliers=outlier_summary(df, target=target, settings=outliers) if outliers is not None else None,
     )

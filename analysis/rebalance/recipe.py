@@ -56,26 +56,18 @@ def recipe_dict(
 
 
 def _group_split_lines(s: FixSettings, space: FeatureSpace, key_drop: list[str]) -> list[str]:
-    """The snippet's test split that keeps identical rows (and one group value) on one side:
-    exactly :func:`analysis.splits.holdout_split` (groups placed greedily, large first)."""
+    """The snippet's test split that keeps identical and near-duplicate rows (and one group value) on one
+    side: exactly :func:`analysis.splits.holdout_split` (groups placed greedily, large first) over
+    :func:`analysis.splits.row_groups` (called, not re-implemented: near-duplicate search is not a few lines)."""
+    group = f", group={s.group!r}" if s.group is not None else ""
     lines = [
         "import numpy as np",
-        "# Rows with identical values (all columns but these) stay on one side of the split.",
-        f"key = df.drop(columns={key_drop!r})",
-        "groups = pd.factorize(pd.util.hash_pandas_object(key, index=False).to_numpy())[0]",
+        "# Identical and near-duplicate rows (equal after normalising case, spacing, punctuation and rounding",
+        "# to 6 significant digits, or within 0.13 x the median nearest-neighbour distance) stay on one side:",
+        "# dataset-diagnostics' own grouping (pip install dataset-diagnostics), so the split is the same.",
+        "from analysis.splits import row_groups",
+        f"groups = row_groups(df, exclude={key_drop!r}{group}).ids",
     ]
-    if s.group is not None:
-        lines += [
-            "from scipy.sparse import coo_matrix",
-            "from scipy.sparse.csgraph import connected_components",
-            f"present = df[{s.group!r}].notna().to_numpy()",
-            "user = np.empty(len(df), dtype=np.int64)",
-            f"user[present] = pd.factorize(df[{s.group!r}][present])[0]",
-            "user[~present] = user[present].max(initial=-1) + 1 + np.arange((~present).sum())",
-            "n_d, n_u = groups.max() + 1, user.max() + 1",
-            "graph = coo_matrix((np.ones(len(df)), (groups, n_d + user)), shape=(n_d + n_u, n_d + n_u))",
-            "groups = pd.factorize(connected_components(graph, directed=False)[1][groups])[0]",
-        ]
     lines += [
         f"codes = pd.Categorical(df[{s.target!r}], categories={list(space.classes)!r}).codes",
         f"per_group = np.zeros((groups.max() + 1, {space.n_classes}), dtype=np.int64)",

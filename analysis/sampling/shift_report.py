@@ -47,6 +47,7 @@ from .shift_features import (
     is_numeric,
     skipped_feature,
 )
+from .shift_text import TextShift, text_shift
 
 __all__ = ["DRIFT_THRESHOLDS", "JS_BASE", "JS_THRESHOLD_NATURAL_LOG", "LABEL_SHIFT_JS", "LabelShift", "ShiftResult", "ShiftSettings", "rows_in_both", "shift"]
 
@@ -147,6 +148,8 @@ class ShiftResult(ResultMixin):
     alpha: float
     thresholds: dict[str, float] = field(default_factory=lambda: dict(DRIFT_THRESHOLDS))
     notes: tuple[str, ...] = ()
+    #: free-text columns: length, vocabulary and out-of-vocabulary drift (issue 14)
+    text: tuple[TextShift, ...] = ()
 
     @property
     def drifted(self) -> tuple[str, ...]:
@@ -159,7 +162,7 @@ class ShiftResult(ResultMixin):
 
     @property
     def verdict(self) -> str:  # type: ignore[override]
-        return "drift" if self.drifted else "no drift"
+        return "drift" if self.drifted or any(t.drift for t in self.text) else "no drift"
 
     @property
     def verdict_text(self) -> str:
@@ -173,12 +176,20 @@ class ShiftResult(ResultMixin):
             parts.append(self.domain.verdict_text)
         if self.label_shift is not None and self.label_shift.drift:
             parts.append(f"The class shares of '{self.label_shift.target}' shifted (label shift).")
+        text_drift = [t.name for t in self.text if t.drift]
+        if text_drift:
+            parts.append(f"{count_noun(len(text_drift), 'text column')} changed in length or vocabulary: "
+                         f"{', '.join(text_drift)}.")
         if self.rows_in_both:
             parts.append(f"{count_noun(self.rows_in_both, 'row')} of the current file also {verb(self.rows_in_both, 'appears', 'appear')} in the reference (leakage if these are train and test).")
         return " ".join(parts)
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([f.to_dict() for f in self.features])
+
+    def text_frame(self) -> pd.DataFrame:
+        """One line per free-text column: length, vocabulary and out-of-vocabulary drift."""
+        return pd.DataFrame([t.to_dict() for t in self.text], columns=list(TextShift.__dataclass_fields__))
 
     def to_dict(self) -> dict:
         return {
@@ -195,6 +206,7 @@ class ShiftResult(ResultMixin):
             "domain_classifier": self.domain.to_dict() if self.domain is not None else None,
             "label_shift": self.label_shift.to_dict() if self.label_shift is not None else None,
             "rows_in_both": self.rows_in_both,
+            "text_features": [t.to_dict() for t in self.text],
             "verdict_text": self.verdict_text,
             "notes": list(self.notes),
         }
@@ -274,8 +286,12 @@ def shift(
         )
     schema = infer_schema(reference[features])
     results: list[FeatureShift] = []
+    texts: list[TextShift] = []
     for col in features:
         role = schema.role_of(str(col))
+        if role is Role.TEXT:
+            texts.append(text_shift(reference[col], current[col], name=str(col), alpha=alpha,
+                                    length_threshold=limits["numeric"]))
         kind = "numeric" if is_numeric(reference[col]) and is_numeric(current[col]) else "categorical"
         if role in _SKIP_ROLES:
             results.append(skipped_feature(str(col), kind, reference[col].notna().sum(), current[col].notna().sum(),
@@ -319,6 +335,7 @@ def shift(
         alpha=alpha,
         thresholds=limits,
         notes=tuple(notes),
+        text=tuple(texts),
     )
 
 

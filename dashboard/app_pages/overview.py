@@ -6,7 +6,7 @@ import streamlit as st
 
 from analysis.columns import LeakageSettings
 from analysis.io import Dataset
-from analysis.overview import BalanceSettings, Overview
+from analysis.overview import BalanceSettings, NearDuplicateSettings, OutlierSettings, Overview
 from analysis.schema import Schema
 from dashboard import components, sidebar
 from dashboard.charts import overview as charts
@@ -30,6 +30,10 @@ def main() -> None:
     if result is not None:
         leakage_section(current, dataset)
         data_quality_section(result, dataset)
+        # --- near-duplicates and outliers (issue 14) ---
+        if checks_requested(dataset, result.target):
+            near_duplicates_section(result.target, dataset, schema)
+            outliers_section(result.target, dataset)
     column_roles_section(schema)
     preview_section(dataset)
 
@@ -141,6 +145,92 @@ def data_quality_section(result: Overview, dataset: Dataset) -> None:
                 "Same features, different labels: at least one of each group is mislabeled, or a feature is missing."
             )
             components.table(st, conflicts, width="stretch")
+
+
+# --- near-duplicates and outliers (issue 14) ---
+def checks_requested(dataset: Dataset, target: str) -> bool:
+    """Small tables get the near-duplicate and outlier checks at once; larger ones on a button (remembered)."""
+    rows = dataset.frame.shape[0]
+    done = st.session_state.setdefault(ov.OV_CHECK_DONE, [])
+    if rows <= ov.AUTO_CHECK_ROWS or (dataset.sha256, target) in done:
+        return True
+    st.subheader("Near-duplicates and outliers")
+    st.caption(f"{rows:,} rows: these checks take a few seconds, so they run when you ask.")
+    if st.button("Find near-duplicates and outliers", key=ov.OV_CHECK_RUN, icon=":material/search:"):
+        done.append((dataset.sha256, target))
+        return True
+    return False
+
+
+@components.guarded("Near-duplicates")
+def near_duplicates_section(target: str, dataset: Dataset, schema: Schema) -> None:
+    with st.spinner("Looking for near-duplicates…"):
+        near = ov.ov_near_duplicates(dataset.sha256, target, NearDuplicateSettings(), dataset, schema)
+    st.subheader("Near-duplicates")
+    s, g = near.settings, near.near
+    how = (
+        f"Rows equal after normalising text (case, spacing, punctuation) and rounding numbers to "
+        f"{s.significant_digits} significant digits, or closer than {s.threshold:g} × the median nearest-neighbour "
+        "distance over the scaled features (cleanlab's rule)."
+    )
+    n1, n2, n3, n4 = st.columns(4)
+    n1.metric("Near-duplicate groups", f"{near.groups:,}", f"{near.rows:,} rows", delta_color="off",
+              delta_arrow="off", help=how)
+    n2.metric("Differ only in form", f"{near.normalised_only_rows:,}",
+              help="Rows that repeat an earlier row after normalisation (case, spacing, punctuation, rounding) "
+              "but not exactly.")
+    n3.metric("Nearest-neighbour pairs", f"{near.knn_pairs:,}",
+              help=(f"Pairs closer than {g.radius:.3g} (median nearest-neighbour distance {g.median_nn_distance:.3g})."
+                    if g.radius is not None else "No nearest-neighbour pass: no numeric or few-valued column to compare."))
+    n4.metric("Conflicting near-duplicates", f"{near.conflicting_rows:,}", f"in {near.conflicting_groups:,} groups",
+              delta_color="off", delta_arrow="off", help="Groups whose rows carry more than one label.")
+    components.verdict_box(near)
+    st.caption(escape_md(how) + " Every split this product makes keeps each group on one side.")
+    if near.groups:
+        table = near.to_frame()[["group", "kind", "size", "rows", "labels", "conflicting"]].head(_PREVIEW_ROWS)
+        st.dataframe(
+            table, hide_index=True, width="stretch", key=ov.OV_NEAR_TABLE,
+            column_config={"rows": st.column_config.TextColumn("row positions (0-based)"),
+                           "labels": st.column_config.TextColumn(f"labels of {target}")},
+        )
+        first = list(near.to_frame()["row_positions"].iloc[0])[:_PREVIEW_ROWS]
+        st.caption(f"The rows of group 0 (the first line above): {len(first):,} rows.")
+        st.dataframe(dataset.frame.iloc[first], width="stretch")
+
+
+@components.guarded("Outliers")
+def outliers_section(target: str, dataset: Dataset) -> None:
+    settings = OutlierSettings()
+    with st.spinner("Scoring rows for outliers…"):
+        out = ov.ov_outliers(dataset.sha256, target, settings, dataset)
+    st.subheader("Outliers")
+    s = out.settings
+    o1, o2 = st.columns(2)
+    o1.metric("Outlier rows", f"{out.n_flagged:,}", f"{out.n_flagged / max(len(out.rows), 1):.2%} of rows scored",
+              delta_color="off", delta_arrow="off",
+              help=f"Isolation-forest anomaly score (100 trees, seed {s.seed}) of at least {s.threshold:g}.")
+    o2.metric("Rows scored", f"{len(out.rows):,}")
+    components.verdict_box(out)
+    st.caption(
+        f"Score: the isolation-forest anomaly score of Liu et al. (2008) in (0, 1], from scikit-learn's "
+        f"IsolationForest (100 trees, seed {s.seed}) over {len(out.columns)} numeric and categorical columns; "
+        f"near 1 = easy to isolate, about 0.5 = ordinary. Flagged at {s.threshold:g} or more."
+    )
+    if not len(out.rows):
+        return
+    per_class = out.per_class_frame()
+    left, right = st.columns([2, 3])
+    left.dataframe(per_class, hide_index=True, width="stretch", key=ov.OV_OUTLIER_CLASS_TABLE,
+                   column_config={"share_flagged": st.column_config.ProgressColumn(
+                       "share flagged", format="percent", min_value=0, max_value=1)})
+    top, _ = out.top_data(dataset.frame)
+    right.dataframe(top.head(20), width="stretch", key=ov.OV_OUTLIER_TABLE)
+    right.caption(f"The 20 highest-scoring of the top {len(top):,} rows; download them all below.")
+    components.download_with_protection(
+        f"Download the top {len(top):,} outlier rows (CSV)",
+        lambda protect: ov.ov_outliers_csv(dataset.sha256, target, settings, dataset, protect),
+        file_name="outliers.csv", key=ov.OV_OUTLIER_DOWNLOAD, protect_key=ov.OV_OUTLIER_PROTECT,
+    )
 
 
 @components.guarded("Column roles")

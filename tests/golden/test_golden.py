@@ -22,11 +22,11 @@ ROOT = HERE.parent.parent
 #: only under some flags (issue 9). Each is a new key (its path, dot-separated,
 #: list indices as ``[]``); no existing key may change. Keep to your group's line.
 ADDED_KEYS: dict[str, set[str]] = {
-    "report": {"leakage"},
+    "report": {"leakage", "near_duplicates", "outliers"},
 
-    "compare_fix": set(),
+    "compare_fix": {"splits.near_duplicate_groups_kept_together", "splits.rows_in_near_duplicate_groups"},
 
-    "bias_shift": {"weights_out"},
+    "bias_shift": {"weights_out", "text_features"},
 
     "agreement_label_issues": {"bootstrap", "consensus", "pairwise[].cohen_kappa_linear", "pairwise[].cohen_kappa_quadratic", "consensus.annotator_accuracy", "consensus.class_priors", "consensus.converged", "consensus.n_iter", "consensus.verdict", "consensus.verdict_text"},
 

@@ -1,0 +1,311 @@
+"""Which rows are near-duplicates: equal after normalisation, or nearest neighbours within a radius.
+
+Two passes over the feature columns (the caller chooses them: all columns but
+the target and identifiers):
+
+1. **Normalised equality.** Text is Unicode-normalised (NFKC), case-folded,
+   stripped of punctuation and its whitespace collapsed (``"Great  value!"`` ==
+   ``"great value"``); numbers are rounded to ``significant_digits`` significant
+   digits (6 by default: ``0.1 + 0.2`` == ``0.3``, ``12345.61`` == ``12345.6``).
+   Rows whose normalised values are all equal form one group (exact duplicates
+   are such groups too). Text is normalised once per distinct value, so a
+   column of a million rows and a few thousand values costs one factorisation.
+2. **Nearest neighbours**, with cleanlab Datalab's ``near_duplicate`` rule: one
+   row per normalised group, numeric columns median-imputed and
+   standard-scaled, categorical columns of at most ``MAX_ONEHOT`` values
+   one-hot encoded; two rows are near-duplicates when their Euclidean distance
+   is below ``threshold`` x the median distance of a row to its nearest
+   neighbour (cleanlab's default ``threshold = 0.13``). The median comes from
+   :class:`sklearn.neighbors.NearestNeighbors` over ``MEDIAN_QUERIES`` random
+   rows (all rows of smaller tables); the pairs within the radius are then
+   found exactly (cleanlab keeps only pairs among each row's ``k`` nearest; a
+   row with more than ``k`` neighbours that close gets them all here, which
+   changes no group). Columns that cannot be placed in that space (free text,
+   categories with more values) must be equal after normalisation for a pair
+   to count. Above ``knn_max_rows`` distinct rows, the search runs on a random
+   sample of that many (``seed``): pairs outside the sample are not found, and
+   the result says so.
+
+Groups are the connected components of both relations (transitive: a ~ b and
+b ~ c puts a, b and c in one group).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "DEFAULT_NEAR",
+    "MAX_ONEHOT",
+    "NearDuplicateSettings",
+    "NearGroups",
+    "near_groups",
+    "normalise_text",
+    "round_significant",
+]
+
+#: Rows whose nearest-neighbour distance estimates the median (a random sample above this many).
+MEDIAN_QUERIES = 1000
+#: Candidate pairs checked at most; above, the radius search runs on a random subset of rows (stated).
+MAX_CANDIDATES = 2_000_000
+#: Categorical columns with at most this many distinct values take part in the kNN space (one-hot).
+MAX_ONEHOT = 50
+
+
+@dataclass(frozen=True)
+class NearDuplicateSettings:
+    """How near two rows must be to count as near-duplicates.
+
+    Parameters
+    ----------
+    significant_digits : numbers are rounded to this many significant digits before comparing
+    threshold : kNN pairs closer than ``threshold`` x the median nearest-neighbour distance
+        (cleanlab Datalab's ``near_duplicate`` default, 0.13); ``0`` turns the kNN pass off
+    k : neighbours searched per sampled row for the median distance (cleanlab's default, 10)
+    knn_max_rows : above this many distinct rows the kNN pass runs on a random sample of this size
+    seed : the sample's seed
+    """
+
+    significant_digits: int = 6
+    threshold: float = 0.13
+    k: int = 10
+    knn_max_rows: int = 20_000
+    seed: int = 0
+
+
+#: The default settings (a module-level value, so a default argument is never a call).
+DEFAULT_NEAR = NearDuplicateSettings()
+
+
+@dataclass(frozen=True, eq=False)
+class NearGroups:
+    """Per row: its normalised-equality code and its near-duplicate group (both 0-based, dense)."""
+
+    normalised: np.ndarray  # code of the row's normalised values
+    ids: np.ndarray  # connected component of normalised equality and kNN pairs
+    knn_pairs: np.ndarray  # (m, 2) row positions of one representative per normalised group, i < j
+    knn_columns: tuple[str, ...]
+    exact_columns: tuple[str, ...]  # must match after normalisation for a kNN pair
+    median_nn_distance: float | None
+    radius: float | None
+    knn_rows_searched: int
+    knn_sampled: bool
+
+
+#: ASCII punctuation (Unicode category P*): string.punctuation holds the symbols $+<=>^`|~ too, kept here.
+_ASCII_PUNCT = str.maketrans("", "", "".join(chr(i) for i in range(128) if unicodedata.category(chr(i)).startswith("P")))
+
+
+def normalise_text(value: str) -> str:
+    """NFKC, case-folded, punctuation removed, whitespace collapsed.
+
+    >>> normalise_text("  Great VALUE,  for money!! ")
+    'great value for money'
+    """
+    if value.isascii():  # the common case, without a per-character loop
+        return " ".join(value.lower().translate(_ASCII_PUNCT).split())
+    text = unicodedata.normalize("NFKC", value).casefold()
+    text = "".join(ch for ch in text if not unicodedata.category(ch).startswith("P"))
+    return " ".join(text.split())
+
+
+def round_significant(values: np.ndarray, digits: int) -> np.ndarray:
+    """``values`` rounded to ``digits`` significant digits (NaN and inf kept; -0.0 becomes 0.0).
+
+    >>> round_significant(np.array([0.1 + 0.2, 12345.61, -0.0, np.nan]), 6).tolist()
+    [0.3, 12345.6, 0.0, nan]
+    """
+    x = np.asarray(values, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        mag = np.floor(np.log10(np.abs(x)))
+        mag = np.where(np.isfinite(mag), mag, 0.0)
+        scale = 10.0 ** (digits - 1 - mag)
+        out = np.round(x * scale) / scale
+    out = np.where(np.isfinite(out), out, x)  # huge values whose scaled product overflows stay as they are
+    return out + 0.0
+
+
+def _is_number(col: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)
+
+
+def _column_codes(col: pd.Series, digits: int) -> np.ndarray:
+    """One integer per row: equal codes = equal after normalisation (missing is its own code, -1)."""
+    if _is_number(col):
+        values = round_significant(pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan), digits)
+        return pd.factorize(values, use_na_sentinel=True)[0].astype(np.int64)
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    texts = [normalise_text(str(u)) for u in uniques]  # once per distinct value
+    merged = pd.factorize(np.asarray(texts, dtype=object))[0] if len(texts) else np.empty(0, dtype=np.int64)
+    out = np.full(len(codes), -1, dtype=np.int64)
+    present = codes >= 0
+    out[present] = merged[codes[present]]
+    return out
+
+
+def _row_codes(codes: list[np.ndarray], n: int) -> np.ndarray:
+    """Dense codes of the rows' code tuples."""
+    if not codes:
+        return np.zeros(n, dtype=np.int64)
+    frame = pd.DataFrame({i: c for i, c in enumerate(codes)})
+    hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    return pd.factorize(hashes)[0].astype(np.int64)
+
+
+def near_groups(frame: pd.DataFrame, settings: NearDuplicateSettings = DEFAULT_NEAR) -> NearGroups:
+    """Normalised-equality codes and near-duplicate groups of the rows of ``frame`` (every column is a feature).
+
+    Examples
+    --------
+    >>> g = near_groups(pd.DataFrame({"t": ["Hi there", "hi  THERE!", "bye"], "x": [1.0, 1.0000001, 5.0]}))
+    >>> g.normalised.tolist(), g.ids.tolist()
+    ([0, 0, 1], [0, 0, 1])
+    """
+    n = len(frame)
+    columns = [str(c) for c in frame.columns]
+    per_column = {c: _column_codes(frame.iloc[:, i], settings.significant_digits) for i, c in enumerate(columns)}
+    normalised = _row_codes(list(per_column.values()), n)
+    n_norm = int(normalised.max()) + 1 if n else 0
+    knn_cols: list[str] = []
+    exact_cols: list[str] = []
+    for i, c in enumerate(columns):
+        col = frame.iloc[:, i]
+        if _is_number(col) or int(per_column[c].max(initial=-1)) + 1 <= MAX_ONEHOT:
+            knn_cols.append(c)
+        else:
+            exact_cols.append(c)
+    empty = np.empty((0, 2), dtype=np.int64)
+    if settings.threshold <= 0 or not knn_cols or n_norm < 3:
+        return NearGroups(normalised, normalised.copy(), empty, tuple(knn_cols), tuple(exact_cols), None, None, 0,
+                          False)
+    # one representative row per normalised group (its first row)
+    reps = np.unique(normalised, return_index=True)[1]
+    sampled = len(reps) > settings.knn_max_rows
+    if sampled:
+        reps = np.sort(np.random.RandomState(settings.seed).choice(reps, settings.knn_max_rows, replace=False))
+    x = _knn_matrix(frame, columns, knn_cols, per_column, reps, settings.significant_digits)
+    block = _row_codes([per_column[c] for c in exact_cols], n)[reps] if exact_cols else np.zeros(len(reps), np.int64)
+    pairs, median, radius, searched = _knn_pairs(x, block, settings)
+    row_pairs = reps[pairs] if len(pairs) else empty
+    ids = normalised
+    if len(row_pairs):
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        a, b = normalised[row_pairs[:, 0]], normalised[row_pairs[:, 1]]
+        graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(n_norm, n_norm))
+        _, comp = connected_components(graph, directed=False)
+        ids = pd.factorize(comp[normalised])[0].astype(np.int64)
+    return NearGroups(
+        normalised=normalised, ids=ids, knn_pairs=np.sort(row_pairs, axis=1) if len(row_pairs) else empty,
+        knn_columns=tuple(knn_cols), exact_columns=tuple(exact_cols), median_nn_distance=median, radius=radius,
+        knn_rows_searched=int(min(searched, len(reps))), knn_sampled=bool(sampled or searched < len(reps)),
+    )
+
+
+def _knn_matrix(
+    frame: pd.DataFrame, columns: Sequence[str], knn_cols: Sequence[str], codes: dict[str, np.ndarray],
+    reps: np.ndarray, digits: int,
+) -> np.ndarray:
+    """Scaled numbers and one-hot categories of the representative rows (the space kNN searches)."""
+    parts = []
+    for c in knn_cols:
+        col = frame.iloc[reps, list(columns).index(c)]
+        if _is_number(col):
+            v = round_significant(pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan), digits)
+            finite = np.isfinite(v)
+            fill = float(np.median(v[finite])) if finite.any() else 0.0
+            v = np.where(finite, v, fill)
+            sd = float(v.std())
+            parts.append(((v - v.mean()) / sd if sd > 0 else np.zeros_like(v))[:, None])
+        else:
+            k = codes[c][reps]
+            width = int(codes[c].max(initial=-1)) + 2  # + missing
+            onehot = np.zeros((len(reps), width))
+            onehot[np.arange(len(reps)), k + 1] = 1.0
+            parts.append(onehot)
+    return np.hstack(parts)
+
+
+def _knn_pairs(
+    x: np.ndarray, block: np.ndarray, s: NearDuplicateSettings
+) -> tuple[np.ndarray, float | None, float | None, int]:
+    """Pairs (i < j, positions in ``x``) closer than ``threshold`` x the median nearest-neighbour distance.
+
+    The median is taken over at most ``MEDIAN_QUERIES`` random rows' distance
+    to their nearest other row at a positive distance (a zero distance is a row
+    that differs only in the columns compared by equality). The pairs within
+    the radius are found exactly (:func:`_pairs_within`), within equal ``block``.
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    m = len(x)
+    rng = np.random.RandomState(s.seed)
+    queries = np.sort(rng.choice(m, min(m, MEDIAN_QUERIES), replace=False))
+    dist, _ = NearestNeighbors(n_neighbors=min(s.k + 1, m)).fit(x).kneighbors(x[queries])
+    positive = np.where(dist > 0, dist, np.inf).min(axis=1)
+    positive = positive[np.isfinite(positive)]
+    if not len(positive):
+        return np.empty((0, 2), dtype=np.int64), None, None, m
+    median = float(np.median(positive))
+    radius = s.threshold * median
+    pairs, searched = _pairs_within(x, block, radius)
+    return pairs, median, radius, searched
+
+
+def _pairs_within(x: np.ndarray, block: np.ndarray, radius: float) -> tuple[np.ndarray, int]:
+    """Every pair (i < j) of rows of the same ``block`` at Euclidean distance below ``radius``.
+
+    Candidates come from a grid of cell side ``radius`` over the rows' projection
+    on their (up to) three first principal directions: an orthonormal projection
+    never lengthens a distance, so two rows closer than ``radius`` lie in the
+    same or adjacent cells; each candidate's distance is then computed exactly.
+    Above ``MAX_CANDIDATES`` candidate pairs, a random subset of rows is searched
+    (the candidates shrink with its square); the second value is the rows searched.
+    """
+    m, d = x.shape
+    centred = x - x.mean(axis=0)
+    fit_rows = centred[:: max(1, m // 5000)]
+    _, vectors = np.linalg.eigh(fit_rows.T @ fit_rows)  # ascending eigenvalues: the last are the principal ones
+    proj = centred @ vectors[:, ::-1][:, : min(3, d)]
+    cells = np.floor(proj / radius).astype(np.int64)
+    keys = [f"c{i}" for i in range(cells.shape[1])]
+    frame = pd.DataFrame(cells, columns=keys)
+    frame["block"] = block
+    frame["i"] = np.arange(m)
+    # Guard: dense cells (a radius wide against the projections' spread) would make too many candidates.
+    counts = frame.groupby([*keys, "block"], sort=False).size().rename("n").reset_index()
+    estimate = 0
+    for offset in itertools.product((-1, 0, 1), repeat=len(keys)):
+        shifted = counts.copy()
+        shifted[keys] = shifted[keys].to_numpy() - np.asarray(offset)
+        both = counts.merge(shifted, on=[*keys, "block"])
+        estimate += int((both["n_x"].to_numpy() * both["n_y"].to_numpy()).sum())
+    if estimate > MAX_CANDIDATES:
+        keep = np.sort(np.random.RandomState(0).choice(m, max(2, int(m * math.sqrt(MAX_CANDIDATES / estimate))),
+                                                        replace=False))
+        frame = frame.iloc[keep].reset_index(drop=True)
+        frame["i"] = keep
+    found = []
+    for offset in itertools.product((-1, 0, 1), repeat=len(keys)):
+        other = frame.rename(columns={"i": "j"})
+        other[keys] = other[keys].to_numpy() - np.asarray(offset)
+        merged = frame.merge(other, on=[*keys, "block"], how="inner")
+        i, j = merged["i"].to_numpy(), merged["j"].to_numpy()
+        upper = i < j
+        i, j = i[upper], j[upper]
+        for start in range(0, len(i), 1_000_000):
+            a, b = i[start:start + 1_000_000], j[start:start + 1_000_000]
+            close = np.sqrt(((x[a] - x[b]) ** 2).sum(axis=1)) < radius
+            if close.any():
+                found.append(np.column_stack([a[close], b[close]]))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64), len(frame)
+    return np.unique(np.vstack(found), axis=0).astype(np.int64), len(frame)

@@ -1,0 +1,200 @@
+"""Outlier rows: an isolation-forest anomaly score per row, the most unusual rows, and how many per class.
+
+The score is Liu, Ting and Zhou's (2008) isolation-forest anomaly score
+``s(x) = 2 ** (-E[h(x)] / c(n))`` in (0, 1], computed by
+:class:`sklearn.ensemble.IsolationForest` (100 trees of 256 rows,
+``random_state=seed``) as ``-score_samples(X)``: near 1 is easy to isolate
+(an outlier), about 0.5 or below is ordinary. A row counts as an outlier when
+its score is at least ``OutlierSettings.threshold`` (0.6: clearly above the
+0.5 that every row scores when nothing stands out).
+
+Features: numeric columns (missing values replaced by the column median; an
+isolation forest splits one column at a time, so no scaling is needed) and
+categorical columns as integer codes (missing is a code of its own). Free text
+and identifier columns are left out (``select_features(text="drop")``). Above
+``max_rows`` rows the forest is fitted and rows are scored on a random sample
+of that many (stated in the notes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ..errors import NoFeaturesError, require_column
+from ..features import select_features
+from ..results import ResultMixin, Severity, json_label
+
+__all__ = ["OutlierSettings", "OutlierSummary", "outlier_matrix", "outlier_summary"]
+
+
+@dataclass(frozen=True)
+class OutlierSettings:
+    """Isolation-forest settings: the flag threshold, the number of top rows kept, the sample size, the seed."""
+
+    threshold: float = 0.6
+    top: int = 100
+    max_rows: int = 200_000
+    seed: int = 0
+
+
+DEFAULT_OUTLIERS = OutlierSettings()
+
+
+@dataclass(frozen=True, eq=False)
+class OutlierSummary(ResultMixin):
+    """Per-row outlier scores (``scores[i]`` for ``rows[i]``), the flagged count overall and per class.
+
+    ``per_class`` maps each label to its rows, flagged rows and flagged share;
+    the key ``None`` (``"label": null`` in JSON) holds the rows without a label.
+
+    Verdict: ``none`` (ok), ``outliers`` (info: some rows score at least the threshold),
+    ``not_applicable`` (no numeric or categorical feature).
+    """
+
+    SEVERITY: ClassVar[dict[str, Severity]] = {"none": "ok", "outliers": "info", "not_applicable": "info"}
+
+    settings: OutlierSettings
+    columns: tuple[str, ...]
+    rows: np.ndarray = field(repr=False)  # 0-based positions scored
+    scores: np.ndarray = field(repr=False)
+    per_class: dict[Any, dict[str, float]] = field(default_factory=dict)
+    sampled: bool = False
+    verdict: str = "none"
+    verdict_text: str = "No row stands out: every isolation-forest score is below the threshold."
+    notes: tuple[str, ...] = ()
+
+    @property
+    def n_flagged(self) -> int:
+        return int((self.scores >= self.settings.threshold).sum())
+
+    def top_rows(self) -> pd.DataFrame:
+        """The ``settings.top`` highest-scoring rows: 0-based position and score, highest first."""
+        order = np.argsort(-self.scores, kind="stable")[: self.settings.top]
+        return pd.DataFrame({"row": self.rows[order].astype(np.int64), "score": self.scores[order]})
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.top_rows()
+
+    def per_class_frame(self) -> pd.DataFrame:
+        """One line per class (``(no label)`` for rows without one): rows, flagged rows, flagged share."""
+        return pd.DataFrame(
+            [{"class": "(no label)" if k is None else str(k), **v} for k, v in self.per_class.items()],
+            columns=["class", "rows", "flagged", "share_flagged"],
+        )
+
+    def top_data(self, df: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+        """The top rows of ``df`` (the scored table) with an ``outlier_score`` column, and their 0-based positions.
+
+        The positions let :func:`analysis.export.to_csv_bytes` write the original text of each cell.
+        """
+        top = self.top_rows()
+        positions = top["row"].to_numpy(dtype=np.int64)
+        frame = df.iloc[positions].reset_index(drop=True)
+        name = "outlier_score"
+        while name in frame.columns:
+            name = "_" + name
+        frame[name] = top["score"].to_numpy()
+        return frame, positions
+
+    def to_dict(self) -> dict[str, Any]:
+        top = self.top_rows()
+        return {
+            "method": "isolation_forest",
+            "threshold": self.settings.threshold,
+            "seed": self.settings.seed,
+            "columns": list(self.columns),
+            "rows_scored": int(len(self.rows)),
+            "sampled": self.sampled,
+            "n_flagged": self.n_flagged,
+            "share_flagged": (self.n_flagged / len(self.rows)) if len(self.rows) else 0.0,
+            "per_class": [{"label": json_label(k), **v} for k, v in self.per_class.items()],
+            "top": [{"row": int(r), "score": float(s)} for r, s in zip(top["row"], top["score"])],
+            "verdict": self.verdict,
+            "verdict_text": self.verdict_text,
+            "notes": list(self.notes),
+        }
+
+
+def outlier_matrix(df: pd.DataFrame, numeric: tuple[str, ...], categorical: tuple[str, ...]) -> np.ndarray:
+    """Median-imputed numbers, then categorical codes (missing = -1), as one float array."""
+    parts = []
+    for c in numeric:
+        v = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        finite = np.isfinite(v)
+        parts.append(np.where(finite, v, float(np.median(v[finite])) if finite.any() else 0.0))
+    for c in categorical:
+        parts.append(pd.factorize(df[c].astype(object), use_na_sentinel=True)[0].astype(float))
+    return np.column_stack(parts) if parts else np.empty((len(df), 0))
+
+
+def outlier_summary(
+    df: pd.DataFrame, *, target: str, settings: OutlierSettings = DEFAULT_OUTLIERS
+) -> OutlierSummary:
+    """Score every row (or a stated sample) for how unusual its features are.
+
+    Examples
+    --------
+    >>> rng = np.random.RandomState(0)
+    >>> df = pd.DataFrame({"x": np.r_[rng.normal(size=99), 40.0], "y": ["a", "b"] * 50})
+    >>> s = outlier_summary(df, target="y")
+    >>> int(s.top_rows()["row"][0]), s.verdict
+    (99, 'outliers')
+    """
+    require_column(df.columns, target, role="target column")
+    try:
+        cols = select_features(df, target=target, text="drop")
+    except NoFeaturesError:
+        return OutlierSummary(
+            settings, (), np.empty(0, np.int64), np.empty(0), verdict="not_applicable",
+            verdict_text="No numeric or categorical feature to score rows on (free text and identifiers are left out).",
+        )
+    n = len(df)
+    rows = np.arange(n, dtype=np.int64)
+    sampled = n > settings.max_rows
+    if sampled:
+        rows = np.sort(np.random.RandomState(settings.seed).choice(n, settings.max_rows, replace=False))
+    sub = df.iloc[rows]
+    x = outlier_matrix(sub, cols.numeric, cols.categorical)
+    scores = np.zeros(len(rows))
+    if len(rows) >= 2:
+        from sklearn.ensemble import IsolationForest
+
+        forest = IsolationForest(n_estimators=100, random_state=settings.seed, n_jobs=1).fit(x)
+        scores = -forest.score_samples(x)
+    flagged = scores >= settings.threshold
+    labels = sub[target]
+    per_class: dict[Any, dict[str, float]] = {}
+    for value in sorted(pd.unique(labels.dropna()), key=lambda v: (str(type(v)), str(v))):
+        mask = (labels == value).to_numpy()
+        k = int(mask.sum())
+        per_class[value] = {"rows": k, "flagged": int((flagged & mask).sum()),
+                            "share_flagged": float((flagged & mask).sum() / k) if k else 0.0}
+    missing = labels.isna().to_numpy()
+    if missing.any():  # rows without a label are scored too
+        per_class[None] = {"rows": int(missing.sum()), "flagged": int((flagged & missing).sum()),
+                           "share_flagged": float((flagged & missing).sum() / missing.sum())}
+    notes = []
+    if sampled:
+        notes.append(f"Scored on a random sample of {settings.max_rows:,} of {n:,} rows (seed {settings.seed}).")
+    if cols.dropped:
+        kinds = sorted(set(cols.dropped.values()))
+        notes.append(f"{len(cols.dropped)} column(s) left out ({', '.join(kinds)}).")
+    result = OutlierSummary(
+        settings=settings, columns=cols.numeric + cols.categorical, rows=rows, scores=scores, per_class=per_class,
+        sampled=sampled, notes=tuple(notes),
+    )
+    if result.n_flagged:
+        text = (
+            f"Outliers: {result.n_flagged:,} of {len(rows):,} rows ({result.n_flagged / len(rows):.1%}) have an "
+            f"isolation-forest anomaly score of at least {settings.threshold:g}: their feature values are unusual "
+            "for this table (the share per class is listed). Check them for entry errors before training; keep "
+            "them if they are real."
+        )
+        from dataclasses import replace
+
+        result = replace(result, verdict="outliers", verdict_text=text)
+    return result

@@ -1,0 +1,162 @@
+"""Issue 14: near-duplicates, near-duplicate-safe splits, outliers.
+
+References: hand-made tables whose groups are known by construction; scikit-learn's
+``NearestNeighbors.radius_neighbors`` with the median nearest-neighbour distance from
+``scipy.spatial.distance.cdist`` (cleanlab Datalab's rule: 0.13 x that median) for the kNN
+pairs; ``sklearn.ensemble.IsolationForest(random_state=0)`` for the outlier scores.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.overview import (
+    NearDuplicateSettings,
+    near_duplicate_summary,
+    near_groups,
+    outlier_summary,
+    overview,
+)
+from analysis.overview.near_groups import _column_codes, _knn_matrix
+
+SENTENCES = [
+    "great value for money", "arrived broken, asked for a refund", "fits well and looks nice",
+    "battery died after a week", "exactly as described", "too small, sending it back",
+    "the colour is different from the photo", "works fine for occasional use",
+]
+
+
+def _variant(text: str, k: int) -> str:
+    """Case, spacing and punctuation variants of one text (k = 0 is the text itself)."""
+    forms = [text, text.upper(), "  " + text.title() + "  ", text.replace(" ", "   ") + "!!", text.capitalize() + "."]
+    return forms[k % len(forms)]
+
+
+@pytest.fixture(scope="module")
+def planted() -> pd.DataFrame:
+    """40 patterns, each 1-5 rows: text variants, numbers equal to 6 significant digits or (one pattern in
+    five) jittered by 1e-4. Few jittered copies: cleanlab's radius is relative to the median nearest-neighbour
+    distance, which near copies of most rows would shrink."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for p in range(40):
+        text = f"{SENTENCES[p % len(SENTENCES)]} ({p})"  # distinct per pattern
+        x, z = rng.normal(), rng.normal() * 10
+        c = ["a", "b", "c"][p % 3]
+        label = "rare" if p % 4 == 0 else "common"
+        for k in range(int(rng.integers(1, 6))):
+            # k = 1: numbers equal after rounding; k = 3: a tiny jitter only the kNN pass can join
+            xv = x * (1 + 1e-9) if k == 1 else x + (1e-4 if k == 3 and p % 5 == 0 else 0.0)
+            rows.append({"rid": f"r{len(rows):04d}", "text": _variant(text, k), "x": xv, "z": z, "c": c,
+                         "label": label, "pattern": p})
+    df = pd.DataFrame(rows).sample(frac=1, random_state=2).reset_index(drop=True)
+    df["rid"] = [f"r{i:04d}" for i in range(len(df))]
+    return df
+
+
+def test_normalised_groups_on_a_hand_made_table_equal_the_expected_groups():
+    df = pd.DataFrame({
+        "text": ["Great value!", "great  VALUE", "Awful.", "awful", "Fine", "fine but small", None, None],
+        "price": [10.0, 10.0000001, 3.5, 3.5, 7.0, 7.0, 1.0, 1.0],
+        "y": ["pos", "pos", "neg", "pos", "pos", "pos", "neg", "neg"],
+    })
+    s = near_duplicate_summary(df, target="y", settings=NearDuplicateSettings(threshold=0))
+    groups = sorted(sorted(r) for r in s.to_frame()["row_positions"])
+    assert groups == [[0, 1], [2, 3], [6, 7]]  # 'Fine' vs 'fine but small' differ in words
+    assert (s.normalised_groups, s.normalised_rows, s.normalised_only_rows) == (3, 6, 2)  # rows 6-7 are exact
+    assert (s.conflicting_groups, s.conflicting_rows) == (1, 2)  # 'Awful.' neg / 'awful' pos
+    assert s.verdict == "conflicts" and s.severity == "warning"
+    d = s.to_dict()
+    assert d["group_list"][0]["rows"] == [2, 3] and d["group_list"][0]["conflicting"] is True
+
+
+def test_planted_near_duplicates_are_all_found(planted):
+    s = near_duplicate_summary(planted.drop(columns="pattern"), target="label")
+    # every planted pattern of 2+ rows is one group: the kNN pass joins the jittered copy
+    found = {frozenset(r) for r in s.to_frame()["row_positions"]}
+    expected = {frozenset(g.index) for _, g in planted.groupby("pattern") if len(g) > 1}
+    assert found == expected
+    assert "rid" not in s.columns  # identifiers differ between copies and are left out
+
+
+def test_knn_pairs_agree_with_sklearn_nearest_neighbors():
+    from scipy.spatial.distance import cdist
+    from sklearn.neighbors import NearestNeighbors
+
+    rng = np.random.default_rng(5)
+    base = pd.DataFrame({"u": rng.normal(size=150), "v": rng.normal(size=150) * 3, "w": rng.choice(list("pq"), 150)})
+    near = base.iloc[:30].copy()
+    near["u"] += rng.normal(scale=0.01, size=30)  # close, not equal
+    frame = pd.concat([base, near], ignore_index=True)
+    settings = NearDuplicateSettings()
+    g = near_groups(frame, settings)
+    # the reference: the same scaled space, median nearest-neighbour distance by cdist, radius search by sklearn
+    codes = {c: _column_codes(frame[c], 6) for c in frame.columns}
+    x = _knn_matrix(frame, list(frame.columns), list(frame.columns), codes, np.arange(len(frame)), 6)
+    d = cdist(x, x)
+    np.fill_diagonal(d, np.inf)
+    median = np.median(d.min(axis=1))
+    assert g.median_nn_distance == pytest.approx(median)
+    radius = 0.13 * median
+    nn = NearestNeighbors(radius=radius).fit(x)
+    dist, ind = nn.radius_neighbors(x)
+    ref = {(min(i, j), max(i, j)) for i, (ds, js) in enumerate(zip(dist, ind)) for dd, j in zip(ds, js)
+           if j != i and dd < radius}
+    assert {tuple(p) for p in g.knn_pairs.tolist()} == ref
+    assert len(ref) >= 25  # the planted pairs are there
+
+
+def _straddles(pattern: np.ndarray, splits) -> int:
+    """Test rows whose planted pattern (exact or near copy) also has a row in the training part."""
+    return sum(int(np.isin(pattern[te], pattern[tr]).sum()) for tr, te in splits)
+
+
+def test_every_split_keeps_near_duplicate_groups_on_one_side(planted, monkeypatch):
+    import analysis.splits as splits_module
+    from analysis.labels import label_issues
+    from analysis.rebalance import apply_fix, plan_comparison
+
+    df = planted.drop(columns="pattern")
+    pattern = planted["pattern"].to_numpy()
+    # the rebalancing lab's cross-validation
+    plan = plan_comparison(df, target="label", strategies=["random_under"], folds=3, repeats=2)
+    assert _straddles(pattern, plan.splits) == 0
+    # the fix download's holdout (the rows keep their 'rid')
+    fix = apply_fix(df, target="label", strategy="random_under", test_size=0.25, seed=1, projection=False)
+    by_rid = dict(zip(planted["rid"], planted["pattern"]))
+    assert set(fix.train["rid"].map(by_rid)).isdisjoint(fix.test["rid"].map(by_rid))
+    # label issues' out-of-fold folds
+    seen = []
+    real = splits_module.duplicate_safe_kfold
+    monkeypatch.setattr(splits_module, "duplicate_safe_kfold", lambda x, y, **kw: seen.append(real(x, y, **kw)) or seen[-1])
+    label_issues(df, target="label")
+    assert seen and _straddles(pattern, seen[0]) == 0
+    # without near-duplicate grouping (exact only) the planted variants do straddle: the bug this guards
+    groups = splits_module.row_groups(df, exclude=["label", "rid"], near=None)
+    y = (df["label"] == "rare").to_numpy().astype(int)
+    assert _straddles(pattern, splits_module.kfold_splits(groups, y, folds=3, repeats=2)) > 0
+
+
+def test_outlier_scores_equal_sklearn_isolation_forest():
+    from sklearn.ensemble import IsolationForest
+
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"a": rng.normal(size=300), "b": rng.exponential(size=300), "y": rng.choice(["p", "q"], 300)})
+    df.loc[[5, 77], "a"] = [15.0, -12.0]
+    s = outlier_summary(df, target="y")
+    ref = -IsolationForest(n_estimators=100, random_state=0).fit(df[["a", "b"]]).score_samples(df[["a", "b"]])
+    np.testing.assert_allclose(s.scores, ref)
+    assert set(s.top_rows()["row"][:2]) == {5, 77}
+    flagged = ref >= 0.6
+    assert s.n_flagged == int(flagged.sum())
+    for label in ("p", "q"):
+        assert s.per_class[label]["flagged"] == int((flagged & (df["y"] == label)).sum())
+
+
+def test_report_json_has_near_duplicates_and_outliers(planted):
+    d = overview(planted.drop(columns="pattern"), target="label").to_dict()
+    assert d["near_duplicates"]["groups"] == int((planted.groupby("pattern").size() > 1).sum())
+    assert d["near_duplicates"]["normalised_only_rows"] > 0
+    assert d["outliers"]["method"] == "isolation_forest" and d["outliers"]["rows_scored"] == len(planted)
