@@ -47,6 +47,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     else:
         reason = "Given with --target."
     result = overview(dataset, target=target, schema=schema, cv_folds=args.folds)
+    notes += [n for n in result.notes if n not in notes]  # e.g. a pass that could not run, and why
     leakage = leakage_suspects(dataset.frame, target=target, schema=schema)
     payload = result.to_dict()
     payload["leakage"] = leakage.summary_dict()

@@ -128,3 +128,34 @@ def t_interval(values: Sequence[float], *, low: float = 0.0, high: float = 1.0) 
         return mean, float("nan"), float("nan")
     half = float(stats.t.ppf(0.975, len(arr) - 1) * arr.std(ddof=1) / np.sqrt(len(arr)))
     return mean, max(low, mean - half), min(high, mean + half)
+
+
+#: scikit-learn's trees compute in float32 (max 3.4e38): a column beyond this magnitude is scaled first.
+FLOAT32_SAFE = 1e30
+
+
+def tree_scale(values: np.ndarray) -> float:
+    """The divisor that brings ``values`` within float32 for a tree (1 when they already are).
+
+    A single-feature tree depends only on the order of the values, so dividing by a positive
+    constant changes no split and no prediction; thresholds are multiplied back when shown.
+    """
+    finite = values[np.isfinite(values)]
+    top = float(np.abs(finite).max(initial=0.0))
+    return top if top > FLOAT32_SAFE else 1.0
+
+
+def tree_values(values: np.ndarray) -> tuple[np.ndarray, float]:
+    """``values`` as a float32 tree can take them, and the divisor used (see :func:`tree_scale`).
+
+    Infinities keep their place in the order: +inf just above the largest finite value, -inf just
+    below the smallest (a tree refuses infinities; a single-feature tree needs only the order).
+    """
+    scale = tree_scale(values)
+    x = values / scale
+    finite = x[np.isfinite(x)]
+    if np.isinf(x).any():
+        high = float(finite.max(initial=0.0))
+        low = float(finite.min(initial=0.0))
+        x = np.where(x == np.inf, high + abs(high) + 1.0, np.where(x == -np.inf, low - abs(low) - 1.0, x))
+    return x, scale

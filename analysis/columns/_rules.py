@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ._common import Labelled, category_codes, numeric_values
+from ._common import Labelled, category_codes, numeric_values, tree_values
 
 #: Categorical columns with more values than this get no value-to-class rule.
 MAX_RULE_VALUES = 50
@@ -27,9 +27,10 @@ def _rule(lab: Labelled, name: str, kind: str, values: np.ndarray | None,
     y = lab.y if rows is None else lab.y[rows]
     if kind in ("numeric", "datetime") and values is not None:
         tree = DecisionTreeClassifier(max_leaf_nodes=max(2, k), random_state=0)
-        tree.fit(values.reshape(-1, 1), lab.y[lab.sample])
-        full = numeric_values(column)
-        return _describe_tree(tree, name, lab.classes), tree.predict(full.reshape(-1, 1))
+        fitted, scale = tree_values(values)
+        tree.fit(fitted.reshape(-1, 1), lab.y[lab.sample])
+        full = tree_values(numeric_values(column) / scale)[0]
+        return _describe_tree(tree, name, lab.classes, scale), tree.predict(full.reshape(-1, 1))
     if kind == "categorical":
         codes, uniques = category_codes(column)
         if len(uniques) > min(MAX_RULE_VALUES, max(2, len(codes) // 10)):
@@ -48,7 +49,7 @@ def _value(v: Any) -> str:
     return "(missing)" if v is None else repr(v)
 
 
-def _describe_tree(tree: Any, name: str, classes: tuple[Any, ...]) -> str:
+def _describe_tree(tree: Any, name: str, classes: tuple[Any, ...], scale: float = 1.0) -> str:
     """A small threshold tree as text: ``x ≤ 0 → no; x > 0 → yes`` (leaves in order of the thresholds)."""
     t = tree.tree_
     parts: list[str] = []
@@ -66,7 +67,7 @@ def _describe_tree(tree: Any, name: str, classes: tuple[Any, ...]) -> str:
                 cond = f"{low:.6g} < {name} ≤ {high:.6g}"
             parts.append(f"{cond} → {label}")
             return
-        th = float(t.threshold[node])
+        th = float(t.threshold[node]) * scale
         walk(int(t.children_left[node]), low, th)
         walk(int(t.children_right[node]), th, high)
 

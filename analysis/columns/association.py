@@ -34,7 +34,15 @@ import pandas as pd
 
 from ..results import ResultMixin, Severity, json_float, json_label
 from ..schema import Schema
-from ._common import SAMPLE_ROWS, Labelled, category_codes, feature_names, labelled_rows, numeric_values
+from ._common import (
+    SAMPLE_ROWS,
+    Labelled,
+    category_codes,
+    feature_names,
+    labelled_rows,
+    numeric_values,
+    tree_values,
+)
 
 __all__ = [
     "Associations",
@@ -212,7 +220,8 @@ def _mutual_information(lab: Labelled, names: list[str], seed: int) -> dict[str,
         if lab.kind(name) == "numeric":
             values = numeric_values(sub[name])
             fill = np.nanmedian(values) if np.isfinite(values).any() else 0.0
-            columns.append(np.where(np.isnan(values), fill, values))
+            # scaled into range, infinities kept in order (sklearn rescales each column by its std anyway)
+            columns.append(tree_values(np.where(np.isnan(values), fill, values))[0])
             discrete.append(False)
         else:
             columns.append(category_codes(sub[name])[0].astype(float))

@@ -51,6 +51,7 @@ from ._common import (
     labelled_rows,
     numeric_values,
     t_interval,
+    tree_values,
 )
 from ._rules import _rule
 
@@ -276,7 +277,9 @@ def _one_row_per_group(lab: Labelled, target: str, notes: list[str]) -> Labelled
     """
     from ..splits import row_groups
 
-    groups = row_groups(_identity(lab, target).iloc[lab.sample])
+    # Exact copies only: near-duplicates stay in the sample and are kept on one side of every fold
+    # by the duplicate-safe folds (analysis.splits), like every other split the product makes.
+    groups = row_groups(_identity(lab, target).iloc[lab.sample], near=None)
     if groups.trivial:
         return lab
     _, first = np.unique(groups.ids, return_index=True)
@@ -311,6 +314,8 @@ def _oof_scores(x: np.ndarray, model: str, y: np.ndarray, k: int, splits, s: Lea
     from sklearn.tree import DecisionTreeClassifier
 
     aucs, bas = [], []
+    if model == "tree":
+        x = tree_values(x)[0]  # within float32 for the tree; the order, hence every split, is unchanged
     for train, test in splits:
         if model == "tree":
             tree = DecisionTreeClassifier(max_depth=s.max_depth, min_samples_leaf=s.min_samples_leaf,

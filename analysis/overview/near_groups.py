@@ -223,6 +223,9 @@ def _knn_matrix(
             finite = np.isfinite(v)
             fill = float(np.median(v[finite])) if finite.any() else 0.0
             v = np.where(finite, v, fill)
+            top = float(np.abs(v).max(initial=0.0))
+            if top > 0:
+                v = v / top  # standardising is scale-free; this keeps mean and std finite near 1.8e308
             sd = float(v.std())
             parts.append(((v - v.mean()) / sd if sd > 0 else np.zeros_like(v))[:, None])
         else:

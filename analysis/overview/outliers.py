@@ -119,13 +119,23 @@ class OutlierSummary(ResultMixin):
         }
 
 
+#: Beyond this magnitude a column is scaled down before the float32 trees see it.
+_FLOAT32_SAFE = 1e30
+
+
 def outlier_matrix(df: pd.DataFrame, numeric: tuple[str, ...], categorical: tuple[str, ...]) -> np.ndarray:
     """Median-imputed numbers, then categorical codes (missing = -1), as one float array."""
     parts = []
     for c in numeric:
         v = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         finite = np.isfinite(v)
-        parts.append(np.where(finite, v, float(np.median(v[finite])) if finite.any() else 0.0))
+        v = np.where(finite, v, float(np.median(v[finite])) if finite.any() else 0.0)
+        top = float(np.abs(v).max(initial=0.0))
+        if top > _FLOAT32_SAFE:
+            # scikit-learn's trees compute in float32 (max 3.4e38); an isolation tree splits uniformly
+            # between a node's min and max, so dividing a column by a constant changes no isolation.
+            v = v / top
+        parts.append(v)
     for c in categorical:
         parts.append(pd.factorize(df[c].astype(object), use_na_sentinel=True)[0].astype(float))
     return np.column_stack(parts) if parts else np.empty((len(df), 0))

@@ -133,6 +133,8 @@ def overview(
     balance = class_balance(df, target=target, cv_folds=cv_folds, smote_k_neighbors=smote_k_neighbors)
     schema = schema if schema is not None else infer_schema(df)
     missing = {c.name: c.n_missing for c in schema.columns}  # counted once, by the schema
+    notes = list(notes)
+    scored = _outliers_or_note(df, target, outliers, notes)
     return Overview(
         name=name,
         rows=int(df.shape[0]),
@@ -149,5 +151,24 @@ def overview(
         near_duplicates=(
             near_duplicate_summary(df, target=target, settings=near, schema=schema) if near is not None else None
         ),
-        outliers=outlier_summary(df, target=target, settings=outliers) if outliers is not None else None,
+        outliers=scored,
     )
+
+
+def _outliers_or_note(
+    df: pd.DataFrame, target: str, settings: OutlierSettings | None, notes: list[str]
+) -> OutlierSummary | None:
+    """The outlier scores, or ``None`` with a note saying why they could not be computed.
+
+    A column the scores cannot use (a value beyond what float64 arithmetic scales) must not cost
+    the user the rest of the report: everything else is still counted and shown.
+    """
+    if settings is None:
+        return None
+    from ..features import ExtremeValueError
+
+    try:
+        return outlier_summary(df, target=target, settings=settings)
+    except ExtremeValueError as exc:
+        notes.append(f"Outliers were not scored: {exc}")
+        return None

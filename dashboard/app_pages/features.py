@@ -58,12 +58,12 @@ def leakage_section(current: ActiveData, dataset: Dataset) -> FeatureReport | No
             st.caption("Left out of the labs' features: " + ", ".join(f"'{escape_md(c)}'" for c in leak.suspects))
         else:
             st.caption("No suspect on this dataset: the labs use every feature.")
-    st.plotly_chart(charts.auc_figure(leak), width="stretch", key=ft.FT_AUC_CHART)
+    components.chart(st, charts.auc_figure(leak), width="stretch", key=ft.FT_AUC_CHART)
     frame = leak.to_frame()
     if not frame.empty:
         shown = frame[["feature", "kind", "auc", "auc_ci_low", "auc_ci_high", "balanced_accuracy", "rule",
                        "rule_share", "suspect", "reasons"]]
-        st.dataframe(
+        components.table(st,
             shown, hide_index=True, width="stretch", key=ft.FT_LEAK_TABLE,
             column_config={
                 "auc": st.column_config.NumberColumn("AUC alone", format="%.3f"),
@@ -86,7 +86,7 @@ def leakage_section(current: ActiveData, dataset: Dataset) -> FeatureReport | No
 def table_section(report: FeatureReport) -> None:
     st.subheader(f"Features against '{escape_md(report.target)}'")
     components.verdict_box(report.associations)
-    st.dataframe(
+    components.table(st,
         report.to_frame()[["feature", "kind", "mutual_information", "effect_size", "effect_measure", "test",
                            "p_value", "alerts", "auc", "suspect"]],
         hide_index=True, width="stretch", key=ft.FT_TABLE,
@@ -117,7 +117,7 @@ def by_class_section(current: ActiveData, dataset: Dataset, report: FeatureRepor
     bins = right.number_input("Histogram bins", min_value=5, max_value=100, value=_DEFAULT_BINS, key=ft.FT_BINS)
     view = ft.ft_by_class(dataset.sha256, current.target or "", str(feature), int(bins), dataset)
     components.verdict_box(view)
-    st.plotly_chart(charts.by_class_figure(view), width="stretch", key=ft.FT_BY_CLASS_CHART)
+    components.chart(st, charts.by_class_figure(view), width="stretch", key=ft.FT_BY_CLASS_CHART)
 
 
 @components.guarded("Pairwise correlation")
@@ -127,12 +127,12 @@ def correlation_section(current: ActiveData, dataset: Dataset) -> None:
     components.verdict_box(corr)
     left, right = st.columns(2)
     if corr.numeric.shape[0] >= 2:
-        left.plotly_chart(charts.heatmap_figure(corr.numeric, "Pearson correlation (numeric features)", signed=True),
+        components.chart(left, charts.heatmap_figure(corr.numeric, "Pearson correlation (numeric features)", signed=True),
                           width="stretch", key=ft.FT_CORR_NUMERIC)
     else:
         left.caption("Fewer than two numeric features.")
     if corr.categorical.shape[0] >= 2:
-        right.plotly_chart(charts.heatmap_figure(corr.categorical, "Cramér's V (categorical features, not "
+        components.chart(right, charts.heatmap_figure(corr.categorical, "Cramér's V (categorical features, not "
                                                  "bias-corrected)", signed=False),
                            width="stretch", key=ft.FT_CORR_CATEGORICAL)
     else:
@@ -158,7 +158,7 @@ def integrity_section(current: ActiveData) -> None:
         )
     frame = found.to_frame()
     if not frame.empty:
-        st.dataframe(frame, hide_index=True, width="stretch", key=ft.FT_INTEGRITY_TABLE)
+        components.table(st, frame, hide_index=True, width="stretch", key=ft.FT_INTEGRITY_TABLE)
 
 
 main()

@@ -188,14 +188,14 @@ def near_duplicates_section(target: str, dataset: Dataset, schema: Schema) -> No
     st.caption(escape_md(how) + " Every split this product makes keeps each group on one side.")
     if near.groups:
         table = near.to_frame()[["group", "kind", "size", "rows", "labels", "conflicting"]].head(_PREVIEW_ROWS)
-        st.dataframe(
+        components.table(st,
             table, hide_index=True, width="stretch", key=ov.OV_NEAR_TABLE,
             column_config={"rows": st.column_config.TextColumn("row positions (0-based)"),
                            "labels": st.column_config.TextColumn(f"labels of {target}")},
         )
         first = list(near.to_frame()["row_positions"].iloc[0])[:_PREVIEW_ROWS]
         st.caption(f"The rows of group 0 (the first line above): {len(first):,} rows.")
-        st.dataframe(dataset.frame.iloc[first], width="stretch")
+        components.table(st, dataset.frame.iloc[first], width="stretch")
 
 
 @components.guarded("Outliers")
@@ -220,11 +220,12 @@ def outliers_section(target: str, dataset: Dataset) -> None:
         return
     per_class = out.per_class_frame()
     left, right = st.columns([2, 3])
-    left.dataframe(per_class, hide_index=True, width="stretch", key=ov.OV_OUTLIER_CLASS_TABLE,
+    components.table(left, per_class, hide_index=True, width="stretch", key=ov.OV_OUTLIER_CLASS_TABLE,
                    column_config={"share_flagged": st.column_config.ProgressColumn(
                        "share flagged", format="percent", min_value=0, max_value=1)})
-    top, _ = out.top_data(dataset.frame)
-    right.dataframe(top.head(20), width="stretch", key=ov.OV_OUTLIER_TABLE)
+    top, positions = out.top_data(dataset.frame)
+    shown = top.head(20).set_axis(positions[:20]).rename_axis("row (0-based)")  # where to find each row
+    components.table(right, shown, width="stretch", key=ov.OV_OUTLIER_TABLE)
     right.caption(f"The 20 highest-scoring of the top {len(top):,} rows; download them all below.")
     components.download_with_protection(
         f"Download the top {len(top):,} outlier rows (CSV)",

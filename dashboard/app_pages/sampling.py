@@ -332,7 +332,7 @@ def _shift(page: _Page) -> None:
     if sh.text:  # free-text columns (issue 14): length, vocabulary and out-of-vocabulary drift
         st.caption("Free-text columns: characters per text (KS test), distinct word tokens, and the share of the "
                    "second file's tokens never seen in this one (out-of-vocabulary; drift at 20% or more).")
-        st.dataframe(sh.text_frame(), hide_index=True, width="stretch", key=sb.SB_TEXT_DRIFT_TABLE)
+        components.table(st, sh.text_frame(), hide_index=True, width="stretch", key=sb.SB_TEXT_DRIFT_TABLE)
     if sh.domain is not None and sh.domain.importances:
         drivers = ", ".join(f"{components.escape_md(name)} {value:.3f}" for name, value in sh.domain.importances[:5] if value >= 0.001)
         st.caption(

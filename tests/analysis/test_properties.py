@@ -285,7 +285,9 @@ def test_class_balance_and_overview_invariants(df, data):
     assert not refuse
     _check_balance(df, target, cb)
 
-    report = overview(df, target=target)
+    # The invariants below are about counting; the near-duplicate and outlier passes (checked
+    # against scikit-learn in test_near_duplicates.py) run in the whole-pipeline test below.
+    report = overview(df, target=target, near=None, outliers=None)
     # reference: pandas' own DataFrame.duplicated
     assert report.duplicates.duplicate_rows == int(df.duplicated().sum())
     assert report.duplicates.conflicting_duplicates == _reference_conflicts(df, target)
@@ -306,13 +308,16 @@ def test_loaded_tables_survive_the_whole_pipeline(table):
     try:
         ds = load_csv(raw)
         schema = infer_schema(ds.frame)
+        full = True  # every pass (near-duplicates, outliers) for the first usable target, counting for the rest
         for target in ds.frame.columns:
             try:
                 cb = class_balance(ds.frame, target=target)
             except DiagnosticsError:
                 continue
             _check_balance(ds.frame, target, cb)
-            report = overview(ds, target=target, schema=schema)
+            passes = {} if full else {"near": None, "outliers": None}
+            report = overview(ds, target=target, schema=schema, **passes)
+            full = False
             assert report.duplicates.duplicate_rows == int(ds.frame.duplicated().sum())
             assert report.notes == ds.notes
     except DiagnosticsError:
@@ -418,6 +423,7 @@ def test_extreme_values_get_a_result_or_one_clear_line_from_every_command(tmp_pa
     data = str(path)
     commands = [
         ["report", data, "--target", "label"],
+        ["features", data, "--target", "label", "--folds", "3"],
         ["label-issues", data, "--target", "label", "--folds", "3"],
         ["compare", data, "--target", "label", "--strategies", "none,smote", "--folds", "3", "--repeats", "1"],
         ["fix", data, "--target", "label", "--strategy", "random_over", "-o", str(folder / "fixed.csv")],
@@ -440,6 +446,8 @@ def test_extreme_values_get_a_result_or_one_clear_line_from_every_command(tmp_pa
                 assert "'extreme' holds" not in err, (argv, err)
             else:
                 assert code == 2 and "The feature column 'extreme' holds" in err, (argv, err)
+        if argv[0] in ("report", "features"):
+            assert code == 0, (argv, err)  # a column the models cannot scale costs no one the rest of the report
 # --- downloads re-read to the same table (issue 10, item 11) ---------------------------
 _FORMULA_TEXT = _TEXT_SYMBOLS + "=+-@'"
 

@@ -112,3 +112,20 @@ def test_safe_figure_keeps_long_numeric_arrays_whole():
     values = np.frombuffer(base64.b64decode(sent["bdata"]), dtype=sent["dtype"]) if isinstance(sent, dict) else np.asarray(sent)
     assert np.array_equal(values, x)
     assert "<b>" not in spec["name"]  # text is still made inert
+
+
+def test_pages_draw_tables_and_charts_only_through_the_clipping_components():
+    """Every table and chart a page draws goes through components.table / components.chart, which
+    bound cells and make data-derived HTML inert (issue 15 items 5 and 7): a direct st.dataframe on
+    a new section sent a 1 MB cell to the browser."""
+    import re
+    from pathlib import Path
+
+    pages = Path(__file__).resolve().parents[2] / "dashboard" / "app_pages"
+    direct = {
+        f"{path.name}:{n}": line.strip()
+        for path in sorted(pages.glob("*.py"))
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"\.(dataframe|plotly_chart)\(", line)
+    }
+    assert not direct, direct
