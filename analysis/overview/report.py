@@ -133,8 +133,8 @@ def overview(
     balance = class_balance(df, target=target, cv_folds=cv_folds, smote_k_neighbors=smote_k_neighbors)
     schema = schema if schema is not None else infer_schema(df)
     missing = {c.name: c.n_missing for c in schema.columns}  # counted once, by the schema
-    notes = list(notes)
-    scored = _outliers_or_note(df, target, outliers, notes)
+    pass_notes = list(notes)
+    scored = _outliers_or_note(df, target, outliers, pass_notes)
     return Overview(
         name=name,
         rows=int(df.shape[0]),
@@ -146,7 +146,7 @@ def overview(
         schema=schema,
         verdict=balance.verdict,
         verdict_text=balance.verdict_text,
-        notes=tuple(notes),
+        notes=tuple(pass_notes),
         # --- near-duplicates and outliers (issue 14) ---
         near_duplicates=(
             near_duplicate_summary(df, target=target, settings=near, schema=schema) if near is not None else None
