@@ -319,7 +319,9 @@ def test_loaded_tables_survive_the_whole_pipeline(table):
             report = overview(ds, target=target, schema=schema, **passes)
             full = False
             assert report.duplicates.duplicate_rows == int(ds.frame.duplicated().sum())
-            assert report.notes == ds.notes
+            # the loader's notes, then only a pass that could not run says why (a value beyond 1e150)
+            assert report.notes[: len(ds.notes)] == ds.notes
+            assert all(n.startswith("Outliers were not scored:") for n in report.notes[len(ds.notes):])
     except DiagnosticsError:
         pass
 
