@@ -46,6 +46,7 @@ from .schema import Role, infer_schema
 
 __all__ = [
     "EXCLUDED_REASON",
+    "FLOAT32_SAFE",
     "MAX_ABS_FEATURE",
     "MISSING_TOKEN",
     "ExtremeValueError",
@@ -55,9 +56,30 @@ __all__ = [
     "is_text",
     "label_issue_features",
     "prepare_frame",
+    "range_divisor",
     "select_features",
     "spec_for_prepared",
 ]
+
+#: scikit-learn's trees and isolation forests compute in float32 (largest value 3.4e38).
+FLOAT32_SAFE = 1e30
+
+
+def range_divisor(values: np.ndarray, limit: float) -> float:
+    """The positive constant to divide ``values`` by so that every finite one is within ``limit``
+    (1 when they already are).
+
+    For computations that a constant per column cannot change (a standardised column, a
+    single-feature tree, an isolation tree) this is how a value such as 1.8e308 is handled
+    instead of refused. One rule for near-duplicates, outliers and the leakage checks.
+
+    >>> range_divisor(np.array([1.0, -3.0, np.inf]), 10.0), range_divisor(np.array([1e300, 2.0]), 1e150)
+    (1.0, 1e+300)
+    """
+    finite = values[np.isfinite(values)]
+    top = float(np.abs(finite).max(initial=0.0))
+    return top if top > limit else 1.0
+
 
 TextMode = Literal["drop", "tfidf"]
 #: How a missing categorical or text cell is written when categories are not imputed.

@@ -130,19 +130,15 @@ def t_interval(values: Sequence[float], *, low: float = 0.0, high: float = 1.0) 
     return mean, max(low, mean - half), min(high, mean + half)
 
 
-#: scikit-learn's trees compute in float32 (max 3.4e38): a column beyond this magnitude is scaled first.
-FLOAT32_SAFE = 1e30
-
-
 def tree_scale(values: np.ndarray) -> float:
-    """The divisor that brings ``values`` within float32 for a tree (1 when they already are).
+    """The divisor that brings ``values`` within float32 for a tree (:func:`analysis.features.range_divisor`).
 
     A single-feature tree depends only on the order of the values, so dividing by a positive
     constant changes no split and no prediction; thresholds are multiplied back when shown.
     """
-    finite = values[np.isfinite(values)]
-    top = float(np.abs(finite).max(initial=0.0))
-    return top if top > FLOAT32_SAFE else 1.0
+    from ..features import FLOAT32_SAFE, range_divisor
+
+    return range_divisor(values, FLOAT32_SAFE)
 
 
 def tree_values(values: np.ndarray) -> tuple[np.ndarray, float]:

@@ -41,6 +41,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..features import MAX_ABS_FEATURE, range_divisor
+
 __all__ = [
     "DEFAULT_NEAR",
     "MAX_ONEHOT",
@@ -210,10 +212,6 @@ def near_groups(frame: pd.DataFrame, settings: NearDuplicateSettings = DEFAULT_N
     )
 
 
-#: Beyond this magnitude a column is divided by its largest value before it is standardised.
-_FLOAT_SAFE = 1e150
-
-
 def _knn_matrix(
     frame: pd.DataFrame, columns: Sequence[str], knn_cols: Sequence[str], codes: dict[str, np.ndarray],
     reps: np.ndarray, digits: int,
@@ -227,9 +225,7 @@ def _knn_matrix(
             finite = np.isfinite(v)
             fill = float(np.median(v[finite])) if finite.any() else 0.0
             v = np.where(finite, v, fill)
-            top = float(np.abs(v).max(initial=0.0))
-            if top > _FLOAT_SAFE:
-                v = v / top  # standardising is scale-free; this keeps mean and std finite near 1.8e308
+            v = v / range_divisor(v, MAX_ABS_FEATURE)  # standardising is scale-free; keeps std finite
             sd = float(v.std())
             parts.append(((v - v.mean()) / sd if sd > 0 else np.zeros_like(v))[:, None])
         else:

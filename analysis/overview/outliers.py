@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import NoFeaturesError, require_column
-from ..features import select_features
+from ..features import FLOAT32_SAFE, range_divisor, select_features
 from ..results import ResultMixin, Severity, json_label
 
 __all__ = ["OutlierSettings", "OutlierSummary", "outlier_matrix", "outlier_summary"]
@@ -119,10 +119,6 @@ class OutlierSummary(ResultMixin):
         }
 
 
-#: Beyond this magnitude a column is scaled down before the float32 trees see it.
-_FLOAT32_SAFE = 1e30
-
-
 def outlier_matrix(df: pd.DataFrame, numeric: tuple[str, ...], categorical: tuple[str, ...]) -> np.ndarray:
     """Median-imputed numbers, then categorical codes (missing = -1), as one float array."""
     parts = []
@@ -130,11 +126,8 @@ def outlier_matrix(df: pd.DataFrame, numeric: tuple[str, ...], categorical: tupl
         v = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         finite = np.isfinite(v)
         v = np.where(finite, v, float(np.median(v[finite])) if finite.any() else 0.0)
-        top = float(np.abs(v).max(initial=0.0))
-        if top > _FLOAT32_SAFE:
-            # scikit-learn's trees compute in float32 (max 3.4e38); an isolation tree splits uniformly
-            # between a node's min and max, so dividing a column by a constant changes no isolation.
-            v = v / top
+        # an isolation tree splits uniformly between a node's min and max: a constant changes nothing
+        v = v / range_divisor(v, FLOAT32_SAFE)
         parts.append(v)
     for c in categorical:
         parts.append(pd.factorize(df[c].astype(object), use_na_sentinel=True)[0].astype(float))
