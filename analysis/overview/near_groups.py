@@ -57,6 +57,9 @@ __all__ = [
 MEDIAN_QUERIES = 1000
 #: Candidate pairs checked at most; above, the radius search runs on a random subset of rows (stated).
 MAX_CANDIDATES = 2_000_000
+#: At or below this many rows every pair is compared directly: the same pairs the grid finds
+#: (its guard cannot trigger: the pairs are fewer than ``MAX_CANDIDATES``), without its 54 joins.
+ALL_PAIRS_ROWS = 1000
 #: Categorical columns with at most this many distinct values take part in the kNN space (one-hot).
 MAX_ONEHOT = 50
 
@@ -274,6 +277,8 @@ def _pairs_within(x: np.ndarray, block: np.ndarray, radius: float) -> tuple[np.n
     (the candidates shrink with its square); the second value is the rows searched.
     """
     m, d = x.shape
+    if m <= ALL_PAIRS_ROWS:
+        return _all_pairs_within(x, block, radius), m
     centred = x - x.mean(axis=0)
     fit_rows = centred[:: max(1, m // 5000)]
     _, vectors = np.linalg.eigh(fit_rows.T @ fit_rows)  # ascending eigenvalues: the last are the principal ones
@@ -312,3 +317,23 @@ def _pairs_within(x: np.ndarray, block: np.ndarray, radius: float) -> tuple[np.n
     if not found:
         return np.empty((0, 2), dtype=np.int64), len(frame)
     return np.unique(np.vstack(found), axis=0).astype(np.int64), len(frame)
+
+
+def _all_pairs_within(x: np.ndarray, block: np.ndarray, radius: float) -> np.ndarray:
+    """Every pair (i < j) of the same ``block`` closer than ``radius``, comparing all pairs.
+
+    The distance is computed as :func:`_pairs_within` computes it, so a pair at
+    the boundary falls on the same side either way.
+    """
+    i, j = np.triu_indices(len(x), 1)
+    same = np.asarray(block)[i] == np.asarray(block)[j]
+    i, j = i[same], j[same]
+    found = []
+    for start in range(0, len(i), 100_000):
+        a, b = i[start:start + 100_000], j[start:start + 100_000]
+        close = np.sqrt(((x[a] - x[b]) ** 2).sum(axis=1)) < radius
+        if close.any():
+            found.append(np.column_stack([a[close], b[close]]))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    return np.unique(np.vstack(found), axis=0).astype(np.int64)

@@ -8,6 +8,8 @@ pairs; ``sklearn.ensemble.IsolationForest(random_state=0)`` for the outlier scor
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,6 +22,8 @@ from analysis.overview import (
     overview,
 )
 from analysis.overview.near_groups import _column_codes, _knn_matrix
+
+near_groups_module = importlib.import_module("analysis.overview.near_groups")
 
 SENTENCES = [
     "great value for money", "arrived broken, asked for a refund", "fits well and looks nice",
@@ -81,7 +85,11 @@ def test_planted_near_duplicates_are_all_found(planted):
     assert "rid" not in s.columns  # identifiers differ between copies and are left out
 
 
-def test_knn_pairs_agree_with_sklearn_nearest_neighbors():
+@pytest.mark.parametrize("all_pairs_rows", [0, 1000], ids=["grid", "all-pairs"])
+def test_knn_pairs_agree_with_sklearn_nearest_neighbors(all_pairs_rows, monkeypatch):
+    # Both ways of finding the pairs within the radius: the grid over principal
+    # directions (large tables) and comparing every pair (up to ALL_PAIRS_ROWS rows).
+    monkeypatch.setattr(near_groups_module, "ALL_PAIRS_ROWS", all_pairs_rows)
     from scipy.spatial.distance import cdist
     from sklearn.neighbors import NearestNeighbors
 
