@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._group_folds import stratified_group_test_folds
 from .errors import ColumnNotFoundError, TooFewRowsError
 from .overview.near_groups import DEFAULT_NEAR, NearDuplicateSettings, near_groups
 
@@ -261,14 +262,14 @@ def kfold_splits(
 
         cv = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
         return tuple((tr.astype(np.int64), te.astype(np.int64)) for tr, te in cv.split(np.zeros(len(y)), y))
-    from sklearn.model_selection import StratifiedGroupKFold
-
     _check_groups(groups, y, folds, classes)
     rng = np.random.RandomState(seed)
+    everything = np.arange(len(y), dtype=np.int64)
     out: list[Split] = []
     for _ in range(repeats):
-        cv = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=int(rng.randint(2**31 - 1)))
-        out.extend((tr.astype(np.int64), te.astype(np.int64)) for tr, te in cv.split(np.zeros(len(y)), y, groups.ids))
+        # StratifiedGroupKFold(folds, shuffle=True, random_state=<drawn seed>)'s folds, 20x faster (_group_folds)
+        for test in stratified_group_test_folds(y, groups.ids, folds, int(rng.randint(2**31 - 1))):
+            out.append((np.setdiff1d(everything, test, assume_unique=True), test.astype(np.int64)))
     return tuple(out)
 
 
