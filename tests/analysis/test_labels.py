@@ -426,6 +426,7 @@ def test_pairs_cover_every_annotator_pair_once(reviews):
 # --- property tests (hypothesis) ----------------------------------------------------
 from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from tiers import examples  # noqa: E402
 
 
 @st.composite
@@ -442,7 +443,7 @@ def _pairable_variation(data: np.ndarray) -> bool:
     return bool(pairable.any()) and len(np.unique(values[~np.isnan(values)])) >= 2
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=rating_matrices(), level=st.sampled_from(["nominal", "ordinal", "interval", "ratio"]))
 def test_property_alpha_matches_krippendorff_with_missing_cells(data, level):
     assume(_pairable_variation(data))
@@ -451,7 +452,7 @@ def test_property_alpha_matches_krippendorff_with_missing_cells(data, level):
     assert r.krippendorff_alpha == pytest.approx(krippendorff.alpha(data.T, level_of_measurement=level), abs=1e-9)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=rating_matrices(p_missing=False))
 def test_property_fleiss_matches_statsmodels_on_complete_matrices(data):
     values = np.unique(data)
@@ -464,7 +465,7 @@ def test_property_fleiss_matches_statsmodels_on_complete_matrices(data):
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.UndefinedMetricWarning")
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(data=rating_matrices())
 def test_property_cohen_matches_sklearn_on_pairs_with_missing_cells(data):
     df = pd.DataFrame(data, columns=[f"r{i}" for i in range(data.shape[1])])

@@ -16,13 +16,14 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scipy.stats import entropy
+from tiers import examples
 
 from analysis.errors import DiagnosticsError
 from analysis.io import load_csv
 from analysis.overview import class_balance, overview
 from analysis.schema import MAX_TARGET_CLASSES, Role, infer_schema, suggest_target
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 DELIMITERS = [",", ";", "\t", "|"]
 ENCODINGS = ["utf-8", "utf-8-sig", "cp1252", "utf-16"]
@@ -410,7 +411,7 @@ def _run_cli(argv: list[str]) -> tuple[int, str]:
     return code, err.getvalue()
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(extreme_tables())
 def test_extreme_values_get_a_result_or_one_clear_line_from_every_command(tmp_path_factory, df):
