@@ -34,7 +34,15 @@ from .errors import AugmentError, TemplateError, UnknownAugmentationError
 from .perturb import NOISE_SD, PERTURBATION, WORD_DROPOUT, perturb_for_evaluation
 from .results import VERDICT_METRIC, AugmentComparison, AugmentStrategyResult
 from .strategies import AUGMENTATIONS, DEFAULT_AUGMENTATIONS, Augmenter, AugmentStrategy, Layout, eda_words
-from .templates import MAX_TEMPLATE_ROWS, Template, TemplateSet, load_templates, parse_template, synthesize
+from .templates import (
+    MAX_TEMPLATE_ROWS,
+    Template,
+    TemplateSet,
+    labels_outside,
+    load_templates,
+    parse_template,
+    synthesize,
+)
 
 __all__ = [
     "AUGMENTATION",
@@ -70,6 +78,7 @@ __all__ = [
     "eda_words",
     "evaluation_rng",
     "iter_augmentations",
+    "labels_outside",
     "load_templates",
     "parse_template",
     "perturb_for_evaluation",

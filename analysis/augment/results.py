@@ -165,6 +165,22 @@ class AugmentComparison(ResultMixin):
                            "but worse on clean data: robustness here costs accuracy.")
         return head + "No strategy scores clearly better than no augmentation under perturbation."
 
+    def summary_frame(self, metric: str = VERDICT_METRIC) -> pd.DataFrame:
+        """One row per strategy: clean and perturbed mean with 95% interval, p-values against none, skip reason."""
+        rows = []
+        for r in self.strategies:
+            row: dict[str, Any] = {"strategy": r.name, "label": r.label}
+            for cond, metrics, versus in (("clean", r.clean, r.versus_clean), ("perturbed", r.perturbed,
+                                                                              r.versus_perturbed)):
+                s = metrics.get(metric)
+                row[f"{cond} mean"] = s.mean if s else None
+                row[f"{cond} 95% CI"] = f"{s.ci_low:.3f} to {s.ci_high:.3f}" if s else ""
+                row[f"{cond} p vs none"] = versus[metric].p_value if metric in versus else None
+            row["rows added per fold"] = None if r.skipped else r.rows_added
+            row["skipped"] = r.reason or ""
+            rows.append(row)
+        return pd.DataFrame(rows)
+
     def to_frame(self) -> pd.DataFrame:
         parts = [r.to_frame() for r in self.strategies if not r.skipped]
         return pd.concat(parts, ignore_index=True) if parts else AugmentStrategyResult("", "", "").to_frame()

@@ -25,7 +25,7 @@ import pandas as pd
 from ..features import MISSING_TOKEN
 from ..registry import Registry
 from .errors import UnknownAugmentationError
-from .templates import TemplateSet, synthesize
+from .templates import TemplateSet, label_key, synthesize
 
 __all__ = [
     "AUGMENTATIONS",
@@ -339,8 +339,8 @@ def template_column(layout: Layout, templates: TemplateSet) -> str | None:
 
 def template_codes(labels: pd.Series, classes: tuple[Any, ...]) -> np.ndarray:
     """Class code of each template label (matched as text: ``1`` and ``"1"`` are one class), -1 for none."""
-    lookup = {str(c): k for k, c in enumerate(classes)}
-    return np.array([lookup.get(str(v), -1) for v in labels], dtype=np.int64)
+    lookup = {label_key(c): k for k, c in enumerate(classes)}
+    return np.array([lookup.get(label_key(v), -1) for v in labels], dtype=np.int64)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ import pandas as pd
 
 from .errors import TemplateError
 
-__all__ = ["MAX_TEMPLATE_ROWS", "Template", "TemplateSet", "load_templates", "parse_template", "synthesize"]
+__all__ = ["MAX_TEMPLATE_ROWS", "Template", "TemplateSet", "labels_outside", "load_templates", "parse_template",
+           "synthesize"]
 
 #: The most rows template synthesis makes (all combinations or a sample): beyond it, sample fewer.
 MAX_TEMPLATE_ROWS = 100_000
@@ -273,3 +274,31 @@ def synthesize(ts: TemplateSet, *, n: int | None = None, seed: int = 0) -> pd.Da
             rows = [_combination(ts, int(i), sizes) for i in idx]
             return pd.DataFrame(rows, columns=["text", "label"])
     return pd.DataFrame(list(iter_rows(ts)), columns=["text", "label"])
+
+
+def labels_outside(ts: TemplateSet, target: pd.Series) -> list[str]:
+    """Template labels that are not values of the target column (compared as text): their rows are left out.
+
+    >>> ts = TemplateSet.from_dict({"templates": [{"template": "a", "label": "x"}, {"template": "b", "label": 1}]})
+    >>> labels_outside(ts, pd.Series([1, 2, None]))
+    ['x']
+    """
+    present = {label_key(v) for v in target.dropna().unique()}
+    return sorted({str(t.label) for t in ts.templates if label_key(t.label) not in present})
+
+
+def label_key(value: Any) -> str:
+    """A label as text for matching template labels to classes: ``1``, ``1.0`` and ``"1"`` are one key.
+
+    >>> label_key(1.0), label_key("1"), label_key("yes"), label_key(True)
+    ('1', '1', 'yes', 'True')
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isfinite(number) and number == int(number):
+        return str(int(number))
+    return str(number) if math.isfinite(number) else str(value)
