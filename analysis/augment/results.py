@@ -169,7 +169,7 @@ class AugmentComparison(ResultMixin):
         """One row per strategy: clean and perturbed mean with 95% interval, p-values against none, skip reason."""
         rows = []
         for r in self.strategies:
-            row: dict[str, Any] = {"strategy": r.name, "label": r.label}
+            row: dict[str, Any] = {"strategy": r.name, "label": r.label, "skipped": r.reason or ""}
             for cond, metrics, versus in (("clean", r.clean, r.versus_clean), ("perturbed", r.perturbed,
                                                                               r.versus_perturbed)):
                 s = metrics.get(metric)
@@ -177,7 +177,6 @@ class AugmentComparison(ResultMixin):
                 row[f"{cond} 95% CI"] = f"{s.ci_low:.3f} to {s.ci_high:.3f}" if s else ""
                 row[f"{cond} p vs none"] = versus[metric].p_value if metric in versus else None
             row["rows added per fold"] = None if r.skipped else r.rows_added
-            row["skipped"] = r.reason or ""
             rows.append(row)
         return pd.DataFrame(rows)
 

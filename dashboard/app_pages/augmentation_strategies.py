@@ -155,7 +155,7 @@ def _download(current: ActiveData, templates: TemplateSet | None) -> None:
     )
     components.table(st, pd.concat([result.train.head(5), result.train[result.train["is_synthetic"]].head(5)]),
                      hide_index=True)
-    st.code(result.snippet, language="python")
+    st.code(download["snippet"].decode("utf-8"), language="python")
     r1, r2 = st.columns(2)
     r1.download_button("Download the recipe (JSON)", data=download["recipe"], file_name=f"{download['stem']}_recipe.json",
                        mime="application/json", icon=":material/data_object:", key=state.AS_DOWNLOAD_RECIPE)

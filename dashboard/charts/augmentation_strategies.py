@@ -24,8 +24,8 @@ def clean_vs_perturbed_figure(result: AugmentComparison, *, metric: str) -> go.F
         lows += [c.ci_low, p.ci_low]
         highs += [c.ci_high, p.ci_high]
         fig.add_trace(go.Scatter(
-            x=[c.mean], y=[p.mean], mode="markers+text", name=label(r.label), text=[label(r.name)],
-            textposition="top center", marker=dict(size=12, color=NEUTRAL if r.name == "none" else SERIES[k % len(SERIES)]),
+            x=[c.mean], y=[p.mean], mode="markers", name=label(r.label), customdata=[label(r.name)],
+            marker=dict(size=12, color=NEUTRAL if r.name == "none" else SERIES[k % len(SERIES)]),
             error_x=dict(type="data", symmetric=False, array=[c.ci_high - c.mean], arrayminus=[c.mean - c.ci_low]),
             error_y=dict(type="data", symmetric=False, array=[p.ci_high - p.mean], arrayminus=[p.mean - p.ci_low]),
             hovertemplate=f"{label(r.label)}<br>clean %{{x:.3f}}<br>perturbed %{{y:.3f}}<extra></extra>",

@@ -46,8 +46,10 @@ def test_templates_compare_and_download_sections(page):
     assert "numeric" in shown.loc["mixup", "skipped"]
     spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
                 if json.loads(c.proto.spec)["layout"]["title"]["text"].startswith("balanced accuracy: clean"))
-    points = {t["text"][0]: t for t in spec["data"] if t.get("mode") == "markers+text"}
+    points = {t["customdata"][0]: t for t in spec["data"] if t.get("mode") == "markers"}
     assert set(points) == {"none", "eda", "templates"}
+    assert points["eda"]["x"][0] == pytest.approx(ref.result("eda").clean["balanced_accuracy"].mean)
+    assert points["eda"]["y"][0] == pytest.approx(ref.result("eda").perturbed["balanced_accuracy"].mean)
 
     at.selectbox(key=state.AS_DL_STRATEGY).set_value("templates")
     at.button(key=state.AS_PREPARE).click().run()
