@@ -58,6 +58,12 @@ _LAZY = {
     "apply_fix": ".rebalance",
     "CompareSettings": ".rebalance",
     "FixSettings": ".rebalance",
+    # augmentation lab (strategies, template synthesis, the augmented download)
+    "compare_augmentations": ".augment",
+    "apply_augmentation": ".augment",
+    "AugmentCompareSettings": ".augment",
+    "AugmentSettings": ".augment",
+    "load_templates": ".augment",
     # near-duplicates and outliers
     "near_duplicate_summary": ".overview",
     "outlier_summary": ".overview",

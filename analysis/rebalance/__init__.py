@@ -50,7 +50,7 @@ from .results import (
     rank_strategies,
     results_frame,
 )
-from .run import assemble_comparison, compare_strategies, iter_comparison, pilot_estimate
+from .run import assemble_comparison, compare_strategies, iter_comparison, metric_summary, pilot_estimate
 from .space import FeatureSpace, feature_space
 from .stats import corrected_interval, corrected_resampled_ttest
 from .strategies import (
@@ -112,6 +112,7 @@ __all__ = [
     "fold_metrics",
     "iter_comparison",
     "make_sampler",
+    "metric_summary",
     "per_class_frame",
     "pilot_estimate",
     "plan_comparison",
