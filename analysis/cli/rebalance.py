@@ -162,7 +162,7 @@ def _cmd_fix(args: argparse.Namespace) -> int:
     for role, output in outputs.items():
         written[f"{role}_provenance"] = str(write_output(
             paths[role], output.data, command="fix", parameters=parameters, source=dataset, written_by="cli fix",
-            frame=output.frame, rows=output.rows, role=role))
+            frame=output.frame, synthetic=output.synthetic, role=role))
     if fix.test is not None:
         written["test"] = str(paths["test"])
     recipe_path = out.with_name(out.stem + "_recipe.json")

@@ -21,7 +21,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from ..registry import Registry
@@ -47,12 +46,13 @@ __all__ = [
 
 @dataclass(frozen=True, eq=False)
 class Output:
-    """One written file of a recipe: its bytes (a SafeCsv), the table written and each row's source row."""
+    """One written file of a recipe: its bytes (a SafeCsv), the table written, and its synthetic rows when known."""
 
     role: str
     csv: SafeCsv
     frame: pd.DataFrame
-    rows: np.ndarray | None = None
+    #: synthetic rows in it, when the writer knows and the table has no is_synthetic column to say so
+    synthetic: int | None = None
     #: the recipe JSON the older ``*.recipe.json`` files hold, where the writer makes one (sampling fixes)
     recipe: bytes | None = None
 
@@ -102,10 +102,10 @@ def _run_fix(dataset: Dataset, p: Mapping[str, Any]) -> tuple[Any, dict[str, Out
     ))
     protect = _protect(p)
     outputs = {"train": Output("train", to_csv_bytes(fix.train, protect_formulas=protect, source=dataset,
-                                                     rows=fix.train_rows), fix.train, fix.train_rows)}
+                                                     rows=fix.train_rows), fix.train, fix.n_synthetic)}
     if fix.test is not None:
         outputs["test"] = Output("test", to_csv_bytes(fix.test, protect_formulas=protect, source=dataset,
-                                                      rows=fix.test_rows), fix.test, fix.test_rows)
+                                                      rows=fix.test_rows), fix.test, 0)
     return fix, outputs
 
 
@@ -130,11 +130,8 @@ def _run_sampling_fix(dataset: Dataset, p: Mapping[str, Any]) -> tuple[Any, dict
     fix = settings.run(dataset.frame)
     safe, recipe = fix_csv(dataset.frame, settings, fix, source_name=dataset.name, source_sha256=dataset.input_sha256,
                             protect_formulas=_protect(p), source=dataset)
-    if settings.entry.kind == "resample":
-        frame, rows = fix.apply(dataset.frame), np.asarray(fix.positions)
-    else:
-        frame, rows = dataset.frame, None
-    return fix, {"data": Output("data", safe, frame, rows, recipe)}
+    frame = fix.apply(dataset.frame) if settings.entry.kind == "resample" else dataset.frame
+    return fix, {"data": Output("data", safe, frame, 0, recipe)}
 
 
 # --- weak labels -------------------------------------------------------------------------
@@ -218,7 +215,7 @@ def _run_outliers(dataset: Dataset, p: Mapping[str, Any]) -> tuple[Any, dict[str
     summary = outlier_summary(dataset.frame, target=p["target"], settings=settings)
     frame, positions = summary.top_data(dataset.frame)
     csv = to_csv_bytes(frame, protect_formulas=_protect(p), source=dataset, rows=positions)
-    return summary, {"data": Output("data", csv, frame, np.asarray(positions))}
+    return summary, {"data": Output("data", csv, frame, 0)}
 
 
 for _recipe in (

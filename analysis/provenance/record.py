@@ -91,16 +91,16 @@ def provenance_name(file_name: str) -> str:
     return f"{file_name}{PROVENANCE_SUFFIX}"
 
 
-def row_kinds(frame: pd.DataFrame | None, *, rows: np.ndarray | None = None) -> dict[str, Any]:
+def row_kinds(frame: pd.DataFrame | None, *, synthetic: int | None = None) -> dict[str, Any]:
     """How many rows of a written table are original and how many synthetic, and what says so.
 
     The ``is_synthetic`` column decides when the table has one (true/1/yes are
-    synthetic); otherwise ``rows`` (each output row's source row, -1 for a
-    synthetic one); otherwise every row counts as original (the command adds none).
+    synthetic); otherwise ``synthetic``, the count the writer knows (a fix without
+    the column); otherwise every row counts as original (the command adds none).
 
     >>> row_kinds(pd.DataFrame({"x": [1, 2, 3], "is_synthetic": [False, True, True]}))
     {'total': 3, 'original': 1, 'synthetic': 2, 'basis': 'is_synthetic column'}
-    >>> row_kinds(pd.DataFrame({"x": [1, 2]}), rows=np.array([4, -1]))["synthetic"]
+    >>> row_kinds(pd.DataFrame({"x": [1, 2]}), synthetic=1)["original"]
     1
     """
     if frame is None:
@@ -109,15 +109,15 @@ def row_kinds(frame: pd.DataFrame | None, *, rows: np.ndarray | None = None) -> 
     if IS_SYNTHETIC in frame.columns:
         marks = frame[IS_SYNTHETIC]
         if pd.api.types.is_bool_dtype(marks.dtype) or pd.api.types.is_numeric_dtype(marks.dtype):
-            synthetic = int(marks.fillna(0).astype(bool).sum())
+            count = int(marks.fillna(0).astype(bool).sum())
         else:
-            synthetic = int(marks.astype("string").str.strip().str.lower().isin(["true", "1", "yes"]).sum())
+            count = int(marks.astype("string").str.strip().str.lower().isin(["true", "1", "yes"]).sum())
         basis = "is_synthetic column"
-    elif rows is not None:
-        synthetic, basis = int((np.asarray(rows) < 0).sum()), "row origins"
+    elif synthetic is not None:
+        count, basis = int(synthetic), "counted by the command that wrote it (no is_synthetic column)"
     else:
-        synthetic, basis = 0, "no is_synthetic column: every row counted as original"
-    return {"total": total, "original": total - synthetic, "synthetic": synthetic, "basis": basis}
+        count, basis = 0, "no is_synthetic column: every row counted as original"
+    return {"total": total, "original": total - count, "synthetic": count, "basis": basis}
 
 
 @dataclass(frozen=True)
@@ -275,7 +275,7 @@ def provenance_for(
     source: Dataset | None,
     written_by: str,
     frame: pd.DataFrame | None = None,
-    rows: np.ndarray | None = None,
+    synthetic: int | None = None,
     role: str = "data",
     parent: Provenance | bytes | None = None,
     notes: tuple[str, ...] = (),
@@ -297,9 +297,9 @@ def provenance_for(
         The input it was made from (its file name, file sha256 and ``steps`` are recorded).
     written_by : str
         ``"cli <command>"`` or ``"dashboard: <page>"``.
-    frame, rows : optional
-        The written table (and each row's source row, -1 for synthetic) to count
-        original and synthetic rows (:func:`row_kinds`).
+    frame, synthetic : optional
+        The written table, and the number of synthetic rows in it when it has no
+        ``is_synthetic`` column, to count rows of each kind (:func:`row_kinds`).
     role : str
         Which of the recipe's files this is (``"train"``, ``"test"``, ``"data"``).
     parent : Provenance or bytes, optional
@@ -329,7 +329,7 @@ def provenance_for(
         input_sha256=source.input_sha256 if source is not None else None,
         input_steps=tuple(s.to_dict() for s in getattr(source, "steps", ())),
         seed=None if seed is None else int(seed),
-        rows=row_kinds(frame, rows=rows),
+        rows=row_kinds(frame, synthetic=synthetic),
         parent=linked,
         product_version=product_version(),
         created_utc=datetime.now(UTC).replace(microsecond=0).isoformat(),
@@ -354,7 +354,7 @@ def write_output(
     source: Dataset | None,
     written_by: str,
     frame: pd.DataFrame | None = None,
-    rows: np.ndarray | None = None,
+    synthetic: int | None = None,
     role: str = "data",
 ) -> Path:
     """Write ``data`` to ``path`` and its provenance beside it (what every CLI command that writes a file does).
@@ -364,7 +364,7 @@ def write_output(
     out = Path(path)
     out.write_bytes(data)
     record = provenance_for(data, file_name=out.name, command=command, parameters=parameters, source=source,
-                            written_by=written_by, frame=frame, rows=rows, role=role)
+                            written_by=written_by, frame=frame, synthetic=synthetic, role=role)
     return write_beside(out, record)
 
 
