@@ -121,7 +121,7 @@ def sampling_fix_parameters(settings: Any, *, protect: bool) -> dict[str, Any]:
 
 
 def _run_sampling_fix(dataset: Dataset, p: Mapping[str, Any]) -> tuple[Any, dict[str, Output]]:
-    from ..sampling import FixSettings, ReferenceShares, fix_csv
+    from ..sampling import FixSettings, ReferenceShares, Resample, fix_csv
 
     margins = tuple(ReferenceShares(m["column"], dict(m["shares"]), m.get("source", "recorded shares"))
                     for m in p["margins"])
@@ -130,7 +130,7 @@ def _run_sampling_fix(dataset: Dataset, p: Mapping[str, Any]) -> tuple[Any, dict
     fix = settings.run(dataset.frame)
     safe, recipe = fix_csv(dataset.frame, settings, fix, source_name=dataset.name, source_sha256=dataset.input_sha256,
                             protect_formulas=_protect(p), source=dataset)
-    frame = fix.apply(dataset.frame) if settings.entry.kind == "resample" else dataset.frame
+    frame = fix.apply(dataset.frame) if isinstance(fix, Resample) else dataset.frame
     return fix, {"data": Output("data", safe, frame, 0, recipe)}
 
 
