@@ -63,6 +63,8 @@ _LAZY = {
     "outlier_summary": ".overview",
     # export
     "to_csv_bytes": ".export",
+    # provenance
+    "provenance_for": ".provenance", "verify": ".provenance",
 }
 
 
