@@ -114,3 +114,24 @@ def test_a_fix_with_0_1_marks_keeps_their_type():
     fix = apply_fix(df, target="y", strategy="smote", seed=0)
     assert fix.train["is_synthetic"].dtype == df["is_synthetic"].dtype
     assert int(fix.train["is_synthetic"].sum()) == 2 + fix.n_synthetic
+
+
+def test_a_download_made_after_reading_tokens_as_missing_records_the_step_and_verifies(tmp_path):
+    """The Features page's "read as missing" changes the table after reading: the record lists it and verify redoes it."""
+    from analysis.columns import integrity, read_tokens_as_missing
+    from analysis.provenance import fix_parameters
+    from analysis.rebalance import FixSettings
+
+    raw = b"age,c,y\n" + b"".join(
+        f"{'unknown' if i % 9 == 0 else 20 + i},{'ab'[i % 2]},{int(i % 4 == 0)}\n".encode() for i in range(60))
+    (tmp_path / "in.csv").write_bytes(raw)
+    read = load_csv(tmp_path / "in.csv")
+    changed = read_tokens_as_missing(read, integrity(read.frame))
+    assert changed.steps and changed.input_sha256 == hashlib.sha256(raw).hexdigest()
+    parameters = fix_parameters(FixSettings(target="y", strategy="random_over", test_size=0.25), protect=True)
+    _fix, outputs = RECIPES["fix"].run(changed, parameters)
+    out = tmp_path / "fixed.csv"
+    prov = write_output(out, outputs["train"].data, command="fix", parameters=parameters, source=changed,
+                        written_by="api", role="train")
+    assert json.loads(prov.read_text())["input"]["steps"][0]["step"] == "read_tokens_as_missing"
+    assert verify(out, prov, input=tmp_path / "in.csv").verdict == "verified"
