@@ -92,7 +92,7 @@ def verify(output: str | Path, provenance: str | Path | Provenance, *, input: st
     ------
     ProvenanceError
         The provenance cannot be read or is not valid, describes another file name,
-        the output cannot be read, or it names a recipe this version does not know.
+        the output cannot be read, or (with ``input``) it names a recipe this version cannot re-run.
     """
     record = provenance if isinstance(provenance, Provenance) else read_provenance(provenance)
     out = Path(output)
@@ -103,22 +103,24 @@ def verify(output: str | Path, provenance: str | Path | Provenance, *, input: st
         data = out.read_bytes()
     except OSError as exc:
         raise ProvenanceError(f"Cannot read the output '{out}': {exc.strerror or exc}.") from None
-    RECIPES[record.command]  # an unknown recipe is bad input, whatever else holds
     checks = [_hash_check("output_sha256", "output", data, record.output_sha256, record.output_size)]
     if record.parent is not None:
         linked = record.parent.output_sha256 == record.input_sha256
         checks.append(Check("input_provenance", linked,
                             f"the input's own provenance ({record.parent.command}, {record.parent.output_name}) is linked"
                             if linked else "the linked input provenance describes another file than the input"))
+    version = product_version()
     if input is None:
-        return Verification(str(out), record, tuple(checks), reran=False)
+        notes = () if version == record.product_version else (
+            f"Written by dataset-diagnostics {record.product_version}; this is {version}.",)
+        return Verification(str(out), record, tuple(checks), reran=False, notes=notes)
+    RECIPES[record.command]  # a recipe this version cannot re-run is bad input (exit 2), before any work
     source = Path(input)
     if not source.is_file():
         checks.append(Check("input_present", False, f"missing input: '{source}' does not exist"))
         return Verification(str(out), record, tuple(checks), reran=False)
     raw = source.read_bytes()
     checks.append(_hash_check("input_sha256", "input", raw, record.input_sha256 or "", None))
-    version = product_version()
     same_version = version == record.product_version
     checks.append(Check("product_version", same_version, f"product version {version}" if same_version else
                         f"different product version: recorded {record.product_version}, this is {version}"))

@@ -91,8 +91,10 @@ def test_every_recipe_is_registered_and_an_unknown_one_is_bad_input(tmp_path):
     record = json.loads(prov.read_text())
     record["command"] = "nope"
     prov.write_text(json.dumps(record))
+    assert verify(out, prov).verdict == "verified"  # the hash alone needs no recipe (e.g. a file of a newer version)
+    (tmp_path / "in.csv").write_bytes(b"x\n")
     with pytest.raises(ProvenanceError, match="Unknown recipe 'nope'"):
-        verify(out, prov)
+        verify(out, prov, input=tmp_path / "in.csv")
 
 
 # --- synthetic rows stay marked -----------------------------------------------------------------
