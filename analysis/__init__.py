@@ -69,6 +69,8 @@ _LAZY = {
     "outlier_summary": ".overview",
     # export
     "to_csv_bytes": ".export",
+    # provenance
+    "provenance_for": ".provenance", "verify": ".provenance",
 }
 
 

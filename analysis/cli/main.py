@@ -28,6 +28,7 @@ COMMAND_GROUPS: tuple[tuple[str, str], ...] = (
     (".weak", "add_weak_commands"),  # weak
     (".columns", "add_column_commands"),  # features
     (".augment", "add_augment_commands"),  # augment
+    (".verify", "add_verify_commands"),  # verify
 )
 
 

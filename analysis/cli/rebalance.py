@@ -137,8 +137,7 @@ def _compare_text(result, rank_by: str = "balanced_accuracy") -> str:
 
 
 def _cmd_fix(args: argparse.Namespace) -> int:
-    from ..export import to_csv_bytes
-    from ..rebalance import FixSettings, apply_fix
+    from ..provenance import RECIPES, write_output
     from .common import emit, excluded_columns, load
 
     dataset = load(args)
@@ -148,21 +147,24 @@ def _cmd_fix(args: argparse.Namespace) -> int:
         raise RebalanceError(f"The output must be a .csv path; got '{out}'.")
     if not out.parent.exists():
         raise RebalanceError(f"The output folder '{out.parent}' does not exist. Create it or choose another path.")
-    test_size = args.test_size if args.test_size else None  # 0: no test split
-    fix = apply_fix(dataset.frame, FixSettings(
-        target=args.target, strategy=args.strategy, test_size=test_size, seed=args.seed, group=args.group,
-        model=args.model, add_is_synthetic=args.is_synthetic, cost_ratio=args.cost_ratio,
-        threshold_objective=args.threshold_objective, source_name=dataset.name, source_sha256=dataset.sha256,
-        projection=False, excluded=excluded,
-    ))
     protect = not args.no_formula_protection
-    train = to_csv_bytes(fix.train, protect_formulas=protect, source=dataset, rows=fix.train_rows)
-    out.write_bytes(train.data)
+    # The recipe's parameters are the flags; the same recipe re-runs them in `verify --input`.
+    parameters = {
+        "target": args.target, "strategy": args.strategy, "test_size": args.test_size or None,  # 0: no test split
+        "group": args.group, "seed": args.seed, "model": args.model, "cost_ratio": args.cost_ratio,
+        "threshold_objective": args.threshold_objective, "is_synthetic": args.is_synthetic,
+        "exclude": list(excluded), "formula_protection": protect,
+    }
+    fix, outputs = RECIPES["fix"].run(dataset, parameters)
+    train = outputs["train"].csv
     written = {"train": str(out)}
+    paths = {"train": out, "test": out.with_name(out.stem + "_test.csv")}
+    for role, output in outputs.items():
+        written[f"{role}_provenance"] = str(write_output(
+            paths[role], output.data, command="fix", parameters=parameters, source=dataset, written_by="cli fix",
+            frame=output.frame, synthetic=output.synthetic, role=role))
     if fix.test is not None:
-        test_path = out.with_name(out.stem + "_test.csv")
-        test_path.write_bytes(to_csv_bytes(fix.test, protect_formulas=protect, source=dataset, rows=fix.test_rows).data)
-        written["test"] = str(test_path)
+        written["test"] = str(paths["test"])
     recipe_path = out.with_name(out.stem + "_recipe.json")
     recipe = dict(fix.recipe)
     recipe["settings"] = {**recipe["settings"], "formula_protection": protect}
@@ -176,7 +178,7 @@ def _cmd_fix(args: argparse.Namespace) -> int:
         + (f"; {len(fix.test):,} untouched test rows to {written['test']}" if fix.test is not None else ""),
         "class counts before -> after: "
         + ", ".join(f"{k}: {fix.counts_before[k]:,} -> {fix.counts_after[k]:,}" for k in fix.counts_before),
-        f"recipe: {recipe_path}",
+        f"recipe: {recipe_path}; provenance: {written['train_provenance']}",
         "formula protection: " + (f"on ({train.protected_cells} cells prefixed with ')" if protect else "off"),
     ]
     if fix.threshold is not None:

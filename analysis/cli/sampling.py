@@ -72,16 +72,22 @@ def _cmd_bias(args: argparse.Namespace) -> int:
 
 
 def _write_weights(dataset, reference, args) -> dict:
-    from ..sampling import poststratification_weights, weighted_csv
+    from ..provenance import RECIPES, write_output
 
-    rw = poststratification_weights(dataset.frame, group=args.group, reference=reference)
-    safe, recipe = weighted_csv(dataset.frame, rw, source_name=dataset.name, source_sha256=dataset.sha256,
-                                protect_formulas=not args.no_protect, source=dataset)
+    # Post-stratification on one group column: the Sampling page's "sampling-fix" recipe, so `verify --input`
+    # re-runs it from the recorded (resolved) shares.
+    parameters = {"method": "post-stratification",
+                  "margins": [{"column": args.group, "shares": dict(reference.shares), "source": reference.source}],
+                  "rows": None, "replace": False, "seed": 0, "formula_protection": not args.no_protect}
+    rw, outputs = RECIPES["sampling-fix"].run(dataset, parameters)
     out = Path(args.weights_out)
-    out.write_bytes(safe.data)
+    output = outputs["data"]
+    provenance = write_output(out, output.data, command="sampling-fix", parameters=parameters, source=dataset,
+                              written_by="cli bias", frame=output.frame)
     recipe_path = out.with_name(out.name + ".recipe.json")
-    recipe_path.write_bytes(recipe)
-    return {"path": str(out), "recipe": str(recipe_path), "rows": len(dataset.frame), "effective_sample_size": rw.effective_sample_size}
+    recipe_path.write_bytes(output.recipe or b"")
+    return {"path": str(out), "recipe": str(recipe_path), "provenance": str(provenance), "rows": len(dataset.frame),
+            "effective_sample_size": rw.effective_sample_size}
 
 
 def _bias_text(report, name: str, payload: dict) -> str:

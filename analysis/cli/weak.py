@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import math
-from pathlib import Path
 
 __all__ = ["add_weak_commands"]
 
@@ -38,8 +37,7 @@ def add_weak_commands(sub) -> None:
 
 def _cmd_weak(args: argparse.Namespace) -> int:
     from ..errors import WeakSupervisionError
-    from ..export import to_csv_bytes
-    from ..weak import LabelModelSettings, LFColumns, LFSet, fit_weak_labels, split_list, with_weak_labels
+    from ..weak import LabelModelSettings, LFColumns, LFSet, fit_weak_labels, split_list
     from . import common as cli
 
     if (args.lfs is None) == (args.lf_file is None):
@@ -51,14 +49,23 @@ def _cmd_weak(args: argparse.Namespace) -> int:
     else:
         lfs = LFColumns(tuple(split_list(args.lfs) or ()), abstain=args.abstain)
     settings = LabelModelSettings.from_text(gold=args.gold, labels=split_list(args.labels), class_prior=args.class_prior)
-    result = fit_weak_labels(dataset.frame, lfs, settings)
-    payload = result.to_dict()
-    payload["data"] = dataset.name
     written = None
     if args.output:
-        safe = to_csv_bytes(with_weak_labels(dataset.frame, result.model), protect_formulas=not args.no_protect, source=dataset)
-        Path(args.output).write_bytes(safe.data)
-        written = {"path": str(args.output), "rows": result.model.matrix.n_items, "protected_cells": safe.protected_cells}
+        from ..provenance import RECIPES, weak_parameters, write_output
+
+        # Fitted and written through the "weak" recipe: what `verify --input` re-runs.
+        parameters = weak_parameters(lfs, settings, protect=not args.no_protect)
+        result, outputs = RECIPES["weak"].run(dataset, parameters)
+        output = outputs["data"]
+        provenance = write_output(args.output, output.data, command="weak", parameters=parameters, source=dataset,
+                                  written_by="cli weak", frame=output.frame)
+        written = {"path": str(args.output), "rows": result.model.matrix.n_items,
+                   "protected_cells": output.csv.protected_cells, "provenance": str(provenance)}
+    else:
+        result = fit_weak_labels(dataset.frame, lfs, settings)
+    payload = result.to_dict()
+    payload["data"] = dataset.name
+    if written is not None:
         payload["output"] = written
     return cli.emit(args, payload, _weak_text(dataset.name, result, written))
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ..io import Dataset
 
 __all__ = ["DEFAULT_TEST_SIZE", "IS_SYNTHETIC", "SAMPLE_WEIGHT", "FixResult", "FixSettings", "Projection", "apply_fix",
-           "fix_csvs", "fix_files", "fix_zip"]
+           "fix_csvs", "fix_files", "fix_zip", "synthetic_marks"]
 
 #: The share set aside as an untouched test split by default, by the CLI's ``fix`` and on the page
 #: (they agree): a fixed file is only worth something if it can be evaluated on rows no sampler touched.
@@ -226,8 +226,10 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
     target = s.target
     spec = STRATEGIES[s.strategy]
     try:
+        # An input's is_synthetic marks (from an earlier fix) are a record, never a feature.
+        marked = IS_SYNTHETIC in df.columns and IS_SYNTHETIC != target
         space, groups = grouped_space(df, target=target, group=s.group, allow_empty=not spec.needs_features,
-                                      excluded=tuple(s.excluded))
+                                      excluded=tuple(dict.fromkeys((*s.excluded, *([IS_SYNTHETIC] if marked else [])))))
     except NoFeaturesError as exc:
         able = ", ".join(n for n in STRATEGIES if not STRATEGIES[n].needs_features)
         raise NoFeaturesError(
@@ -274,7 +276,8 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
         if is_syn.any() and not spec.generates_rows:
             notes.append(f"{int(is_syn.sum()):,} added rows are copies of original minority rows.")
         if spec.generates_rows and is_syn.any():
-            empty = [c for c in df.columns if c != target and space.dropped.get(c) not in (None, "constant", "datetime")]
+            empty = [c for c in df.columns if c not in (target, IS_SYNTHETIC)
+                     and space.dropped.get(c) not in (None, "constant", "datetime")]
             if empty:
                 notes.append(
                     f"{int(is_syn.sum()):,} synthetic rows were created; columns that are not features "
@@ -284,7 +287,8 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
     if test_frame is not None and is_syn.any() and spec.generates_rows:
         # An interpolated row can land exactly on a test row (coarse or rounded columns): it was made
         # from training rows only, but it would put a test row in the training file. Leave it out.
-        clash = is_syn & _in_frame(out, test_frame)
+        marks = [IS_SYNTHETIC] if IS_SYNTHETIC in test_frame.columns else []  # empty in new rows: not compared
+        clash = is_syn & _in_frame(out.drop(columns=marks), test_frame.drop(columns=marks))
         if clash.any():
             out, is_syn, train_rows = out[~clash].reset_index(drop=True), is_syn[~clash], train_rows[~clash]
             y_kept = out[target]
@@ -295,7 +299,10 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
             )
     if weights is not None:
         out[SAMPLE_WEIGHT] = weights
-    if s.add_is_synthetic:
+    if marked:
+        # Synthetic rows stay marked through chains: a row an earlier fix made keeps its mark, new rows get one.
+        out[IS_SYNTHETIC] = synthetic_marks(df[IS_SYNTHETIC], train_rows, is_syn)
+    elif s.add_is_synthetic:
         out[IS_SYNTHETIC] = is_syn
     recipe = recipe_dict(
         s, space, sampler_name=sampler_name, threshold=threshold, rows_in=len(df), rows_out=len(out),
@@ -308,6 +315,28 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
         train_rows=train_rows, test_rows=space.rows[test_pos] if test_pos is not None else None,
         splits=groups.to_dict() if test_pos is not None else {},
     )
+
+
+def synthetic_marks(before: pd.Series, rows: np.ndarray, is_syn: np.ndarray) -> pd.Series:
+    """The ``is_synthetic`` column of a fixed table whose input already had one.
+
+    ``before`` is the input's column, ``rows`` each output row's input row (-1: new) and
+    ``is_syn`` the rows this fix made. A row is synthetic when this fix made it or the
+    input marked it; the column keeps its type (booleans, 0/1 numbers or words).
+
+    >>> synthetic_marks(pd.Series([False, True]), np.array([0, 1, -1]), np.array([False, False, True])).tolist()
+    [False, True, True]
+    """
+    rows = np.asarray(rows)
+    old = before.iloc[np.maximum(rows, 0)].reset_index(drop=True)
+    if pd.api.types.is_bool_dtype(before.dtype):
+        return pd.Series(np.where(rows >= 0, old.fillna(False).astype(bool).to_numpy(), True) | is_syn,
+                         dtype=before.dtype)
+    if pd.api.types.is_numeric_dtype(before.dtype):
+        return old.where(~(is_syn | (rows < 0)), 1).astype(before.dtype)
+    words = before.dropna().astype(str)
+    yes = next((w for w in words.unique() if w.strip().lower() in ("true", "1", "yes")), "True")
+    return old.astype(object).where(~(is_syn | (rows < 0)), yes)
 
 
 def fix_csvs(fix: FixResult, *, base_name: str = "fixed", protect_formulas: bool = True,

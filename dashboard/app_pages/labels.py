@@ -23,9 +23,11 @@ from analysis.labels import (
     disputed_items,
     suspects,
 )
+from analysis.provenance import consensus_parameters, corrections_parameters
 from dashboard import components, sidebar
 from dashboard.charts import labels as charts
 from dashboard.components import escape_md, guarded, verdict_box
+from dashboard.provenance import protect_on, provenance_button
 from dashboard.state import features as ft
 from dashboard.state import labels as state
 from dashboard.state.session import ActiveData
@@ -47,8 +49,12 @@ def _stem(name: str) -> str:
     return name.rsplit(".", 1)[0]
 
 
-def _download(label: str, build: Callable[[bool], SafeCsv], file_name: str, key: str, protect_key: str) -> None:
-    components.download_with_protection(label, build, file_name=file_name, key=key, protect_key=protect_key)
+def _download(label: str, build: Callable[[bool], SafeCsv], file_name: str, key: str, protect_key: str, *,
+              dataset, command: str, parameters: Callable[[bool], dict]) -> None:
+    """A CSV download with its formula switch, and its provenance (recipe ``command``) beside it."""
+    csv = components.download_with_protection(label, build, file_name=file_name, key=key, protect_key=protect_key)
+    provenance_button(csv.data, file_name=file_name, command=command, parameters=parameters(protect_on(protect_key)),
+                      dataset=dataset, page="Labels", download_key=key, frame=dataset.frame)
 
 
 def _seed(key: str, value) -> None:
@@ -337,7 +343,9 @@ def _consensus_section(current: ActiveData, settings: ConsensusSettings, consens
         st.caption(escape_md(note))
     _download("Download the data with consensus labels",
               lambda protect: state.lb_consensus_csv(dataset.sha256, settings, dataset, protect),
-              f"{_stem(dataset.name)}_consensus.csv", state.LB_DOWNLOAD_CONSENSUS, state.LB_PROTECT_CONSENSUS)
+              f"{_stem(dataset.name)}_consensus.csv", state.LB_DOWNLOAD_CONSENSUS, state.LB_PROTECT_CONSENSUS,
+              dataset=dataset, command="consensus",
+              parameters=lambda protect: consensus_parameters(settings, protect=protect))
     st.caption("All original columns, plus consensus_label, consensus_confidence and consensus_votes.")
 
 
@@ -462,6 +470,9 @@ def _issues_section(current: ActiveData) -> None:
         f"{_stem(dataset.name)}_corrected.csv",
         state.LB_DOWNLOAD_CORRECTED,
         state.LB_PROTECT_CORRECTED,
+        dataset=dataset,
+        command="label-corrections",
+        parameters=lambda protect: corrections_parameters(corrections, protect=protect),
     )
     st.caption(
         f"All original columns, plus {escape_md(issues.target + '_corrected')} (accepted suggestions applied) "

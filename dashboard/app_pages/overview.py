@@ -7,10 +7,12 @@ import streamlit as st
 from analysis.columns import LeakageSettings
 from analysis.io import Dataset
 from analysis.overview import BalanceSettings, NearDuplicateSettings, OutlierSettings, Overview
+from analysis.provenance import outliers_parameters
 from analysis.schema import Schema
 from dashboard import components, sidebar
 from dashboard.charts import overview as charts
 from dashboard.components import escape_md
+from dashboard.provenance import protect_on, provenance_button
 from dashboard.state import features as ft
 from dashboard.state import overview as ov
 from dashboard.state.session import ActiveData
@@ -227,11 +229,14 @@ def outliers_section(target: str, dataset: Dataset) -> None:
     shown = top.head(20).set_axis(positions[:20]).rename_axis("row (0-based)")  # where to find each row
     components.table(right, shown, width="stretch", key=ov.OV_OUTLIER_TABLE)
     right.caption(f"The 20 highest-scoring of the top {len(top):,} rows; download them all below.")
-    components.download_with_protection(
+    csv = components.download_with_protection(
         f"Download the top {len(top):,} outlier rows (CSV)",
         lambda protect: ov.ov_outliers_csv(dataset.sha256, target, settings, dataset, protect),
         file_name="outliers.csv", key=ov.OV_OUTLIER_DOWNLOAD, protect_key=ov.OV_OUTLIER_PROTECT,
     )
+    provenance_button(csv.data, file_name="outliers.csv", command="outliers",
+                      parameters=outliers_parameters(target, settings, protect=protect_on(ov.OV_OUTLIER_PROTECT)),
+                      dataset=dataset, page="Overview", download_key=ov.OV_OUTLIER_DOWNLOAD, frame=top)
 
 
 @components.guarded("Column roles")

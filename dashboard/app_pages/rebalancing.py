@@ -26,6 +26,7 @@ from analysis.rebalance import (
 from dashboard import components, sidebar
 from dashboard.charts import rebalancing as charts
 from dashboard.components import escape_md, guarded
+from dashboard.provenance import PROVENANCE_HELP, provenance_key
 from dashboard.state import features as ft
 from dashboard.state import rebalancing as state
 
@@ -307,8 +308,13 @@ def fix_section(dataset, target: str, compare: CompareSettings) -> None:
         f"Download {name}", build, file_name=name, mime="application/zip" if fix.test is not None else "text/csv",
         key=state.RB_DOWNLOAD, protect_key=state.RB_PROTECT, type="primary",
     )
+    if fix.test is None:
+        st.download_button("Download its provenance (JSON)", data=download["provenance"],
+                           file_name=f"{name}.provenance.json", mime="application/json", icon=":material/verified:",
+                           key=provenance_key(state.RB_DOWNLOAD), on_click="ignore", help=PROVENANCE_HELP)
     st.caption(
-        ("The zip holds the fixed training CSV, the untouched test CSV, the recipe JSON and a Python snippet. "
+        ("The zip holds the fixed training CSV, the untouched test CSV, each one's provenance "
+         "(`dataset-diagnostics verify` checks it), the recipe JSON and a Python snippet. "
          if fix.test is not None else "")
         + "The CSV keeps the original columns, in order; synthetic rows are written in each column's format."
     )

@@ -15,6 +15,7 @@ import streamlit as st
 import sample_data
 from analysis.candidates import group_candidates
 from analysis.io import Dataset
+from analysis.provenance import sampling_fix_parameters
 from analysis.sampling import (
     FIX_METHODS,
     MAX_GROUPS,
@@ -31,6 +32,7 @@ from analysis.sampling import (
 )
 from dashboard import components, shares_editor, sidebar
 from dashboard.charts import sampling as charts
+from dashboard.provenance import protect_on, provenance_button
 from dashboard.state import sampling as sb
 from dashboard.state.session import load_dataset, load_sample
 
@@ -399,9 +401,15 @@ def _fix(page: _Page, group: str, reference: ReferenceShares) -> None:
 
     d1, d2 = st.columns(2)
     with d1:
-        components.download_with_protection(
+        csv = components.download_with_protection(
             f"Download the {entry.suffix} CSV", build, file_name=f"{stem}_{entry.suffix}.csv",
             key=sb.SB_DOWNLOAD_CSV, protect_key=sb.SB_PROTECT, on_click="ignore",
+        )
+        provenance_button(
+            csv.data, file_name=f"{stem}_{entry.suffix}.csv", command="sampling-fix",
+            parameters=sampling_fix_parameters(settings, protect=protect_on(sb.SB_PROTECT)),
+            dataset=page.dataset, page="Sampling bias", download_key=sb.SB_DOWNLOAD_CSV,
+            frame=fix.apply(page.dataset.frame) if entry.kind == "resample" else page.dataset.frame, synthetic=0,
         )
     recipe = made["recipe"]
     d2.download_button(

@@ -9,6 +9,7 @@ import streamlit as st
 import sample_data
 from analysis import DiagnosticsError
 from analysis.candidates import weak_gold_default, weak_lf_column_defaults, weak_lf_column_options, weak_text_column
+from analysis.provenance import weak_parameters
 from analysis.weak import (
     LF_KINDS,
     LabelModelSettings,
@@ -23,6 +24,7 @@ from analysis.weak import (
 from dashboard import components, sidebar
 from dashboard.charts import weak as charts
 from dashboard.components import escape_md, guarded, severity_box
+from dashboard.provenance import protect_on, provenance_button
 from dashboard.state import weak as state
 from dashboard.state.session import ActiveData
 
@@ -387,14 +389,18 @@ def _labels(result: WeakLabels) -> None:
 @guarded("Download")
 def _download(current_data: ActiveData, lfs: LFColumns | LFSet, settings: LabelModelSettings, result: WeakLabels) -> None:
     dataset = current_data.dataset
-    components.download_with_protection(
+    file_name = f"{dataset.name.rsplit('.', 1)[0]}_weak_labels.csv"
+    csv = components.download_with_protection(
         "Download the data with weak labels",
         lambda protect: state.ws_labeled_csv(dataset.sha256, lfs, settings, dataset, protect),
-        file_name=f"{dataset.name.rsplit('.', 1)[0]}_weak_labels.csv",
+        file_name=file_name,
         type="primary",
         key=state.WS_DOWNLOAD,
         protect_key=state.WS_PROTECT,
     )
+    provenance_button(csv.data, file_name=file_name, command="weak",
+                      parameters=weak_parameters(lfs, settings, protect=protect_on(state.WS_PROTECT)),
+                      dataset=dataset, page="Weak supervision", download_key=state.WS_DOWNLOAD, frame=dataset.frame)
     abstain = result.model.matrix.abstain
     where = "empty" if abstain is None else escape_md(repr(abstain))
     st.caption(

@@ -92,21 +92,34 @@ def rb_fix(settings: FixSettings, _dataset: Dataset):
 
 @st.cache_data(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
 def rb_fix_download(settings: FixSettings, protect: bool, _dataset: Dataset) -> dict:
-    """{"name", "data", "mime", "safe", ...}: a zip with the test split, else the CSV alone.
+    """{"name", "data", "mime", "safe", "provenance", ...}: a zip with the test split, else the CSV alone.
 
     ``safe`` is the download as a SafeCsv (what formula protection found and changed).
     Original rows carry the uploaded text; synthetic rows follow each column's format.
+    Each CSV's provenance (``analysis.provenance``, recipe ``fix`` with the CLI's
+    parameters) is inside the zip; ``provenance`` is the CSV's own, for a download alone.
     """
-    from analysis.export import combine
-    from analysis.rebalance import fix_csvs, fix_files, fix_zip
+    from analysis.export import combine, zip_bytes
+    from analysis.provenance import fix_parameters, provenance_for, provenance_name
+    from analysis.rebalance import fix_csvs, fix_files
 
     fix = rb_fix(settings, _dataset)
     stem = settings.source_name.rsplit(".", 1)[0] + f"_{settings.strategy}"
     csvs = fix_csvs(fix, base_name=stem, protect_formulas=protect, source=_dataset)
     files = fix_files(fix, base_name=stem, protect_formulas=protect, csvs=csvs)
     recipe = {"recipe": files[f"{stem}_recipe.json"], "snippet": files[f"{stem}_recipe.py"], "stem": stem}
+    parameters = fix_parameters(settings, protect=protect)
+    parts = {"train": (f"{stem}.csv", fix.train, fix.n_synthetic), "test": (f"{stem}_test.csv", fix.test, 0)}
+    for role, (name, frame, synthetic) in parts.items():
+        if name in csvs:
+            record = provenance_for(csvs[name].data, file_name=name, command="fix", parameters=parameters,
+                                    source=_dataset, written_by="dashboard: Rebalancing lab", frame=frame,
+                                    synthetic=synthetic, role=role)
+            files[provenance_name(name)] = record.to_json()
+    provenance = {"provenance": files[provenance_name(f"{stem}.csv")]}
     if fix.test is not None:
-        data = fix_zip(fix, base_name=stem, protect_formulas=protect, csvs=csvs)
+        data = zip_bytes(files)
         return {"name": f"{stem}.zip", "data": data, "mime": "application/zip",
-                "safe": combine(data, list(csvs.values())), **recipe}
-    return {"name": f"{stem}.csv", "data": files[f"{stem}.csv"], "mime": "text/csv", "safe": csvs[f"{stem}.csv"], **recipe}
+                "safe": combine(data, list(csvs.values())), **recipe, **provenance}
+    return {"name": f"{stem}.csv", "data": files[f"{stem}.csv"], "mime": "text/csv", "safe": csvs[f"{stem}.csv"],
+            **recipe, **provenance}

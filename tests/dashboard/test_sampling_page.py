@@ -148,7 +148,7 @@ def test_fix_resample_raking_and_downloads():
     at = open_page()
     m = metrics(at)
     assert m["Converged"] == "yes" and m["Effective sample size"] == "16,380"
-    assert [b.label for b in at.get("download_button")] == ["Download the weighted CSV", "Download the recipe (JSON)"]
+    assert [b.label for b in at.get("download_button")] == ["Download the weighted CSV", "Download its provenance (JSON)", "Download the recipe (JSON)"]
     at.radio(key="sb_fix_method").set_value("Stratified resample").run()
     assert metrics(at)["Rows after"] == "7,562"  # floor(1210 / 0.16), test_sampling_fix derives it
     at.checkbox(key="sb_fix_replace").check().run()

@@ -75,7 +75,7 @@ def test_build_two_keyword_lfs_and_the_summary_follows(reviews):
     coverage_chart = charts[0]
     bars = {t["name"]: t for t in coverage_chart["data"]}
     assert bars["coverage"]["y"] == ["refund", "praise"]  # listed bottom-up
-    assert {b.proto.label for b in at.get("download_button")} == {"Download the data with weak labels", "Save the LF set (JSON)"}
+    assert {b.proto.label for b in at.get("download_button")} == {"Download the data with weak labels", "Download its provenance (JSON)", "Save the LF set (JSON)"}
     assert not at.error
 
 

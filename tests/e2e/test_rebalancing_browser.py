@@ -72,7 +72,15 @@ def test_upload_compare_three_strategies_and_download_the_fix(app_page, tmp_path
         train = pd.read_csv(io.BytesIO(z.read("tx3000_smote.csv")))
         test = pd.read_csv(io.BytesIO(z.read("tx3000_smote_test.csv")))
         snippet = z.read("tx3000_smote_recipe.py").decode()
-    assert names == ["tx3000_smote.csv", "tx3000_smote_recipe.json", "tx3000_smote_recipe.py", "tx3000_smote_test.csv"]
+    assert names == ["tx3000_smote.csv", "tx3000_smote.csv.provenance.json", "tx3000_smote_recipe.json",
+                     "tx3000_smote_recipe.py", "tx3000_smote_test.csv", "tx3000_smote_test.csv.provenance.json"]
+    # The provenance inside the zip verifies with the CLI: the recipe re-run on the uploaded file reproduces it.
+    from analysis.cli import main as cli
+
+    with zipfile.ZipFile(download.path()) as z:
+        z.extractall(tmp_path / "unzipped")
+    out = tmp_path / "unzipped" / "tx3000_smote.csv"
+    assert cli(["verify", str(out), "--provenance", f"{out}.provenance.json", "--input", str(path)]) == 0
     assert list(train.columns) == list(df.columns) == list(test.columns)
     # 20% stratified holdout of original rows; the training part balanced by SMOTE.
     assert len(test) == 600 and test.merge(df, how="left", indicator=True)["_merge"].eq("both").all()
