@@ -120,22 +120,32 @@ def _compare(args, dataset, names, templates, excluded) -> int:
 
 
 def _write(args, dataset, out: Path, templates, excluded) -> int:
-    from ..augment import AugmentSettings, apply_augmentation, augment_files
+    from ..augment import AugmentSettings, augment_files
+    from ..provenance import RECIPES, augment_parameters, write_output
     from .common import emit
 
-    result = apply_augmentation(dataset.frame, AugmentSettings(
+    protect = not args.no_formula_protection
+    settings = AugmentSettings(
         target=args.target, strategy=args.strategy, test_size=args.test_size or None, seed=args.seed,
         templates=templates, group=args.group, excluded=excluded, source_name=dataset.name,
         source_sha256=dataset.input_sha256,
-    ))
-    protect = not args.no_formula_protection
+    )
+    # The CSVs come from the same recipe `verify --input` re-runs; each gets its provenance beside it.
+    parameters = augment_parameters(settings, protect=protect)
+    result, outputs = RECIPES["augment"].run(dataset, parameters)
     files = augment_files(result, base_name=out.stem, protect_formulas=protect, source=dataset)
     written = {}
     for name, data in files.items():
         path = out.with_name(name)
-        path.write_bytes(data)
         kind = {".csv": "holdout" if name.endswith("_holdout.csv") else "train", ".json": "recipe",
                 ".py": "snippet"}[path.suffix]
+        if path.suffix == ".csv":
+            role = "test" if kind == "holdout" else "train"
+            written[f"{kind}_provenance"] = str(write_output(
+                path, outputs[role].data, command="augment", parameters=parameters, source=dataset, written_by="cli augment",
+                frame=outputs[role].frame, synthetic=outputs[role].synthetic, role=role))
+        else:
+            path.write_bytes(data)
         written[kind] = str(path)
     payload = result.to_dict()
     payload["files"] = written

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "RECIPES",
     "Output",
+    "augment_parameters",
     "Recipe",
     "consensus_parameters",
     "corrections_parameters",
@@ -75,6 +76,33 @@ RECIPES: Registry[Recipe] = Registry("recipe", ProvenanceError)
 
 def _protect(p: Mapping[str, Any]) -> bool:
     return bool(p.get("formula_protection", True))
+
+
+# --- augmentation (training data with synthetic rows, and its untouched holdout) ----------
+def augment_parameters(settings: Any, *, protect: bool) -> dict[str, Any]:
+    """Parameters of ``augment`` from :class:`analysis.augment.AugmentSettings` (the CLI's ``augment`` flags)."""
+    return {
+        "target": settings.target, "strategy": settings.strategy, "test_size": settings.test_size,
+        "seed": int(settings.seed), "group": settings.group, "exclude": list(settings.excluded),
+        "templates": None if settings.templates is None else settings.templates.to_dict(),
+        "formula_protection": protect,
+    }
+
+
+def _run_augment(dataset: Dataset, p: Mapping[str, Any]) -> tuple[Any, dict[str, Output]]:
+    from ..augment import AugmentSettings, TemplateSet, apply_augmentation, augment_csvs
+
+    settings = AugmentSettings(
+        target=p["target"], strategy=p["strategy"], test_size=p.get("test_size"), seed=int(p.get("seed", 0)),
+        templates=TemplateSet.from_dict(p["templates"]) if p.get("templates") else None, group=p.get("group"),
+        excluded=tuple(p.get("exclude") or ()), source_name=dataset.name, source_sha256=dataset.input_sha256,
+    )
+    result = apply_augmentation(dataset.frame, settings)
+    csvs = list(augment_csvs(result, base_name="augmented", protect_formulas=_protect(p), source=dataset).values())
+    outputs = {"train": Output("train", csvs[0], result.train)}
+    if result.test is not None:
+        outputs["test"] = Output("test", csvs[1], result.test, 0)
+    return result, outputs
 
 
 # --- fix (rebalancing) -----------------------------------------------------------------
@@ -219,6 +247,7 @@ def _run_outliers(dataset: Dataset, p: Mapping[str, Any]) -> tuple[Any, dict[str
 
 
 for _recipe in (
+    Recipe("augment", "Augmented training data (and its untouched holdout)", _run_augment),
     Recipe("fix", "Rebalanced training data (and its untouched test split)", _run_fix),
     Recipe("sampling-fix", "Reweighted or resampled data (sampling bias)", _run_sampling_fix),
     Recipe("weak", "Data with weak labels", _run_weak),

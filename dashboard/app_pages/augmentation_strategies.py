@@ -151,7 +151,8 @@ def _download(current: ActiveData, templates: TemplateSet | None) -> None:
     st.caption(
         "The zip holds the augmented training CSV (the original columns in their types, plus is_synthetic and "
         "augmentation), the untouched holdout CSV (set aside before augmenting; identical and near-duplicate rows "
-        "never straddle it), the recipe JSON and a Python snippet that rebuilds both files byte for byte."
+        "never straddle it), the recipe JSON, a Python snippet that rebuilds both files byte for byte, and each CSV's provenance "
+        "(`dataset-diagnostics verify FILE --provenance FILE.provenance.json --input DATA` re-runs it)."
     )
     components.table(st, pd.concat([result.train.head(5), result.train[result.train["is_synthetic"]].head(5)]),
                      hide_index=True)

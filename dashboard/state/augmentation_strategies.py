@@ -88,14 +88,27 @@ def as_augment(settings: AugmentSettings, _dataset: Dataset):
 
 @st.cache_data(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
 def as_download(settings: AugmentSettings, protect: bool, _dataset: Dataset) -> dict:
-    """{"name", "data", "safe", "recipe", "snippet", "stem"}: a zip of the augmented CSV, the holdout and the recipe."""
+    """{"name", "data", "safe", "recipe", "snippet", "stem"}: a zip of the augmented CSV, the holdout and the recipe.
+
+    Each CSV's provenance (``analysis.provenance``, recipe ``augment`` with the CLI's
+    parameters, so ``dataset-diagnostics verify --input`` re-runs it) is inside the zip.
+    """
     from analysis.augment import augment_csvs, augment_files
     from analysis.export import combine, zip_bytes
+    from analysis.provenance import augment_parameters, provenance_for, provenance_name
 
     result = as_augment(settings, _dataset)
     stem = settings.source_name.rsplit(".", 1)[0] + f"_{settings.strategy}"
     csvs = augment_csvs(result, base_name=stem, protect_formulas=protect, source=_dataset)
     files = augment_files(result, base_name=stem, protect_formulas=protect, source=_dataset)
+    parameters = augment_parameters(settings, protect=protect)
+    parts = {"train": (f"{stem}.csv", result.train), "test": (f"{stem}_holdout.csv", result.test)}
+    for role, (name, frame) in parts.items():
+        if name in csvs:
+            record = provenance_for(csvs[name].data, file_name=name, command="augment", parameters=parameters,
+                                    source=_dataset, written_by="dashboard: Augmentation lab", frame=frame,
+                                    synthetic=0 if role == "test" else None, role=role)
+            files[provenance_name(name)] = record.to_json()
     data = zip_bytes(files)
     return {"name": f"{stem}.zip", "data": data, "safe": combine(data, list(csvs.values())),
             "recipe": files[f"{stem}_recipe.json"], "snippet": files[f"{stem}_recipe.py"], "stem": stem}

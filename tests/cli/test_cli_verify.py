@@ -35,17 +35,20 @@ def written(tmp_path_factory):
         ["bias", reviews, "--group", "product_category", "--expected",
          "beauty=0.1,books=0.2,clothing=0.2,electronics=0.2,home_kitchen=0.1,software=0.1,toys=0.1", "-o", folder / "weighted.csv"],
         ["weak", reviews, "--lfs", ANNOTATORS, "--abstain", "", "-o", folder / "weak.csv"],
+        ["augment", wine, "--target", "cultivar", "--strategy", "mixup", "-o", folder / "aug.csv"],
     ]
     for argv in runs:
         assert main([str(a) for a in argv] + ["--format", "json"]) == 0
-    return folder, {"fixed.csv": wine, "fixed_test.csv": wine, "weighted.csv": reviews, "weak.csv": reviews}
+    return folder, {"fixed.csv": wine, "fixed_test.csv": wine, "weighted.csv": reviews, "weak.csv": reviews,
+                    "aug.csv": wine, "aug_holdout.csv": wine}
 
 
 def _verify(capsys, folder, name, *extra):
     return run(capsys, "verify", folder / name, "--provenance", folder / f"{name}.provenance.json", *extra)
 
 
-@pytest.mark.parametrize("name", ["fixed.csv", "fixed_test.csv", "weighted.csv", "weak.csv"])
+@pytest.mark.parametrize("name", ["fixed.csv", "fixed_test.csv", "weighted.csv", "weak.csv", "aug.csv",
+                                  "aug_holdout.csv"])
 def test_every_written_file_verifies_and_its_recipe_reproduces_it(written, capsys, name):
     folder, inputs = written
     record = json.loads((folder / f"{name}.provenance.json").read_text())

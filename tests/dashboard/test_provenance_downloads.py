@@ -120,3 +120,23 @@ def test_every_page_download_verifies_with_the_cli(case, tmp_path, capsys_run):
                             written_by="dashboard: test", frame=dataset.frame)
     code, out, err = _verify(capsys_run, tmp_path, "download.csv", data, record.to_json(), raw)
     assert code == 0 and "reproduced byte for byte" in out, (out, err[-500:])
+
+
+def test_the_augmentation_zip_carries_each_csvs_provenance_and_verifies_with_the_cli(tmp_path, capsys_run):
+    # The Augmentation lab's zip (the cached wrapper its button is given): both CSVs' records are
+    # inside, and the CLI re-runs recipe 'augment' from the input to the same bytes.
+    from analysis.augment import AugmentSettings
+    from dashboard.state import augmentation_strategies as aug_state
+
+    dataset = load_csv(WINE, name="wine_imbalanced.csv")
+    settings = AugmentSettings(target="cultivar", strategy="mixup", seed=2, source_name=dataset.name,
+                               source_sha256=dataset.input_sha256)
+    offered = aug_state.as_download(settings, True, dataset)
+    with zipfile.ZipFile(io.BytesIO(offered["data"])) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    stem = "wine_imbalanced_mixup"
+    for name in (f"{stem}.csv", f"{stem}_holdout.csv"):
+        record = json.loads(files[provenance_name(name)])
+        assert (record["command"], record["written_by"]) == ("augment", "dashboard: Augmentation lab")
+        code, out, err = _verify(capsys_run, tmp_path, name, files[name], files[provenance_name(name)], WINE)
+        assert code == 0 and "reproduced byte for byte" in out, (out, err[-500:])
