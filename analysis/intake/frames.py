@@ -10,9 +10,11 @@ with a message that says what arrived.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -22,7 +24,9 @@ from ..errors import TableTypeError
 if TYPE_CHECKING:
     from ..io import Dataset
 
-__all__ = ["as_frame", "frame_sha256", "from_frame"]
+__all__ = ["as_frame", "frame_sha256", "from_frame", "takes_table"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def as_frame(data: Any, *, argument: str = "df") -> pd.DataFrame:
@@ -75,6 +79,32 @@ def as_frame(data: Any, *, argument: str = "df") -> pd.DataFrame:
             "Flatten them first, e.g. df.columns = ['_'.join(map(str, c)) for c in df.columns]."
         )
     return frame
+
+
+def takes_table(*names: str) -> Callable[[F], F]:
+    """Decorate a public entry point so its table parameters go through :func:`as_frame`.
+
+    ``names`` are the parameters that take a table, in positional order (the
+    first, or the first two for ``shift``); they may be passed by position or
+    by keyword. The function then accepts a DataFrame, a Dataset or an Arrow
+    table alike, and refuses anything else with the same message everywhere.
+    """
+
+    def decorate(function: F) -> F:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if args:
+                head = [as_frame(a, argument=n) for a, n in zip(args[: len(names)], names, strict=False)]
+                args = (*head, *args[len(head):])
+            for n in names:
+                if n in kwargs:
+                    kwargs[n] = as_frame(kwargs[n], argument=n)
+            return function(*args, **kwargs)
+
+        wrapper.__wrapped_table_params__ = names  # type: ignore[attr-defined]  # the API test reads it
+        return cast(F, wrapper)
+
+    return decorate
 
 
 def frame_sha256(frame: pd.DataFrame) -> str:
