@@ -152,7 +152,7 @@ def _cmd_fix(args: argparse.Namespace) -> int:
     fix = apply_fix(dataset.frame, FixSettings(
         target=args.target, strategy=args.strategy, test_size=test_size, seed=args.seed, group=args.group,
         model=args.model, add_is_synthetic=args.is_synthetic, cost_ratio=args.cost_ratio,
-        threshold_objective=args.threshold_objective, source_name=dataset.name, source_sha256=dataset.sha256,
+        threshold_objective=args.threshold_objective, source_name=dataset.name, source_sha256=dataset.input_sha256,
         projection=False, excluded=excluded,
     ))
     protect = not args.no_formula_protection

@@ -88,7 +88,7 @@ def _write_weights(dataset, reference, args) -> dict:
     from ..sampling import poststratification_weights, weighted_csv
 
     rw = poststratification_weights(dataset.frame, group=args.group, reference=reference)
-    safe, recipe = weighted_csv(dataset.frame, rw, source_name=dataset.name, source_sha256=dataset.sha256,
+    safe, recipe = weighted_csv(dataset.frame, rw, source_name=dataset.name, source_sha256=dataset.input_sha256,
                                 protect_formulas=not args.no_protect, source=dataset)
     out = Path(args.weights_out)
     out.write_bytes(safe.data)

@@ -158,5 +158,9 @@ def load_xlsx(source: bytes | Path, *, name: str, sheet: str | None, max_bytes: 
     if mixed:
         shown = ", ".join(f"'{frame.columns[j]}'" for j in mixed[:8])
         notes.append(f"Columns mixing numbers and text were read as text: {shown}.")
-    return Dataset(frame=frame, name=name, sha256=digest, notes=tuple(notes), n_bytes=n_bytes, renamed_columns=renamed,
-                   source=source, format="xlsx", sheet=title, origin=origin or name)
+    # Two sheets of one workbook are two tables: ``sha256`` (every cache's key) names the sheet too, and
+    # ``file_sha256`` keeps the file's own hash (``input_sha256``: what recipes record and verify checks).
+    table_sha = hashlib.sha256(f"{digest}|xlsx sheet|{title}".encode()).hexdigest()
+    return Dataset(frame=frame, name=name, sha256=table_sha, notes=tuple(notes), n_bytes=n_bytes,
+                   renamed_columns=renamed, source=source, format="xlsx", sheet=title, origin=origin or name,
+                   file_sha256=digest)

@@ -195,6 +195,11 @@ def test_xlsx_first_sheet_by_default_and_a_named_one_on_request(tmp_path):
     assert first.sheet == "Notes" and any("first sheet, 'Notes', of 2" in n for n in first.notes)
     named = load_table(path, sheet="Data")
     assert named.sheet == "Data" and named.frame.to_dict("list") == {"x": [1, 2], "y": ["a", "b"]}
+    import hashlib
+
+    # Each sheet is its own table for every cache; the file's own hash is what a recipe records.
+    assert named.sha256 != first.sha256
+    assert named.input_sha256 == first.input_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     with pytest.raises(SheetError, match="no sheet named 'Dat'; its sheets are 'Notes', 'Data'"):
         load_table(path, sheet="Dat")
 
