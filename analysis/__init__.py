@@ -63,6 +63,8 @@ _LAZY = {
     "outlier_summary": ".overview",
     # export
     "to_csv_bytes": ".export",
+    # intake: CSV, Parquet (file, folder, glob) and .xlsx by their first bytes
+    "load_table": ".intake",
 }
 
 
