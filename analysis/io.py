@@ -133,6 +133,17 @@ class Dataset:
     def delimiter_name(self) -> str:
         return DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
 
+    @property
+    def read_as(self) -> str:
+        """How the table was read, in words: "utf-8, comma-separated", "Parquet, 3 files", "Excel sheet 'Data'"."""
+        if self.format == "parquet":
+            return f"Parquet, {len(self.files)} files" if self.files else "Parquet"
+        if self.format == "xlsx":
+            return f"Excel sheet '{self.sheet}'"
+        if self.format == "frame":
+            return "a pandas DataFrame"
+        return f"{self.encoding}, {self.delimiter_name}-separated"
+
     def to_dict(self) -> dict:
         return {
             "name": self.name,
