@@ -66,9 +66,9 @@ def load_table(
 
     Examples
     --------
-    >>> import io, pandas as pd
-    >>> buffer = io.BytesIO(); pd.DataFrame({"x": [1, None], "y": ["a", "b"]}).to_parquet(buffer)
-    >>> ds = load_table(buffer.getvalue(), name="t.parquet")
+    >>> import io, pyarrow as pa, pyarrow.parquet as pq
+    >>> buffer = io.BytesIO(); pq.write_table(pa.table({"x": pa.array([1, None], pa.int64()), "y": ["a", "b"]}), buffer)
+    >>> ds = load_table(buffer.getvalue(), name="t.parquet")  # an integer column with a null stays integers
     >>> ds.format, str(ds.frame["x"].dtype)
     ('parquet', 'Int64')
     """

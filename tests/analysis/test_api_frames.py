@@ -65,7 +65,7 @@ CALLS = {
     "apply_lfs": lambda t: analysis.apply_lfs(t, [LF]),
     "weak_labels": lambda t: analysis.weak_labels(t, lfs=["lf1", "lf2", "lf3"], labels=[0, 1]),
     "compare_strategies": lambda t: analysis.compare_strategies(
-        t, target="y", strategies=["none", "random_under"], folds=2, n_jobs=1),
+        t, target="y", strategies=["none"], folds=2, n_jobs=1),
     "apply_fix": lambda t: analysis.apply_fix(t, target="y", strategy="random_under"),
     "near_duplicate_summary": lambda t: analysis.near_duplicate_summary(t, target="y"),
     "outlier_summary": lambda t: analysis.outlier_summary(t, target="y"),
