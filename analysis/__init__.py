@@ -71,6 +71,8 @@ _LAZY = {
     "to_csv_bytes": ".export",
     # provenance
     "provenance_for": ".provenance", "verify": ".provenance",
+    # intake: CSV, Parquet (file, folder, glob) and .xlsx by their first bytes
+    "load_table": ".intake",
 }
 
 

@@ -67,6 +67,49 @@ class ParseError(InputFileError):
     code = "parse_error"
 
 
+# --- Parquet, Excel and server paths (analysis.intake) ---------------------
+class UnsupportedFormatError(InputFileError):
+    """A file of a kind the intake does not read (legacy .xls, Feather, a zip that is not a workbook...)."""
+
+    code = "unsupported_format"
+
+
+class CorruptFileError(InputFileError):
+    """A Parquet file or an .xlsx workbook that its own reader cannot open (truncated, damaged, encrypted)."""
+
+    code = "corrupt_file"
+
+
+class SheetError(InputFileError):
+    """An unknown sheet name, or a sheet with no table on it."""
+
+    code = "bad_sheet"
+
+
+class NoFilesError(InputFileError):
+    """A glob or a directory that holds no Parquet file."""
+
+    code = "no_files"
+
+
+class MixedSchemaError(InputFileError):
+    """The Parquet files of a directory or glob do not share one schema."""
+
+    code = "mixed_schema"
+
+
+class DataRootError(DiagnosticsError):
+    """A server path outside the directory the operator allowed (``app --data-root``), or no such directory."""
+
+    code = "outside_data_root"
+
+
+class TableTypeError(DiagnosticsError):
+    """Something handed to the Python API that is not a table (a DataFrame, a Dataset or an Arrow table)."""
+
+    code = "not_a_table"
+
+
 # --- columns and targets ---------------------------------------------------
 class ColumnNotFoundError(DiagnosticsError):
     code = "column_not_found"

@@ -15,6 +15,9 @@ Every download of the project goes through :func:`to_csv_bytes`:
   columns (weights, consensus, weak labels, ``is_synthetic``) and tables handed
   to the API as DataFrames are written losslessly (integers with missing values
   as integers, floats at ``repr`` precision).
+- **Parquet and .xlsx inputs** have no text: their original cells are written as
+  the exact text of the stored values (:mod:`analysis.intake.raw` defines it),
+  and their other cells losslessly.
 - **Formula protection.** Text cells that start with ``=``, ``+``, ``-``, ``@``,
   a tab or a carriage return can run as formulas when the CSV is opened in a
   spreadsheet program (OWASP, "CSV Injection"). By default such cells get a
@@ -37,6 +40,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+from .intake.frames import takes_table
 
 if TYPE_CHECKING:
     from .io import Dataset
@@ -312,6 +317,7 @@ def _formula_like(text: np.ndarray) -> np.ndarray:
     return starts
 
 
+@takes_table("df")
 def to_csv_bytes(
     df: pd.DataFrame,
     *,
@@ -369,7 +375,8 @@ def to_csv_bytes(
         if source is not None and origin in source.frame.columns:
             parsed = source.frame[origin]
             raw_col = raw[origin] if raw is not None else None
-            fmt = _column_format(parsed, raw_col, delimiter)
+            # A Parquet/xlsx input's text is canonical, not a format to follow: its new cells are written losslessly.
+            fmt = _column_format(parsed, raw_col if source.format in ("csv", "frame") else None, delimiter)
             original = positions >= 0
             take = np.where(original, positions, 0)
             same = original & _same(values.reset_index(drop=True), parsed.iloc[take].reset_index(drop=True))

@@ -71,6 +71,14 @@ class Dataset:
     steps: tuple = ()
     #: SHA-256 of the file as read, when ``steps`` changed the table (``sha256`` then keys the changed table).
     file_sha256: str = ""
+    #: What was read: "csv", "parquet", "xlsx", or "frame" (a DataFrame handed to the API); see analysis.intake.
+    format: str = "csv"
+    #: The sheet an .xlsx table was read from (None for other formats).
+    sheet: str | None = None
+    #: Where the table came from, in words (a path, "upload", or what ``from_frame`` was told).
+    origin: str = ""
+    #: The Parquet files of a directory or glob, in reading order (empty for one file).
+    files: tuple[Path, ...] = ()
 
     @property
     def input_sha256(self) -> str:
@@ -94,12 +102,47 @@ class Dataset:
         ([2134, 10001], ['02134', '10001'], ['1e5', 'NA'])
         """
         if "text" not in self._raw:
-            self._raw["text"] = _read_raw_text(self)
+            if self.format == "csv":
+                self._raw["text"] = _read_raw_text(self)
+            else:  # Parquet and xlsx: the stored values as canonical text (analysis.intake.raw)
+                from .intake.raw import raw_text
+
+                self._raw["text"] = raw_text(self)
         return self._raw["text"]
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, *, name: str = "dataframe", source: str = "") -> Dataset:
+        """Wrap a DataFrame from a notebook, recording where it came from.
+
+        ``sha256`` hashes a canonical serialisation of the values, column names and
+        dtypes (not the index, not the memory layout), so the same table always hashes
+        the same; ``source`` says in words where it came from (kept as ``origin``).
+
+        Examples
+        --------
+        >>> a = Dataset.from_frame(pd.DataFrame({"x": [1, 2], "y": ["a", "b"]}), source="notebook")
+        >>> b = Dataset.from_frame(pd.DataFrame({"y": ["a", "b"], "x": [1, 2]})[["x", "y"]])
+        >>> a.sha256 == b.sha256, a.origin, a.format
+        (True, 'notebook', 'frame')
+        """
+        from .intake.frames import from_frame
+
+        return from_frame(frame, name=name, source=source)
 
     @property
     def delimiter_name(self) -> str:
         return DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
+
+    @property
+    def read_as(self) -> str:
+        """How the table was read, in words: "utf-8, comma-separated", "Parquet, 3 files", "Excel sheet 'Data'"."""
+        if self.format == "parquet":
+            return f"Parquet, {len(self.files)} files" if self.files else "Parquet"
+        if self.format == "xlsx":
+            return f"Excel sheet '{self.sheet}'"
+        if self.format == "frame":
+            return "a pandas DataFrame"
+        return f"{self.encoding}, {self.delimiter_name}-separated"
 
     def to_dict(self) -> dict:
         return {
@@ -387,3 +430,8 @@ def _clean_header(frame: pd.DataFrame, header: list[str], notes: list[str]) -> d
     if dupes:
         notes.append(f"Repeated column names were made unique: {', '.join(dupes)}.")
     return renamed
+
+
+#: The size check and header clean-up, shared with the Parquet and xlsx readers (analysis.intake).
+check_size = _check_size
+clean_header = _clean_header

@@ -15,6 +15,7 @@ from enum import StrEnum
 import pandas as pd
 
 from .errors import NoTargetCandidateError
+from .intake.frames import takes_table
 
 __all__ = [
     "Role",
@@ -143,6 +144,7 @@ class Schema:
         }
 
 
+@takes_table("df")
 def infer_schema(df: pd.DataFrame, *, max_target_classes: int = MAX_TARGET_CLASSES) -> Schema:
     """Infer the role of every column and suggest targets and annotator groups.
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 import sample_data
 from analysis import DiagnosticsError, suggest_target
+from analysis.intake import SUFFIXES
 from analysis.io import DEFAULT_MAX_BYTES, Dataset
 from analysis.schema import Schema
 from dashboard import keys
@@ -29,12 +30,24 @@ def render() -> session.ActiveData:
         st.caption("Is this training data fit to learn from?")
         st.subheader("Dataset")
         uploaded = st.file_uploader(
-            "Upload a CSV",
-            type=["csv", "tsv", "txt"],
+            "Upload a CSV, Parquet or Excel file",
+            type=list(SUFFIXES),
             key=keys.UPLOAD,
-            help=f"Up to {DEFAULT_MAX_BYTES // 1024**3} GB. Comma, semicolon, tab or pipe separated; "
-            "UTF-8, UTF-8 with BOM, UTF-16 or Windows-1252.",
+            help=f"Up to {DEFAULT_MAX_BYTES // 1024**3} GB. CSV: comma, semicolon, tab or pipe separated; "
+            "UTF-8, UTF-8 with BOM, UTF-16 or Windows-1252. Parquet: one file. Excel: .xlsx (pick the sheet "
+            "below when there are several).",
         )
+        root = session.server_root()
+        server_path = None
+        if root is not None:
+            server_path = st.text_input(
+                "…or open a file on the server",
+                key=keys.SERVER_PATH,
+                placeholder="e.g. sales/2024.parquet",
+                help=f"A CSV, Parquet or .xlsx file, or a folder of Parquet files, under the data folder "
+                f"'{escape_md(root.name)}' (set by --data-root). Paths outside it are refused.",
+                disabled=uploaded is not None,
+            ).strip() or None
         names = list(sample_data.SAMPLES)
         sample = st.selectbox(
             "…or explore a bundled sample",
@@ -43,24 +56,30 @@ def render() -> session.ActiveData:
             key=keys.SAMPLE,
             format_func=lambda n: n,
             help="\n\n".join(f"**{k}**: {v}" for k, v in sample_data.SAMPLES.items()),
-            disabled=uploaded is not None,
+            disabled=uploaded is not None or server_path is not None,
         )
         if uploaded is not None:
             st.caption("Remove the upload (× next to its name) to go back to a sample.")
+        elif server_path is not None:
+            st.caption("Clear the server path to go back to a sample.")
         st.session_state.pop(keys.ACTIVE, None)  # a failure below leaves no stale dataset behind
-        active = _resolve(uploaded, sample)
+        active = _resolve(uploaded, sample, server_path)
         st.session_state[keys.ACTIVE] = active
         _show_active(active)
     return session.active()
 
 
-def _resolve(uploaded: Any, sample: str) -> session.ActiveData:
-    source = "upload" if uploaded is not None else "sample"
+def _resolve(uploaded: Any, sample: str, server_path: str | None = None) -> session.ActiveData:
+    source = "upload" if uploaded is not None else "server" if server_path is not None else "sample"
     try:
         with st.spinner("Reading the file…"):
             if uploaded is not None:
                 sha = session.upload_sha256(uploaded)
-                dataset = session.load_dataset(sha, uploaded.name, uploaded.getvalue())
+                data = uploaded.getvalue()
+                sheet = _sheet_picker(sha, session.workbook_sheets(sha, uploaded.name, data))
+                dataset = session.load_dataset(sha, uploaded.name, data, sheet)
+            elif server_path is not None:
+                dataset = session.load_server_path(server_path)
             else:
                 dataset = session.load_sample(sample)
             schema = session.get_schema(dataset.sha256, dataset)
@@ -72,6 +91,14 @@ def _resolve(uploaded: Any, sample: str) -> session.ActiveData:
         return session.ActiveData(effective, session.get_schema(effective.sha256, effective), target, source,
                                   original=dataset)
     return session.ActiveData(dataset, schema, target, source)
+
+
+def _sheet_picker(sha256: str, sheets: list[str]) -> str | None:
+    """A sheet picker for a workbook with several worksheets (None: the first sheet, or not a workbook)."""
+    if len(sheets) < 2:
+        return None
+    return st.selectbox("Sheet", sheets, key=keys.SHEET_PREFIX + sha256[:16],
+                        help="The worksheet that holds the table; its first non-empty row is the header.")
 
 
 def _target_picker(dataset: Dataset, schema: Schema) -> str | None:
@@ -118,7 +145,9 @@ def _show_active(active: session.ActiveData) -> None:
         return
     ds = active.dataset
     rows, cols = ds.frame.shape
-    where = "uploaded" if active.source == "upload" else "bundled sample"
+    where = {"upload": "uploaded", "server": "server file"}.get(active.source, "bundled sample")
+    if ds.sheet is not None:
+        where += f", sheet {escape_md(ds.sheet)}"
     target = escape_md(active.target) if active.target else "— none —"
     st.markdown(
         f"**Active:** {escape_md(ds.name)} ({where})  \n{rows:,} rows × {cols} columns  \n**Target:** {target}"
@@ -131,6 +160,7 @@ def require_dataset() -> session.ActiveData:
     current = session.active()
     if current.dataset is None:
         st.error(escape_md(current.error or "No dataset is loaded."), icon=":material/error:")
-        st.info("Upload another CSV in the sidebar, or remove the upload to return to a bundled sample.")
+        st.info("Upload another CSV, Parquet or Excel file in the sidebar, or remove the upload (or the server "
+                "path) to return to a bundled sample.")
         st.stop()
     return current

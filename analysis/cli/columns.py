@@ -16,7 +16,7 @@ def add_column_commands(sub: Any) -> None:
     p = sub.add_parser(
         "features", help="per-feature association with the target, alerts, leakage suspects, integrity"
     )
-    p.add_argument("data", help="CSV file")
+    p.add_argument("data", help="CSV, Parquet (a file, folder or glob) or .xlsx file")
     p.add_argument("--target", required=True, help="label column")
     p.add_argument("--folds", type=cli.FOLDS, default=5, help="CV folds of the single-feature models (default 5)")
     p.add_argument("--seed", type=cli.SEED, default=0, help="seed of the sample, folds, trees and mutual information")

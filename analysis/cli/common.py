@@ -7,7 +7,6 @@ import json
 import math
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
@@ -92,6 +91,7 @@ MAX_MB = number(float, low=0, high=1024 * 1024, low_open=True)
 def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--max-mb", type=MAX_MB, default=1024, help="refuse files larger than this (MB, above 0)")
+    p.add_argument("--sheet", default=None, metavar="NAME", help="the worksheet of an .xlsx input (default: the first)")
 
 
 def add_exclude(p: argparse.ArgumentParser) -> None:
@@ -120,9 +120,15 @@ def fail(command: str, message: str) -> NoReturn:
 
 
 def load(args: argparse.Namespace) -> Dataset:
-    from ..io import load_csv
+    """DATA as a Dataset: CSV, Parquet (a file, a folder or a glob) or .xlsx (``--sheet``), by its first bytes."""
+    return read_table(args.data, args, sheet=getattr(args, "sheet", None))
 
-    return load_csv(Path(args.data), max_bytes=int(args.max_mb * 1024 * 1024))
+
+def read_table(path: str, args: argparse.Namespace, *, sheet: str | None = None) -> Dataset:
+    """One input file of any command (``analysis.intake.load_table``), within ``--max-mb``."""
+    from ..intake import load_table
+
+    return load_table(path, sheet=sheet, max_bytes=int(args.max_mb * 1024 * 1024))
 
 
 def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> int:

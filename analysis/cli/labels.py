@@ -17,7 +17,7 @@ def add_label_commands(sub) -> None:
     from . import common as cli
 
     agree = sub.add_parser("agreement", help="inter-annotator agreement (missing ratings allowed)")
-    agree.add_argument("data", help="CSV file, one row per item")
+    agree.add_argument("data", help="CSV, Parquet or .xlsx file, one row per item")
     agree.add_argument("--annotators", required=True, help="comma-separated annotator columns, e.g. a,b,c")
     agree.add_argument("--level", choices=LEVELS, default="nominal", help="level of measurement (default nominal)")
     agree.add_argument("--order", help="label order, lowest first (text labels at ordinal level or finer)")
@@ -30,7 +30,7 @@ def add_label_commands(sub) -> None:
     agree.set_defaults(func=_cmd_agreement)
 
     issues = sub.add_parser("label-issues", help="rows whose label looks wrong (confident learning)")
-    issues.add_argument("data", help="CSV file")
+    issues.add_argument("data", help="CSV, Parquet (a file, folder or glob) or .xlsx file")
     issues.add_argument("--target", required=True, help="label column")
     issues.add_argument("--model", choices=MODELS, default="logreg", help="model of the out-of-fold probabilities")
     issues.add_argument("--features", help="comma-separated feature columns (default: all but ids and dates)")

@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     app = sub.add_parser("app", help="launch the dashboard (bundled sample data preloaded)")
     app.add_argument("--port", type=number(int, low=1, high=65535), default=8501, help="TCP port, 1-65535 (default 8501)")
     app.add_argument("--address", default="localhost", help="interface to listen on (default: localhost)")
+    app.add_argument("--data-root", metavar="DIR", default=None,
+                     help="let the dashboard open files by server path, only under DIR (off by default)")
     app.set_defaults(func=_cmd_app)
     for module, function in COMMAND_GROUPS:
         getattr(importlib.import_module(module, __package__), function)(sub)
@@ -85,6 +87,22 @@ def app_command(entry: Path, *, port: int, address: str) -> list[str]:
     return cmd
 
 
+def app_environment(data_root: str | None) -> dict[str, str]:
+    """The dashboard process's environment: ``--data-root`` travels as DATASET_DIAGNOSTICS_DATA_ROOT (resolved).
+
+    Without ``--data-root`` the variable is removed, so a value left in the shell
+    never turns the server-path opener on by accident.
+    """
+    import os
+
+    from ..intake.paths import DATA_ROOT_ENV, check_root
+
+    env = {k: v for k, v in os.environ.items() if k != DATA_ROOT_ENV}
+    if data_root is not None:
+        env[DATA_ROOT_ENV] = str(check_root(data_root))
+    return env
+
+
 def _port_in_use(address: str, port: int) -> bool:
     import socket
 
@@ -98,12 +116,13 @@ def _port_in_use(address: str, port: int) -> bool:
 
 def _cmd_app(args: argparse.Namespace) -> int:
     app = _dashboard_entry()
+    env = app_environment(args.data_root)  # a bad --data-root is refused before anything starts
     if _port_in_use(args.address, args.port):
         fail("app", f"port {args.port} on {args.address} is already in use; pass another one with --port N.")
     print(f"dataset-diagnostics: dashboard at http://{args.address}:{args.port} (Ctrl+C to stop)", flush=True)
     cmd = app_command(app, port=args.port, address=args.address)
     try:
-        return subprocess.call(cmd)
+        return subprocess.call(cmd, env=env)
     except KeyboardInterrupt:
         return EXIT_OK
 

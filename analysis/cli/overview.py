@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def add_overview_commands(sub: Any) -> None:
     report = sub.add_parser("report", help="overview: shape, column roles, class balance, missing, duplicates")
-    report.add_argument("data", help="CSV file")
+    report.add_argument("data", help="CSV, Parquet (a file, folder or glob) or .xlsx file")
     report.add_argument(
         "--target",
         help="label column (default: the column that is clearly the label; without one, exit 2 naming the candidates)",

@@ -26,7 +26,7 @@ def add_rebalance_commands(sub) -> None:
     from .common import add_common, add_exclude
 
     compare = sub.add_parser("compare", help="cross-validated metrics per rebalancing strategy (leakage-free)")
-    compare.add_argument("data", help="CSV file")
+    compare.add_argument("data", help="CSV, Parquet (a file, folder or glob) or .xlsx file")
     compare.add_argument("--target", required=True, help="label column")
     compare.add_argument(
         "--strategies",
@@ -51,7 +51,7 @@ def add_rebalance_commands(sub) -> None:
     compare.set_defaults(func=_cmd_compare)
 
     fix = sub.add_parser("fix", help="write the fixed dataset (and an untouched test split beside it)")
-    fix.add_argument("data", help="CSV file")
+    fix.add_argument("data", help="CSV, Parquet (a file, folder or glob) or .xlsx file")
     fix.add_argument("--target", required=True, help="label column")
     fix.add_argument("--strategy", required=True, help=f"one of: {', '.join(STRATEGIES)}")
     fix.add_argument("--test-size", type=cli.number(float, low=0, high=1, high_open=True), default=DEFAULT_TEST_SIZE,

@@ -18,14 +18,15 @@ __all__ = ["add_sampling_commands"]
 
 def add_sampling_commands(sub) -> None:
     bias = sub.add_parser("bias", help="sampling-bias indicators against a reference population")
-    bias.add_argument("data", help="CSV file (the sample)")
+    bias.add_argument("data", help="CSV, Parquet or .xlsx file (the sample)")
     bias.add_argument("--group", required=True, help="group column, e.g. region")
     ref = bias.add_mutually_exclusive_group(required=True)
     ref.add_argument("--expected", help="expected shares: value=share pairs, e.g. north=0.22,south=0.24")
     ref.add_argument(
         "--reference",
-        help="CSV with the reference: a value,share table, or a whole dataset whose distribution of the group column is the reference",
+        help="CSV, Parquet or .xlsx file with the reference: a value,share table, or a whole dataset whose distribution of the group column is the reference",
     )
+    bias.add_argument("--reference-sheet", metavar="NAME", help="the worksheet of an .xlsx --reference (default: the first)")
     bias.add_argument("--target", help="label column: adds label rates by group")
     bias.add_argument("--tolerance", type=cli.number(float, low=0, high=1, high_open=True), default=0.1, help="flag a group when its ratio interval excludes 1 by more than this (default 0.1)")
     bias.add_argument("--alpha", type=cli.SHARE, default=0.05, help="significance level (default 0.05)")
@@ -35,8 +36,8 @@ def add_sampling_commands(sub) -> None:
     bias.set_defaults(func=_cmd_bias)
 
     shift = sub.add_parser("shift", help="distribution shift between two files")
-    shift.add_argument("reference", help="reference CSV (e.g. training data)")
-    shift.add_argument("current", help="current CSV (e.g. production or test data)")
+    shift.add_argument("reference", help="reference CSV, Parquet or .xlsx file (e.g. training data)")
+    shift.add_argument("current", help="current CSV, Parquet or .xlsx file (e.g. production or test data); --sheet applies to each .xlsx input")
     shift.add_argument("--target", help="label column: excluded from the features, compared for label shift")
     shift.add_argument("--alpha", type=cli.SHARE, default=0.05, help="level for the Benjamini-Hochberg adjusted p-values")
     shift.add_argument("--classifier-rows", type=cli.number(int, low=10), default=5000, help="rows per file for the domain classifier (default 5000)")
@@ -46,10 +47,22 @@ def add_sampling_commands(sub) -> None:
     shift.set_defaults(func=_cmd_shift)
 
 
-def _read(path: str, args: argparse.Namespace):
-    from ..io import load_csv
+def _read(path: str, args: argparse.Namespace, sheet: str | None = None):
+    return cli.read_table(path, args, sheet=sheet)
 
-    return load_csv(Path(path), max_bytes=int(args.max_mb * 1024 * 1024))
+
+def _shift_sheets(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """``--sheet`` applies to whichever of the two inputs is an .xlsx workbook (refused when neither is)."""
+    if args.sheet is None:
+        return None, None
+    from ..intake.formats import sniff_path
+
+    kinds = [sniff_path(Path(p), Path(p).name) if Path(p).is_file() else "parquet" for p in (args.reference, args.current)]
+    if "xlsx" not in kinds:
+        from ..errors import SheetError
+
+        raise SheetError("--sheet applies to .xlsx workbooks, and neither input is one. Drop --sheet.")
+    return tuple(args.sheet if k == "xlsx" else None for k in kinds)  # type: ignore[return-value]
 
 
 def _cmd_bias(args: argparse.Namespace) -> int:
@@ -59,7 +72,7 @@ def _cmd_bias(args: argparse.Namespace) -> int:
     if args.expected is not None:
         reference = reference_shares(parse_expected(args.expected), group=args.group, source="--expected")
     else:
-        ref_ds = _read(args.reference, args)
+        ref_ds = _read(args.reference, args, args.reference_sheet)
         reference = reference_shares(ref_ds.frame, group=args.group, source=f"reference file '{ref_ds.name}'")
     report = bias_report(
         dataset.frame, group=args.group, reference=reference, target=args.target, tolerance=args.tolerance, alpha=args.alpha
@@ -128,7 +141,8 @@ def _bias_text(report, name: str, payload: dict) -> str:
 def _cmd_shift(args: argparse.Namespace) -> int:
     from ..sampling import ShiftSettings
 
-    a, b = _read(args.reference, args), _read(args.current, args)
+    sheets = _shift_sheets(args)
+    a, b = _read(args.reference, args, sheets[0]), _read(args.current, args, sheets[1])
     settings = ShiftSettings(
         target=args.target,
         alpha=args.alpha,

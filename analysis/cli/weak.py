@@ -16,7 +16,7 @@ def add_weak_commands(sub) -> None:
     from . import common as cli
 
     weak = sub.add_parser("weak", help="labeling-function summary and label model (weak supervision)")
-    weak.add_argument("data", help="CSV file, one row per item")
+    weak.add_argument("data", help="CSV, Parquet or .xlsx file, one row per item")
     weak.add_argument("--lfs", help="comma-separated LF columns (each cell: a label, the abstain value, or empty)")
     from ..weak import LF_KINDS
 

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
 from ..schema import Schema, infer_schema
 from .association import Associations, feature_associations
@@ -69,6 +70,7 @@ class FeatureReport(ResultMixin):
         }
 
 
+@takes_table("df")
 def feature_report(
     df: pd.DataFrame, *, target: str, settings: LeakageSettings | None = None, schema: Schema | None = None,
 ) -> FeatureReport:

@@ -50,6 +50,7 @@ import pandas as pd
 
 from ..em import MajorityVote, majority_labels
 from ..errors import ColumnNotFoundError, format_columns
+from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity, json_label
 from ._kernels import (
     alpha_from_counts,
@@ -307,6 +308,7 @@ class Agreement(ResultMixin):
 
 
 
+@takes_table("df")
 def agreement(
     df: pd.DataFrame,
     *,

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..em import DawidSkene, dawid_skene, majority_vote
 from ..errors import AnnotationError, require_column
+from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
 from .ratings import Ratings, encode_gold, encode_ratings
 
@@ -113,6 +114,7 @@ class Consensus(ResultMixin):
         return out
 
 
+@takes_table("df")
 def consensus_labels(
     df: pd.DataFrame,
     *,

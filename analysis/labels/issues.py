@@ -41,6 +41,7 @@ import pandas as pd
 from ..candidates import NOT_FEATURE_ROLES
 from ..errors import LabelIssuesError, require_column
 from ..features import FeatureSpec, label_issue_features, spec_for_prepared
+from ..intake.frames import takes_table
 from ..models import MODELS, make_classifier
 from ..overview import DuplicateSummary, duplicate_summary, validate_target
 from ..results import ResultMixin, Severity, json_label, py_scalar
@@ -288,6 +289,7 @@ class LabelIssues(ResultMixin):
         }
 
 
+@takes_table("df")
 def label_issues(
     df: pd.DataFrame,
     *,

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import RegressionTargetError, SingleClassError, TargetError, TooManyClassesError, require_column
+from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity, json_label, py_scalar
 from ..schema import MAX_TARGET_CLASSES
 
@@ -180,6 +181,7 @@ def validate_target(df: pd.DataFrame, target: str) -> pd.Series:
     return labels
 
 
+@takes_table("df")
 def class_balance(
     df: pd.DataFrame, *, target: str, cv_folds: int = 5, smote_k_neighbors: int = 5
 ) -> ClassBalance:

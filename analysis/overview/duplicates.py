@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import require_column
+from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
 
 __all__ = ["DuplicateSummary", "duplicate_summary"]
@@ -59,6 +60,7 @@ class DuplicateSummary(ResultMixin):
         return pd.DataFrame({"row": np.asarray(self.conflict_rows, dtype=np.int64)})
 
 
+@takes_table("df")
 def duplicate_summary(df: pd.DataFrame, *, target: str) -> DuplicateSummary:
     """Count exact duplicate rows and conflicting duplicates.
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import require_column
+from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity, json_float, json_label
 from ..schema import Role, Schema, infer_schema
 from .near_groups import DEFAULT_NEAR, NearDuplicateSettings, NearGroups, near_groups
@@ -114,6 +115,7 @@ def near_duplicate_key_columns(df: pd.DataFrame, *, target: str, schema: Schema 
     return [c for c in df.columns if c != target and c not in ids]
 
 
+@takes_table("df")
 def near_duplicate_summary(
     df: pd.DataFrame, *, target: str, settings: NearDuplicateSettings = DEFAULT_NEAR,
     schema: Schema | None = None, columns: Sequence[str] | None = None,

@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..errors import NoFeaturesError, require_column
 from ..features import FLOAT32_SAFE, range_divisor, select_features
+from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity, json_label
 
 __all__ = ["OutlierSettings", "OutlierSummary", "outlier_matrix", "outlier_summary"]
@@ -134,6 +135,7 @@ def outlier_matrix(df: pd.DataFrame, numeric: tuple[str, ...], categorical: tupl
     return np.column_stack(parts) if parts else np.empty((len(df), 0))
 
 
+@takes_table("df")
 def outlier_summary(
     df: pd.DataFrame, *, target: str, settings: OutlierSettings = DEFAULT_OUTLIERS
 ) -> OutlierSummary:

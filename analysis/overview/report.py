@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from ..errors import require_column
+from ..intake.frames import as_frame
 from ..io import Dataset
 from ..results import ResultMixin, Severity
 from ..schema import Schema, infer_schema
@@ -128,7 +129,7 @@ def overview(
     if isinstance(data, Dataset):
         df, name, notes = data.frame, data.name, data.notes
     else:
-        df, name, notes = data, "data", ()
+        df, name, notes = as_frame(data, argument="data"), "data", ()
     require_column(df.columns, target, role="target column")
     balance = class_balance(df, target=target, cv_folds=cv_folds, smote_k_neighbors=smote_k_neighbors)
     schema = schema if schema is not None else infer_schema(df)

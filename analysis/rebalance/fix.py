@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..errors import NoFeaturesError, RebalanceError, StrategySkippedError, TooFewRowsError
 from ..export import SafeCsv, to_csv_bytes, zip_bytes
+from ..intake.frames import takes_table
 from ..models import MODEL_REGISTRY
 from ..results import ResultMixin, Severity
 from ..splits import RowGroups, holdout_split
@@ -173,6 +174,7 @@ def _in_frame(rows: pd.DataFrame, other: pd.DataFrame) -> np.ndarray:
     return np.isin(ha, hb)
 
 
+@takes_table("df")
 def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords: Any) -> FixResult:
     """Apply a strategy to ``df`` and return the fixed table in the original columns and types.
 

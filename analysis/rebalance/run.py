@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..intake.frames import takes_table
 from .metrics import METRICS, fold_metrics
 from .pipeline import PipelineSettings
 from .plan import CompareSettings, ComparisonPlan, plan_comparison
@@ -368,6 +369,7 @@ def _clipped_note(results: Sequence[StrategyResult]) -> tuple[str, ...]:
     )
 
 
+@takes_table("df")
 def compare_strategies(
     df: pd.DataFrame,
     settings: CompareSettings | None = None,

@@ -17,6 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import GroupColumnError, require_column
+from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
 from ._common import effect_band, fmt_p, group_labels, validate_group
 from .representation import ChiSquare
@@ -145,6 +146,7 @@ class MissingByGroup(ResultMixin):
 
 
 
+@takes_table("df")
 def label_by_group(df: pd.DataFrame, *, group: str, target: str) -> LabelByGroup:
     """Class distribution within each group, chi-square test of independence and adjusted residuals.
 
@@ -206,6 +208,7 @@ def label_by_group(df: pd.DataFrame, *, group: str, target: str) -> LabelByGroup
     )
 
 
+@takes_table("df")
 def missingness_by_group(
     df: pd.DataFrame,
     *,

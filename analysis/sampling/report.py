@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
 from .inside import LabelByGroup, MissingByGroup, label_by_group, missingness_by_group
 from .reference import ReferenceShares
@@ -51,6 +52,7 @@ class BiasReport(ResultMixin):
         return out
 
 
+@takes_table("df")
 def bias_report(
     df: pd.DataFrame,
     *,

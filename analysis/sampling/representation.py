@@ -35,6 +35,7 @@ from scipy import stats
 from scipy.spatial.distance import jensenshannon
 
 from ..errors import ReferenceSharesError, format_columns
+from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
 from ._common import PSI_EPSILON, count_noun, effect_band, fmt_p, psi, validate_group, verb, wilson_interval
 from .reference import ReferenceShares, reference_shares
@@ -172,6 +173,7 @@ class BiasResult(ResultMixin):
 
 
 # --- representation against a reference -----------------------------------------
+@takes_table("df")
 def representation(
     df: pd.DataFrame,
     *,

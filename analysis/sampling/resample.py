@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..errors import ReferenceSharesError
 from ..export import SafeCsv
+from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
 from ._common import count_noun, csv_with_recipe, largest_remainder, quoted, validate_group, verb
 from .reference import ReferenceShares, reference_shares
@@ -71,6 +72,7 @@ class Resample(ResultMixin):
 
 
 
+@takes_table("df")
 def stratified_resample(
     df: pd.DataFrame,
     *,

@@ -29,6 +29,7 @@ import pandas as pd
 
 from ..errors import ReferenceSharesError
 from ..export import SafeCsv
+from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
 from ._common import count_noun, csv_with_recipe, quoted, validate_group, verb
 from .reference import ReferenceShares, reference_shares
@@ -114,6 +115,7 @@ class Reweighting(ResultMixin):
 
 
 
+@takes_table("df")
 def poststratification_weights(
     df: pd.DataFrame, *, group: str, reference: Mapping[Any, float] | pd.DataFrame | ReferenceShares
 ) -> Reweighting:
@@ -129,6 +131,7 @@ def poststratification_weights(
     return rake(df, margins={group: reference}, method="post-stratification")
 
 
+@takes_table("df")
 def rake(
     df: pd.DataFrame,
     *,

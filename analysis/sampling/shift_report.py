@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ShiftInputError, require_column
+from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
 from ..schema import Role, infer_schema
 from ._common import PSI_EPSILON, count_noun, verb
@@ -213,6 +214,7 @@ class ShiftResult(ResultMixin):
 
 
 
+@takes_table("reference", "current")
 def shift(
     reference: pd.DataFrame,
     current: pd.DataFrame,

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DiagnosticsError, require_column
+from ..intake.frames import takes_table
 from ..registry import Registry
 from ..results import ResultMixin, Severity
 from ._common import count_noun, group_labels, largest_remainder, validate_group
@@ -173,6 +174,7 @@ class SimulationResult(ResultMixin):
         }
 
 
+@takes_table("df")
 def simulate_sampling(
     df: pd.DataFrame,
     *,

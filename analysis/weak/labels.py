@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from ..errors import WeakSupervisionError
+from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity, json_float, py_scalar
 from .lfs import LFSet
 from .matrix import DEFAULT_ABSTAIN, lf_matrix
@@ -76,6 +77,7 @@ class WeakLabels(ResultMixin):
         return frame
 
 
+@takes_table("df")
 def weak_labels(
     df: pd.DataFrame,
     *,

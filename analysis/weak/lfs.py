@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import LFSpecError, require_column
+from ..intake.frames import takes_table
 from .lf import INPUTS, LF_KINDS, MAX_TERM_CHARS, PARAMETERS, LabelingFunction
 from .matrix import LFMatrix, encode_votes
 
@@ -203,6 +204,7 @@ def lfs_from_json(text: str | bytes) -> tuple[LabelingFunction, ...]:
     return check_lfs(data)
 
 
+@takes_table("df")
 def apply_lfs(df: pd.DataFrame, lfs: Sequence[LabelingFunction]) -> pd.DataFrame:
     """Votes of each LF on each row: one column per LF holding its label, missing where it abstains.
 

@@ -44,8 +44,7 @@ def main() -> None:
 def file_header(dataset: Dataset) -> None:
     rows, cols = dataset.frame.shape
     st.caption(
-        f"{escape_md(dataset.name)} · {rows:,} rows × {cols} columns · {dataset.encoding}, "
-        f"{dataset.delimiter_name}-separated"
+        f"{escape_md(dataset.name)} · {rows:,} rows × {cols} columns · {escape_md(dataset.read_as)}"
     )
     for note in dataset.notes:
         st.info(escape_md(note), icon=":material/info:")

@@ -21,8 +21,10 @@ from analysis import (
     infer_schema,
     load_csv,
 )
+from analysis.intake import data_root, load_table, xlsx_sheets
+from analysis.intake.paths import open_under_root
 from analysis.io import Dataset
-from dashboard.keys import ACTIVE, SAMPLE, TARGET_PREFIX, UPLOAD, UPLOAD_HASH
+from dashboard.keys import ACTIVE, SAMPLE, SERVER_PATH, SHEET_PREFIX, TARGET_PREFIX, UPLOAD, UPLOAD_HASH
 
 CACHE_TTL = 2 * 60 * 60
 
@@ -34,16 +36,57 @@ class ActiveData:
     dataset: Dataset | None
     schema: Schema | None
     target: str | None
-    source: str  # "sample" or "upload"
+    source: str  # "sample", "upload" or "server" (a path under --data-root)
     error: str | None = None
     #: the dataset as read, when ``dataset`` is a derived one (mixed-type tokens read as missing)
     original: Dataset | None = None
 
 
 @st.cache_resource(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
-def load_dataset(sha256: str, name: str, _data: bytes) -> Dataset:
-    """Parse uploaded bytes once per distinct content (``_data`` is not hashed; ``sha256`` is the key)."""
-    return load_csv(_data, name=name)
+def load_dataset(sha256: str, name: str, _data: bytes, sheet: str | None = None) -> Dataset:
+    """Parse uploaded bytes (CSV, Parquet or .xlsx) once per distinct content and sheet (``sha256`` is the key)."""
+    return load_table(_data, name=name, sheet=sheet)
+
+
+@st.cache_data(max_entries=8, ttl=CACHE_TTL, show_spinner=False)
+def workbook_sheets(sha256: str, name: str, _data: bytes) -> list[str]:
+    """The worksheets of an uploaded .xlsx (empty for any other file), for the sheet picker."""
+    if not _data.startswith(b"PK\x03\x04"):
+        return []
+    from analysis.intake.formats import sniff_bytes
+
+    return xlsx_sheets(_data, name=name) if sniff_bytes(_data, name) == "xlsx" else []
+
+
+def server_root():
+    """The folder ``dataset-diagnostics app --data-root DIR`` allows, or None: the opener is off.
+
+    The ``app`` command passes it in the environment variable DATASET_DIAGNOSTICS_DATA_ROOT
+    (``analysis.intake.DATA_ROOT_ENV``) of the Streamlit process; it is read on every rerun.
+    """
+    return data_root()
+
+
+@st.cache_resource(max_entries=2, ttl=CACHE_TTL, show_spinner=False)
+def _open_server(path: str, mtime_ns: int, size: int, root: str, sheet: str | None) -> Dataset:
+    from pathlib import Path
+
+    return open_under_root(path, Path(root), sheet=sheet)
+
+
+def load_server_path(text: str, sheet: str | None = None) -> Dataset:
+    """Open a path typed by the user, only under the server's data root (refused otherwise, symlinks included).
+
+    Cached by the resolved path, its modification time and size, so a changed file is read again.
+    """
+    from analysis.intake import resolve_under_root
+
+    root = server_root()
+    if root is None:
+        raise DiagnosticsError("Opening files on the server is off; start the app with --data-root DIR to allow it.")
+    path = resolve_under_root(text, root)
+    stat = path.stat()
+    return _open_server(str(path), stat.st_mtime_ns, stat.st_size, str(root), sheet)
 
 
 @st.cache_resource(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
@@ -82,12 +125,17 @@ __all__ = [
     "keep_inputs",
     "DiagnosticsError",
     "SAMPLE",
+    "SERVER_PATH",
+    "SHEET_PREFIX",
     "TARGET_PREFIX",
     "UPLOAD",
     "active",
     "get_schema",
     "load_dataset",
     "load_sample",
+    "load_server_path",
+    "server_root",
+    "workbook_sheets",
     "target_key",
     "upload_sha256",
 ]
@@ -96,7 +144,7 @@ __all__ = [
 
 #: The sidebar's inputs that must outlive a change of dataset: the target chosen for each
 #: dataset (its widget is only drawn while that dataset is active).
-APP_PERSIST: tuple[str, ...] = (TARGET_PREFIX,)
+APP_PERSIST: tuple[str, ...] = (TARGET_PREFIX, SHEET_PREFIX, SERVER_PATH)
 
 
 def keep_inputs(persistent: tuple[str, ...]) -> None:
