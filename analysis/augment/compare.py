@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import TooFewRowsError
+from ..intake.frames import takes_table
 from ..models import MODEL_REGISTRY
 from ..rebalance import METRICS, MetricSummary, Versus, corrected_resampled_ttest, fold_metrics, metric_summary
 from ..rebalance.metrics import metric_names
@@ -212,6 +213,7 @@ def _versus(now: dict[str, MetricSummary], base: dict[str, tuple[float, ...]], r
     return out
 
 
+@takes_table("df")
 def compare_augmentations(
     df: pd.DataFrame, settings: AugmentCompareSettings | None = None, *,
     callback: Callable[[Any], None] | None = None, **keywords: Any,

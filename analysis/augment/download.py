@@ -21,6 +21,7 @@ import pandas as pd
 from ..errors import TooFewRowsError
 from ..export import SafeCsv, provenance, to_csv_bytes, zip_bytes
 from ..features import MISSING_TOKEN
+from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
 from ..splits import holdout_split
 from .data import AugmentData, augment_data
@@ -148,6 +149,7 @@ def _decode(synthetic: pd.DataFrame, y: np.ndarray, df: pd.DataFrame, data: Augm
     return pd.DataFrame(out, index=range(n))
 
 
+@takes_table("df")
 def apply_augmentation(df: pd.DataFrame, settings: AugmentSettings | None = None, **keywords: Any) -> AugmentResult:
     """Augment the training part of ``df`` with one strategy, after setting an untouched holdout aside.
 

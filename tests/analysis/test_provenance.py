@@ -85,7 +85,7 @@ def test_an_input_record_beside_the_input_is_linked_only_when_it_describes_the_i
 
 
 def test_every_recipe_is_registered_and_an_unknown_one_is_bad_input(tmp_path):
-    assert set(RECIPES) == {"fix", "sampling-fix", "weak", "consensus", "label-corrections", "outliers"}
+    assert set(RECIPES) == {"fix", "sampling-fix", "weak", "consensus", "label-corrections", "outliers", "augment"}
     out = tmp_path / "o.csv"
     prov = write_output(out, b"x\n", command="fix", parameters={}, source=None, written_by="api")
     record = json.loads(prov.read_text())
