@@ -59,6 +59,8 @@ MEDIAN_QUERIES = 1000
 MAX_CANDIDATES = 2_000_000
 #: Categorical columns with at most this many distinct values take part in the kNN space (one-hot).
 MAX_ONEHOT = 50
+#: Principal directions whose projection bounds a candidate pair's distance from below before the exact one.
+PREFILTER_DIMS = 16
 
 
 @dataclass(frozen=True)
@@ -277,8 +279,11 @@ def _pairs_within(x: np.ndarray, block: np.ndarray, radius: float) -> tuple[np.n
     centred = x - x.mean(axis=0)
     fit_rows = centred[:: max(1, m // 5000)]
     _, vectors = np.linalg.eigh(fit_rows.T @ fit_rows)  # ascending eigenvalues: the last are the principal ones
-    proj = centred @ vectors[:, ::-1][:, : min(3, d)]
-    cells = np.floor(proj / radius).astype(np.int64)
+    # the first PREFILTER_DIMS principal directions: three make the grid, all of them a cheap lower
+    # bound of each candidate's distance (a projection never lengthens one), so most far candidates
+    # are dropped before their distance over every column is computed
+    proj = centred @ vectors[:, ::-1][:, : min(PREFILTER_DIMS, d)]
+    cells = np.floor(proj[:, :3] / radius).astype(np.int64)
     keys = [f"c{i}" for i in range(cells.shape[1])]
     frame = pd.DataFrame(cells, columns=keys)
     frame["block"] = block
@@ -306,6 +311,9 @@ def _pairs_within(x: np.ndarray, block: np.ndarray, radius: float) -> tuple[np.n
         i, j = i[upper], j[upper]
         for start in range(0, len(i), 1_000_000):
             a, b = i[start:start + 1_000_000], j[start:start + 1_000_000]
+            # lower bound first (a margin of 1e-9 for rounding: a pair it drops is truly farther)
+            near = ((proj[a] - proj[b]) ** 2).sum(axis=1) < (radius * (1 + 1e-9)) ** 2
+            a, b = a[near], b[near]
             close = np.sqrt(((x[a] - x[b]) ** 2).sum(axis=1)) < radius
             if close.any():
                 found.append(np.column_stack([a[close], b[close]]))
