@@ -127,6 +127,22 @@ def test_pairs_within_on_many_columns_equal_sklearn_radius_search():
     assert searched == len(x) and {tuple(p) for p in pairs.tolist()} == ref and len(ref) >= 100
 
 
+def test_numeric_codes_round_each_distinct_value_like_rounding_every_row():
+    """Codes of a numeric column = factorising the row-by-row rounded values (numpy's reference), -0.0, NaN and
+    inf included, and the exact-repeat count = pandas' ``DataFrame.duplicated``."""
+    from analysis.overview.near_duplicates import _exact_repeats
+    from analysis.overview.near_groups import round_significant
+
+    rng = np.random.default_rng(3)
+    values = np.concatenate([rng.normal(size=300).round(rng.integers(0, 9)), [0.1 + 0.2, 0.3, -0.0, 0.0, np.nan,
+                                                                          np.inf, -np.inf, 1e308, 12345.61]])
+    values = rng.permutation(np.repeat(values, 2))
+    expected = pd.factorize(round_significant(values, 6), use_na_sentinel=True)[0]
+    assert _column_codes(pd.Series(values), 6).tolist() == expected.tolist()
+    frame = pd.DataFrame({"v": values, "c": rng.choice(list("ab"), len(values))})
+    assert _exact_repeats(frame) == int(frame.duplicated().sum()) > 0
+
+
 def _straddles(pattern: np.ndarray, splits) -> int:
     """Test rows whose planted pattern (exact or near copy) also has a row in the training part."""
     return sum(int(np.isin(pattern[te], pattern[tr]).sum()) for tr, te in splits)
