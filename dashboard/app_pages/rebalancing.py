@@ -178,6 +178,9 @@ def comparison_section(dataset, settings: CompareSettings, submitted: bool) -> N
         )
     elif missing:
         st.info("Press **Run comparison** to start.", icon=":material/play_arrow:")
+    if plan.space.text:
+        st.info("Free-text columns used as features (TF-IDF, learnt on each training fold only): "
+                + ", ".join(f"**{escape_md(c)}**" for c in plan.space.text) + ".", icon=":material/notes:")
     for note in plan.notes:
         st.caption(escape_md(note))
     if results:
