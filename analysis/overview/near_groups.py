@@ -140,6 +140,11 @@ def _is_number(col: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)
 
 
+#: Per-column codes are int32 (up to 2**31 rows): a 1M x 29 table's codes and their row hashing frame take
+#: 232 MB instead of 464 MB at the pass's peak (the groups are the same: only equality of codes counts).
+_CODE = np.int32
+
+
 def _column_codes(col: pd.Series, digits: int) -> np.ndarray:
     """One integer per row: equal codes = equal after normalisation (missing is its own code, -1)."""
     if _is_number(col):
@@ -148,14 +153,14 @@ def _column_codes(col: pd.Series, digits: int) -> np.ndarray:
         raw, distinct = pd.factorize(pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan),
                                      use_na_sentinel=True)
         rounded = pd.factorize(round_significant(np.asarray(distinct, dtype=float), digits), use_na_sentinel=True)[0]
-        out = np.full(len(raw), -1, dtype=np.int64)
+        out = np.full(len(raw), -1, dtype=_CODE)
         present = raw >= 0
         out[present] = rounded[raw[present]]
         return out
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     texts = [normalise_text(str(u)) for u in uniques]  # once per distinct value
     merged = pd.factorize(np.asarray(texts, dtype=object))[0] if len(texts) else np.empty(0, dtype=np.int64)
-    out = np.full(len(codes), -1, dtype=np.int64)
+    out = np.full(len(codes), -1, dtype=_CODE)
     present = codes >= 0
     out[present] = merged[codes[present]]
     return out
