@@ -307,11 +307,11 @@ class SamplerStrategy(Strategy):
     def preprocessing(self, numeric: Iterable[str], categorical: Iterable[str], text: Iterable[str] = (),
                       model: str = "logreg") -> FeatureSpec:
         """The preprocessing before the sampler, on named columns (what the recipe snippet builds)."""
-        text = tuple(text)
+        numeric, categorical, text = tuple(numeric), tuple(categorical), tuple(text)
         if text:  # the fix's own specification (pipeline._spec), on names instead of positions
-            named = _spec(len(tuple(numeric)), len(tuple(categorical)), onehot=True, n_text=len(text), model=model)
-            return replace(named, numeric=tuple(numeric), categorical=tuple(categorical), text=text)
-        return FeatureSpec(numeric=tuple(numeric), categorical=tuple(categorical),
+            named = _spec(len(numeric), len(categorical), onehot=True, n_text=len(text), model=model)
+            return replace(named, numeric=numeric, categorical=categorical, text=text)
+        return FeatureSpec(numeric=numeric, categorical=categorical,
                            categorical_encoding="onehot" if self.space == "onehot" else "ordinal")
 
     def snippet_lines(self, c: SnippetContext) -> list[str]:

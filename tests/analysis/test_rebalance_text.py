@@ -31,7 +31,7 @@ def reviews() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def text_only_run(reviews):
     df = reviews[["text", "annotator_1"]]
-    return compare_strategies(df, target="annotator_1", strategies=["none", "class_weight", "random_over", "smote"],
+    return compare_strategies(df, target="annotator_1", strategies=["none", "smote"],
                               folds=3, n_jobs=1)
 
 
