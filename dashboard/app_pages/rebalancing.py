@@ -336,7 +336,7 @@ def main() -> None:
     rows = len(dataset.frame)
     st.caption(
         f"{escape_md(dataset.name)} · target **{escape_md(target)}** · {rows:,} rows. Each strategy is "
-        "cross-validated as one pipeline (imputation, scaling, one-hot, the sampler, the model), so resampling "
+        "cross-validated as one pipeline (imputation, scaling, one-hot, TF-IDF of text, the sampler, the model), so resampling "
         "only ever touches training folds and every score comes from untouched original rows."
     )
     form = None
