@@ -6,10 +6,11 @@ Two steps, both here:
    One rule over the column roles of :mod:`analysis.schema`: identifiers,
    timestamps and constants are never features (``NOT_FEATURE_ROLES``); the
    rest are numeric, categorical or free text. Free text is handled by the
-   explicit ``text`` option: ``"drop"`` leaves it out (the rebalancing lab:
-   samplers interpolate numbers and categories, not documents; categorical
-   columns with more than ``MAX_FEATURE_CATEGORIES`` values are left out too)
-   and ``"tfidf"`` keeps it as TF-IDF features (label issues). With
+   explicit ``text`` option: ``"drop"`` leaves it out (categorical columns with
+   more than ``MAX_FEATURE_CATEGORIES`` values are left out too); ``"keep"``
+   applies the same rules but keeps free-text columns (by role) for TF-IDF (the
+   rebalancing lab: the vectorizer is fitted inside each training fold's
+   pipeline); and ``"tfidf"`` keeps it as TF-IDF features (label issues). With
    ``text="tfidf"`` the kind follows the prepared dtype, as label issues has
    always done: numbers (any numeric dtype) are numeric, text-like object
    columns (many distinct, long or many-word values) are text, the rest
@@ -81,7 +82,7 @@ def range_divisor(values: np.ndarray, limit: float) -> float:
     return top if top > limit else 1.0
 
 
-TextMode = Literal["drop", "tfidf"]
+TextMode = Literal["drop", "tfidf", "keep"]
 #: How a missing categorical or text cell is written when categories are not imputed.
 MISSING_TOKEN = "(missing)"
 #: The largest magnitude a numeric feature may hold. Standard scaling sums squared
@@ -153,7 +154,8 @@ def select_features(
     ----------
     df : DataFrame
     target : the label column (never a feature)
-    text : ``"drop"`` (free text, and categories with more than 100 values, are left out)
+    text : ``"drop"`` (free text, and categories with more than 100 values, are left out),
+        ``"keep"`` (the same, but free-text columns are kept as ``text`` for TF-IDF)
         or ``"tfidf"`` (free text kept, for TF-IDF; kinds follow the prepared dtype)
     features : the candidate columns (default: every column but the target)
     exclude : columns never used as features (the labs' "exclude suspected leaking features" switch);
@@ -183,14 +185,17 @@ def select_features(
     integer: list[str] = []
     dropped: dict[str, str] = {c: EXCLUDED_REASON for c in excluded}
     kept = []
+    by_role = text in ("drop", "keep")
     for profile in schema.columns:
         if profile.role in NOT_FEATURE_ROLES or (text == "drop" and profile.role is Role.TEXT):
             dropped[profile.name] = str(profile.role)
-        elif text == "drop" and profile.role is not Role.NUMERIC and profile.n_unique > MAX_FEATURE_CATEGORIES:
+        elif text == "keep" and profile.role is Role.TEXT:
+            texts.append(profile.name)
+        elif by_role and profile.role is not Role.NUMERIC and profile.n_unique > MAX_FEATURE_CATEGORIES:
             dropped[profile.name] = (
                 f"categorical with {profile.n_unique:,} values (more than {MAX_FEATURE_CATEGORIES})"
             )
-        elif text == "drop":
+        elif by_role:
             (numeric if profile.role is Role.NUMERIC else categorical).append(profile.name)
             if profile.role is Role.NUMERIC and profile.integer_valued:
                 integer.append(profile.name)

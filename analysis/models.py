@@ -33,6 +33,8 @@ class Model:
     description: str
     build: Callable[..., Any]
     cost_per_cell: float = 2e-7
+    #: fits a sparse matrix (TF-IDF features stay sparse); ``False``: it is given a dense one
+    accepts_sparse: bool = True
 
     def __str__(self) -> str:
         return self.description
@@ -63,7 +65,7 @@ def _rf(*, seed: int, class_weight: Any, n_estimators: int, min_samples_leaf: in
 #: Every model by its public name; looking up an unknown name raises UnknownModelError.
 MODEL_REGISTRY: Registry[Model] = Registry("model", UnknownModelError)
 MODEL_REGISTRY.register(Model("logreg", "logistic regression", _logreg, 2e-7))
-MODEL_REGISTRY.register(Model("hgb", "histogram gradient boosting", _hgb, 6e-7))
+MODEL_REGISTRY.register(Model("hgb", "histogram gradient boosting", _hgb, 6e-7, accepts_sparse=False))
 MODEL_REGISTRY.register(Model("rf", "random forest", _rf, 3e-6))
 
 

@@ -37,6 +37,9 @@ normalised-equality groups always are, at any size).
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -205,13 +208,44 @@ def row_groups(
     )
 
 
+#: Near-duplicate group ids of recently split tables, by content and settings: every comparison planned
+#: on one table (each change of strategies, model or folds), its fix and its label-issue folds compute
+#: them once. Bounded (least recently used out); keyed by content, so no user sees another's groups.
+_NEAR_CACHE: OrderedDict[tuple[str, NearDuplicateSettings], np.ndarray] = OrderedDict()
+_NEAR_CACHE_SIZE = 8
+_NEAR_LOCK = threading.Lock()
+
+
+def _fingerprint(frame: pd.DataFrame) -> str:
+    """SHA-256 of a frame's column names, dtypes and every row's values (pandas' row hashes)."""
+    digest = hashlib.sha256(repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _cached_near_ids(distinct: pd.DataFrame, near: NearDuplicateSettings) -> np.ndarray:
+    """``near_groups(distinct, near).ids``, computed once per table content and settings."""
+    key = (_fingerprint(distinct), near)
+    with _NEAR_LOCK:
+        if key in _NEAR_CACHE:
+            _NEAR_CACHE.move_to_end(key)
+            return _NEAR_CACHE[key]
+    ids = near_groups(distinct, near).ids.copy()
+    ids.flags.writeable = False
+    with _NEAR_LOCK:
+        _NEAR_CACHE[key] = ids
+        while len(_NEAR_CACHE) > _NEAR_CACHE_SIZE:
+            _NEAR_CACHE.popitem(last=False)
+    return ids
+
+
 def _near_codes(key: pd.DataFrame, exact: np.ndarray, near: NearDuplicateSettings | None) -> np.ndarray:
     """Near-duplicate group codes, computed once per distinct row (exact duplicates share a code already)."""
     if near is None or key.shape[1] == 0 or not len(key):
         return exact
     first = np.unique(exact, return_index=True)[1]  # one row per exact group, in code order
-    groups = near_groups(key.iloc[first].reset_index(drop=True), near)
-    return pd.factorize(groups.ids[exact])[0].astype(np.int64)
+    ids = _cached_near_ids(key.iloc[first].reset_index(drop=True), near)
+    return pd.factorize(ids[exact])[0].astype(np.int64)
 
 
 def _check_groups(groups: RowGroups, y: np.ndarray, folds: int, classes: Sequence[Any] | None) -> None:

@@ -1,7 +1,7 @@
 """Rebalancing lab: a strategy registry and a leakage-free comparison of imbalance fixes, and the fix itself.
 
 Every strategy is evaluated as ONE :class:`imblearn.pipeline.Pipeline`
-(imputation, scaling, one-hot encoding, the sampler, the model), cross-validated
+(imputation, scaling, one-hot encoding, TF-IDF of free text, the sampler, the model), cross-validated
 with repeated stratified k-fold, so resampling only ever touches training folds:
 the test fold of every split holds original rows only.
 

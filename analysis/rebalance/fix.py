@@ -254,6 +254,13 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
     test_frame = df.iloc[space.rows[test_pos]].reset_index(drop=True) if test_pos is not None else None
     counts_before = tr.class_counts()
     reason = spec.skip_reason(class_train_rows=counts_before, n_classes=tr.n_classes)
+    if not reason and spec.generates_rows and space.text and not (space.numeric or space.categorical):
+        reason = (
+            f"{spec.label} interpolates TF-IDF vectors, which cannot be written back as text: on this table, whose "
+            f"only features are free text ({', '.join(repr(c) for c in space.text)}), its synthetic rows would "
+            "hold nothing but a label. Use random_over, random_under or class_weight to fix the file (the "
+            "comparison still scores it)."
+        )
     if reason:
         raise StrategySkippedError(reason)
 
@@ -269,7 +276,8 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
         counts_after = dict(counts_before)
         n_removed = 0
     else:
-        out, is_syn, synthetic, sampler_name, y_out, kept = _resample(train_original, tr, spec, s.seed, target)
+        out, is_syn, synthetic, sampler_name, y_out, kept = _resample(train_original, tr, spec, s.seed, target,
+                                                                      s.model)
         train_rows = np.where(kept >= 0, np.asarray(tr.rows)[np.maximum(kept, 0)], -1)
         counts_after = {tr.classes[k]: int((y_out == k).sum()) for k in range(tr.n_classes)}
         n_removed = int(len(tr.y) - (~is_syn).sum())
@@ -284,6 +292,12 @@ def apply_fix(df: pd.DataFrame, settings: FixSettings | None = None, **keywords:
                 notes.append(
                     f"{int(is_syn.sum()):,} synthetic rows were created; columns that are not features "
                     f"({', '.join(repr(c) for c in empty)}) are empty in them."
+                )
+            if space.text:
+                notes.append(
+                    f"Free-text features ({', '.join(repr(c) for c in space.text)}) shaped the synthetic rows "
+                    "through their TF-IDF vectors, but text cannot be interpolated: those columns are empty in "
+                    "the synthetic rows."
                 )
     out = out.reset_index(drop=True)
     if test_frame is not None and is_syn.any() and spec.generates_rows:

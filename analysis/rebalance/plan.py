@@ -14,7 +14,7 @@ from ..errors import RebalanceError, TooFewRowsError
 from ..models import MODEL_REGISTRY
 from ..splits import RowGroups, kfold_splits, row_groups
 from .metrics import metric_names
-from .pipeline import THRESHOLD_OBJECTIVES, PipelineSettings
+from .pipeline import THRESHOLD_OBJECTIVES, PipelineSettings, text_limits
 from .results import CostEstimate
 from .space import FeatureSpace, feature_space
 from .strategies import DEFAULT_STRATEGIES, STRATEGIES
@@ -142,6 +142,7 @@ class ComparisonPlan:
         return PipelineSettings(
             s.n_numeric, s.n_categorical, model=self.model, seed=self.seed, positive=s.positive,
             class_weight=s.class_weight(self.cost_ratio), threshold_objective=self.threshold_objective,
+            n_text=s.n_text,
         )
 
 
@@ -264,6 +265,14 @@ def plan_comparison(
     missing_labels = len(df) - rows_total
     if missing_labels:
         notes.append(f"{missing_labels:,} rows without a value in '{s.target}' were left out.")
+    if space.text:
+        max_features, min_df, ngrams = text_limits(s.model)
+        notes.append(
+            "Free-text columns used as TF-IDF features: " + ", ".join(f"'{c}'" for c in space.text)
+            + f" (at most {max_features:,} terms of {ngrams[0]} to {ngrams[1]} words per column, each in at least "
+            f"{min_df} rows; the vocabulary is learnt on each training fold only, before any sampler). With text, "
+            "samplers work on the one-hot and TF-IDF matrix (SMOTE rather than SMOTENC)."
+        )
     if space.dropped:
         notes.append(
             "Not used as features: " + ", ".join(f"'{k}' ({v})" for k, v in space.dropped.items()) + "."
@@ -302,7 +311,7 @@ def plan_comparison(
     if groups.note:
         notes.append(groups.note)
     estimate = estimate_cost(
-        len(space.y), space.X.shape[1], strategies=ordered, folds=folds, repeats=s.repeats, model=s.model
+        len(space.y), space.X.shape[1] + space.n_text, strategies=ordered, folds=folds, repeats=s.repeats, model=s.model
     )
     return ComparisonPlan(
         target=s.target, strategies=ordered, model=s.model, folds=int(folds), repeats=int(s.repeats),

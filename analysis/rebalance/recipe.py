@@ -40,9 +40,11 @@ def recipe_dict(
         "group_column": s.group,
         "features_numeric": list(space.numeric),
         "features_categorical": list(space.categorical),
+        "features_text": list(space.text),
         "not_features": dict(space.dropped),
         "preprocessing_for_the_sampler": "median imputation + standard scaling of numbers; most-frequent "
-        "imputation of categories" + (" + one-hot encoding" if spec.space == "onehot" else ""),
+        "imputation of categories" + (" + one-hot encoding" if spec.space == "onehot" or space.text else "")
+        + (" + TF-IDF of text columns (fitted on the training part)" if space.text else ""),
         "formula_protection": True,
         "counts_before": {str(k): v for k, v in counts_before.items()},
         "counts_after": {str(k): v for k, v in counts_after.items()},
@@ -111,7 +113,7 @@ def snippet(s: FixSettings, space: FeatureSpace, groups: RowGroups | None = None
     context = SnippetContext(
         seed=seed, model=s.model, cost_ratio=s.cost_ratio, threshold_objective=s.threshold_objective,
         numeric=space.numeric, categorical=space.categorical,
-        minority=space.classes[space.positive] if space.positive is not None else None,
+        minority=space.classes[space.positive] if space.positive is not None else None, text=space.text,
     )
     lines += STRATEGIES[s.strategy].snippet_lines(context)
     return "\n".join(lines) + "\n"

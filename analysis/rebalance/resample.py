@@ -38,19 +38,20 @@ class Projection:
 
 
 def _resample(
-    train_original: pd.DataFrame, tr: FeatureSpace, spec: SamplerStrategy, seed: int, target: str
+    train_original: pd.DataFrame, tr: FeatureSpace, spec: SamplerStrategy, seed: int, target: str,
+    model: str = "logreg",
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray | None, str, np.ndarray, np.ndarray]:
-    """Run the strategy's sampler in its space.
+    """Run the strategy's sampler in its space (the comparison's: with text columns, after one-hot and TF-IDF).
 
     Returns (rows, is_synthetic, synthetic array, sampler, y, source): ``source`` is
     the position in ``train_original`` of each output row, -1 for synthetic rows.
     """
-    n_num, n_cat = tr.n_numeric, tr.n_categorical
-    onehot = spec.space == "onehot"
-    prep = _preprocess(n_num, n_cat, onehot=onehot) if n_num + n_cat else None
-    # no feature columns (a text-only table): row-picking samplers need only the labels
-    Xt = prep.fit_transform(tr.X) if prep is not None else np.zeros((len(tr.y), 1))
-    sampler = spec.make_sampler(n_numeric=n_num, n_categorical=n_cat, seed=seed)
+    n_num, n_cat, n_text = tr.n_numeric, tr.n_categorical, tr.n_text
+    onehot = spec.space == "onehot" or n_text > 0
+    prep = _preprocess(n_num, n_cat, onehot=onehot, n_text=n_text, model=model) if n_num + n_cat + n_text else None
+    # no feature columns (identifiers only): row-picking samplers need only the labels
+    Xt = prep.fit_transform(tr.inputs) if prep is not None else np.zeros((len(tr.y), 1))
+    sampler = spec.sampler_for(n_numeric=n_num, n_categorical=n_cat, n_text=n_text, seed=seed)
     Xr, yr = sampler.fit_resample(Xt, tr.y)
     n = len(tr.y)
     # Which output rows are original rows, and which original row each one is.
@@ -105,8 +106,15 @@ def _fill_dates(rows: pd.DataFrame, original: pd.DataFrame, tr: FeatureSpace, Xt
 
 
 def _decode_to_codes(Xs: np.ndarray, prep: Any, tr: FeatureSpace, *, onehot: bool) -> np.ndarray:
-    """Sampler space -> feature-space values (numbers in original units, categories as codes)."""
+    """Sampler space -> feature-space values (numbers in original units, categories as codes).
+
+    TF-IDF columns (after the numbers and one-hot categories) are not decoded: text cannot be."""
     n_num, n_cat = tr.n_numeric, tr.n_categorical
+    if tr.n_text:
+        width = n_num + (sum(len(c) for c in prep.named_transformers_["cat"].named_steps["onehot"].categories_)
+                         if n_cat else 0)
+        Xs = Xs[:, :width]
+        Xs = Xs.toarray() if hasattr(Xs, "toarray") else np.asarray(Xs)
     out = np.empty((len(Xs), n_num + n_cat))
     if n_num:
         scaler = prep.named_transformers_["num"].named_steps["scale"]

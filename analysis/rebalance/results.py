@@ -229,6 +229,8 @@ class Comparison(ResultMixin):
     notes: tuple[str, ...] = ()
     #: how rows were grouped for the folds (:meth:`analysis.splits.RowGroups.to_dict`)
     splits: dict[str, Any] = field(default_factory=dict)
+    #: the free-text features (TF-IDF inside each training fold), also listed in ``features``
+    text_features: tuple[str, ...] = ()
 
     def result(self, name: str) -> StrategyResult:
         for r in self.strategies:
@@ -269,6 +271,7 @@ class Comparison(ResultMixin):
             "subsample": self.subsample,
             "features": list(self.features),
             "dropped_features": dict(self.dropped_features),
+            "text_features": list(self.text_features),
             "strategies": [r.to_dict() for r in self.strategies],
             "notes": list(self.notes),
             "splits": dict(self.splits),

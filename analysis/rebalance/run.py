@@ -21,6 +21,7 @@ from .metrics import METRICS, fold_metrics
 from .pipeline import PipelineSettings
 from .plan import CompareSettings, ComparisonPlan, plan_comparison
 from .results import ACCURACY_WARNING, Comparison, CostEstimate, FoldProgress, MetricSummary, StrategyResult, Versus
+from .space import take
 from .stats import corrected_interval, corrected_resampled_ttest, verdict_vs_baseline
 from .strategies import STRATEGIES
 
@@ -39,7 +40,7 @@ def _class_train_rows(plan: ComparisonPlan) -> dict[Any, int]:
 
 
 def _fit_fold(
-    strategy: str, X: np.ndarray, y: np.ndarray, train: np.ndarray, test: np.ndarray,
+    strategy: str, X: Any, y: np.ndarray, train: np.ndarray, test: np.ndarray,
     settings: PipelineSettings, n_classes: int,
 ) -> _Outcome | str:
     """Fit the strategy's pipeline on one training fold; predict its test fold. Runs in a worker."""
@@ -54,14 +55,14 @@ def _fit_fold(
     # of 0.32 s for random_over at 5,822 rows, a jump no pilot on fewer rows could foresee.
     with threadpool_limits(limits=1):
         try:
-            pipe.fit(X[train], y[train])
+            pipe.fit(take(X, train), y[train])
         except (ValueError, RuntimeError) as exc:
             # A sampler may refuse data its up-front check could not foresee (e.g. ADASYN finding
             # no majority neighbours): reported as this strategy's skip reason, the others still run.
             return " ".join(str(exc).split())
-        proba = pipe.predict_proba(X[test])
+        proba = pipe.predict_proba(take(X, test))
         if spec.predicts_with_threshold:
-            pred = pipe.predict(X[test])  # the tuned threshold, not 0.5
+            pred = pipe.predict(take(X, test))  # the tuned threshold, not 0.5
         else:
             # predict() of these models is the most probable class: skip a second pass through the pipeline
             pred = pipe.classes_[proba.argmax(axis=1)]
@@ -83,7 +84,7 @@ def _pilot_fold(plan: ComparisonPlan, strategy: str, rows: int, settings: Pipeli
     if rows < n:
         idx, _ = train_test_split(idx, train_size=rows, stratify=space.y, random_state=plan.seed)
         idx = np.sort(idx)
-    X, y = space.X[idx], space.y[idx]
+    X, y = take(space.inputs, idx), space.y[idx]
     tr, te = next(StratifiedKFold(n_splits=plan.folds, shuffle=True, random_state=plan.seed).split(X, y))
     start = time.perf_counter()
     _fit_fold(strategy, X, y, tr, te, settings, space.n_classes)
@@ -196,6 +197,7 @@ def iter_comparison(
     if n_jobs is None:
         n_jobs = 2 if space.X.size * plan.folds > 200_000 else 1
     settings = plan.pipeline_settings()
+    inputs = space.inputs
     skipped = _skip_reasons(plan)
     runnable = [n for n in plan.strategies if n not in skipped]
     n_splits = len(plan.splits)
@@ -207,7 +209,7 @@ def iter_comparison(
     def tasks() -> Iterator[Any]:
         for name in todo:
             for tr, te in plan.splits:
-                yield delayed(_fit_fold)(name, space.X, space.y, tr, te, settings, space.n_classes)
+                yield delayed(_fit_fold)(name, inputs, space.y, tr, te, settings, space.n_classes)
 
     processes = backend == "loky" and n_jobs != 1 and bool(todo)
     # joblib makes a (here empty) memmapping folder per run in /dev/shm and deletes it only when
@@ -354,6 +356,7 @@ def assemble_comparison(plan: ComparisonPlan, results: Sequence[StrategyResult])
         target=plan.target, model=plan.model, folds=plan.folds, repeats=plan.repeats, seed=plan.seed,
         classes=s.classes, positive_class=plan.positive_class, strategies=ordered, rows_total=plan.rows_total,
         rows_used=plan.rows_used, subsample=plan.subsample, features=s.columns, dropped_features=s.dropped,
+        text_features=s.text,
         notes=plan.notes + _clipped_note(ordered) + (ACCURACY_WARNING,), splits=plan.groups.to_dict(),
     )
 

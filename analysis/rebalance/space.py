@@ -1,13 +1,16 @@
 """The rebalancing lab's feature space: the feature columns as one float array, labels as class codes.
 
 Which columns are features is decided by :func:`analysis.features.select_features`
-with ``text="drop"``: samplers interpolate numbers and category codes, not
-documents, so free text (and categories with more than 100 values) stay out.
+with ``text="keep"``: identifiers, dates and constants stay out, as do categories
+with more than 100 values; free-text columns are features too, kept as strings
+beside the float array and turned into TF-IDF features inside each training
+fold's pipeline (the vectorizer never sees a test fold).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -18,7 +21,12 @@ from ..features import FeatureColumns, select_features
 from ..overview import validate_target
 from ..results import py_scalar
 
-__all__ = ["FeatureSpace", "feature_space"]
+__all__ = ["FeatureSpace", "feature_space", "take"]
+
+
+def take(inputs: Any, rows: np.ndarray) -> Any:
+    """The rows at positions ``rows`` of :attr:`FeatureSpace.inputs` (an array, or a frame with text)."""
+    return inputs.iloc[rows] if isinstance(inputs, pd.DataFrame) else inputs[rows]
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +47,9 @@ class FeatureSpace:
     rows: np.ndarray  # positions in the input frame of the rows used (target present)
     positive: int | None  # code of the minority class for binary targets
     integer_columns: tuple[str, ...] = ()
+    #: free-text feature columns (TF-IDF inside the pipeline), their values in ``T`` ("" when missing)
+    text: tuple[str, ...] = ()
+    T: np.ndarray | None = None  # object array (rows, len(text)) of str, or None without text columns
 
     @property
     def n_numeric(self) -> int:
@@ -53,15 +64,31 @@ class FeatureSpace:
         return len(self.classes)
 
     @property
+    def n_text(self) -> int:
+        return len(self.text)
+
+    @property
     def columns(self) -> tuple[str, ...]:
-        return self.numeric + self.categorical
+        return self.numeric + self.categorical + self.text
+
+    @cached_property
+    def inputs(self) -> Any:
+        """What the pipelines are fitted on: ``X`` itself, or with text columns a DataFrame whose columns
+        0, 1, ... are ``X``'s (floats) followed by the texts (the pipelines select columns by position)."""
+        if not self.text or self.T is None:
+            return self.X
+        frame = pd.DataFrame(self.X)
+        for j in range(self.n_text):
+            frame[self.X.shape[1] + j] = self.T[:, j]
+        return frame
 
     def subset(self, keep: np.ndarray) -> FeatureSpace:
         """The same space restricted to the rows at positions ``keep``."""
         return FeatureSpace(
             X=self.X[keep], y=self.y[keep], classes=self.classes, numeric=self.numeric,
             categorical=self.categorical, vocab=self.vocab, dropped=self.dropped, rows=self.rows[keep],
-            positive=self.positive, integer_columns=self.integer_columns,
+            positive=self.positive, integer_columns=self.integer_columns, text=self.text,
+            T=self.T[keep] if self.T is not None else None,
         )
 
     def class_counts(self) -> dict[Any, int]:
@@ -80,12 +107,13 @@ def feature_space(
 ) -> FeatureSpace:
     """Validate the target and turn the other columns into model features.
 
-    Identifier, free-text, date/time and constant columns are not features
+    Free-text columns are features kept as strings (``text``, ``T``; TF-IDF inside the
+    pipeline). Identifier, date/time and constant columns are not features
     (they are listed in ``dropped`` with the reason); categorical columns with
     more than 100 values are dropped too. Rows without a label are left out.
-    With ``allow_empty`` a table without any such feature (text only) gives a
+    With ``allow_empty`` a table without any such feature (identifiers only) gives a
     space with no feature columns instead of :class:`NoFeaturesError` (for fixes
-    that only pick, copy or weight rows). ``exclude`` names columns that are never
+    that only pick, copy or weight rows; a table whose only features are free text has them). ``exclude`` names columns that are never
     features (suspected leaks the user chose to leave out).
 
     Examples
@@ -100,7 +128,7 @@ def feature_space(
     labels = df[target]
     rows = np.flatnonzero(labels.notna().to_numpy())
     try:
-        cols = select_features(df, target=target, text="drop", exclude=exclude)
+        cols = select_features(df, target=target, text="keep", exclude=exclude)
     except NoFeaturesError:
         if not allow_empty:
             raise
@@ -117,6 +145,10 @@ def feature_space(
         codes[codes < 0] = np.nan
         parts.append(codes)
     X = np.column_stack(parts) if parts else np.empty((len(rows), 0))
+    T = None
+    if cols.text:
+        T = np.column_stack([sub[c].astype(object).where(sub[c].notna(), "").astype(str).to_numpy(dtype=object)
+                             for c in cols.text]).astype(object)
     y_values = labels.iloc[rows]
     classes = sorted(pd.unique(y_values), key=lambda v: (str(type(v)), v if not isinstance(v, str) else str(v)))
     y = pd.Categorical(y_values, categories=classes).codes.astype(np.int64)
@@ -135,4 +167,6 @@ def feature_space(
         rows=rows,
         positive=positive,
         integer_columns=cols.integer,
+        text=cols.text,
+        T=T,
     )

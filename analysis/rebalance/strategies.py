@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,7 @@ from .pipeline import (
     _onehot_codes,
     _plain,
     _preprocess,
+    _spec,
     _threshold_scorer,
 )
 from .space import FeatureSpace
@@ -65,6 +66,8 @@ class SnippetContext:
     numeric: tuple[str, ...]
     categorical: tuple[str, ...]
     minority: Any
+    #: free-text feature columns (TF-IDF before the sampler)
+    text: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -201,11 +204,11 @@ class ThresholdStrategy(Strategy):
     def fix_unchanged(self, tr, *, model, seed, cost_ratio, objective) -> Unchanged:
         pipe = self.build_pipeline(PipelineSettings(
             tr.n_numeric, tr.n_categorical, model=model, seed=seed, positive=tr.positive,
-            threshold_objective=objective,
+            threshold_objective=objective, n_text=tr.n_text,
         ))
         # TunedThresholdClassifierCV thresholds the probability of its pos_label (the larger code by
         # default); express it for the minority class.
-        pipe.fit(tr.X, tr.y)
+        pipe.fit(tr.inputs, tr.y)
         t = float(pipe.best_threshold_)
         t = t if tr.positive == 1 else 1.0 - t
         return Unchanged(
@@ -275,11 +278,20 @@ class SamplerStrategy(Strategy):
             kwargs["random_state"] = seed
         return getattr(importlib.import_module(module), cls)(**kwargs)
 
+    def sampler_for(self, *, n_numeric: int, n_categorical: int, n_text: int, seed: int) -> Any:
+        """The sampler for this layout. With text columns every sampler works after one-hot encoding and
+        TF-IDF, where every column it sees is a number: it is made as for ``n_numeric + n_text`` numeric
+        columns and no categorical one (SMOTE, not SMOTENC; imbalanced-learn's samplers take the sparse matrix)."""
+        if n_text:
+            return self.make_sampler(n_numeric=n_numeric + n_text, n_categorical=0, seed=seed)
+        return self.make_sampler(n_numeric=n_numeric, n_categorical=n_categorical, seed=seed)
+
     def build_pipeline(self, s: PipelineSettings) -> Any:
         from imblearn.pipeline import Pipeline
 
-        sampler = self.make_sampler(n_numeric=s.n_numeric, n_categorical=s.n_categorical, seed=s.seed)
-        if self.space == "ordinal" and s.n_categorical:
+        sampler = self.sampler_for(n_numeric=s.n_numeric, n_categorical=s.n_categorical, n_text=s.n_text,
+                                   seed=s.seed)
+        if self.space == "ordinal" and s.n_categorical and not s.n_text:
             return Pipeline([
                 ("prepare", _preprocess(s.n_numeric, s.n_categorical, onehot=False)),
                 ("sampler", sampler),
@@ -287,26 +299,38 @@ class SamplerStrategy(Strategy):
                 ("model", _model(s)),
             ])
         return Pipeline([
-            ("prepare", _preprocess(s.n_numeric, s.n_categorical, onehot=True)),
+            ("prepare", _preprocess(s.n_numeric, s.n_categorical, onehot=True, n_text=s.n_text, model=s.model)),
             ("sampler", sampler),
             ("model", _model(s)),
         ])
 
-    def preprocessing(self, numeric: Iterable[str], categorical: Iterable[str]) -> FeatureSpec:
+    def preprocessing(self, numeric: Iterable[str], categorical: Iterable[str], text: Iterable[str] = (),
+                      model: str = "logreg") -> FeatureSpec:
         """The preprocessing before the sampler, on named columns (what the recipe snippet builds)."""
-        return FeatureSpec(numeric=tuple(numeric), categorical=tuple(categorical),
+        numeric, categorical, text = tuple(numeric), tuple(categorical), tuple(text)
+        if text:  # the fix's own specification (pipeline._spec), on names instead of positions
+            named = _spec(len(numeric), len(categorical), onehot=True, n_text=len(text), model=model)
+            return replace(named, numeric=numeric, categorical=categorical, text=text)
+        return FeatureSpec(numeric=numeric, categorical=categorical,
                            categorical_encoding="onehot" if self.space == "onehot" else "ordinal")
 
     def snippet_lines(self, c: SnippetContext) -> list[str]:
-        module, cls, _, code = self._sampler(len(c.numeric), len(c.categorical))
+        if c.text:
+            module, cls, _, code = self._sampler(len(c.numeric) + len(c.text), 0)
+        else:
+            module, cls, _, code = self._sampler(len(c.numeric), len(c.categorical))
         if self.seeded:
             code["random_state"] = repr(c.seed)
         args = ", ".join(f"{k}={v}" for k, v in code.items())
-        return [
-            self.preprocessing(c.numeric, c.categorical).to_code(define_columns=False),
+        columns = "train[numeric + categorical]"
+        lines = [self.preprocessing(c.numeric, c.categorical, c.text, c.model).to_code(define_columns=False)]
+        if c.text:
+            lines.append(f"text = {list(c.text)!r}  # TF-IDF features; a missing text is an empty one")
+            columns = "train[numeric + categorical + text].fillna({t: '' for t in text})"
+        return lines + [
             f"from {module} import {cls}",
             f"sampler = {cls}({args})",
-            "X_res, y_res = sampler.fit_resample(prep.fit_transform(train[numeric + categorical]), y)",
+            f"X_res, y_res = sampler.fit_resample(prep.fit_transform({columns}), y)",
             "print(y_res.value_counts())  # the class counts of the fixed data",
         ]
 
@@ -432,11 +456,12 @@ def build_pipeline(
     positive: int | None = None,
     class_weight: Any = "balanced",
     threshold_objective: str = "balanced_accuracy",
+    n_text: int = 0,
 ) -> Any:
     """The full pipeline of a strategy: preprocessing, its sampler and the model, as one estimator.
 
-    The input is a :class:`FeatureSpace` array (numbers first, then category
-    codes). Resampling sits inside :class:`imblearn.pipeline.Pipeline`, which
+    The input is :attr:`FeatureSpace.inputs` (numbers first, then category
+    codes, then ``n_text`` free-text columns, TF-IDF-encoded inside the pipeline). Resampling sits inside :class:`imblearn.pipeline.Pipeline`, which
     applies samplers in ``fit`` only, never in ``predict``.
 
     Examples
@@ -449,5 +474,5 @@ def build_pipeline(
     """
     return STRATEGIES[strategy].build_pipeline(PipelineSettings(
         n_numeric, n_categorical, model=model, seed=seed, positive=positive, class_weight=class_weight,
-        threshold_objective=threshold_objective,
+        threshold_objective=threshold_objective, n_text=n_text,
     ))

@@ -179,6 +179,9 @@ def comparison_section(dataset, settings: CompareSettings, submitted: bool) -> N
         )
     elif missing:
         st.info("Press **Run comparison** to start.", icon=":material/play_arrow:")
+    if plan.space.text:
+        st.info("Free-text columns used as features (TF-IDF, learnt on each training fold only): "
+                + ", ".join(f"**{escape_md(c)}**" for c in plan.space.text) + ".", icon=":material/notes:")
     for note in plan.notes:
         st.caption(escape_md(note))
     if results:
@@ -339,7 +342,7 @@ def main() -> None:
     rows = len(dataset.frame)
     st.caption(
         f"{escape_md(dataset.name)} · target **{escape_md(target)}** · {rows:,} rows. Each strategy is "
-        "cross-validated as one pipeline (imputation, scaling, one-hot, the sampler, the model), so resampling "
+        "cross-validated as one pipeline (imputation, scaling, one-hot, TF-IDF of text, the sampler, the model), so resampling "
         "only ever touches training folds and every score comes from untouched original rows."
     )
     form = None

@@ -116,6 +116,41 @@ def test_knn_pairs_agree_with_sklearn_nearest_neighbors(all_pairs_rows, monkeypa
     assert len(ref) >= 25  # the planted pairs are there
 
 
+def test_pairs_within_on_many_columns_equal_sklearn_radius_search():
+    """40 columns: the 16-direction projection only bounds distances from below (a prefilter), so the pairs
+    found are exactly scikit-learn's ``radius_neighbors`` pairs (the reference) in the same space."""
+    from sklearn.neighbors import NearestNeighbors
+
+    from analysis.overview.near_groups import PREFILTER_DIMS, _pairs_within
+
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(400, 40))
+    x[300:] = x[:100] + rng.normal(scale=0.05, size=(100, 40))  # 100 planted close pairs
+    assert x.shape[1] > PREFILTER_DIMS
+    radius = 0.6
+    pairs, searched = _pairs_within(x, np.zeros(len(x), dtype=np.int64), radius)
+    dist, ind = NearestNeighbors(radius=radius).fit(x).radius_neighbors(x)
+    ref = {(min(i, j), max(i, j)) for i, (ds, js) in enumerate(zip(dist, ind)) for dd, j in zip(ds, js)
+           if j != i and dd < radius}
+    assert searched == len(x) and {tuple(p) for p in pairs.tolist()} == ref and len(ref) >= 100
+
+
+def test_numeric_codes_round_each_distinct_value_like_rounding_every_row():
+    """Codes of a numeric column = factorising the row-by-row rounded values (numpy's reference), -0.0, NaN and
+    inf included, and the exact-repeat count = pandas' ``DataFrame.duplicated``."""
+    from analysis.overview.near_duplicates import _exact_repeats
+    from analysis.overview.near_groups import round_significant
+
+    rng = np.random.default_rng(3)
+    values = np.concatenate([rng.normal(size=300).round(rng.integers(0, 9)), [0.1 + 0.2, 0.3, -0.0, 0.0, np.nan,
+                                                                          np.inf, -np.inf, 1e308, 12345.61]])
+    values = rng.permutation(np.repeat(values, 2))
+    expected = pd.factorize(round_significant(values, 6), use_na_sentinel=True)[0]
+    assert _column_codes(pd.Series(values), 6).tolist() == expected.tolist()
+    frame = pd.DataFrame({"v": values, "c": rng.choice(list("ab"), len(values))})
+    assert _exact_repeats(frame) == int(frame.duplicated().sum()) > 0
+
+
 def _straddles(pattern: np.ndarray, splits) -> int:
     """Test rows whose planted pattern (exact or near copy) also has a row in the training part."""
     return sum(int(np.isin(pattern[te], pattern[tr]).sum()) for tr, te in splits)

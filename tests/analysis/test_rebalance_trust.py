@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.errors import NoFeaturesError
+from analysis.errors import NoFeaturesError, StrategySkippedError
 from analysis.rebalance import (
     METRICS,
     apply_fix,
@@ -279,7 +279,7 @@ def test_threads_give_the_same_numbers_as_one_process():
 
 
 # --- a text-only table ----------------------------------------------------------------------------
-def test_text_only_table_can_be_fixed_by_the_strategies_that_need_no_features():
+def test_text_only_table_can_be_fixed_by_the_strategies_that_pick_copy_or_weight_rows():
     text = [f"review number {i} says {'great' if i % 5 else 'awful'} things about item {i * 7}" for i in range(100)]
     df = pd.DataFrame({"review": text, "label": ["neg" if i % 5 == 0 else "pos" for i in range(100)]})
     under = apply_fix(df, target="label", strategy="random_under", seed=0)
@@ -290,9 +290,16 @@ def test_text_only_table_can_be_fixed_by_the_strategies_that_need_no_features():
     assert weights.train["sample_weight"].round(4).tolist() == [
         round(100 / (2 * (20 if v == "neg" else 80)), 4) for v in df["label"]
     ]
-    assert any("no numeric or categorical feature" in n for n in under.notes)
-    with pytest.raises(NoFeaturesError, match="random_over, random_under|class_weight, random_over"):
+    # the review text is a (TF-IDF) feature now (issue 14), but interpolated TF-IDF vectors cannot be written
+    # back as text: an oversampler that synthesises rows is refused on a table whose only features are text
+    with pytest.raises(StrategySkippedError, match="cannot be written back as text.*random_over"):
         apply_fix(df, target="label", strategy="smote")
+    # a table with no feature at all (identifiers only) still gets the row-picking fixes, with the note
+    ids = pd.DataFrame({"id": [f"r{i}" for i in range(100)], "label": df["label"]})
+    assert any("no numeric or categorical feature" in n
+               for n in apply_fix(ids, target="label", strategy="random_under", seed=0).notes)
+    with pytest.raises(NoFeaturesError, match="random_over, random_under|class_weight, random_over"):
+        apply_fix(ids, target="label", strategy="smote")
 
 
 def test_cli_fix_sets_a_20_percent_test_split_aside_by_default(tmp_path, capsys):

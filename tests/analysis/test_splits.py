@@ -202,3 +202,29 @@ def test_grouped_folds_equal_scikit_learns_stratified_group_kfold_exactly():
     assert len(ours) == len(theirs) == 5
     for (tr, te), (rtr, rte) in zip(ours, theirs):
         assert np.array_equal(tr, rtr) and np.array_equal(te, rte)
+def test_near_duplicate_groups_are_computed_once_per_table_and_settings(monkeypatch):
+    """Planning comparisons with other strategies or folds, and the fix, reuse one near-duplicate pass of a
+    table (issue 14: every split ran it); other content or settings compute it again, with the same result."""
+    import analysis.splits as splits
+    from analysis.overview.near_groups import NearDuplicateSettings, near_groups
+
+    calls = []
+
+    def counted(frame, settings):
+        calls.append(len(frame))
+        return near_groups(frame, settings)
+
+    monkeypatch.setattr(splits, "near_groups", counted)
+    monkeypatch.setattr(splits, "_NEAR_CACHE", type(splits._NEAR_CACHE)())
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame({"x": rng.normal(size=120), "c": rng.choice(list("abc"), 120), "y": [0] * 90 + [1] * 30})
+    first = plan_comparison(df, target="y", strategies=["none"], folds=3)
+    again = plan_comparison(df, target="y", strategies=["none", "random_over"], folds=4)
+    apply_fix(df, target="y", strategy="random_over", test_size=0.2)
+    assert len(calls) == 1 and first.groups.ids.tolist() == again.groups.ids.tolist()
+    cached = splits.row_groups(df, exclude=["y"])
+    plan_comparison(df.assign(x=df["x"] + 1), target="y", strategies=["none"], folds=3)  # other content
+    splits.row_groups(df, exclude=["y"], near=NearDuplicateSettings(threshold=0.2))  # other settings
+    assert len(calls) == 3
+    monkeypatch.setattr(splits, "_NEAR_CACHE", type(splits._NEAR_CACHE)())
+    assert splits.row_groups(df, exclude=["y"]).ids.tolist() == cached.ids.tolist() and len(calls) == 4

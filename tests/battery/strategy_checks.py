@@ -67,8 +67,33 @@ def check_deterministic(strategy: Strategy) -> None:
             assert summary.mean == second.metrics[name].mean or summary.mean != summary.mean, (strategy.name, name)
 
 
+def check_text_column_is_a_feature(strategy: Strategy) -> None:
+    """A free-text column (some cells missing) is a TF-IDF feature: the comparison runs or says why, and the fix
+    runs or raises a project error (issue 14: text columns used everywhere)."""
+    import numpy as np
+
+    from analysis.rebalance import apply_fix
+
+    frame = _table()
+    rng = np.random.default_rng(1)
+    words = np.array(["fast", "slow", "late", "fine", "broken", "great", "refund", "again", "box", "item"])
+    text = [" ".join(rng.choice(words[:5] if y == "pos" else words[3:], 5)) + f" order {i}"
+            for i, y in enumerate(frame["y"])]
+    frame = frame.assign(note=pd.Series(text).where(rng.random(len(frame)) > 0.05))
+    comparison = compare_strategies(frame, target="y", strategies=[strategy.name], folds=2, seed=0, n_jobs=1)
+    assert comparison.text_features == ("note",), comparison.text_features
+    result = next(r for r in comparison.strategies if r.name == strategy.name)
+    assert result.ok or (isinstance(result.skipped, str) and result.skipped.strip()), strategy.name
+    try:
+        fix = apply_fix(frame, target="y", strategy=strategy.name, test_size=0.25, seed=0)
+    except DiagnosticsError:
+        return
+    assert list(fix.train.columns)[: frame.shape[1]] == list(frame.columns) and fix.recipe["settings"]["features_text"] == ["note"]
+
+
 STRATEGY_CHECKS = (
     check_runs_or_says_why,
+    check_text_column_is_a_feature,
     check_single_class_is_a_project_error,
     check_nans_and_categorical_dtypes,
     check_input_not_mutated,

@@ -173,6 +173,21 @@ def test_multiclass_upload_skips_threshold_and_no_target_is_explained():
     assert ranking["strategy"].tolist()[0] in {"none", "random_over"} and len(ranking) == 2
 
 
+def test_text_columns_are_named_and_scored_like_the_api():
+    """Issue 14: a table of review texts is compared with TF-IDF features; the page names the text column."""
+    df = pd.read_csv(sample_path("reviews_annotated.csv"))[["text", "annotator_1"]].head(240)
+    at = open_page()
+    at.file_uploader[0].set_value(("texts.csv", df.to_csv(index=False).encode(), "text/csv")).run()
+    at.multiselect(key=state.RB_STRATEGIES).set_value(["none"])
+    at.number_input(key=state.RB_FOLDS).set_value(3)
+    button(at, "Run comparison").click().run()
+    assert not at.exception, at.exception
+    assert any("Free-text columns used as features" in i.value and "**text**" in i.value for i in at.info)
+    expected = compare_strategies(df, target="annotator_1", strategies=["none"], folds=3, n_jobs=1)
+    got = table(at, "strategy")["balanced_accuracy"].tolist()
+    assert np.allclose(got, [expected.result("none").metrics["balanced_accuracy"].mean], atol=1e-12)
+
+
 def test_chart_builders_draw_the_results():
     df = load_csv(DATA).frame.head(3000)
     res = compare_strategies(df, target="is_fraud", strategies=["none", "random_under"], folds=3, n_jobs=1)

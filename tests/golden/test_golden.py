@@ -24,7 +24,8 @@ ROOT = HERE.parent.parent
 ADDED_KEYS: dict[str, set[str]] = {
     "report": {"leakage", "near_duplicates", "outliers"},
 
-    "compare_fix": {"splits.near_duplicate_groups_kept_together", "splits.rows_in_near_duplicate_groups"},
+    "compare_fix": {"splits.near_duplicate_groups_kept_together", "splits.rows_in_near_duplicate_groups",
+                    "recipe.settings.features_text", "text_features"},
 
     "bias_shift": {"weights_out", "text_features"},
 
