@@ -66,32 +66,33 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _figure_builders() -> dict[str, Callable[[Any], list[go.Figure]]]:
-    """fact key -> (result -> figures), from the dashboard's chart builders."""
-    from dashboard.charts import features, labels, overview, sampling, weak
+def _charts(name: str) -> Any:
+    """A ``dashboard.charts`` module, imported when a result needs it (some import heavy analysis packages)."""
+    import importlib
 
-    def leakage(r: Any) -> list[go.Figure]:
-        return [features.auc_figure(r)] if any(f.auc is not None for f in r.features) else []
+    return importlib.import_module(f"dashboard.charts.{name}")
 
-    def representation(r: Any) -> list[go.Figure]:
-        return [sampling.bias_bars_figure(getattr(r, "representation", r))]
 
-    def fixes(r: Any) -> list[go.Figure]:
-        from dashboard.charts import rebalancing
+def _leakage(r: Any) -> list[go.Figure]:
+    return [_charts("features").auc_figure(r)] if any(f.auc is not None for f in r.features) else []
 
-        items = r if isinstance(r, (list, tuple)) else [r]
-        return [rebalancing.fix_counts_figure(f) for f in items if hasattr(f, "counts_before")]
 
-    return {
-        "overview": lambda r: [overview.class_balance_figure(r.class_balance)],
-        "missing": lambda r: [overview.missing_values_figure(r)] if r.missing_cells else [],
-        "leakage": leakage,
-        "representativeness": representation,
-        "agreement": lambda r: [labels.kappa_heatmap_figure(r)],
-        "label_errors": lambda r: [labels.label_quality_figure(r)],
-        "weak": lambda r: [weak.lf_coverage_figure(r.summary)],
-        "fixes": fixes,
-    }
+def _fixes(r: Any) -> list[go.Figure]:
+    items = r if isinstance(r, (list, tuple)) else [r]
+    return [_charts("rebalancing").fix_counts_figure(f) for f in items if hasattr(f, "counts_before")]
+
+
+#: source key -> (result -> figures), from the dashboard's chart builders.
+_BUILDERS: dict[str, Callable[[Any], list[go.Figure]]] = {
+    "overview": lambda r: [_charts("overview").class_balance_figure(r.class_balance)],
+    "missing": lambda r: [_charts("overview").missing_values_figure(r)] if r.missing_cells else [],
+    "leakage": _leakage,
+    "representativeness": lambda r: [_charts("sampling").bias_bars_figure(getattr(r, "representation", r))],
+    "agreement": lambda r: [_charts("labels").kappa_heatmap_figure(r)],
+    "label_errors": lambda r: [_charts("labels").label_quality_figure(r)],
+    "weak": lambda r: [_charts("weak").lf_coverage_figure(r.summary)],
+    "fixes": _fixes,
+}
 
 
 #: Which fact each result's charts are shown under.
@@ -102,7 +103,7 @@ _CHART_FACT = {"overview": "class_balance", "missing": "missing", "leakage": "le
 def card_figures(card: DatasetCard) -> dict[str, list[go.Figure]]:
     """fact key -> the figures drawn for it from the card's result objects."""
     out: dict[str, list[go.Figure]] = {}
-    for key, build in _figure_builders().items():
+    for key, build in _BUILDERS.items():
         result = card.sources.get("overview" if key == "missing" else key)
         if result is None or (isinstance(result, (list, tuple)) and not result):
             continue
