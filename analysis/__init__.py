@@ -63,6 +63,9 @@ _LAZY = {
     "outlier_summary": ".overview",
     # export
     "to_csv_bytes": ".export",
+    # dataset card (issue 12)
+    "build_card": ".card",
+    "HumanFields": ".card",
 }
 
 

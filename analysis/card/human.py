@@ -89,7 +89,10 @@ class HumanFields:
         return json.dumps({"dataset_card_human_fields": 1, **self.to_dict()}, indent=2, ensure_ascii=False).encode()
 
     def to_yaml(self) -> bytes:
-        import yaml
+        try:
+            import yaml
+        except ImportError:
+            raise HumanFieldsError("Writing YAML needs PyYAML (pip install pyyaml); save as .json instead.") from None
 
         return yaml.safe_dump({"dataset_card_human_fields": 1, **self.to_dict()}, allow_unicode=True,
                               sort_keys=False).encode()
