@@ -61,7 +61,7 @@ class DatasetCard(ResultMixin):
     """A dataset card: measured facts by datasheet section, the human fields and a bounded preview.
 
     ``verdict`` is ``attention`` when a measured fact is a warning or worse, else ``clean``;
-    ``notes`` list what was not measured. ``sources`` keeps the result objects the
+    ``notes`` are what the file reader noticed (facts not measured say so themselves). ``sources`` keeps the result objects the
     facts were read from (the HTML report charts them).
     """
 
@@ -221,8 +221,7 @@ def build_card(
     sources = _measure(data, frame, target, given, reference=reference, group=group, annotators=annotators,
                        lfs=lfs, second=second, measure=set(measure), bootstrap=bootstrap, seed=seed)
     facts = _facts(sources, frame)
-    notes = list(getattr(data, "notes", ()))
-    notes += [f"{FACTS[k].title}: not measured." for k in FACTS if k not in {f.key for f in facts if f.measured}]
+    notes = list(getattr(data, "notes", ()))  # what the reader noticed; what was not measured is in the facts
     ov = sources["overview"]
     return DatasetCard(
         name=name, sha256=sha, rows=ov.rows, columns=ov.columns, target=target,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from analysis.card import FIELD_LABELS, SECTIONS, DatasetCard, HumanFields
@@ -26,9 +28,8 @@ def main() -> None:
         st.info("Pick the target (label) column in the sidebar: a card describes a labelled dataset.",
                 icon=":material/arrow_back:")
         return
-    load_section(current)
     card = facts_section(current)
-    human_section(current)
+    human_section(current)  # may load a saved file: the downloads below read the fields after it
     if card is not None:
         downloads_section(current, card)
 
@@ -72,8 +73,8 @@ def _fact(fact, figures) -> None:
             st.page_link(fact.spec.page_path, label=f"Open the {fact.page} page", icon=":material/arrow_forward:")
 
 
-@components.guarded("Load the human fields")
-def load_section(current: ActiveData) -> None:
+def _load(current: ActiveData) -> None:
+    """Fill the text areas from a saved file (before they are drawn in this run)."""
     dataset = current.dataset
     assert dataset is not None
     uploaded = st.file_uploader("Load saved human fields (JSON or YAML)", type=["json", "yaml", "yml"], key=state.CD_LOAD,
@@ -95,6 +96,7 @@ def human_section(current: ActiveData) -> None:
     assert dataset is not None
     st.subheader("What only you can write", anchor=False)
     st.caption("Kept while you visit other pages. Save them to a file to finish the card later.")
+    _load(current)
     left, right = st.columns(2)
     for i, name in enumerate(state.HUMAN_FIELDS):
         label, prompt = FIELD_LABELS[name]
@@ -114,6 +116,7 @@ def downloads_section(current: ActiveData, card: DatasetCard) -> None:
     assert dataset is not None
     st.subheader("Download the card", anchor=False)
     stem = (dataset.name.rsplit(".", 1)[0] or "dataset") + "_card"
+    card = replace(card, human=state.human_fields(dataset))  # the fields as typed (or loaded) in this run
     key = state.export_key(card)
     a, b, c = st.columns(3)
     a.download_button("Markdown (Hugging Face README)", data=state.cd_markdown(key, card), file_name="README.md",
