@@ -36,6 +36,11 @@ CD_DOWNLOAD_MD = "cd_download_md"
 CD_DOWNLOAD_CROISSANT = "cd_download_croissant"
 CD_DOWNLOAD_HTML = "cd_download_html"
 CD_FACTS_TABLE = "cd_facts_table"
+CD_MEASURED = "cd_measured"  # {sha256: {fact key: result}}: the last result a page showed (not a widget)
+
+#: Results the Sampling bias and Weak supervision pages hand to the card as they show them (their settings live
+#: in editors and uploads the card cannot rebuild): one `remember(...)` line after each page computes.
+REMEMBERED: tuple[str, ...] = ("representativeness", "shift", "weak")
 
 #: The human fields' text areas survive a visit to another page (dashboard.state.session.keep_inputs).
 PERSIST: tuple[str, ...] = (CD_HUMAN,)
@@ -71,6 +76,17 @@ class Gathered:
     notes: tuple[str, ...]
 
 
+def remember(sha256: str, key: str, result: Any) -> None:
+    """Keep the last result a page showed for a dataset, for the card (at most 4 datasets are kept)."""
+    store = dict(st.session_state.get(CD_MEASURED, {}))
+    per = dict(store.pop(sha256, {}))
+    per[key] = result
+    store[sha256] = per
+    while len(store) > 4:
+        store.pop(next(iter(store)))
+    st.session_state[CD_MEASURED] = store
+
+
 def leakage_available(dataset: Dataset, target: str) -> bool:
     return len(dataset.frame) <= AUTO_LEAKAGE_ROWS or (dataset.sha256, target) in st.session_state.get(CD_LEAKAGE_ASKED, set())
 
@@ -101,6 +117,8 @@ def gather(dataset: Dataset, schema: Schema, target: str) -> Gathered:
         else:
             notes.append(f"The Labels page checked '{request[1].target}', not the target '{target}': its "
                          "label-error estimate is left out.")
+    remembered = st.session_state.get(CD_MEASURED, {}).get(sha, {})
+    results.update({k: v for k, v in remembered.items() if k in REMEMBERED})
     fix = st.session_state.get(rb.RB_FIX_RUN)
     if fix is not None and fix.source_sha256 == sha and fix.target == target:
         results["fixes"] = [rb.rb_fix(fix, dataset)]

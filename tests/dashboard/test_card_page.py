@@ -92,3 +92,20 @@ def test_loading_a_bad_human_fields_file_says_why():
     at.file_uploader(key=state.CD_LOAD).set_value(("h.yaml", b"licence: mit\n", "application/x-yaml")).run()
     sha = at.session_state[keys.ACTIVE].dataset.sha256[:16]
     assert at.text_input(key=f"{state.CD_HUMAN}{sha}_licence").value == "mit"
+
+
+def test_card_shows_the_representation_the_sampling_page_computed():
+    """The Sampling bias page hands its last result to the card; the numbers are the bias command's (golden)."""
+    from dashboard.state import sampling as sb
+
+    ref = json.loads((GOLDEN / "bias_transactions_file.json").read_text())["stdout"]
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[keys.SAMPLE] = "transactions.csv"
+    at.switch_page("app_pages/sampling.py").run()
+    at.button(key=sb.SB_CONFIRM_BUTTON).click().run()  # the bundled population as the reference
+    at.switch_page("app_pages/card.py").run()
+    assert not at.exception
+    text = next(m.value for m in at.markdown if m.value.startswith("'region' against")).replace("\\", "")
+    under = [g["value"] for g in ref["groups"] if g["flag"] == "under"]
+    assert f"Under-represented: {', '.join(under)}" in text
+    assert f"total variation {ref['total_variation']:.3f}" in text
