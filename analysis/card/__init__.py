@@ -8,9 +8,13 @@ from .croissant import croissant, croissant_bytes, croissant_type
 from .facts import FACTS, SECTIONS, Fact, FactSpec
 from .human import FIELD_LABELS, HumanFields, HumanFieldsError
 from .markdown import md_escape, to_markdown, yaml_header
+from .recipes import AppliedRecipe, RecipeFileError, read_recipe
 
 __all__ = [
     "FACTS",
+    "AppliedRecipe",
+    "RecipeFileError",
+    "read_recipe",
     "FIELD_LABELS",
     "MEASURED_BY_CARD",
     "PREVIEW_ROWS",

@@ -37,6 +37,8 @@ def add_card_commands(sub: Any) -> None:
     card.add_argument("--lfs", help="comma-separated LF columns, or a JSON file of declarative LFs (saved from the dashboard)")
     card.add_argument("--second", help="a second CSV (test or production data): distribution shift against it")
     card.add_argument("--human", help="human fields file (JSON or YAML) saved from the card page")
+    card.add_argument("--recipe", action="append", default=[], metavar="FILE",
+                      help="recipe JSON of a fix applied to DATA (the *_recipe.json `fix` writes); repeatable")
     card.add_argument("--quick", action="store_true", help="skip the model-based facts (leakage suspects, label errors)")
     card.add_argument("--bootstrap", type=cli.number(int, low=0, high=100_000), default=1000,
                       help="bootstrap resamples for the agreement intervals (default 1000; 0: none)")
@@ -75,9 +77,10 @@ def _html_report():
 
 
 def _cmd_card(args: argparse.Namespace) -> int:
-    from ..card import HumanFields, build_card, croissant_bytes, to_markdown
+    from ..card import HumanFields, build_card, croissant_bytes, read_recipe, to_markdown
     fmt = output_format(args.output, args.format)  # checked before any work
     human = HumanFields.from_file(args.human) if args.human else HumanFields()
+    fixes = [read_recipe(path) for path in args.recipe]
     dataset = cli.load(args)
     read = lambda path: cli.load(argparse.Namespace(data=path, max_mb=args.max_mb))  # noqa: E731
     lfs: Any = None
@@ -91,6 +94,7 @@ def _cmd_card(args: argparse.Namespace) -> int:
         reference=read(args.reference) if args.reference else None, group=args.group,
         annotators=[a.strip() for a in args.annotators.split(",") if a.strip()] if args.annotators else None,
         lfs=lfs, second=read(args.second) if args.second else None, human=human,
+        results={"fixes": fixes} if fixes else None,
         measure=() if args.quick else ("leakage", "label_errors"), bootstrap=args.bootstrap, seed=args.seed,
     )
     data: bytes | None = None

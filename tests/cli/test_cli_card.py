@@ -91,3 +91,20 @@ def test_html_without_the_dashboard_package_says_how(capsys, tmp_path, wine, mon
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "dashboard.report" else real(name, *a))
     code, _, err = run(capsys, "card", wine, "--target", "cultivar", "--quick", "-o", tmp_path / "r.html")
     assert code == 2 and "needs the dashboard package" in err
+
+
+def test_recipe_of_a_fix_is_recorded_and_a_bad_one_refused(capsys, tmp_path, wine):
+    from analysis.rebalance import FixSettings, apply_fix
+
+    fix = apply_fix(pd.read_csv(wine), FixSettings(target="cultivar", strategy="random_over", source_name="wine.csv"))
+    recipe = tmp_path / "wine_random_over_recipe.json"
+    recipe.write_text(json.dumps(fix.recipe, default=str))
+    code, out, err = run(capsys, "card", wine, "--target", "cultivar", "--quick", "--recipe", recipe, "--format", "json")
+    assert code == 0, err
+    fact = json.loads(out)["facts"]["fixes"]
+    assert fact["measured"] and fact["data"]["fixes"][0]["recipe"]["settings"]["counts_after"] == {
+        str(k): v for k, v in fix.counts_after.items()}
+    assert fact["data"]["fixes"][0]["n_synthetic"] == fix.n_synthetic  # the fix's own count of added rows
+    (tmp_path / "other.json").write_text('{"a": 1}')
+    code, _, err = run(capsys, "card", wine, "--target", "cultivar", "--quick", "--recipe", tmp_path / "other.json")
+    assert code == 2 and "not a dataset-diagnostics recipe" in err and err.count("\n") == 1
