@@ -109,7 +109,8 @@ def croissant(card: DatasetCard, *, content_url: str | None = None, frame: pd.Da
     content_url : str, optional
         Where the CSV is, relative to the JSON-LD file (default: the file name, i.e. published beside it).
     frame : DataFrame, optional
-        The data, for the column types (default: the card's recorded types via its preview).
+        The data, for the column types (default: the card's preview; an integer column whose
+        missing cells come later would then be typed sc:Integer, so pass the data when you have it).
     """
     h = card.human
     file_id = card.name or "data.csv"
@@ -117,10 +118,7 @@ def croissant(card: DatasetCard, *, content_url: str | None = None, frame: pd.Da
     used: set[str] = set()
     fields = []
     for column in sample.columns:
-        if frame is None and str(column) in card.dtypes:
-            series = sample[column]
-        else:
-            series = sample[column]
+        series = sample[column]
         slug = _slug(str(column), used)
         fields.append({
             "@type": "cr:Field",

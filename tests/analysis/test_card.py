@@ -241,3 +241,18 @@ def test_bad_human_fields_files_are_refused_clearly(data, match):
 def test_missing_human_fields_file(tmp_path):
     with pytest.raises(HumanFieldsError, match="Cannot read"):
         HumanFields.from_file(tmp_path / "nope.json")
+
+
+def test_unreliable_label_model_gives_no_error_rate():
+    """Labels drawn independently of the only feature: the labels result says its model is unreliable, so does the card."""
+    import numpy as np
+
+    from analysis.labels import label_issues
+
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"noise": rng.normal(size=200), "y": rng.choice(["a", "b"], 200)})
+    result = label_issues(df, target="y", folds=3)
+    assert not result.reliable
+    fact = build_card(df, target="y", measure=(), results={"label_errors": result}).fact("label_errors")
+    assert fact.text.startswith("No reliable estimate of the label-error rate")
+    assert result.verdict_text in fact.text and fact.data["reliable"] is False
