@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..results import json_float, json_label
+from ..results import json_float
 from .facts import Fact, measured, num, pct
 
 __all__ = [
@@ -186,7 +186,3 @@ def robustness_fact(result: Any) -> Fact:
     d = result.to_dict()
     text = f"Verdict: {result.verdict}. {result.verdict_text}"
     return measured("robustness", text, d, result)
-
-
-def class_label(value: Any) -> Any:
-    return json_label(value)

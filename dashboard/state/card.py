@@ -120,7 +120,7 @@ def gather(dataset: Dataset, schema: Schema, target: str) -> Gathered:
     remembered = st.session_state.get(CD_MEASURED, {}).get(sha, {})
     results.update({k: v for k, v in remembered.items() if k in REMEMBERED})
     fix = st.session_state.get(rb.RB_FIX_RUN)
-    if fix is not None and fix.source_sha256 == sha and fix.target == target:
+    if fix is not None and fix.source_sha256 == dataset.input_sha256 and fix.target == target:
         results["fixes"] = [rb.rb_fix(fix, dataset)]
     return Gathered(results, tuple(notes))
 

@@ -1,4 +1,5 @@
-"""The Dataset card page in AppTest: facts gathered, two human fields typed and kept across pages, three downloads.
+"""The Dataset card page in AppTest: facts gathered (the Sampling page's and the Rebalancing lab's results
+included), two human fields typed and kept across pages, saved fields loaded, three downloads.
 
 The downloads' bytes are read from AppTest's media storage (recorded as the page stores them) and
 checked with the format's own reader: PyYAML for the Markdown header, json for Croissant, and the
@@ -84,14 +85,12 @@ def test_card_page_fills_facts_keeps_two_fields_and_downloads_three_formats(medi
     assert any("not measured" in m.value for m in at.markdown)
     assert [e.value for e in at.error] == []
 
-
-def test_loading_a_bad_human_fields_file_says_why():
-    at = open_card()
+    # a saved file fills the fields back; a broken one says why and changes nothing
     at.file_uploader(key=state.CD_LOAD).set_value(("h.json", b"{broken", "application/json")).run()
     assert any("not valid JSON" in e.value for e in at.error)
+    assert at.text_input(key=licence).value == "cc-by-4.0"
     at.file_uploader(key=state.CD_LOAD).set_value(("h.yaml", b"licence: mit\n", "application/x-yaml")).run()
-    sha = at.session_state[keys.ACTIVE].dataset.sha256[:16]
-    assert at.text_input(key=f"{state.CD_HUMAN}{sha}_licence").value == "mit"
+    assert at.text_input(key=licence).value == "mit"
 
 
 def test_card_shows_the_representation_the_sampling_page_computed():
@@ -109,3 +108,21 @@ def test_card_shows_the_representation_the_sampling_page_computed():
     under = [g["value"] for g in ref["groups"] if g["flag"] == "under"]
     assert f"Under-represented: {', '.join(under)}" in text
     assert f"total variation {ref['total_variation']:.3f}" in text
+
+
+def test_card_shows_the_fix_applied_on_the_rebalancing_lab(media):
+    """The fix the Rebalancing lab applied is on the card, with the recipe the lab's own download carries."""
+    from dashboard.state import rebalancing as rb
+
+    at = open_card()
+    at.switch_page("app_pages/rebalancing.py").run()
+    at.button(key=rb.RB_APPLY_FIX).click().run()
+    assert not at.exception
+    settings = at.session_state[rb.RB_FIX_RUN]
+    at.switch_page("app_pages/card.py").run()
+    assert not at.exception
+    text = next(m.value for m in at.markdown if "class counts before" in m.value).replace("\\", "")
+    fix = rb.rb_fix(settings, at.session_state[keys.ACTIVE].dataset)  # the lab's cached fix (the same object)
+    assert fix.verdict_text in text
+    md = _download(at, media, state.CD_DOWNLOAD_MD).decode()
+    assert f'"strategy": "{settings.strategy}"' in md and "### Fixes applied" in md
