@@ -78,7 +78,7 @@ def _load(current: ActiveData) -> None:
     dataset = current.dataset
     assert dataset is not None
     uploaded = st.file_uploader("Load saved human fields (JSON or YAML)", type=["json", "yaml", "yml"], key=state.CD_LOAD,
-                                help="A file saved from this page, to finish a card later.")
+                                help="A file saved from this page, to finish a card later.", max_upload_size=1)
     if uploaded is not None and st.session_state.get(state.CD_LOADED) != uploaded.file_id:
         try:
             fields = HumanFields.from_bytes(uploaded.getvalue(), name=uploaded.name)
