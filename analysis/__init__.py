@@ -73,6 +73,9 @@ _LAZY = {
     "provenance_for": ".provenance", "verify": ".provenance",
     # intake: CSV, Parquet (file, folder, glob) and .xlsx by their first bytes
     "load_table": ".intake",
+    # dataset card (issue 12)
+    "build_card": ".card",
+    "HumanFields": ".card",
 }
 
 

@@ -220,3 +220,11 @@ def _integrity(frame: pd.DataFrame, roles: Roles) -> Result:
     from .columns import integrity
 
     return integrity(frame)
+
+
+# --- dataset card (issue 12) --------------------------------------------------------------------
+@register("dataset_card", "Dataset card (the measured facts, no model)", "target")
+def _dataset_card(frame: pd.DataFrame, roles: Roles) -> Result:
+    from .card import build_card
+
+    return build_card(frame, target=_need(roles.target, "target"), measure=())

@@ -3,7 +3,17 @@
 import streamlit as st
 
 from dashboard import sidebar, warm
-from dashboard.state import augmentation_strategies, features, labels, overview, rebalancing, sampling, session, weak
+from dashboard.state import (
+    augmentation_strategies,
+    card,
+    features,
+    labels,
+    overview,
+    rebalancing,
+    sampling,
+    session,
+    weak,
+)
 
 st.set_page_config(
     page_title="dataset-diagnostics",
@@ -24,10 +34,12 @@ pages = st.navigation(
         st.Page("app_pages/weak.py", title="Weak supervision", icon=":material/rule:"),
         st.Page("app_pages/augmentation.py", title="Augmentation lab", icon=":material/auto_awesome:"),
         st.Page("app_pages/rebalancing.py", title="Rebalancing lab", icon=":material/balance:"),
+        st.Page("app_pages/card.py", title="Dataset card", icon=":material/description:"),  # last: it gathers the others
     ]
 )
 # What the user set on any page survives a visit to another one (each page lists its inputs).
-session.keep_inputs(tuple(k for m in (overview, features, sampling, labels, weak, augmentation_strategies, rebalancing) for k in getattr(m, "PERSIST", ())))
+session.keep_inputs(tuple(k for m in (overview, features, sampling, labels, weak, augmentation_strategies, rebalancing, card)
+                          for k in getattr(m, "PERSIST", ())))
 sidebar.render()
 pages.run()
 # After the first page is drawn: the other pages' imports load while the user reads it (dashboard/warm.py).

@@ -29,6 +29,7 @@ COMMAND_GROUPS: tuple[tuple[str, str], ...] = (
     (".columns", "add_column_commands"),  # features
     (".augment", "add_augment_commands"),  # augment
     (".verify", "add_verify_commands"),  # verify
+    (".card", "add_card_commands"),  # card
 )
 
 

@@ -33,6 +33,7 @@ from analysis.sampling import (
 from dashboard import components, shares_editor, sidebar
 from dashboard.charts import sampling as charts
 from dashboard.provenance import protect_on, provenance_button
+from dashboard.state import card as card_state
 from dashboard.state import sampling as sb
 from dashboard.state.session import load_dataset, load_sample
 
@@ -185,6 +186,7 @@ def _upload_reference(group: str) -> Dataset | None:
 def _representation(page: _Page, settings: BiasSettings) -> BiasResult | None:
     with st.spinner("Comparing with the reference…"):
         result = sb.sb_representation(page.sha, settings, page.dataset)
+    card_state.remember(page.sha, "representativeness", result)  # the Dataset card shows the last one
     components.verdict_box(result)
     m = st.columns(6)
     c = result.chi_square
@@ -303,6 +305,7 @@ def _shift(page: _Page) -> None:
         return
     with st.spinner("Comparing the two files (tests per feature, domain classifier)…"):
         sh = sb.sb_shift(page.sha, second.sha256, ShiftSettings(target=page.target), page.dataset, second)
+        card_state.remember(page.sha, "shift", sh)  # the Dataset card shows the last one
     components.verdict_box(sh)
     k = st.columns(4)
     k[0].metric("Drifted features", f"{len(sh.drifted)} of {len(sh.tested)}",

@@ -25,6 +25,7 @@ from dashboard import components, sidebar
 from dashboard.charts import weak as charts
 from dashboard.components import escape_md, guarded, severity_box
 from dashboard.provenance import protect_on, provenance_button
+from dashboard.state import card as card_state
 from dashboard.state import weak as state
 from dashboard.state.session import ActiveData
 
@@ -250,7 +251,9 @@ def _fit(current_data: ActiveData, lfs: LFColumns | LFSet, choices: _Choices) ->
     settings = LabelModelSettings.from_text(gold=choices.gold, labels=choices.classes or None, class_prior=choices.prior_text)
     dataset = current_data.dataset
     with st.spinner("Summarising the LFs and fitting the label model…"):
-        return state.ws_weak_labels(dataset.sha256, lfs, settings, dataset), settings
+        result = state.ws_weak_labels(dataset.sha256, lfs, settings, dataset)
+    card_state.remember(dataset.sha256, "weak", result)  # the Dataset card shows the last one
+    return result, settings
 
 
 # --- results -----------------------------------------------------------------------------------

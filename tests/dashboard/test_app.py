@@ -146,7 +146,7 @@ def test_user_text_is_escaped_wherever_it_is_rendered_as_markdown():
 
 
 # --- inputs survive navigation (issue 10, item 3) ---------------------------------------
-PAGES = ("overview", "features", "sampling", "labels", "weak", "rebalancing")
+PAGES = ("overview", "features", "sampling", "labels", "weak", "rebalancing", "card")
 
 
 def _target_box(at: AppTest):
