@@ -108,8 +108,14 @@ def _cmd_card(args: argparse.Namespace) -> int:
         data = _html_report()(card)
     written = None
     if data is not None and args.output:
-        Path(args.output).write_bytes(data)
-        written = {"path": str(args.output), "format": fmt, "bytes": len(data)}
+        from ..provenance import write_output
+
+        # The card gets its provenance like every file the product writes (hash, input, flags);
+        # `verify` checks its hash (the card has no recipe to re-run: it gathers several inputs).
+        parameters = {k: v for k, v in sorted(vars(args).items()) if k not in ("func", "output", "data", "command")}
+        record = write_output(Path(args.output), data, command="card", parameters=parameters, source=dataset,
+                              written_by="cli card", role=fmt)
+        written = {"path": str(args.output), "format": fmt, "bytes": len(data), "provenance": str(record)}
     elif data is not None and args.format in FORMATS:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

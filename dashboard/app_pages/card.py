@@ -10,6 +10,7 @@ from analysis.card import FIELD_LABELS, SECTIONS, DatasetCard, HumanFields
 from analysis.errors import DiagnosticsError
 from dashboard import components, sidebar
 from dashboard.components import escape_md
+from dashboard.provenance import provenance_button
 from dashboard.state import card as state
 from dashboard.state.session import ActiveData
 
@@ -118,14 +119,20 @@ def downloads_section(current: ActiveData, card: DatasetCard) -> None:
     stem = (dataset.name.rsplit(".", 1)[0] or "dataset") + "_card"
     card = replace(card, human=state.human_fields(dataset))  # the fields as typed (or loaded) in this run
     key = state.export_key(card)
-    a, b, c = st.columns(3)
-    a.download_button("Markdown (Hugging Face README)", data=state.cd_markdown(key, card), file_name="README.md",
-                      mime="text/markdown", key=state.CD_DOWNLOAD_MD, icon=":material/download:")
-    b.download_button("Croissant JSON-LD", data=state.cd_croissant(key, card, dataset),
-                      file_name=f"{stem}.croissant.json", mime="application/ld+json", key=state.CD_DOWNLOAD_CROISSANT,
-                      icon=":material/download:")
-    c.download_button("HTML report", data=state.cd_html(key, card), file_name=f"{stem}.html", mime="text/html",
-                      key=state.CD_DOWNLOAD_HTML, icon=":material/download:")
+    exports = [
+        ("Markdown (Hugging Face README)", "markdown", state.cd_markdown(key, card), "README.md", "text/markdown",
+         state.CD_DOWNLOAD_MD),
+        ("Croissant JSON-LD", "croissant", state.cd_croissant(key, card, dataset), f"{stem}.croissant.json",
+         "application/ld+json", state.CD_DOWNLOAD_CROISSANT),
+        ("HTML report", "html", state.cd_html(key, card), f"{stem}.html", "text/html", state.CD_DOWNLOAD_HTML),
+    ]
+    for column, (label, fmt, data, name, mime, download_key) in zip(st.columns(3), exports):
+        column.download_button(label, data=data, file_name=name, mime=mime, key=download_key,
+                               icon=":material/download:")
+        # Each export's provenance (hash, input, the card's target and fields), like every download.
+        provenance_button(data, file_name=name, command="card", dataset=dataset, page="Dataset card",
+                          download_key=download_key, role=fmt, container=column,
+                          parameters={"target": card.target, "format": fmt, "human": card.human.to_dict()})
     st.caption("The Croissant file describes the CSV by its name and SHA-256: publish it beside the data. The HTML "
                "report works offline (charts included) and holds a preview of at most 50 rows, never the whole table.")
 

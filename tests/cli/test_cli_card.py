@@ -108,3 +108,22 @@ def test_recipe_of_a_fix_is_recorded_and_a_bad_one_refused(capsys, tmp_path, win
     (tmp_path / "other.json").write_text('{"a": 1}')
     code, _, err = run(capsys, "card", wine, "--target", "cultivar", "--quick", "--recipe", tmp_path / "other.json")
     assert code == 2 and "not a dataset-diagnostics recipe" in err and err.count("\n") == 1
+
+
+def test_the_card_file_gets_a_provenance_that_verify_checks(capsys, tmp_path, wine):
+    # Issue 12: the card itself is a written file with its provenance (reference: hashlib of the
+    # file on disk); verify passes, and fails naming the hash once one byte is changed.
+    import hashlib
+
+    out_path = tmp_path / "README.md"
+    code, _, err = run(capsys, "card", wine, "--target", "cultivar", "--quick", "-o", out_path)
+    assert code == 0, err
+    record = json.loads((tmp_path / "README.md.provenance.json").read_text())
+    assert record["command"] == "card" and record["parameters"]["target"] == "cultivar"
+    assert record["output"]["sha256"] == hashlib.sha256(out_path.read_bytes()).hexdigest()
+    assert record["input"]["sha256"] == hashlib.sha256(wine.read_bytes()).hexdigest()
+    code, out, _ = run(capsys, "verify", out_path, "--provenance", tmp_path / "README.md.provenance.json")
+    assert code == 0 and "verified" in out
+    out_path.write_bytes(out_path.read_bytes().replace(b"cultivar", b"cultivaR", 1))
+    code, out, _ = run(capsys, "verify", out_path, "--provenance", tmp_path / "README.md.provenance.json")
+    assert code == 1 and "output hash mismatch" in out
