@@ -27,6 +27,7 @@ COMMAND_GROUPS: tuple[tuple[str, str], ...] = (
     (".labels", "add_label_commands"),  # agreement, label-issues
     (".weak", "add_weak_commands"),  # weak
     (".columns", "add_column_commands"),  # features
+    (".robustness", "add_robustness_commands"),  # robustness
 )
 
 

@@ -32,7 +32,7 @@ from .fix import (
     fix_files,
     fix_zip,
 )
-from .metrics import BINARY_ONLY, HIGHER_IS_BETTER, METRIC_LABELS, METRICS, Metric, fold_metrics
+from .metrics import BINARY_ONLY, HIGHER_IS_BETTER, METRIC_LABELS, METRICS, Metric, fold_metrics, metric_names
 from .pipeline import THRESHOLD_OBJECTIVES, PipelineSettings
 from .plan import LARGE_ROWS, CompareSettings, ComparisonPlan, estimate_cost, grouped_space, plan_comparison
 from .results import (
@@ -50,7 +50,7 @@ from .results import (
     rank_strategies,
     results_frame,
 )
-from .run import assemble_comparison, compare_strategies, iter_comparison, pilot_estimate
+from .run import assemble_comparison, compare_strategies, iter_comparison, metric_summary, pilot_estimate
 from .space import FeatureSpace, feature_space
 from .stats import corrected_interval, corrected_resampled_ttest
 from .strategies import (
@@ -112,6 +112,8 @@ __all__ = [
     "fold_metrics",
     "iter_comparison",
     "make_sampler",
+    "metric_names",
+    "metric_summary",
     "per_class_frame",
     "pilot_estimate",
     "plan_comparison",

@@ -23,7 +23,7 @@ from .results import ACCURACY_WARNING, Comparison, CostEstimate, FoldProgress, M
 from .stats import corrected_interval, corrected_resampled_ttest, verdict_vs_baseline
 from .strategies import STRATEGIES
 
-__all__ = ["assemble_comparison", "compare_strategies", "iter_comparison", "pilot_estimate"]
+__all__ = ["assemble_comparison", "compare_strategies", "iter_comparison", "metric_summary", "pilot_estimate"]
 
 #: Rows of the stratified sample the pilot fits run on.
 PILOT_ROWS = 2000
@@ -285,11 +285,11 @@ def _summarise(
     per_fold = [fold_metrics(y[te], pred, proba, n_classes=k, positive=pos) for te, pred, proba, _ in outcomes]
     ratio = plan.test_train_ratio
     names = plan.metric_names
-    metrics = {m: _summary([f[m] for f in per_fold], ratio, METRICS[m].bounds) for m in names}
+    metrics = {m: metric_summary([f[m] for f in per_fold], ratio, METRICS[m].bounds) for m in names}
     per_class = {
         str(label): {
-            "precision": _summary([f[f"precision_{i}"] for f in per_fold], ratio, (0.0, 1.0)),
-            "recall": _summary([f[f"recall_{i}"] for f in per_fold], ratio, (0.0, 1.0)),
+            "precision": metric_summary([f[f"precision_{i}"] for f in per_fold], ratio, (0.0, 1.0)),
+            "recall": metric_summary([f[f"recall_{i}"] for f in per_fold], ratio, (0.0, 1.0)),
         }
         for i, label in enumerate(space.classes)
     }
@@ -330,8 +330,12 @@ def _thin(x: np.ndarray, y: np.ndarray, limit: int = 400) -> tuple[np.ndarray, n
     return x[idx], y[idx]
 
 
-def _summary(values: Sequence[float], ratio: float, bounds: tuple[float, float] | None) -> MetricSummary:
-    """Mean, std and the corrected interval, cut at the metric's possible range (``clipped`` says when)."""
+def metric_summary(values: Sequence[float], ratio: float, bounds: tuple[float, float] | None) -> MetricSummary:
+    """Mean, std and the corrected interval, cut at the metric's possible range (``clipped`` says when).
+
+    ``ratio`` is n_test / n_train of the folds (Nadeau & Bengio's correction). Shared by every
+    cross-validated lab (rebalancing, robustness), so their intervals are computed one way.
+    """
     v = np.asarray(values, dtype=float)
     lo, hi = corrected_interval(values, test_train_ratio=ratio)
     clipped = False
