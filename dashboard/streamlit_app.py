@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import sidebar, warm
-from dashboard.state import features, labels, overview, rebalancing, sampling, session, weak
+from dashboard.state import augmentation, features, labels, overview, rebalancing, sampling, session, weak
 
 st.set_page_config(
     page_title="dataset-diagnostics",
@@ -22,11 +22,12 @@ pages = st.navigation(
         st.Page("app_pages/sampling.py", title="Sampling bias", icon=":material/groups:"),
         st.Page("app_pages/labels.py", title="Labels", icon=":material/label:"),
         st.Page("app_pages/weak.py", title="Weak supervision", icon=":material/rule:"),
+        st.Page("app_pages/augmentation.py", title="Augmentation lab", icon=":material/auto_awesome:"),
         st.Page("app_pages/rebalancing.py", title="Rebalancing lab", icon=":material/balance:"),
     ]
 )
 # What the user set on any page survives a visit to another one (each page lists its inputs).
-session.keep_inputs(tuple(k for m in (overview, features, sampling, labels, weak, rebalancing) for k in getattr(m, "PERSIST", ())))
+session.keep_inputs(tuple(k for m in (overview, features, sampling, labels, weak, augmentation, rebalancing) for k in getattr(m, "PERSIST", ())))
 sidebar.render()
 pages.run()
 # After the first page is drawn: the other pages' imports load while the user reads it (dashboard/warm.py).
