@@ -115,6 +115,6 @@ def _text(result) -> str:
     if result.sensitivity:
         lines += ["", "per-feature sensitivity (drop of balanced accuracy, largest first):"]
         lines += [f"  {s.feature}: {s.drop:+.3f} ({s.kind} at {s.strength:g})" for s in result.sensitivity[:10]]
-    lines += ["", f"{result.verdict}: {result.verdict_text}"]
+    lines += ["", f"verdict: {result.verdict_text}"]
     lines += [f"! {n}" for n in result.notes]
     return "\n".join(lines)

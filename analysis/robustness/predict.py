@@ -23,6 +23,21 @@ from ..features import prepare_frame
 __all__ = ["FoldPredictor"]
 
 
+def _prepared_column(col: pd.Series) -> np.ndarray:
+    """:func:`analysis.features.prepare_frame` of one column, for text and categories computed on its distinct
+    values only (a flipped or emptied column repeats a few values; preparing them is the costly part)."""
+    if col.dtype.kind == "f":
+        return prepare_frame(col.to_frame(), [col.name])[col.name].to_numpy()
+    codes, uniques = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=False)
+    prepared = prepare_frame(pd.DataFrame({"v": pd.Series(uniques, dtype=object)}), ["v"])["v"].to_numpy(dtype=object)
+    return prepared[codes]
+
+
+def _block(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A frame of these arrays as they are (object arrays stay object: no text-dtype inference per call)."""
+    return pd.DataFrame({c: pd.Series(v, dtype=v.dtype, copy=False) for c, v in columns.items()})
+
+
 def _transform(fitted: Any, block: pd.DataFrame | pd.Series) -> Any:
     """``fitted.transform(block)``, computed once per distinct row when at most half the rows are distinct.
 
@@ -55,6 +70,8 @@ class FoldPredictor:
             if names:
                 self.blocks.append((fitted, cols, names))
         self.clean = prepare_frame(test, list(test.columns))
+        self.clean_values = {c: self.clean[c].to_numpy(dtype=float if self.clean[c].dtype.kind == "f" else object)
+                             for c in self.clean.columns}
         self.cached = [_transform(fitted, self.clean[cols]) for fitted, cols, _ in self.blocks]
 
     def _stack(self, parts: list[Any]) -> Any:
@@ -68,15 +85,15 @@ class FoldPredictor:
         """(predicted class codes, probabilities) of the clean fold (``frame=None``) or of a perturbed copy
         of it in which only the columns ``changed`` differ."""
         changed = set(changed) if frame is not None else set()
-        prepared = prepare_frame(frame, [c for c in frame.columns if c in changed]) if changed and frame is not None else None
+        fresh = {c: _prepared_column(frame[c]) for c in frame.columns if c in changed} if frame is not None else {}
         parts = []
         for (fitted, cols, names), cached in zip(self.blocks, self.cached):
-            if prepared is not None and names & changed:
+            if names & changed:
                 block: pd.DataFrame | pd.Series
                 if isinstance(cols, str):
-                    block = prepared[cols]
+                    block = pd.Series(fresh[cols], name=cols, dtype=object)
                 else:
-                    block = pd.DataFrame({c: (prepared[c] if c in changed else self.clean[c]).to_numpy() for c in cols})
+                    block = _block({c: fresh[c] if c in changed else self.clean_values[c] for c in cols})
                 parts.append(_transform(fitted, block))
             else:
                 parts.append(cached)

@@ -127,10 +127,7 @@ def robustness_verdict(
         return "fragile", f"{moved[0].upper() + moved[1:]}: fragile{flips}."
     if drop >= SENSITIVE_DROP:
         return "sensitive", f"{moved[0].upper() + moved[1:]}: somewhat sensitive{flips}."
-    return "robust", (
-        f"Robust: the largest drop of {label} at about {REFERENCE_STRENGTH:.0%} strength is {max(drop, 0):.3f} "
-        f"({what}; {base.mean:.2f} clean){flips}."
-    )
+    return "robust", f"{moved[0].upper() + moved[1:]}, the largest drop at about {REFERENCE_STRENGTH:.0%} strength: robust{flips}."
 
 
 @dataclass(frozen=True, eq=False)

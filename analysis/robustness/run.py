@@ -169,8 +169,7 @@ def _assemble(
                                               float(np.mean([p[0] for p in pairs])), float(np.mean([p[1] for p in pairs]))))
     sensitivity.sort(key=lambda x: (-x.drop, x.feature))
     verdict, text = robustness_verdict(clean, perturbed, plan.n_classes)
-    notes = list(plan.notes)
-    notes += [f"Skipped {k}: {r}" for k, r in plan.skipped.items()]
+    notes = list(plan.notes)  # skipped kinds are listed (with the reason) under ``skipped``
     return RobustnessResult(
         verdict=verdict, verdict_text=text, target=s.target, model=s.model, folds=s.folds, seed=s.seed,
         classes=plan.classes, positive_class=plan.classes[plan.positive] if plan.positive is not None else None,
