@@ -27,7 +27,7 @@ def _prepared_column(col: pd.Series) -> np.ndarray:
     """:func:`analysis.features.prepare_frame` of one column, for text and categories computed on its distinct
     values only (a flipped or emptied column repeats a few values; preparing them is the costly part)."""
     if col.dtype.kind == "f":
-        return prepare_frame(col.to_frame(), [col.name])[col.name].to_numpy()
+        return prepare_frame(pd.DataFrame({"v": col}), ["v"])["v"].to_numpy()
     codes, uniques = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=False)
     prepared = prepare_frame(pd.DataFrame({"v": pd.Series(uniques, dtype=object)}), ["v"])["v"].to_numpy(dtype=object)
     return prepared[codes]
