@@ -143,14 +143,15 @@ class Perturbation:
             return frame.copy(deep=False)  # columns are replaced, never written into: the input stays as it was
         columns = ColumnKinds.infer(frame) if columns is None else columns
         reference = FoldReference.from_frame(frame, columns) if reference is None else reference
-        out = frame.copy(deep=False)  # columns are replaced, never written into: the input stays as it was
+        new = {}
         for kind in self.applies_to:
             for name in columns.of(kind):
-                values = self._column(frame[name], kind, float(strength), rng, reference, name)
+                values = np.asarray(self._column(frame[name], kind, float(strength), rng, reference, name))
                 # numbers stay float; anything else stays object (no text-dtype inference on every call)
-                out[name] = pd.Series(np.asarray(values), index=frame.index,
-                                      dtype=float if kind == "numeric" else object)
-        return out
+                new[name] = values.astype(float, copy=False) if kind == "numeric" else pd.Series(
+                    values, index=frame.index, dtype=object)
+        # one constructor call, not an assignment per column (the harness calls this for every strength)
+        return pd.DataFrame({c: new[c] if c in new else frame[c] for c in frame.columns}, index=frame.index)
 
     def _column(
         self, col: pd.Series, kind: str, strength: float, rng: np.random.Generator, reference: FoldReference,

@@ -26,8 +26,8 @@ __all__ = ["FoldPredictor"]
 def _prepared_column(col: pd.Series) -> np.ndarray:
     """:func:`analysis.features.prepare_frame` of one column, for text and categories computed on its distinct
     values only (a flipped or emptied column repeats a few values; preparing them is the costly part)."""
-    if col.dtype.kind == "f":
-        return prepare_frame(pd.DataFrame({"v": col}), ["v"])["v"].to_numpy()
+    if col.dtype.kind == "f":  # numbers are already float in the plan's frame: prepare_frame keeps them as they are
+        return col.to_numpy(dtype=float, na_value=np.nan)
     codes, uniques = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=False)
     prepared = prepare_frame(pd.DataFrame({"v": pd.Series(uniques, dtype=object)}), ["v"])["v"].to_numpy(dtype=object)
     return prepared[codes]
@@ -35,6 +35,8 @@ def _prepared_column(col: pd.Series) -> np.ndarray:
 
 def _block(columns: dict[str, np.ndarray]) -> pd.DataFrame:
     """A frame of these arrays as they are (object arrays stay object: no text-dtype inference per call)."""
+    if all(v.dtype.kind == "f" for v in columns.values()):  # one float block: a single 2-D array
+        return pd.DataFrame(np.column_stack(list(columns.values())), columns=list(columns))
     return pd.DataFrame({c: pd.Series(v, dtype=v.dtype, copy=False) for c, v in columns.items()})
 
 

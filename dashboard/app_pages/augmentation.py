@@ -124,8 +124,10 @@ def sensitivity_section(result) -> None:
         return
     st.markdown("**Which features is the model most sensitive to?**")
     components.chart(st, charts.sensitivity_figure(result), width="stretch", key=state.AU_SENSITIVITY_CHART)
-    st.caption("One feature at a time: " + "; ".join(
-        f"{kind} {PERTURBATIONS[name].describe(strength)}" for kind, (name, strength) in SENSITIVITY.items()
+    words = {"numeric": "a number", "categorical": "a category", "text": "a text column"}
+    st.caption("One feature at a time, " + "; ".join(
+        f"{words[kind]}: {PERTURBATIONS[name].title.lower()} at strength {strength:g}"
+        for kind, (name, strength) in SENSITIVITY.items()
     ) + ". The drop is the clean balanced accuracy minus the perturbed one, averaged over the folds.")
 
 

@@ -62,7 +62,9 @@ def flip_rate_figure(result: RobustnessResult) -> go.Figure:
         ))
     fig.update_layout(**LAYOUT, barmode="group", height=380, title="Flip rate: share of predictions that change",
                       xaxis_title="strength", yaxis_title="flip rate", yaxis_tickformat=".0%",
-                      legend_title_text="perturbation")
+                      legend_title_text="perturbation",
+                      # strengths in numeric order, whichever kind first has one
+                      xaxis=dict(type="category", categoryorder="array", categoryarray=[f"{s:g}" for s in strengths]))
     return fig
 
 

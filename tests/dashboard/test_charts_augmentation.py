@@ -45,6 +45,7 @@ def test_flip_rate_bars_are_the_results_rates(result):
     for trace in fig["data"]:
         assert np.allclose(trace["y"], [p.flip_rate for p in result.ladder(trace["name"])])
         assert list(trace["x"]) == ["0.1", "0.5"]
+    assert fig["layout"]["xaxis"]["categoryarray"] == ["0.1", "0.5"]  # numeric order on the axis
 
 
 def test_sensitivity_bars_rank_largest_drop_on_top_with_escaped_names(result):
