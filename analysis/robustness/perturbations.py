@@ -98,8 +98,13 @@ class FoldReference:
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, columns: ColumnKinds) -> FoldReference:
-        std = {c: float(np.nanstd(frame[c].to_numpy(dtype=float, na_value=np.nan), ddof=1))
-               if frame[c].notna().sum() > 1 else 0.0 for c in columns.numeric}
+        std: dict[str, float] = {}
+        if columns.numeric:
+            x = frame[list(columns.numeric)].to_numpy(dtype=float, na_value=np.nan)
+            present = (~np.isnan(x)).sum(axis=0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                sd = np.nanstd(np.where(present > 1, x, 0.0), axis=0, ddof=1)  # all-missing columns: 0, no warning
+            std = {c: float(v) if n > 1 else 0.0 for c, v, n in zip(columns.numeric, sd, present)}
         values = {c: tuple(sorted(pd.unique(frame[c].dropna()), key=str)) for c in columns.categorical}
         return cls(std=std, values=values)
 
@@ -165,7 +170,28 @@ def _floats(col: pd.Series) -> np.ndarray:
     return np.array(col.to_numpy(dtype=float, na_value=np.nan), dtype=float, copy=True)
 
 
-class GaussianNoise(Perturbation):
+class _NumericBlock(Perturbation):
+    """A numeric-only kind that perturbs all its columns in one array operation (``_block``); the random
+    numbers are drawn column after column, as ``_column`` would draw them, so both give the same values."""
+
+    def apply(self, frame, strength, rng, *, columns=None, reference=None):
+        if not (np.isfinite(strength) and strength >= 0):
+            raise RobustnessError(f"A perturbation strength must be a number of at least 0; got {strength!r}.")
+        columns = ColumnKinds.infer(frame) if columns is None else columns
+        if strength == 0 or not columns.numeric:
+            return frame.copy(deep=False)
+        reference = FoldReference.from_frame(frame, columns) if reference is None else reference
+        names = list(columns.numeric)
+        x = frame[names].to_numpy(dtype=float, na_value=np.nan)
+        out = self._block(x, float(strength), rng, np.array([reference.std.get(c, 0.0) for c in names]))
+        new = pd.DataFrame(out, columns=names, index=frame.index)
+        return pd.DataFrame({c: new[c] if c in new else frame[c] for c in frame.columns}, index=frame.index)
+
+    def _block(self, x: np.ndarray, strength: float, rng: np.random.Generator, std: np.ndarray) -> np.ndarray:
+        raise NotImplementedError  # pragma: no cover
+
+
+class GaussianNoise(_NumericBlock):
     name = "gaussian_noise"
     title = "Gaussian noise"
     explanation = ("Adds normal noise with a standard deviation of strength x each numeric feature's "
@@ -184,8 +210,13 @@ class GaussianNoise(Perturbation):
             sigma = 0.0
         return pd.Series(x + rng.normal(0.0, 1.0, len(x)) * sigma, index=col.index, name=col.name)
 
+    def _block(self, x, strength, rng, std):
+        sigma = np.where(np.isfinite(std), strength * std, 0.0)
+        draws = rng.standard_normal((x.shape[1], x.shape[0])).T  # column after column, like _column
+        return x + draws * sigma
 
-class Scaling(Perturbation):
+
+class Scaling(_NumericBlock):
     name = "scaling"
     title = "Multiplicative scaling"
     explanation = ("Multiplies each numeric feature by 1 + strength or divides it by 1 + strength (the direction "
@@ -200,6 +231,10 @@ class Scaling(Perturbation):
     def _column(self, col, kind, strength, rng, reference, name):
         factor = (1.0 + strength) ** (1 if rng.random() < 0.5 else -1)
         return pd.Series(_floats(col) * factor, index=col.index, name=col.name)
+
+    def _block(self, x, strength, rng, std):
+        signs = np.array([1 if rng.random() < 0.5 else -1 for _ in range(x.shape[1])])
+        return x * (1.0 + strength) ** signs
 
 
 class CategoryFlip(Perturbation):

@@ -61,7 +61,8 @@ def _transform(fitted: Any, block: pd.DataFrame | pd.Series) -> Any:
 class FoldPredictor:
     """A fitted fold pipeline with the clean test fold's transformed blocks cached."""
 
-    def __init__(self, pipeline: Any, test: pd.DataFrame) -> None:
+    def __init__(self, pipeline: Any, clean: pd.DataFrame) -> None:
+        """``clean``: the test fold as :func:`analysis.features.prepare_frame` made it."""
         self.transformer = pipeline[0]
         self.model = pipeline[-1]
         self.blocks: list[tuple[Any, Any, frozenset[str]]] = []
@@ -71,7 +72,7 @@ class FoldPredictor:
             names = frozenset([cols] if isinstance(cols, str) else list(cols))
             if names:
                 self.blocks.append((fitted, cols, names))
-        self.clean = prepare_frame(test, list(test.columns))
+        self.clean = clean
         self.clean_values = {c: self.clean[c].to_numpy(dtype=float if self.clean[c].dtype.kind == "f" else object)
                              for c in self.clean.columns}
         self.cached = [_transform(fitted, self.clean[cols]) for fitted, cols, _ in self.blocks]

@@ -94,15 +94,16 @@ def iter_robustness(plan: RobustnessPlan) -> Iterator[RobustnessProgress | Robus
     clean_pred = np.zeros(n, dtype=np.int64)
     sens: dict[str, list[tuple[float, float]]] = {c: [] for c in plan.columns.columns}
     names = plan.metric_names
+    prepared = plan.prepared(plan.frame)  # once: every fold's training and test rows are slices of it
     for f, (train, test) in enumerate(plan.splits):
         train_raw, test_raw = plan.frame.iloc[train], plan.frame.iloc[test]
         y_test = y[test]
         # One BLAS thread: on a shared machine spinning BLAS threads slow small solves many times over
         # (the rebalancing lab's measurement); the folds are the unit of work.
         with threadpool_limits(limits=1):
-            pipe = _pipeline(plan).fit(plan.prepared(train_raw), y[train])
+            pipe = _pipeline(plan).fit(prepared.iloc[train], y[train])
             reference = FoldReference.from_frame(train_raw, plan.columns)
-            predictor = FoldPredictor(pipe, test_raw)
+            predictor = FoldPredictor(pipe, prepared.iloc[test].reset_index(drop=True))
             pred0, proba0 = predictor.predict()
         if proba0.shape[1] != k:
             raise RuntimeError("a training fold lacked a class; stratified folds should prevent this")

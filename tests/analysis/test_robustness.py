@@ -99,7 +99,7 @@ def test_cached_blocks_give_the_pipelines_own_predictions_on_perturbed_folds(tab
     train, test = plan.splits[0]
     pipe = Pipeline([("prepare", plan.spec.build()), ("model", make_classifier("logreg"))])
     pipe.fit(plan.prepared(plan.frame.iloc[train]), plan.y[train])
-    predictor = FoldPredictor(pipe, plan.frame.iloc[test])
+    predictor = FoldPredictor(pipe, plan.prepared(plan.frame.iloc[test]))
     ref = FoldReference.from_frame(plan.frame.iloc[train], plan.columns)
     for kind in ("gaussian_noise", "category_flip", "missing"):
         frame = PERTURBATIONS[kind].apply(plan.frame.iloc[test], 0.5, np.random.default_rng(0),
