@@ -61,6 +61,15 @@ def _pipeline(plan: RobustnessPlan) -> Any:
     return Pipeline([("prepare", plan.spec.build()), ("model", make_classifier(s.model, seed=s.seed))])
 
 
+def _unchecked() -> Any:
+    """scikit-learn without its input checks, for predictions of a perturbed copy of a test fold whose clean
+    version the fitted pipeline has just checked (perturbations keep numbers finite): scikit-learn's own
+    documented switches for speed (``assume_finite``, ``skip_parameter_validation``); values are unchanged."""
+    import sklearn
+
+    return sklearn.config_context(assume_finite=True, skip_parameter_validation=True)
+
+
 def _steps(plan: RobustnessPlan) -> int:
     return len(plan.splits) * (1 + len(plan.kinds) + int(plan.settings.sensitivity and bool(plan.columns.columns)))
 
@@ -117,7 +126,7 @@ def iter_robustness(plan: RobustnessPlan) -> Iterator[RobustnessProgress | Robus
                 frame = perturbation.apply(test_raw, strength, _rng(s.seed, f, kind, strength),
                                            columns=plan.columns, reference=reference)
                 touched = [c for kd in perturbation.applies_to for c in plan.columns.of(kd)]
-                with threadpool_limits(limits=1):
+                with threadpool_limits(limits=1), _unchecked():
                     pred, proba = predictor.predict(frame, touched)
                 scores[(kind, strength)].append(fold_scores(y_test, pred, proba, n_classes=k, positive=pos, names=names))
                 changed = pred != pred0
@@ -134,7 +143,7 @@ def iter_robustness(plan: RobustnessPlan) -> Iterator[RobustnessProgress | Robus
                 kind, strength = SENSITIVITY[column_kind]
                 frame = PERTURBATIONS[kind].apply(test_raw, strength, _rng(s.seed, f, "sensitivity:" + column, strength),
                                                   columns=plan.columns.only(column), reference=reference)
-                with threadpool_limits(limits=1):
+                with threadpool_limits(limits=1), _unchecked():
                     pred, proba = predictor.predict(frame, (column,))
                 score = fold_scores(y_test, pred, proba, n_classes=k, positive=pos, names=(VERDICT_METRIC,))
                 sens[column].append((clean_ba, score[VERDICT_METRIC]))
