@@ -64,6 +64,12 @@ _LAZY = {
     "AugmentCompareSettings": ".augment",
     "AugmentSettings": ".augment",
     "load_templates": ".augment",
+    # robustness (the one-call ``robustness`` is ``from analysis.robustness import robustness``:
+    # as a top-level name it would depend on whether the sub-package was imported first)
+    "PERTURBATIONS": ".robustness",
+    "RobustnessSettings": ".robustness",
+    "plan_robustness": ".robustness",
+    "iter_robustness": ".robustness",
     # near-duplicates and outliers
     "near_duplicate_summary": ".overview",
     "outlier_summary": ".overview",

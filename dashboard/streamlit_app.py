@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import sidebar, warm
 from dashboard.state import (
+    augmentation,
     augmentation_strategies,
     card,
     features,
@@ -38,7 +39,8 @@ pages = st.navigation(
     ]
 )
 # What the user set on any page survives a visit to another one (each page lists its inputs).
-session.keep_inputs(tuple(k for m in (overview, features, sampling, labels, weak, augmentation_strategies, rebalancing, card)
+session.keep_inputs(tuple(k for m in (overview, features, sampling, labels, weak, augmentation, augmentation_strategies, rebalancing,
+                                               card)
                           for k in getattr(m, "PERSIST", ())))
 sidebar.render()
 pages.run()

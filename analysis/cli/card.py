@@ -114,7 +114,7 @@ def _cmd_card(args: argparse.Namespace) -> int:
         # `verify` checks its hash (the card has no recipe to re-run: it gathers several inputs).
         parameters = {k: v for k, v in sorted(vars(args).items()) if k not in ("func", "output", "data", "command")}
         record = write_output(Path(args.output), data, command="card", parameters=parameters, source=dataset,
-                              written_by="cli card", role=fmt)
+                              written_by="cli card", role=fmt or "card")
         written = {"path": str(args.output), "format": fmt, "bytes": len(data), "provenance": str(record)}
     elif data is not None and args.format in FORMATS:
         sys.stdout.buffer.write(data)

@@ -30,6 +30,7 @@ COMMAND_GROUPS: tuple[tuple[str, str], ...] = (
     (".augment", "add_augment_commands"),  # augment
     (".verify", "add_verify_commands"),  # verify
     (".card", "add_card_commands"),  # card
+    (".robustness", "add_robustness_commands"),  # robustness
 )
 
 

@@ -32,7 +32,7 @@ from .fix import (
     fix_files,
     fix_zip,
 )
-from .metrics import BINARY_ONLY, HIGHER_IS_BETTER, METRIC_LABELS, METRICS, Metric, fold_metrics
+from .metrics import BINARY_ONLY, HIGHER_IS_BETTER, METRIC_LABELS, METRICS, Metric, fold_metrics, metric_names
 from .pipeline import THRESHOLD_OBJECTIVES, PipelineSettings
 from .plan import LARGE_ROWS, CompareSettings, ComparisonPlan, estimate_cost, grouped_space, plan_comparison
 from .results import (
@@ -112,6 +112,7 @@ __all__ = [
     "fold_metrics",
     "iter_comparison",
     "make_sampler",
+    "metric_names",
     "metric_summary",
     "per_class_frame",
     "pilot_estimate",

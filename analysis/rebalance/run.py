@@ -334,7 +334,11 @@ def _thin(x: np.ndarray, y: np.ndarray, limit: int = 400) -> tuple[np.ndarray, n
 
 
 def metric_summary(values: Sequence[float], ratio: float, bounds: tuple[float, float] | None) -> MetricSummary:
-    """Mean, std and the corrected interval, cut at the metric's possible range (``clipped`` says when)."""
+    """Mean, std and the corrected interval, cut at the metric's possible range (``clipped`` says when).
+
+    ``ratio`` is n_test / n_train of the folds (Nadeau & Bengio's correction). Shared by every
+    cross-validated lab (rebalancing, robustness), so their intervals are computed one way.
+    """
     v = np.asarray(values, dtype=float)
     lo, hi = corrected_interval(values, test_train_ratio=ratio)
     clipped = False

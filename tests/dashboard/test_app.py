@@ -146,7 +146,7 @@ def test_user_text_is_escaped_wherever_it_is_rendered_as_markdown():
 
 
 # --- inputs survive navigation (issue 10, item 3) ---------------------------------------
-PAGES = ("overview", "features", "sampling", "labels", "weak", "rebalancing", "card")
+PAGES = ("overview", "features", "sampling", "labels", "weak", "augmentation", "rebalancing", "card")
 
 
 def _target_box(at: AppTest):
@@ -207,7 +207,7 @@ def _persisted() -> tuple[str, ...]:
     from dashboard.state import session
 
     kept = list(session.APP_PERSIST)
-    for page in PAGES:
+    for page in (*PAGES, "augmentation_strategies"):  # the Augmentation lab's strategy sections have their own state
         persist = getattr(importlib.import_module(f"dashboard.state.{page}"), "PERSIST", ())
         assert isinstance(persist, tuple) and all(isinstance(k, str) and k for k in persist), page
         kept += persist

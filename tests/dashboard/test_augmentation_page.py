@@ -1,0 +1,39 @@
+"""The Augmentation lab's robustness section under AppTest: one run on the wine sample, the numbers shown
+are the analysis layer's (themselves checked against scikit-learn in tests/analysis/test_robustness.py)."""
+
+import json
+
+import numpy as np
+import pandas as pd
+from pagetest import open_page, specs
+
+from analysis.robustness import RobustnessSettings, robustness
+from dashboard.state import augmentation as state
+from sample_data import sample_path
+
+
+def test_robustness_runs_from_the_button_and_shows_the_analysis_numbers():
+    at = open_page("augmentation", sample="wine_imbalanced.csv", timeout=120)
+    assert at.title[0].value == "Augmentation lab"
+    assert any("Press **Run robustness test**" in i.value for i in at.info)
+    at.multiselect(key=state.AU_KINDS).set_value(["gaussian_noise"])
+    at.number_input(key=state.AU_FOLDS).set_value(3)
+    at.checkbox(key=state.AU_SENSITIVITY).set_value(False)
+    next(b for b in at.button if b.label == "Run robustness test").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    target = at.session_state["app_active"].target
+    expected = robustness(pd.read_csv(sample_path("wine_imbalanced.csv")), RobustnessSettings(
+        target=target, perturbations=("gaussian_noise",), folds=3, sensitivity=False))
+    stored = at.session_state[state.AU_RESULTS]
+    assert len(stored) == 1 and next(iter(stored))[1].perturbations == ("gaussian_noise",)
+    curves = next(s for s in specs(at) if s["layout"]["title"]["text"].startswith("balanced accuracy under"))
+    shown = curves["data"][0]["y"]
+    if isinstance(shown, dict):  # plotly 6+: base64-encoded numbers
+        import base64
+        shown = np.frombuffer(base64.b64decode(shown["bdata"]), dtype=shown["dtype"])
+    assert np.allclose(shown, [expected.clean["balanced_accuracy"].mean]
+                       + [p.metrics["balanced_accuracy"].mean for p in expected.perturbations])
+    boxes = [b.value for b in (*at.success, *at.info, *at.warning)]
+    assert any(expected.verdict_text.split(":")[0][:30] in b for b in boxes)
+    assert json.loads(json.dumps(expected.to_dict()))["perturbations"][0]["kind"] == "gaussian_noise"
