@@ -64,8 +64,9 @@ FACTS: dict[str, FactSpec] = {s.key: s for s in (
              "app_pages/weak.py", "open the Weak supervision page, or pass `--lfs` to `card`"),
     FactSpec("fixes", "Fixes applied", "preprocessing", "Rebalancing lab", "app_pages/rebalancing.py",
              "apply a fix on the Rebalancing lab or Sampling bias page (the `fix` command writes its recipe)"),
-    FactSpec("robustness", "Robustness to perturbations", "uses", "Robustness", "app_pages/robustness.py",
-             "run the `robustness` command and pass its result to `build_card(results=...)`"),
+    FactSpec("robustness", "Robustness to perturbations", "uses", "Augmentation lab", "app_pages/augmentation.py",
+             "run the robustness test on the Augmentation lab page (or the `robustness` command, and pass its "
+             "result to `build_card(results=...)`)"),
 )}
 
 

@@ -24,6 +24,7 @@ from dashboard.app_pages import augmentation_strategies
 from dashboard.charts import augmentation as charts
 from dashboard.components import escape_md, guarded
 from dashboard.state import augmentation as state
+from dashboard.state import card as card_state
 from dashboard.state import features as ft
 
 
@@ -82,6 +83,7 @@ def robustness_section(dataset, settings: RobustnessSettings, submitted: bool) -
     if result is None:
         st.info("Press **Run robustness test** to run these settings.", icon=":material/play_arrow:")
         return
+    card_state.remember(dataset.sha256, "robustness", result)  # the Dataset card states it
     if active[1] != settings:
         st.caption("Showing the last run; the settings above changed since. Press **Run robustness test** to "
                    "run them.")

@@ -70,8 +70,7 @@ def _fact(fact, figures) -> None:
     else:
         st.markdown(f"**{escape_md(fact.title)}** · :gray[not measured]")
         st.caption(escape_md(f"Not measured — {fact.spec.how}.", limit=5_000))
-        if fact.spec.page_path != "app_pages/robustness.py":
-            st.page_link(fact.spec.page_path, label=f"Open the {fact.page} page", icon=":material/arrow_forward:")
+        st.page_link(fact.spec.page_path, label=f"Open the {fact.page} page", icon=":material/arrow_forward:")
 
 
 def _load(current: ActiveData) -> None:

@@ -40,7 +40,7 @@ CD_MEASURED = "cd_measured"  # {sha256: {fact key: result}}: the last result a p
 
 #: Results the Sampling bias and Weak supervision pages hand to the card as they show them (their settings live
 #: in editors and uploads the card cannot rebuild): one `remember(...)` line after each page computes.
-REMEMBERED: tuple[str, ...] = ("representativeness", "shift", "weak")
+REMEMBERED: tuple[str, ...] = ("representativeness", "shift", "weak", "robustness")
 
 #: The human fields' text areas survive a visit to another page (dashboard.state.session.keep_inputs).
 PERSIST: tuple[str, ...] = (CD_HUMAN,)

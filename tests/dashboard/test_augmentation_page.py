@@ -37,3 +37,10 @@ def test_robustness_runs_from_the_button_and_shows_the_analysis_numbers():
     boxes = [b.value for b in (*at.success, *at.info, *at.warning)]
     assert any(expected.verdict_text.split(":")[0][:30] in b for b in boxes)
     assert json.loads(json.dumps(expected.to_dict()))["perturbations"][0]["kind"] == "gaussian_noise"
+    # The Dataset card states the robustness just measured (issue 12: robustness if measured), in the
+    # result's own words, instead of "not measured".
+    at.switch_page("app_pages/card.py").run()
+    assert not at.exception, at.exception
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "Robustness to perturbations** · measured" in shown
+    assert f"Verdict: {expected.verdict}." in shown
