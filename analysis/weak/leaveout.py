@@ -57,11 +57,19 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..em import dawid_skene
+from ..em import DawidSkene, dawid_skene
 from .dependencies import _expected_given_class, lf_dependencies, merge_lfs
 from .matrix import LFMatrix
 
-__all__ = ["MAX_ITEMS", "NEVER_TOGETHER_MIN_EXPECTED", "calibrate", "leave_out_accuracy", "one_class", "partners"]
+__all__ = [
+    "MAX_ITEMS",
+    "NEVER_TOGETHER_MIN_EXPECTED",
+    "calibrate",
+    "leave_out_accuracy",
+    "model_accuracies",
+    "one_class",
+    "partners",
+]
 
 #: LFs that never co-fire where independence given the class expects at least this many co-firings are partners.
 NEVER_TOGETHER_MIN_EXPECTED = 3.0
@@ -75,11 +83,8 @@ def one_class(votes: np.ndarray) -> np.ndarray:
     >>> one_class(np.array([[1, 0, -1], [1, 1, -1]], dtype=np.int8)).tolist()
     [True, False, False]
     """
-    votes = votes.astype(np.int64, copy=False)  # a large sentinel must not wrap in int8 votes
-    fire = votes >= 0
-    lo = np.where(fire, votes, np.iinfo(np.int64).max).min(axis=0)
-    hi = np.where(fire, votes, -1).max(axis=0)
-    return fire.any(axis=0) & (lo == hi)
+    by_lf = np.ascontiguousarray(votes.T)  # one contiguous row per LF: a bincount each (cheap next to one EM pass)
+    return np.array([np.count_nonzero(np.bincount(row.astype(np.intp) + 1)[1:]) == 1 for row in by_lf], dtype=bool)
 
 
 def partners(matrix: LFMatrix, dependent: Sequence[tuple[str, str]], same_class_excess: Sequence[tuple[str, str]]) -> tuple[tuple[int, ...], ...]:
@@ -152,6 +157,7 @@ def leave_out_accuracy(
     accuracy: np.ndarray,
     partner_sets: tuple[tuple[int, ...], ...],
     *,
+    single: np.ndarray,
     known: np.ndarray | None,
     class_prior: np.ndarray | None,
     smoothing: float,
@@ -161,17 +167,20 @@ def leave_out_accuracy(
 ) -> tuple[np.ndarray, tuple[tuple[int, ...], ...]]:
     """The accuracies with those of one-class LFs that have partners replaced by the leave-out estimate.
 
-    Returns the accuracies and, per LF, the LFs left out to estimate it (empty where the full model's
-    estimate ``accuracy`` is kept: several classes voted, no partners, or fewer than two LFs left).
+    ``single``: per LF, whether it votes one class only (:func:`one_class`). Returns the accuracies and, per LF,
+    the LFs left out to estimate it (empty where the full model's estimate ``accuracy`` is kept: several classes
+    voted, no partners, or fewer than two LFs left).
     """
     votes = matrix.votes
     n, m = votes.shape
-    rows = np.arange(n) if n <= MAX_ITEMS else np.sort(np.random.default_rng(seed).choice(n, MAX_ITEMS, replace=False))
-    sub = votes[rows]
-    sub_known = None if known is None else known[rows]
     out = np.array(accuracy, dtype=float, copy=True)
     left: list[tuple[int, ...]] = [() for _ in range(m)]
-    single = one_class(votes)
+    if not any(single[j] and partner_sets[j] for j in range(m)):
+        return out, tuple(left)
+    sub, sub_known = votes, known
+    if n > MAX_ITEMS:
+        rows = np.sort(np.random.default_rng(seed).choice(n, MAX_ITEMS, replace=False))
+        sub, sub_known = votes[rows], None if known is None else known[rows]
     cache: dict[tuple[int, ...], np.ndarray] = {}
     for j in range(m):
         if not single[j] or not partner_sets[j]:
@@ -196,3 +205,53 @@ def leave_out_accuracy(
         out[j] = float(r[on, output[on] - 1].mean())
         left[j] = tuple(s for s in drop if s != j)
     return out, tuple(left)
+
+
+def model_accuracies(
+    matrix: LFMatrix,
+    fit: DawidSkene,
+    full: np.ndarray,
+    full_without_gold: np.ndarray | None,
+    *,
+    merged: bool,
+    dependent: Sequence[tuple[str, str]],
+    same_class_excess: Sequence[tuple[str, str]],
+    known: np.ndarray | None,
+    class_prior: np.ndarray | None,
+    smoothing: float,
+    max_iter: int,
+    tol: float,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray | None, tuple[tuple[int, ...], ...], str]:
+    """The label model's learned accuracies (:func:`.model.label_model`): ``full`` (the fit's, anchored on gold
+    when ``known``) and ``full_without_gold`` (the fit that did not see gold; None without gold), each with the
+    leave-out estimate for one-class LFs with partners. Returns both, the LFs left out per LF, and a note ('' if none).
+    """
+    m = matrix.votes.shape[1]
+    # Which LFs vote one class only: the fit's expected counts summed over classes count each vote (free), unless
+    # LFs were merged before the fit.
+    expected = fit.expected_counts
+    k = matrix.n_classes
+    single = one_class(matrix.votes) if merged or expected is None else (expected[:, :, :k].sum(axis=1) > 0.5).sum(axis=1) == 1
+    partner_sets = partners(matrix, dependent, same_class_excess) if single.any() else ((),) * m
+
+    def run(accuracy: np.ndarray, anchors: np.ndarray | None) -> tuple[np.ndarray, tuple[tuple[int, ...], ...]]:
+        return leave_out_accuracy(
+            matrix, accuracy, partner_sets, single=single, known=anchors, class_prior=class_prior, smoothing=smoothing,
+            max_iter=max_iter, tol=tol, seed=seed,
+        )
+
+    learned, left = run(full, known)
+    without = full_without_gold
+    if without is not None:
+        without = learned if known is None else run(without, None)[0]
+    note = ""
+    if any(left):
+        note = (
+            "Learned accuracies of one-class LFs estimated without the LFs they depend on (a fit of the other LFs, "
+            "then the LF's own table given it): "
+            + "; ".join(f"'{name}' without " + ", ".join(f"'{matrix.names[s]}'" for s in lo)
+                        for name, lo in zip(matrix.names, left) if lo)
+            + "."
+        )
+    return learned, without, left, note

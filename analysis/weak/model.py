@@ -32,7 +32,7 @@ from .dependencies import LFDependency, lf_dependencies, merge_lfs
 from .heldout import choose
 from .heldout import gold_accuracy as gold_scores
 from .heldout import heldout as heldout_split
-from .leaveout import leave_out_accuracy, one_class, partners
+from .leaveout import model_accuracies
 from .matrix import LFMatrix, canon
 from .summary import gold_counts
 from .trust import CorrelatedPair, LFAccuracyCheck, correlation_flags, gold_accuracy_check, trust_sentences
@@ -362,28 +362,14 @@ def label_model(
         used, reason = choose(heldout, fallback=fallback)
     correlated = correlation_flags(matrix, (fit if not has_gold else blind).posteriors)
     # One-class LFs with dependent partners: accuracy from a fit that leaves them out (.leaveout).
-    partner_sets = partners(
-        matrix,
-        [(d.a, d.b) for d in dependencies],
-        [(p.a, p.b) for p in correlated if p.same_class and p.ratio > 1],
-    ) if one_class(votes).any() else ((),) * votes.shape[1]
-
-    def leave_out(accuracy: np.ndarray, anchors: np.ndarray | None) -> tuple[np.ndarray, tuple[tuple[int, ...], ...]]:
-        return leave_out_accuracy(
-            matrix, accuracy, partner_sets, known=anchors, class_prior=prior, smoothing=smoothing, max_iter=max_iter,
-            tol=tol, seed=seed,
-        )
-
-    learned, left = leave_out(fit.vote_accuracy if not groups else _vote_accuracy(votes, fit.posteriors), known)
-    if learned_without_gold is not None:
-        learned_without_gold = learned if known is None else leave_out(learned_without_gold, None)[0]
-    if any(left):
-        notes.append(
-            "Learned accuracies of one-class LFs estimated without the LFs they depend on (a fit of the other LFs, "
-            "then the LF's own table given it): " + "; ".join(
-                f"'{name}' without " + ", ".join(f"'{matrix.names[s]}'" for s in lo) for name, lo in zip(matrix.names, left) if lo
-            ) + "."
-        )
+    learned, learned_without_gold, left, note = model_accuracies(
+        matrix, fit, fit.vote_accuracy if not groups else _vote_accuracy(votes, fit.posteriors), learned_without_gold,
+        merged=bool(groups), dependent=[(d.a, d.b) for d in dependencies],
+        same_class_excess=[(p.a, p.b) for p in correlated if p.same_class and p.ratio > 1],
+        known=known, class_prior=prior, smoothing=smoothing, max_iter=max_iter, tol=tol, seed=seed,
+    )
+    if note:
+        notes.append(note)
     if correlated:
         notes.append(
             "Learned accuracies unreliable (the label model assumes LFs independent given the class; these pairs are "
