@@ -25,9 +25,10 @@ Step 2 is what makes the estimate consistent when ``j`` is independent of the
 rest given the class. The plain mean of ``q_i[c]`` over the items where ``j``
 fires (the leave-one-out posterior) is *not*: it leans toward the class prior
 as the rest gets weaker (``E[q_c | j fires]`` is ``P(y = c)`` for an
-uninformative rest), and measured it is (simulated one-class LFs of known
-accuracy, ``tests/analysis/test_weak_leaveout.py``: 0.20 to 0.27 below the
-truth; Pima 0.205 worst gap against 0.137).
+uninformative rest), and measured it is: on simulated one-class LFs of known
+accuracy 0.20 to 0.27 below it where the rest is three or four moderate LFs,
+0.04 where it is six (``tests/analysis/test_weak_leaveout.py``, where the
+calibrated estimate is within 0.03); on Pima a worst gap of 0.205 against 0.137.
 
 Partners of ``j`` (:func:`partners`): the LFs of a pair the dependency check
 (:mod:`.dependencies`) found, the same-class LFs the misspecification check
