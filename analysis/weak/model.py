@@ -32,6 +32,7 @@ from .dependencies import LFDependency, lf_dependencies, merge_lfs
 from .heldout import choose
 from .heldout import gold_accuracy as gold_scores
 from .heldout import heldout as heldout_split
+from .leaveout import model_accuracies
 from .matrix import LFMatrix, canon
 from .summary import gold_counts
 from .trust import CorrelatedPair, LFAccuracyCheck, correlation_flags, gold_accuracy_check, trust_sentences
@@ -58,7 +59,10 @@ class LabelModel(ResultMixin):
         = P(LF s votes j | class k).
     learned_accuracy : ndarray
         Per LF: expected share of its votes that are right under the model
-        (comparable with the empirical accuracy on gold).
+        (comparable with the empirical accuracy on gold). For an LF that votes
+        one class and depends on other LFs (``left_out``), the estimate of
+        :func:`.leaveout.leave_out_accuracy` (a fit without those LFs, then the
+        LF's own table given it), not the full model's.
     gold_accuracy : dict, optional
         Accuracy on the gold rows of majority vote (non-tied items) and of the
         label model fitted *without* the gold labels (so it is not graded on
@@ -94,6 +98,7 @@ class LabelModel(ResultMixin):
     n_gold_copied: int = 0  # items whose weak label is their gold label (fixed to it)
     correlated: tuple[CorrelatedPair, ...] = ()  # LF pairs departing from independence given the class (.trust)
     learned_without_gold: np.ndarray | None = None  # learned accuracies of the fit that did not see gold (with gold)
+    left_out: tuple[tuple[str, ...], ...] = ()  # per LF: the LFs left out to estimate its accuracy (.leaveout)
 
     SEVERITY: ClassVar[dict[str, Severity]] = {
         "label_model": "ok",
@@ -139,7 +144,7 @@ class LabelModel(ResultMixin):
     def accuracy_checks(self) -> tuple[LFAccuracyCheck, ...]:
         """Per LF: learned accuracy against gold (Wilson interval) and the LFs it is correlated with (:mod:`.trust`)."""
         learned = self.learned_accuracy if self.learned_without_gold is None else self.learned_without_gold
-        return gold_accuracy_check(self.matrix, learned, self.correlated)
+        return gold_accuracy_check(self.matrix, learned, self.correlated, self.left_out)
 
     @property
     def coverage(self) -> float:
@@ -219,6 +224,10 @@ class LabelModel(ResultMixin):
             "class_priors": {str(k): float(p) for k, p in zip(self.matrix.labels, self.class_priors)},
             "class_prior_fixed": self.prior_fixed,
             "learned_accuracy": {name: json_float(a) for name, a in zip(self.matrix.names, self.learned_accuracy)},
+            # How each learned accuracy was estimated (.leaveout): LFs listed here were left out of the fit that
+            # estimated it (one-class LFs with dependent partners); the others come from the full model.
+            "learned_accuracy_method": "full model; one-class LFs with dependent partners: leave-out fit + calibration",
+            "learned_accuracy_left_out": {name: list(lo) for name, lo in zip(self.matrix.names, self.left_out) if lo},
             "n_iter": self.n_iter,
             "converged": self.converged,
             "log_likelihood": self.log_likelihood,
@@ -256,7 +265,9 @@ def label_model(
     The learned accuracy of an LF is abstain-aware: the expected share of its
     votes that are right under the fitted posteriors, P(true = its vote | it
     fires), which for an LF that only votes one class is P(true = that class |
-    it fires).
+    it fires). For one-class LFs with dependent partners it is estimated
+    without them (:mod:`.leaveout`); the posteriors and labels are the full
+    model's either way.
 
     Parameters
     ----------
@@ -350,6 +361,15 @@ def label_model(
         heldout = heldout_split(matrix.gold, majority, lambda anchor: em(anchor if use_gold else None).posteriors, seed=seed)
         used, reason = choose(heldout, fallback=fallback)
     correlated = correlation_flags(matrix, (fit if not has_gold else blind).posteriors)
+    # One-class LFs with dependent partners: accuracy from a fit that leaves them out (.leaveout).
+    learned, learned_without_gold, left, note = model_accuracies(
+        matrix, fit, fit.vote_accuracy if not groups else _vote_accuracy(votes, fit.posteriors), learned_without_gold,
+        merged=bool(groups), dependent=[(d.a, d.b) for d in dependencies],
+        same_class_excess=[(p.a, p.b) for p in correlated if p.same_class and p.ratio > 1],
+        known=known, class_prior=prior, smoothing=smoothing, max_iter=max_iter, tol=tol, seed=seed,
+    )
+    if note:
+        notes.append(note)
     if correlated:
         notes.append(
             "Learned accuracies unreliable (the label model assumes LFs independent given the class; these pairs are "
@@ -374,7 +394,7 @@ def label_model(
         class_priors=fit.class_priors,
         prior_fixed=prior is not None,
         outputs=_outputs(matrix, fit) if groups else np.concatenate([fit.confusion[:, :, -1:], fit.confusion[:, :, :-1]], axis=2),
-        learned_accuracy=fit.vote_accuracy if not groups else _vote_accuracy(votes, fit.posteriors),
+        learned_accuracy=learned,
         log_likelihood=fit.log_likelihood,
         n_iter=fit.n_iter,
         converged=fit.converged,
@@ -392,6 +412,7 @@ def label_model(
         n_gold_copied=n_copied,
         correlated=correlated,
         learned_without_gold=learned_without_gold,
+        left_out=tuple(tuple(matrix.names[s] for s in lo) for lo in left),
     )
 
 

@@ -2,10 +2,12 @@
 
 The label model assumes LFs independent given the class. When two LFs are
 correlated within a class (two keywords that go together, age and pregnancies),
-no model making that assumption learns their accuracies right: it counts their
-joint votes twice. On the tweets LFs of ``tests/analysis/test_weak_real.py`` the
-learned accuracy of ``early_morning`` is 0.95 against 0.67 measured on gold;
-Snorkel's LabelModel has gaps of the same size (``benchmarks/bench_weak_real.py``).
+the full model does not learn their accuracies right: it counts their joint
+votes twice (one-class LFs are then estimated without their partners,
+:mod:`.leaveout`). On the tweets LFs of ``tests/analysis/test_weak_real.py``
+the learned accuracy of ``early_morning`` is 0.96 against 0.67 measured on
+gold (the estimated class balance is off there); Snorkel's LabelModel has
+gaps of the same size (``benchmarks/bench_weak_real.py``).
 So the product says so:
 
 * **With gold** (:func:`gold_accuracy_check`): per LF, the accuracy measured on
@@ -28,11 +30,14 @@ So the product says so:
   departing pair get a warning: their learned accuracies are unreliable, and
   *may be overstated* when the pair votes the same class and co-fires in excess
   (the model counts their joint votes twice: on Pima ``age >= 45`` and
-  ``pregnancies >= 7`` learn 1.00 against 0.59 and 0.61 on gold). Other
+  ``pregnancies >= 7`` learn 1.00 against 0.59 and 0.61 on gold). One-class
+  LFs of such pairs (and of pairs that never fire together) are then estimated
+  without their partners (:mod:`.leaveout`: 0.72 and 0.69), and the warning
+  says *estimated without* instead. Other
   departures can go either way: on the tweets, ``evening`` (exclusive with
-  ``early_morning``) is learned 0.18 *below* its gold accuracy. "May", not
-  "likely": on the tweets the near-perfect ``http``, ``#`` and ``join me`` (same
-  class, in excess) are learned 0.06, 0.09 and 0.00 below gold.
+  ``early_morning``) is learned 0.22 *below* its gold accuracy. "May", not
+  "likely": by the full model, the near-perfect ``http``, ``#`` and ``join me``
+  (same class, in excess) were learned 0.06, 0.09 and 0.00 below gold.
 
 Why both thresholds: the majority-vote class is made of the LFs' own votes, so
 even for LFs that are truly independent given the class the expectation is
@@ -117,6 +122,7 @@ class LFAccuracyCheck:
     gold_high: float
     correlated_with: tuple[str, ...]
     overstated_with: tuple[str, ...] = ()  # the partners of the same class co-firing in excess
+    left_out: tuple[str, ...] = ()  # the LFs left out of the fit that estimated ``learned`` (.leaveout)
 
     @property
     def gap(self) -> float:
@@ -132,12 +138,16 @@ class LFAccuracyCheck:
 
     @property
     def warning(self) -> str:
-        """'may be overstated: ...' (same-class excess), 'unreliable: ...' (other departures), or ''."""
+        """'estimated without ...' (partners left out of its estimate, :mod:`.leaveout`), 'may be overstated: ...'
+        (same-class excess, not left out), 'unreliable: ...' (other departures), or ''."""
         quote = lambda names: ", ".join(f"'{o}'" for o in names)  # noqa: E731
-        rest = [o for o in self.correlated_with if o not in self.overstated_with]
+        rest = [o for o in self.correlated_with if o not in self.overstated_with and o not in self.left_out]
+        also = f"; also not independent of {quote(rest)} given the class" if rest else ""
+        if self.left_out:
+            return (f"estimated without {quote(self.left_out)} (dependent on it given the class), from the other LFs "
+                    "only: less evidence, so a wider error" + also)
         if self.overstated_with:
-            text = f"may be overstated: this LF is correlated with {quote(self.overstated_with)} within a class"
-            return text + (f"; also not independent of {quote(rest)} given the class" if rest else "")
+            return f"may be overstated: this LF is correlated with {quote(self.overstated_with)} within a class" + also
         if rest:
             return (f"unreliable: this LF fires with {quote(rest)} far more or less often than independence given "
                     "the class predicts")
@@ -155,6 +165,7 @@ class LFAccuracyCheck:
             "learned_outside_gold_ci": self.outside_gold_interval,
             "correlated_with": list(self.correlated_with),
             "overstated_with": list(self.overstated_with),
+            "left_out": list(self.left_out),
             "warning": self.warning,
         }
 
@@ -230,10 +241,10 @@ def correlation_flags(matrix: LFMatrix, posteriors: np.ndarray | None = None) ->
 
 
 def gold_accuracy_check(
-    matrix: LFMatrix, learned: np.ndarray, pairs: tuple[CorrelatedPair, ...]
+    matrix: LFMatrix, learned: np.ndarray, pairs: tuple[CorrelatedPair, ...], left_out: tuple[tuple[str, ...], ...] = ()
 ) -> tuple[LFAccuracyCheck, ...]:
     """Per LF: learned accuracy, accuracy on the gold rows where it votes (nan without gold) with its Wilson
-    interval, and the LFs it forms a correlated pair with."""
+    interval, the LFs it forms a correlated pair with, and those left out to estimate it."""
     m = len(matrix.names)
     if matrix.gold is not None:
         known = matrix.gold >= 0
@@ -264,6 +275,7 @@ def gold_accuracy_check(
             gold_high=float(high[j]),
             correlated_with=tuple(partners[name]),
             overstated_with=tuple(excess[name]),
+            left_out=tuple(left_out[j]) if left_out else (),
         )
         for j, name in enumerate(matrix.names)
     )
@@ -273,13 +285,19 @@ def trust_sentences(checks: tuple[LFAccuracyCheck, ...]) -> list[str]:
     """The verdict's sentences on the learned accuracies: correlated LFs, and learned accuracies outside the gold interval."""
     out = []
     flagged = [c.name for c in checks if c.correlated_with]
-    over = [c.name for c in checks if c.overstated_with]
+    over = [c.name for c in checks if c.overstated_with and not c.left_out]
+    left = [c.name for c in checks if c.left_out]
     if flagged:
         out.append(
             f"The learned accuracies of {len(flagged)} of {len(checks)} LFs are unreliable: they fire with another LF "
             "far more or less often than independence given the class (which the label model assumes) predicts "
             f"({_names(flagged)})" + (f"; may be overstated for those correlated with an LF of the same class "
                                       f"({_names(over)})." if over else ".")
+        )
+    if left:
+        out.append(
+            f"The accuracies of {len(left)} one-class LF(s) are estimated without the LFs they depend on, from a fit of "
+            f"the other LFs ({_names(left)}): the full model would overstate them."
         )
     outside = [c for c in checks if c.outside_gold_interval]
     if outside:

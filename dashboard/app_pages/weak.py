@@ -301,7 +301,7 @@ def _summary(result: WeakLabels) -> None:
     if model.correlated:
         st.warning(
             "Learned accuracies unreliable: the label model assumes LFs independent given the class, and these pairs "
-            "are not (see the last column of the table; same-class pairs in excess may be overstated): "
+            "are not (see the last column of the table: one-class LFs of these pairs are estimated without their partners): "
             + "; ".join(escape_md(p.describe()) for p in model.correlated) + ".",
             icon=":material/trending_up:",
         )
@@ -344,8 +344,10 @@ def _summary(result: WeakLabels) -> None:
         st.caption(
             "Learned against gold: each LF's accuracy on the gold rows where it votes, with its 95% Wilson interval, "
             "beside the accuracy a fit without the gold labels learned; a learned accuracy outside the interval is "
-            "ticked. The label model assumes LFs independent given the class: LFs that go together learn accuracies "
-            "that can be far off (too high for LFs of one class that fire together), whatever the model (Snorkel's too)."
+            "ticked. The label model assumes LFs independent given the class; an LF that votes one class and goes "
+            "with other LFs would be learned too accurate, so its accuracy comes from a fit of the other LFs "
+            "(the last column says which were left out). A class balance that is off biases every learned accuracy: "
+            "give it in the prior field when you know it."
         )
     st.caption(
         "Snorkel's definitions: coverage = share of rows the LF labels; overlaps = share it labels and another LF labels "
