@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
+    from ..engines import EngineSettings
     from ..io import Dataset
 
 EXIT_OK = 0
@@ -92,6 +93,23 @@ MAX_MB = number(float, low=0, high=1024 * 1024, low_open=True)
 def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--max-mb", type=MAX_MB, default=1024, help="refuse files larger than this (MB, above 0)")
+    add_engine(p)
+
+
+def add_engine(p: argparse.ArgumentParser) -> None:
+    """``--engine`` (the registry's names, or ``auto``), ``--spark-master``, ``--memory-limit``, ``--sample-rows``."""
+    from ..engines import AUTO_PANDAS_MAX_BYTES, DEFAULT_SAMPLE_ROWS, ENGINES
+
+    g = p.add_argument_group("engine")
+    g.add_argument("--engine", choices=("auto", *ENGINES.names()), default="auto",
+                   help=f"where the counts run (auto: pandas for a CSV/xlsx up to {AUTO_PANDAS_MAX_BYTES // 2**20} MB, "
+                        "DuckDB for Parquet, globs, directories and larger files)")
+    g.add_argument("--spark-master", default="local[*]", help="Spark master URL for --engine spark (default local[*])")
+    g.add_argument("--memory-limit", default=None, metavar="SIZE",
+                   help="DuckDB's memory limit, e.g. 4GB (it spills to disk beyond it)")
+    g.add_argument("--sample-rows", type=number(int, low=100), default=DEFAULT_SAMPLE_ROWS,
+                   help=f"on DuckDB/Spark, model-based passes use a stratified sample of about this many rows "
+                        f"when the table is larger (default {DEFAULT_SAMPLE_ROWS:,})")
 
 
 def add_exclude(p: argparse.ArgumentParser) -> None:
@@ -119,13 +137,54 @@ def fail(command: str, message: str) -> NoReturn:
     raise SystemExit(EXIT_BAD_INPUT)
 
 
+def engine_settings(args: argparse.Namespace) -> EngineSettings:
+    from ..engines import EngineSettings
+
+    return EngineSettings(
+        engine=getattr(args, "engine", "auto"),
+        spark_master=getattr(args, "spark_master", "local[*]"),
+        memory_limit=getattr(args, "memory_limit", None),
+        sample_rows=getattr(args, "sample_rows", 200_000),
+        seed=int(getattr(args, "seed", 0) or 0),
+    )
+
+
+def chosen_engine(args: argparse.Namespace, source: str) -> str:
+    """The engine that runs this command on ``source`` (recorded for the JSON's ``engine`` key)."""
+    from ..engines import choose_engine
+
+    name = choose_engine(source, engine_settings(args))
+    args.engine_used = name
+    return name
+
+
 def load(args: argparse.Namespace) -> Dataset:
+    """The rows the command works on: today's reader on pandas; on DuckDB/Spark the table, or its
+    stratified sample (by ``--target``) when it has more than ``--sample-rows`` rows."""
     from ..io import load_csv
 
-    return load_csv(Path(args.data), max_bytes=int(args.max_mb * 1024 * 1024))
+    if chosen_engine(args, args.data) == "pandas" and not _is_parquet(args.data):
+        return load_csv(Path(args.data), max_bytes=int(args.max_mb * 1024 * 1024))
+    from ..engines.load import engine_dataset
+
+    dataset, sample = engine_dataset(args.data, engine_settings(args), target=getattr(args, "target", None))
+    args.sample_info = sample
+    return dataset
+
+
+def _is_parquet(path: str) -> bool:
+    from ..engines.table import is_parquet_source
+
+    return is_parquet_source(path)
 
 
 def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> int:
+    if isinstance(payload, dict):
+        payload.setdefault("engine", getattr(args, "engine_used", "pandas"))
+        sample = getattr(args, "sample_info", None)
+        payload.setdefault("sample", sample.to_dict() if sample is not None else None)
+        if sample is not None:
+            text = text.rstrip() + "\n\n" + sample.note()
     if args.format == "json":
         json.dump(jsonable(payload), sys.stdout, indent=2, allow_nan=False)
         sys.stdout.write("\n")

@@ -8,9 +8,9 @@
 ``overview``  the overview from engine counts; ``bias`` the sampling-bias report from engine counts
 """
 
+from typing import Any
+
 from . import backends as _backends  # noqa: F401  (registers the engines)
-from .bias import engine_bias_report
-from .overview import EngineOverview, engine_overview, label_counts
 from .registry import (
     AUTO_PANDAS_MAX_BYTES,
     DEFAULT_SAMPLE_ROWS,
@@ -43,3 +43,20 @@ __all__ = [
     "open_table",
     "whole_table",
 ]
+
+#: Heavy names (they import the overview and sampling packages) load on first use, so the CLI's
+#: argument parser can list the engines without importing scipy.
+_LAZY = {
+    "engine_bias_report": ".bias",
+    "EngineOverview": ".overview",
+    "engine_overview": ".overview",
+    "label_counts": ".overview",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -135,7 +135,7 @@ def _sql_text(text: str) -> str:
 def _duckdb_frame(frame: pd.DataFrame, name: str, settings: EngineSettings) -> Table:
     con = _duckdb_con(settings)
     rel = con.from_df(_with_positions(frame))
-    return Table("duckdb", rel, name, tuple(frame.columns), "DataFrame", dict(frame.dtypes))
+    return Table("duckdb", rel, name, tuple(frame.columns), "DataFrame", dict(frame.dtypes), origin=frame)
 
 
 def _is_duckdb(native: Any) -> bool:
@@ -170,6 +170,7 @@ def spark_session(master: str = "local[*]") -> Any:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", os.environ.get("DD_SPARK_SHUFFLE_PARTITIONS", "8"))
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.session.timeZone", "UTC")  # naive timestamps come back as they went in
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
@@ -211,7 +212,7 @@ def _spark_frame(frame: pd.DataFrame, name: str, settings: EngineSettings) -> Ta
     aliases = _safe(columns)
     renamed = _with_positions(frame.set_axis(list(aliases.values()), axis=1))
     sdf = spark.createDataFrame(_spark_ready(renamed))
-    return Table("spark", sdf, name, columns, "DataFrame", dict(frame.dtypes), aliases=aliases)
+    return Table("spark", sdf, name, columns, "DataFrame", dict(frame.dtypes), aliases=aliases, origin=frame)
 
 
 def _spark_ready(frame: pd.DataFrame) -> pd.DataFrame:

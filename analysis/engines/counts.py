@@ -37,7 +37,7 @@ def null_counts(table: Table, columns: list[str] | None = None) -> dict[str, int
     return {c: int(row[f"m{i}"]) for i, c in enumerate(names)}
 
 
-def group_counts(table: Table, keys: list[str], *, missing_of: list[str] = ()) -> pd.DataFrame:  # type: ignore[assignment]
+def group_counts(table: Table, keys: list[str], *, missing_of: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
     """``GROUP BY keys`` (null keys kept as their own group): rows per group in ``n``, and for each
     column of ``missing_of`` its missing cells in the group (columns ``m0, m1, ...``).
 

@@ -58,6 +58,8 @@ def whole_table(table: Table) -> pd.DataFrame:
     """The whole table as pandas, rows in their source order (the frame itself on pandas)."""
     if table.pandas is not None:
         return table.pandas
+    if table.origin is not None:
+        return table.origin
     lf = table.lazy().sort(ROW)
     frame = table.collect(lf)
     return frame.drop(columns=[ROW]).reset_index(drop=True)

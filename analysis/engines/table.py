@@ -42,6 +42,9 @@ class Table:
     dtypes: Mapping[str, Any] | None = None
     pandas: pd.DataFrame | None = None
     notes: tuple[str, ...] = ()
+    #: the pandas frame a DuckDB/Spark table was made from: the model-based passes read it instead of
+    #: fetching the same rows back from the engine
+    origin: pd.DataFrame | None = field(default=None, repr=False)
     #: user column name -> the engine's column name (Spark gets plain ``c0, c1, ...``: a dot or a
     #: backtick in a name would read as a struct field there); identity when empty.
     aliases: Mapping[str, str] = field(default_factory=dict)
@@ -86,6 +89,8 @@ class Table:
             if dtype is None or out[name].dtype == dtype:
                 continue
             column = out[name]
+            if isinstance(column.dtype, pd.DatetimeTZDtype) and not isinstance(dtype, pd.DatetimeTZDtype):
+                column = column.dt.tz_convert("UTC").dt.tz_localize(None)  # Spark's session clock is UTC
             if pd.api.types.is_integer_dtype(dtype) and not isinstance(dtype, pd.api.types.CategoricalDtype):
                 if column.isna().any() and isinstance(dtype, np.dtype):
                     continue  # a null key of a numpy int column cannot exist; keep what came back
