@@ -37,6 +37,10 @@ def _with_positions(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{ROW: np.arange(len(frame), dtype=np.int64)})
 
 
+def _safe(columns: tuple[str, ...]) -> dict[str, str]:
+    return {c: f"c{i}" for i, c in enumerate(columns)}
+
+
 # --- pandas -------------------------------------------------------------------------------------
 
 def _pandas_path(path: str, settings: EngineSettings) -> Table:
@@ -112,20 +116,27 @@ def _duckdb_path(path: str, settings: EngineSettings) -> Table:
             start += pq.ParquetFile(f).metadata.num_rows
         rel = con.read_parquet(files, filename=True, file_row_number=True)
         columns = tuple(c for c in rel.columns if c not in ("filename", "file_row_number"))
-        listed = ", ".join(_quote(c) for c in columns)
+        aliases = _safe(columns)
+        listed = ", ".join(f"{_quote(c)} AS {a}" for c, a in aliases.items())
         if len(files) == 1:
             position = "file_row_number"
         else:
             cases = " ".join(f"WHEN {_sql_text(f)} THEN {o}" for f, o in offsets)
             position = f"file_row_number + CASE filename {cases} END"
         rel = rel.project(f"{listed}, CAST({position} AS BIGINT) AS {ROW}")
-        return Table("duckdb", rel, Path(path).name, columns, path)
+        return Table("duckdb", rel, Path(path).name, columns, path, aliases=aliases)
     if not Path(path).is_file():
         raise _missing_files(path)
     rel = con.read_csv(path, header=True, na_values=list(PANDAS_NA_STRINGS))
+    return _duckdb_positions(rel, Path(path).name, path)
+
+
+def _duckdb_positions(rel: Any, name: str, source: str) -> Table:
     columns = tuple(rel.columns)
-    rel = rel.project(f"*, CAST(row_number() OVER () - 1 AS BIGINT) AS {ROW}")
-    return Table("duckdb", rel, Path(path).name, columns, path)
+    aliases = _safe(columns)
+    listed = ", ".join(f"{_quote(c)} AS {a}" for c, a in aliases.items())
+    rel = rel.project(f"{listed}, CAST(row_number() OVER () - 1 AS BIGINT) AS {ROW}")
+    return Table("duckdb", rel, name, columns, source, aliases=aliases)
 
 
 def _sql_text(text: str) -> str:
@@ -134,8 +145,10 @@ def _sql_text(text: str) -> str:
 
 def _duckdb_frame(frame: pd.DataFrame, name: str, settings: EngineSettings) -> Table:
     con = _duckdb_con(settings)
-    rel = con.from_df(_with_positions(frame))
-    return Table("duckdb", rel, name, tuple(frame.columns), "DataFrame", dict(frame.dtypes), origin=frame)
+    columns = tuple(frame.columns)
+    aliases = _safe(columns)
+    rel = con.from_df(_with_positions(frame.set_axis(list(aliases.values()), axis=1)))
+    return Table("duckdb", rel, name, columns, "DataFrame", dict(frame.dtypes), aliases=aliases, origin=frame)
 
 
 def _is_duckdb(native: Any) -> bool:
@@ -143,9 +156,7 @@ def _is_duckdb(native: Any) -> bool:
 
 
 def _duckdb_native(native: Any, name: str, settings: EngineSettings) -> Table:
-    columns = tuple(native.columns)
-    rel = native.project(f"*, CAST(row_number() OVER () - 1 AS BIGINT) AS {ROW}")
-    return Table("duckdb", rel, name, columns, "DuckDB relation")
+    return _duckdb_positions(native, name, "DuckDB relation")
 
 
 ENGINES.register(Engine(
@@ -175,10 +186,6 @@ def spark_session(master: str = "local[*]") -> Any:
     )
     spark.sparkContext.setLogLevel("ERROR")
     return spark
-
-
-def _safe(columns: tuple[str, ...]) -> dict[str, str]:
-    return {c: f"c{i}" for i, c in enumerate(columns)}
 
 
 def _spark_positions(sdf: Any) -> Any:

@@ -93,7 +93,7 @@ def _report(table: Table, *, group: str, reference: Any, target: str | None, tol
         n_missing=int(sizes[~present].sum()), tolerance=tolerance, alpha=alpha,
     )
     key = labels.fillna(MISSING_GROUP_LABEL).to_numpy()
-    missing = pd.DataFrame({c: by_group[f"m{i}"].to_numpy() for i, c in enumerate(others)})
+    missing = pd.DataFrame({c: by_group[f"m{i}"].to_numpy() for i, c in enumerate(others)}, index=range(len(by_group)))
     missing_counts = missing.groupby(key, sort=True).sum()
     group_sizes = pd.Series(sizes).groupby(key, sort=True).sum()
     missing_by_group = missingness_from_counts(group_sizes, missing_counts, group=group, columns=others, alpha=alpha)

@@ -62,8 +62,8 @@ class Table:
     @property
     def n_rows(self) -> int:
         if "n_rows" not in self._cache:
-            if self.pandas is not None:
-                self._cache["n_rows"] = len(self.pandas)
+            if self.pandas is not None or self.origin is not None:
+                self._cache["n_rows"] = len(self.pandas if self.pandas is not None else self.origin)
             else:
                 import narwhals as nw
 
