@@ -1,8 +1,9 @@
 """The stratified sample that model-based diagnostics run on when DuckDB or Spark holds a large table.
 
-Each row gets a pseudo-random key from its position alone, ``((row + seed + 1) * 48271) mod
-(2**31 - 1)`` (the Park-Miller "minimal standard" generator, CACM 1988), so DuckDB and Spark
-pick exactly the same rows for the same seed. A class of ``n_c`` rows keeps the rows whose key
+Each row gets a pseudo-random key from its position alone, ``(((row + seed + 1) mod M) * 950706376)
+mod M`` with M = 2**31 - 1: one step of the multiplicative congruential generator with Fishman and
+Moore's (1986) best multiplier for that modulus (products stay below 2**61, so int64 arithmetic is
+exact on every engine), so DuckDB and Spark pick exactly the same rows for the same seed. A class of ``n_c`` rows keeps the rows whose key
 falls below ``quota_c / n_c`` of the range, ``quota_c`` being its share of ``sample_rows``
 (at least ``MIN_PER_CLASS`` rows, or the whole class when smaller): the sample is stratified by
 the target, and its size is close to ``sample_rows`` (the JSON prints the exact size).
@@ -21,7 +22,7 @@ from .table import ROW, Table
 __all__ = ["MIN_PER_CLASS", "SampleInfo", "draw_sample", "whole_table"]
 
 _M = 2**31 - 1
-_A = 48271
+_A = 950706376
 #: Rows kept of every class at least (or all of a smaller class), so rare classes survive the sample.
 MIN_PER_CLASS = 50
 
@@ -35,7 +36,7 @@ class SampleInfo:
     population_rows: int
     seed: int
     stratified_by: str | None
-    method: str = "position key ((row + seed + 1) * 48271) mod (2^31 - 1), per-class threshold"
+    method: str = "position key (((row + seed + 1) mod M) * 950706376) mod M, M = 2^31 - 1; per-class threshold"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -73,7 +74,7 @@ def draw_sample(
     n = table.n_rows
     if n <= sample_rows or table.pandas is not None:
         return whole_table(table), None
-    key = ((nw.col(ROW) + (seed + 1)) * _A) % _M
+    key = (((nw.col(ROW) + (seed + 1)) % _M) * _A) % _M
     if target is None or not class_counts:
         keep = key < int(_M * sample_rows / n)
     else:

@@ -7,9 +7,11 @@ against scipy/statsmodels; the DuckDB and Spark paths count with SQL through nar
 Counts must be exactly equal, floats within 1e-9, and a refused input must be refused
 with the same error and the same message.
 
-Spark runs on the bundled samples, the tricky frame and a few corpus files (encodings,
-decimal commas, duplicate headers, a float target): each Spark query costs about a second
-of scheduling even on a few rows, so the whole corpus would take minutes.
+Spark runs on three bundled samples (not the 5,000-row transactions file, which DuckDB
+covers), the tricky frame and a few corpus files (encodings, decimal commas, duplicate
+headers, a float target), and skips the no-target bias run (the same queries as the run
+with a target, less one): each Spark query costs about a second of scheduling even on a few
+rows, so the whole corpus would take minutes.
 """
 
 from __future__ import annotations
@@ -100,13 +102,15 @@ def _reference(frame: pd.DataFrame, group: str) -> dict[str, float]:
     return {v: 1.0 / max(len(values), 1) for v in values} or {"x": 1.0}
 
 
-def _diagnostics(table, frame: pd.DataFrame, target: str, group: str) -> dict[str, object]:
+def _diagnostics(table, frame: pd.DataFrame, target: str, group: str, *, full: bool = True) -> dict[str, object]:
     ref = _reference(frame, group)
-    return {
+    out = {
         "overview": _outcome(lambda: engine_overview(table, target=target, near=None, outliers=None).overview.to_dict()),
         "bias": _outcome(lambda: engine_bias_report(table, group=group, reference=ref, target=target).to_dict()),
-        "bias_no_target": _outcome(lambda: engine_bias_report(table, group=group, reference=ref).to_dict()),
     }
+    if full:
+        out["bias_no_target"] = _outcome(lambda: engine_bias_report(table, group=group, reference=ref).to_dict())
+    return out
 
 
 def assert_same(expected, actual, path: str = "") -> None:
@@ -141,7 +145,7 @@ def test_duckdb_gives_the_pandas_json(name, pandas_results):
     assert_same(pandas_results[name], _diagnostics(table, frame, target, group), name)
 
 
-SPARK_NAMES = [n for n in FRAMES if n in SAMPLES or n in SPARK_CORPUS or n == "tricky"]
+SPARK_NAMES = [n for n in FRAMES if (n in SAMPLES and n != "transactions.csv") or n in SPARK_CORPUS or n == "tricky"]
 
 
 @pytest.mark.parametrize("name", SPARK_NAMES)
@@ -149,7 +153,8 @@ def test_spark_gives_the_pandas_json(name, pandas_results, spark):
     frame, target, group = FRAMES[name]
     table = open_table(frame, EngineSettings(engine="spark", spark_master="local[1]"), name="data")
     assert table.engine == "spark"
-    assert_same(pandas_results[name], _diagnostics(table, frame, target, group), name)
+    expected = {k: v for k, v in pandas_results[name].items() if k != "bias_no_target"}
+    assert_same(expected, _diagnostics(table, frame, target, group, full=False), name)
 
 
 def test_the_battery_compares_something(pandas_results):
