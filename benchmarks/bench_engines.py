@@ -78,7 +78,7 @@ def _sql_counts(source: str, *, bias: bool) -> None:
 
 
 def worker(kind: str, path: str, out: str | None) -> dict:
-    import pandas as pd  # noqa: F401  (imports before the clock, as in bench_report.py)
+    import pandas as pd  # imported before the clock, as in bench_report.py
 
     import analysis.cli.main  # noqa: F401
 

@@ -62,8 +62,9 @@ class Table:
     @property
     def n_rows(self) -> int:
         if "n_rows" not in self._cache:
-            if self.pandas is not None or self.origin is not None:
-                self._cache["n_rows"] = len(self.pandas if self.pandas is not None else self.origin)
+            held = self.pandas if self.pandas is not None else self.origin
+            if held is not None:
+                self._cache["n_rows"] = len(held)
             else:
                 import narwhals as nw
 
