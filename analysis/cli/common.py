@@ -7,9 +7,11 @@ import json
 import math
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
+    from ..engines import EngineSettings
     from ..io import Dataset
 
 EXIT_OK = 0
@@ -92,6 +94,23 @@ def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--max-mb", type=MAX_MB, default=1024, help="refuse files larger than this (MB, above 0)")
     p.add_argument("--sheet", default=None, metavar="NAME", help="the worksheet of an .xlsx input (default: the first)")
+    add_engine(p)
+
+
+def add_engine(p: argparse.ArgumentParser) -> None:
+    """``--engine`` (the registry's names, or ``auto``), ``--spark-master``, ``--memory-limit``, ``--sample-rows``."""
+    from ..engines import AUTO_PANDAS_MAX_BYTES, DEFAULT_SAMPLE_ROWS, ENGINES
+
+    g = p.add_argument_group("engine")
+    g.add_argument("--engine", choices=("auto", *ENGINES.names()), default="auto",
+                   help=f"where the counts run (auto: pandas for a CSV/xlsx up to {AUTO_PANDAS_MAX_BYTES // 2**20} MB, "
+                        "DuckDB for Parquet, globs, directories and larger files)")
+    g.add_argument("--spark-master", default="local[*]", help="Spark master URL for --engine spark (default local[*])")
+    g.add_argument("--memory-limit", default=None, metavar="SIZE",
+                   help="DuckDB's memory limit, e.g. 4GB (it spills to disk beyond it)")
+    g.add_argument("--sample-rows", type=number(int, low=100), default=DEFAULT_SAMPLE_ROWS,
+                   help=f"on DuckDB/Spark, model-based passes use a stratified sample of about this many rows "
+                        f"when the table is larger (default {DEFAULT_SAMPLE_ROWS:,})")
 
 
 def add_exclude(p: argparse.ArgumentParser) -> None:
@@ -119,9 +138,43 @@ def fail(command: str, message: str) -> NoReturn:
     raise SystemExit(EXIT_BAD_INPUT)
 
 
+def engine_settings(args: argparse.Namespace) -> EngineSettings:
+    from ..engines import EngineSettings
+
+    return EngineSettings(
+        engine=getattr(args, "engine", "auto"),
+        spark_master=getattr(args, "spark_master", "local[*]"),
+        memory_limit=getattr(args, "memory_limit", None),
+        sample_rows=getattr(args, "sample_rows", 200_000),
+        seed=int(getattr(args, "seed", 0) or 0),
+    )
+
+
+def chosen_engine(args: argparse.Namespace, source: str) -> str:
+    """The engine that runs this command on ``source`` (recorded for the JSON's ``engine`` key)."""
+    from ..engines import choose_engine
+
+    name = choose_engine(source, engine_settings(args))
+    args.engine_used = name
+    return name
+
+
 def load(args: argparse.Namespace) -> Dataset:
-    """DATA as a Dataset: CSV, Parquet (a file, a folder or a glob) or .xlsx (``--sheet``), by its first bytes."""
-    return read_table(args.data, args, sheet=getattr(args, "sheet", None))
+    """The rows the command works on, by the engine ``--engine`` names or ``auto`` picks.
+
+    On pandas: DATA read whole (CSV, Parquet as a file, a folder or a glob, or .xlsx with
+    ``--sheet``, by its first bytes: ``analysis.intake.load_table``). On DuckDB/Spark: the table,
+    or its stratified sample (by ``--target``) when it has more than ``--sample-rows`` rows. A
+    workbook is always read by pandas (neither engine reads .xlsx).
+    """
+    if chosen_engine(args, args.data) == "pandas" or is_xlsx(args.data):
+        args.engine_used = "pandas"
+        return read_table(args.data, args, sheet=getattr(args, "sheet", None))
+    from ..engines.load import engine_dataset
+
+    dataset, sample = engine_dataset(args.data, engine_settings(args), target=getattr(args, "target", None))
+    args.sample_info = sample
+    return dataset
 
 
 def read_table(path: str, args: argparse.Namespace, *, sheet: str | None = None) -> Dataset:
@@ -131,7 +184,24 @@ def read_table(path: str, args: argparse.Namespace, *, sheet: str | None = None)
     return load_table(path, sheet=sheet, max_bytes=int(args.max_mb * 1024 * 1024))
 
 
+def is_xlsx(path: str) -> bool:
+    """Whether ``path`` is an Excel workbook (by its bytes): neither DuckDB nor Spark reads one."""
+    from ..intake.formats import sniff_path
+
+    source = Path(path)
+    try:
+        return source.is_file() and sniff_path(source, source.name) == "xlsx"
+    except Exception:  # an unreadable file: the reader says what is wrong with it
+        return False
+
+
 def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> int:
+    if isinstance(payload, dict):
+        payload.setdefault("engine", getattr(args, "engine_used", "pandas"))
+        sample = getattr(args, "sample_info", None)
+        payload.setdefault("sample", sample.to_dict() if sample is not None else None)
+        if sample is not None:
+            text = text.rstrip() + "\n\n" + sample.note()
     if args.format == "json":
         json.dump(jsonable(payload), sys.stdout, indent=2, allow_nan=False)
         sys.stdout.write("\n")

@@ -31,6 +31,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from ..overview import overview
     from ..schema import infer_schema, suggest_target
 
+    if cli.chosen_engine(args, args.data) != "pandas" and not cli.is_xlsx(args.data):
+        return _cmd_report_engine(args)
     dataset = load(args)
     schema = infer_schema(dataset.frame)
     notes = list(dataset.notes)
@@ -49,6 +51,50 @@ def _cmd_report(args: argparse.Namespace) -> int:
     result = overview(dataset, target=target, schema=schema, cv_folds=args.folds)
     notes += [n for n in result.notes if n not in notes]  # e.g. a pass that could not run, and why
     leakage = leakage_suspects(dataset.frame, target=target, schema=schema)
+    payload = result.to_dict()
+    payload["leakage"] = leakage.summary_dict()
+    payload["notes"] = notes
+    payload["target_choice"] = {"column": target, "reason": reason, "candidates": candidates}
+    return emit(args, payload, _report_text(result, notes, leakage))
+
+
+def _cmd_report_engine(args: argparse.Namespace) -> int:
+    """``report`` on DuckDB or Spark: counts over every row, roles/leakage/near-duplicates/outliers
+    on the stratified sample (the whole table when it is small), the same JSON as pandas."""
+    from ..columns import leakage_suspects
+    from ..engines import engine_overview, open_table, whole_table
+    from ..engines.overview import exact_schema
+    from ..engines.sample import draw_sample
+    from ..errors import NoTargetCandidateError
+    from ..schema import suggest_target
+
+    settings = cli.engine_settings(args)
+    table = open_table(args.data, settings)
+    args.engine_used = table.engine
+    target = args.target
+    notes = list(table.notes)
+    reason = "Given with --target."
+    schema = None
+    if target is None:  # roles (and so the label) are read from the sample, as pandas reads them from the frame
+        frame, _ = draw_sample(table, target=None, sample_rows=settings.sample_rows, seed=settings.seed)
+        schema = exact_schema(frame, {}, len(frame))
+        try:
+            target = suggest_target(schema)
+        except NoTargetCandidateError as exc:
+            hint = " Pass it with --target COLUMN." if exc.available else ""
+            raise NoTargetCandidateError(f"{exc}{hint}", available=exc.available) from None
+        reason = schema.target_choice.reason if schema.target_choice else ""
+        notes.append(f"No --target given; using '{target}': {reason}")
+        if table.n_rows > settings.sample_rows:
+            schema = None  # re-inferred on the stratified sample with the exact missing counts
+    ran = engine_overview(table, target=target, schema=schema, cv_folds=args.folds,
+                          sample_rows=settings.sample_rows, seed=settings.seed)
+    result = ran.overview
+    args.sample_info = ran.sample
+    candidates = list(result.schema.target_candidates)
+    notes += [n for n in result.notes if n not in notes]
+    frame = ran.frame if ran.sample is not None else whole_table(table)
+    leakage = leakage_suspects(frame, target=target, schema=result.schema)
     payload = result.to_dict()
     payload["leakage"] = leakage.summary_dict()
     payload["notes"] = notes

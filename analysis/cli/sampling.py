@@ -68,6 +68,8 @@ def _shift_sheets(args: argparse.Namespace) -> tuple[str | None, str | None]:
 def _cmd_bias(args: argparse.Namespace) -> int:
     from ..sampling import bias_report, parse_expected, reference_shares
 
+    if cli.chosen_engine(args, args.data) != "pandas" and not cli.is_xlsx(args.data):
+        return _cmd_bias_engine(args)
     dataset = load(args)
     if args.expected is not None:
         reference = reference_shares(parse_expected(args.expected), group=args.group, source="--expected")
@@ -82,6 +84,35 @@ def _cmd_bias(args: argparse.Namespace) -> int:
     payload["notes"] = list(dataset.notes) + payload["notes"]
     payload["weights_out"] = _write_weights(dataset, reference, args) if args.weights_out else None
     return emit(args, payload, _bias_text(report, dataset.name, payload))
+
+
+def _cmd_bias_engine(args: argparse.Namespace) -> int:
+    """``bias`` on DuckDB or Spark: every count over all rows, the same JSON as pandas."""
+    from ..engines import engine_bias_report, open_table, whole_table
+    from ..io import Dataset
+    from ..sampling import parse_expected, reference_shares
+
+    table = open_table(args.data, cli.engine_settings(args))
+    args.engine_used = table.engine
+    if args.expected is not None:
+        reference = reference_shares(parse_expected(args.expected), group=args.group, source="--expected")
+    else:
+        ref_ds = _read(args.reference, args)
+        reference = reference_shares(ref_ds.frame, group=args.group, source=f"reference file '{ref_ds.name}'")
+    report = engine_bias_report(table, group=args.group, reference=reference, target=args.target,
+                                tolerance=args.tolerance, alpha=args.alpha)
+    payload = report.to_dict()
+    payload["data"] = table.name
+    payload["notes"] = list(table.notes) + payload["notes"]
+    weights = None
+    if args.weights_out:  # the weighted file holds every row: it is written from the whole table
+        from ..engines.load import file_sha256
+
+        dataset = Dataset(frame=whole_table(table), name=table.name, sha256=file_sha256(args.data),
+                          notes=tuple(table.notes))
+        weights = _write_weights(dataset, reference, args)
+    payload["weights_out"] = weights
+    return emit(args, payload, _bias_text(report, table.name, payload))
 
 
 def _write_weights(dataset, reference, args) -> dict:

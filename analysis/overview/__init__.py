@@ -11,11 +11,13 @@ from .balance import (
     VERDICT_THRESHOLDS,
     BalanceSettings,
     ClassBalance,
+    check_labels,
     class_balance,
+    class_balance_from_counts,
     imbalance_verdict,
     validate_target,
 )
-from .duplicates import DuplicateSummary, duplicate_summary
+from .duplicates import DuplicateSummary, duplicate_summary, duplicate_summary_from_counts
 from .near_duplicates import NearDuplicateSummary, near_duplicate_key_columns, near_duplicate_summary
 from .near_groups import NearDuplicateSettings, NearGroups, near_groups
 from .outliers import OutlierSettings, OutlierSummary, outlier_summary
@@ -32,8 +34,11 @@ __all__ = [
     "OutlierSettings",
     "OutlierSummary",
     "Overview",
+    "check_labels",
     "class_balance",
+    "class_balance_from_counts",
     "duplicate_summary",
+    "duplicate_summary_from_counts",
     "imbalance_verdict",
     "near_duplicate_key_columns",
     "near_duplicate_summary",

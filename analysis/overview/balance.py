@@ -30,6 +30,8 @@ from ..results import ResultMixin, Severity, json_label, py_scalar
 from ..schema import MAX_TARGET_CLASSES
 
 __all__ = [
+    "check_labels",
+    "class_balance_from_counts",
     "VERDICT_THRESHOLDS",
     "BalanceSettings",
     "ClassBalance",
@@ -151,10 +153,20 @@ def validate_target(df: pd.DataFrame, target: str) -> pd.Series:
     """Check that ``target`` is a usable class label; return its non-missing values."""
     require_column(df.columns, target, role="target column")
     labels = df[target].dropna()
+    check_labels(labels, target=target, n_rows=len(df))
+    return labels
+
+
+def check_labels(labels: pd.Series, *, target: str, n_rows: int) -> None:
+    """Check the non-missing labels of ``target`` (in the column's dtype, repeats allowed) make a class label.
+
+    The pandas path passes the column's values; an engine passes the keys of its
+    ``GROUP BY target`` (:mod:`analysis.engines`), so both refuse the same columns with the same words.
+    """
     n_unique = int(labels.nunique())
     if n_unique == 0:
         raise TargetError(
-            f"The target '{target}' has no values (all {len(df):,} rows are empty). Pick another column.",
+            f"The target '{target}' has no values (all {n_rows:,} rows are empty). Pick another column.",
             column=target,
         )
     if n_unique == 1:
@@ -178,7 +190,6 @@ def validate_target(df: pd.DataFrame, target: str) -> pd.Series:
             "classes are supported. Pick a label column with fewer classes, or group rare values.",
             column=target,
         )
-    return labels
 
 
 @takes_table("df")
@@ -213,7 +224,21 @@ def class_balance(
     (3.0, 'b', 'mild')
     """
     labels = validate_target(df, target)
-    counts_series = labels.value_counts(sort=False)
+    return class_balance_from_counts(
+        labels.value_counts(sort=False), target=target, n_rows=len(df), cv_folds=cv_folds,
+        smote_k_neighbors=smote_k_neighbors,
+    )
+
+
+def class_balance_from_counts(
+    counts_series: pd.Series, *, target: str, n_rows: int, cv_folds: int = 5, smote_k_neighbors: int = 5
+) -> ClassBalance:
+    """The class balance from the rows per non-missing label (index: the labels; ``n_rows`` counts all rows).
+
+    :func:`class_balance` counts with pandas; :mod:`analysis.engines` counts with DuckDB or Spark
+    (``GROUP BY target``). Everything after the counts is this one function. The caller has
+    checked the labels (:func:`check_labels`).
+    """
     # Largest first; ties keep a stable order by label text.
     order = sorted(counts_series.index, key=lambda k: (-int(counts_series[k]), str(k)))
     counts = {py_scalar(k): int(counts_series[k]) for k in order}
@@ -228,7 +253,7 @@ def class_balance(
     ratio = majority_count / minority_count
     verdict = imbalance_verdict(ratio)
     warnings = _warnings(
-        target, counts, len(df) - n, majority_class, proportions[majority_class], cv_folds, smote_k_neighbors
+        target, counts, n_rows - n, majority_class, proportions[majority_class], cv_folds, smote_k_neighbors
     )
     return ClassBalance(
         target=target,
@@ -240,7 +265,7 @@ def class_balance(
         minority_count=minority_count,
         majority_class=majority_class,
         majority_count=majority_count,
-        n_missing=int(len(df) - n),
+        n_missing=int(n_rows - n),
         verdict=verdict,
         verdict_text=_VERDICT_TEXT[verdict],
         warnings=tuple(warnings),

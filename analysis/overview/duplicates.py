@@ -17,7 +17,7 @@ from ..errors import require_column
 from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
 
-__all__ = ["DuplicateSummary", "duplicate_summary"]
+__all__ = ["DuplicateSummary", "duplicate_summary", "duplicate_summary_from_counts"]
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio constant; spreads the feature hash before xor
 
@@ -88,7 +88,7 @@ def duplicate_summary(df: pd.DataFrame, *, target: str) -> DuplicateSummary:
     features = [c for c in df.columns if c != target]
     n = len(df)
     if n == 0:
-        return _summary(0, ())
+        return duplicate_summary_from_counts(0, ())
     target_hash = pd.util.hash_pandas_object(df[target], index=False).to_numpy()
     if features:
         feature_hash = pd.util.hash_pandas_object(df[features], index=False).to_numpy()
@@ -111,11 +111,12 @@ def duplicate_summary(df: pd.DataFrame, *, target: str) -> DuplicateSummary:
             in_conflict = (n_labels > 1) & labels.notna().to_numpy()
             conflict_rows = same_features[in_conflict]
             groups = int(len(np.unique(group_id[in_conflict])))
-    return _summary(duplicate_rows, tuple(int(i) for i in conflict_rows), groups)
+    return duplicate_summary_from_counts(duplicate_rows, tuple(int(i) for i in conflict_rows), groups)
 
 
-def _summary(duplicate_rows: int, conflict_rows: tuple[int, ...], groups: int = 0) -> DuplicateSummary:
-    """The summary with its verdict in words."""
+def duplicate_summary_from_counts(duplicate_rows: int, conflict_rows: tuple[int, ...], groups: int = 0) -> DuplicateSummary:
+    """The summary with its verdict in words, from the counts (pandas here, an engine's GROUP BY in
+    :mod:`analysis.engines`): rows repeating an earlier row, the 0-based rows in conflict, conflict groups."""
     if conflict_rows:
         verdict = "conflicts"
         text = (

@@ -106,8 +106,10 @@ def overview(
 
     Parameters
     ----------
-    data : DataFrame or Dataset
-        A :class:`~analysis.io.Dataset` also contributes its name and parse notes.
+    data : DataFrame, Dataset, DuckDB relation or Spark DataFrame
+        A :class:`~analysis.io.Dataset` also contributes its name and parse notes. A DuckDB
+        relation or a Spark DataFrame is counted on its engine (:mod:`analysis.engines`);
+        the model-based passes then see its stratified sample when it is large.
     target : str
     schema : Schema, optional
         Reuse an already inferred schema.
@@ -126,6 +128,11 @@ def overview(
     >>> o.rows, o.duplicates.conflicting_duplicates, o.class_balance.imbalance_ratio, o.severity
     (4, 2, 3.0, 'info')
     """
+    if not isinstance(data, (pd.DataFrame, Dataset)):  # a DuckDB relation or a Spark DataFrame: count there
+        from ..engines import engine_overview, open_table
+
+        return engine_overview(open_table(data), target=target, schema=schema, cv_folds=cv_folds,
+                               smote_k_neighbors=smote_k_neighbors, near=near, outliers=outliers).overview
     if isinstance(data, Dataset):
         df, name, notes = data.frame, data.name, data.notes
     else:

@@ -20,6 +20,7 @@ from ..candidates import MAX_GROUPS
 from ._common import (
     EFFECT_BANDS,
     PSI_EPSILON,
+    check_group_labels,
     count_noun,
     effect_band,
     fmt_p,
@@ -30,11 +31,19 @@ from ._common import (
     wilson_interval,
 )
 from .fix import FIX_METHODS, FixMethod, FixSettings, fix_csv
-from .inside import LabelByGroup, MissingByGroup, label_by_group, missingness_by_group
+from .inside import (
+    MISSING_GROUP_LABEL,
+    LabelByGroup,
+    MissingByGroup,
+    label_by_group,
+    label_by_group_from_table,
+    missingness_by_group,
+    missingness_from_counts,
+)
 from .intersections import IntersectionSettings, intersection_representation
 from .reference import ReferenceShares, observed_shares, parse_expected, reference_shares
 from .report import BiasReport, bias_report
-from .representation import BiasResult, BiasSettings, ChiSquare, GroupShare, representation
+from .representation import BiasResult, BiasSettings, ChiSquare, GroupShare, compare_counts, representation
 from .resample import Resample, resample_csv, stratified_resample
 from .reweight import WEIGHT_COLUMN, Reweighting, poststratification_weights, rake, weighted_csv
 from .shift_domain import DomainClassifier, domain_classifier
@@ -82,10 +91,14 @@ __all__ = [
     "feature_shift",
     "fix_csv",
     "fmt_p",
+    "check_group_labels",
     "group_labels",
     "intersection_representation",
+    "MISSING_GROUP_LABEL",
     "label_by_group",
+    "label_by_group_from_table",
     "missingness_by_group",
+    "missingness_from_counts",
     "observed_shares",
     "parse_expected",
     "poststratification_weights",
@@ -93,6 +106,7 @@ __all__ = [
     "quoted",
     "rake",
     "reference_shares",
+    "compare_counts",
     "representation",
     "resample_csv",
     "rows_in_both",

@@ -77,10 +77,17 @@ def validate_group(df: pd.DataFrame, group: str) -> pd.Series:
     """The labels of ``group`` after checking it can serve as a group column (1 to ``MAX_GROUPS`` values)."""
     require_column(list(df.columns), group, role="group column")
     labels = group_labels(df[group])
+    check_group_labels(labels, group=group, n_rows=len(df))
+    return labels
+
+
+def check_group_labels(labels: pd.Series, *, group: str, n_rows: int) -> None:
+    """Refuse a group column with no values or more than ``MAX_GROUPS`` (``labels``: its text labels,
+    repeats allowed; :mod:`analysis.engines` passes the distinct values its ``GROUP BY`` found)."""
     n_unique = int(labels.nunique(dropna=True))
     if n_unique == 0:
         raise GroupColumnError(
-            f"The group column '{group}' has no values (all {count_noun(len(df), 'row')} are empty). Pick another column.",
+            f"The group column '{group}' has no values (all {count_noun(n_rows, 'row')} are empty). Pick another column.",
             column=group,
         )
     if n_unique > MAX_GROUPS:
@@ -90,7 +97,6 @@ def validate_group(df: pd.DataFrame, group: str) -> pd.Series:
             "into bands first.",
             column=group,
         )
-    return labels
 
 
 def wilson_interval(count, n, *, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:

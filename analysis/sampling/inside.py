@@ -22,9 +22,18 @@ from ..results import ResultMixin, Severity
 from ._common import effect_band, fmt_p, group_labels, validate_group
 from .representation import ChiSquare
 
-__all__ = ["LabelByGroup", "MissingByGroup", "label_by_group", "missingness_by_group"]
+__all__ = [
+    "MISSING_GROUP_LABEL",
+    "LabelByGroup",
+    "MissingByGroup",
+    "label_by_group",
+    "label_by_group_from_table",
+    "missingness_by_group",
+    "missingness_from_counts",
+]
 
-_MISSING_LABEL = "(missing)"
+#: The row label of rows without a group value in the missingness table.
+MISSING_GROUP_LABEL = "(missing)"
 
 
 @dataclass(frozen=True)
@@ -166,8 +175,17 @@ def label_by_group(df: pd.DataFrame, *, group: str, target: str) -> LabelByGroup
         raise GroupColumnError(f"The group column and the target are both '{group}'; pick two different columns.")
     classes = group_labels(df[target])
     ok = labels.notna() & classes.notna()
-    n_dropped = int((~ok).sum())
-    table = pd.crosstab(labels[ok], classes[ok])
+    return label_by_group_from_table(
+        pd.crosstab(labels[ok], classes[ok]), group=group, target=target, n_dropped=int((~ok).sum())
+    )
+
+
+def label_by_group_from_table(table: pd.DataFrame, *, group: str, target: str, n_dropped: int) -> LabelByGroup:
+    """:func:`label_by_group` from its contingency table (group labels x class labels, sorted, as
+    ``pd.crosstab`` gives it); ``n_dropped`` rows lacked a group or a label. :mod:`analysis.engines`
+    counts the table with ``GROUP BY group, target``; the test and the residuals are this one function.
+    """
+    table = table.copy()
     table.index.name, table.columns.name = group, target
     if table.shape[0] < 2 or table.shape[1] < 2:
         raise GroupColumnError(
@@ -225,22 +243,45 @@ def missingness_by_group(
     >>> missingness_by_group(df, group="g").shares["x"].to_dict()
     {'a': 0.5, 'b': 0.0}
     """
-    from statsmodels.stats.multitest import multipletests
-
     labels = validate_group(df, group)
     cols = [c for c in (columns if columns is not None else df.columns) if c != group]
     for c in cols:
         require_column(list(df.columns), c)
-    key = labels.fillna(_MISSING_LABEL)
+    key = labels.fillna(MISSING_GROUP_LABEL).to_numpy()
     missing = df[cols].isna()
-    shares = missing.groupby(key.to_numpy(), sort=True).mean()
+    sizes = pd.Series(key).value_counts(sort=False)
+    missing_counts = missing.groupby(key, sort=True).sum()
+    return missingness_from_counts(sizes, missing_counts, group=group, columns=cols, alpha=alpha, min_gap=min_gap)
+
+
+def missingness_from_counts(
+    sizes: pd.Series,
+    missing_counts: pd.DataFrame,
+    *,
+    group: str,
+    columns: list[str],
+    alpha: float = 0.05,
+    min_gap: float = 0.02,
+) -> MissingByGroup:
+    """:func:`missingness_by_group` from the counts: ``sizes`` (group label -> rows, the missing group
+    labelled ``MISSING_GROUP_LABEL``) and ``missing_counts`` (group label x column -> missing cells).
+    :mod:`analysis.engines` counts both with one ``GROUP BY group``; the tests are this one function.
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    missing_counts = missing_counts.sort_index()
+    n_rows = sizes.reindex(missing_counts.index).to_numpy(dtype=np.int64)
+    shares = missing_counts.astype(np.float64).div(n_rows.astype(np.float64), axis=0)
     shares.index.name = group
+    total = int(n_rows.sum())
     rows = []
+    cols = list(columns)
     for c in cols:
-        m = missing[c]
-        if not m.any():
+        miss = missing_counts[c].to_numpy(dtype=np.int64)
+        if not miss.any():
             continue
-        table = pd.crosstab(key, m).to_numpy(dtype=float)
+        table = np.column_stack([n_rows - miss, miss]).astype(float)
+        table = table[:, table.sum(axis=0) > 0]  # pd.crosstab leaves out a value nobody has
         if table.shape[0] >= 2 and table.shape[1] == 2:
             res = stats.chi2_contingency(table, correction=False)
             p = float(res.pvalue)
@@ -249,8 +290,8 @@ def missingness_by_group(
         rows.append(
             {
                 "column": str(c),
-                "missing": int(m.sum()),
-                "share": float(m.mean()),
+                "missing": int(miss.sum()),
+                "share": float(miss.sum() / total),
                 "lowest_group_share": float(shares[c].min()),
                 "highest_group_share": float(shares[c].max()),
                 "p_value": p,
@@ -264,5 +305,5 @@ def missingness_by_group(
     else:
         tests["p_adjusted"] = pd.Series(dtype=float)
         tests["flagged"] = pd.Series(dtype=bool)
-    with_missing = [c for c in cols if missing[c].any()]
+    with_missing = [c for c in cols if missing_counts[c].any()]
     return MissingByGroup(group=group, shares=shares[with_missing], tests=tests, alpha=alpha, min_gap=min_gap)

@@ -64,6 +64,8 @@ def bias_report(
 ) -> BiasReport:
     """Representation against the reference, label rates by group (with a target) and missingness by group.
 
+    ``df`` may also be a DuckDB relation or a Spark DataFrame: the counts then run on its engine.
+
     Examples
     --------
     >>> df = pd.DataFrame({"g": ["a"] * 60 + ["b"] * 40, "y": [0, 1] * 50})
@@ -71,6 +73,11 @@ def bias_report(
     >>> sorted(rep.to_dict())[:4]
     ['alpha', 'chi_square', 'cohens_w', 'cramers_v']
     """
+    if not isinstance(df, pd.DataFrame):  # a DuckDB relation or a Spark DataFrame: count there
+        from ..engines import engine_bias_report, open_table
+
+        return engine_bias_report(open_table(df), group=group, reference=reference, target=target,
+                                  tolerance=tolerance, alpha=alpha)
     rep = representation(df, group=group, reference=reference, tolerance=tolerance, alpha=alpha)
     lbg = label_by_group(df, group=group, target=target) if target is not None else None
     return BiasReport(rep, lbg, missingness_by_group(df, group=group, alpha=alpha))
