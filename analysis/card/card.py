@@ -147,9 +147,10 @@ class DatasetCard(ResultMixin):
 def _dataset(data: pd.DataFrame | Dataset, what: str = "data") -> tuple[pd.DataFrame, str, str]:
     if isinstance(data, Dataset):
         return data.frame, data.name, data.input_sha256
-    if isinstance(data, pd.DataFrame):
-        return data, what, ""
-    raise DiagnosticsError(f"The {what} must be a DataFrame or a Dataset; got {type(data).__name__}.")
+    from ..intake.frames import as_frame, frame_sha256
+
+    frame = as_frame(data, argument=what)  # a DataFrame or an Arrow table; anything else: TableTypeError
+    return frame, what, frame_sha256(frame)  # the content hash Dataset.from_frame records
 
 
 def build_card(

@@ -167,7 +167,11 @@ def load(args: argparse.Namespace) -> Dataset:
     or its stratified sample (by ``--target``) when it has more than ``--sample-rows`` rows. A
     workbook is always read by pandas (neither engine reads .xlsx).
     """
-    if chosen_engine(args, args.data) == "pandas" or is_xlsx(args.data):
+    engine = chosen_engine(args, args.data)
+    # Model-based commands read a Parquet input that fits comfortably in memory whole, as the user
+    # asked nothing else (``auto``); the counting commands (`report`, `bias`) run it on DuckDB.
+    small = getattr(args, "engine", "auto") == "auto" and _source_bytes(args.data) <= _auto_pandas_max()
+    if engine == "pandas" or small or is_xlsx(args.data):
         args.engine_used = "pandas"
         return read_table(args.data, args, sheet=getattr(args, "sheet", None))
     from ..engines.load import engine_dataset
@@ -182,6 +186,24 @@ def read_table(path: str, args: argparse.Namespace, *, sheet: str | None = None)
     from ..intake import load_table
 
     return load_table(path, sheet=sheet, max_bytes=int(args.max_mb * 1024 * 1024))
+
+
+def _auto_pandas_max() -> int:
+    from ..engines import AUTO_PANDAS_MAX_BYTES
+
+    return int(AUTO_PANDAS_MAX_BYTES)
+
+
+def _source_bytes(path: str) -> int:
+    """Bytes of DATA on disk: the file, or every Parquet file of a folder or glob (0 when unreadable)."""
+    from ..engines.table import is_parquet_source, parquet_files
+    from ..errors import DiagnosticsError
+
+    try:
+        files = parquet_files(path) if is_parquet_source(path) else [path]
+        return sum(Path(f).stat().st_size for f in files)
+    except (OSError, DiagnosticsError):
+        return 0  # the reader says what is wrong with it
 
 
 def is_xlsx(path: str) -> bool:

@@ -19,6 +19,7 @@ from .registry import (
     EngineSettings,
     UnknownEngineError,
     choose_engine,
+    is_native_table,
     open_table,
 )
 from .sample import SampleInfo, draw_sample, whole_table
@@ -37,6 +38,7 @@ __all__ = [
     "UnknownEngineError",
     "choose_engine",
     "draw_sample",
+    "is_native_table",
     "engine_bias_report",
     "engine_overview",
     "label_counts",

@@ -115,6 +115,14 @@ def open_table(source: Any, settings: EngineSettings | None = None, *, name: str
     return engine.from_pandas(frame, name or "data", settings)
 
 
+def is_native_table(source: Any) -> bool:
+    """Whether ``source`` is a table DuckDB or Spark holds (a relation, a Spark DataFrame), by its type alone."""
+    module = type(source).__module__
+    if not module.startswith(("duckdb", "pyspark")):
+        return False  # neither engine module needs importing to say no
+    return any(engine.name != "pandas" and engine.owns(source) for engine in ENGINES.values())
+
+
 def _foreign_to_pandas(source: Any) -> pd.DataFrame:
     """Another engine's native table as pandas (e.g. a DuckDB relation asked to run on Spark)."""
     for engine in ENGINES.values():

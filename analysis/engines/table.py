@@ -9,7 +9,6 @@ the engines report (conflicting duplicates, the sample) are those pandas reports
 
 from __future__ import annotations
 
-import glob as _glob
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -106,23 +105,34 @@ class Table:
 
 def is_parquet_source(path: str | os.PathLike[str]) -> bool:
     """A ``.parquet``/``.pq`` file, a glob of them, or a directory holding them."""
+    from ..errors import NoFilesError
+
     text = os.fspath(path)
     if any(ch in text for ch in "*?["):
         return text.lower().endswith((".parquet", ".pq")) or text.endswith(("*", "/"))
     p = Path(text)
     if p.is_dir():
-        return bool(parquet_files(text))
+        try:
+            return bool(parquet_files(text))
+        except NoFilesError:
+            return False
     return p.suffix.lower() in (".parquet", ".pq")
 
 
 def parquet_files(path: str | os.PathLike[str]) -> list[str]:
     """The Parquet files a path names (one file, a directory's files, or a glob), sorted, so that
-    every engine numbers the rows in the same order: file by file, then row by row."""
+    every engine numbers the rows in the same order: file by file, then row by row.
+
+    The listing and its checks are the pandas reader's (:mod:`analysis.intake.parquet`): a glob
+    that matches nothing, a folder without Parquet files, a damaged file and files of different
+    schemas get the same messages on every engine. A single file that does not exist gives ``[]``.
+    """
+    from ..intake.parquet import check_schemas
+    from ..intake.parquet import parquet_files as listing
+
     text = os.fspath(path)
-    if Path(text).is_dir():
-        found = [str(p) for p in sorted(Path(text).rglob("*")) if p.suffix.lower() in (".parquet", ".pq")]
-    elif any(ch in text for ch in "*?["):
-        found = sorted(_glob.glob(text, recursive=True))
-    else:
-        found = [text] if Path(text).exists() else []
-    return found
+    base, files = listing(text)
+    if base is None and not files[0].exists():
+        return []
+    check_schemas(files, None if base is None else text)
+    return [str(f) for f in files]

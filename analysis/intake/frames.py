@@ -81,24 +81,34 @@ def as_frame(data: Any, *, argument: str = "df") -> pd.DataFrame:
     return frame
 
 
-def takes_table(*names: str) -> Callable[[F], F]:
+def takes_table(*names: str, native: bool = False) -> Callable[[F], F]:
     """Decorate a public entry point so its table parameters go through :func:`as_frame`.
 
     ``names`` are the parameters that take a table, in positional order (the
     first, or the first two for ``shift``); they may be passed by position or
     by keyword. The function then accepts a DataFrame, a Dataset or an Arrow
     table alike, and refuses anything else with the same message everywhere.
+    With ``native=True`` a DuckDB relation or a Spark DataFrame is passed on
+    as it is (the function counts on that engine: :mod:`analysis.engines`).
     """
+
+    def coerce(value: Any, name: str) -> Any:
+        if native and type(value).__module__.startswith(("duckdb", "pyspark")):
+            from ..engines import is_native_table
+
+            if is_native_table(value):
+                return value
+        return as_frame(value, argument=name)
 
     def decorate(function: F) -> F:
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if args:
-                head = [as_frame(a, argument=n) for a, n in zip(args[: len(names)], names, strict=False)]
+                head = [coerce(a, n) for a, n in zip(args[: len(names)], names, strict=False)]
                 args = (*head, *args[len(head):])
             for n in names:
                 if n in kwargs:
-                    kwargs[n] = as_frame(kwargs[n], argument=n)
+                    kwargs[n] = coerce(kwargs[n], n)
             return function(*args, **kwargs)
 
         wrapper.__wrapped_table_params__ = names  # type: ignore[attr-defined]  # the API test reads it

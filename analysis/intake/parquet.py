@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from ..errors import CorruptFileError, HeaderOnlyError, MixedSchemaError, NoFilesError
 
-__all__ = ["arrow_to_pandas", "is_glob", "load_parquet", "parquet_files", "read_arrow"]
+__all__ = ["arrow_to_pandas", "check_schemas", "is_glob", "load_parquet", "parquet_files", "read_arrow"]
 
 _CHUNK = 16 * 1024 * 1024
 
@@ -84,15 +84,23 @@ def read_arrow(source: bytes | Path, *, name: str) -> pa.Table:
         ) from exc
 
 
-def _read_many(base: Path, files: tuple[Path, ...], label: str) -> pa.Table:
-    """Every file of a directory or glob as one table, after checking they share one schema."""
+def check_schemas(files: tuple[Path, ...], label: str | None = None) -> None:
+    """Each file's footer reads and all share one schema (``label``: the folder or glob; None for one file).
+
+    Only the footers are read: the DuckDB and Spark engines call this before their
+    own reader, so a damaged file or mixed schemas get the pandas reader's message.
+    """
     schemas = []
     for path in files:
         try:
             schemas.append(pq.read_schema(path).remove_metadata())
         except (pa.ArrowException, OSError) as exc:
-            raise CorruptFileError(f"'{path.name}' in '{label}' cannot be read as Parquet "
-                                   f"({' '.join(str(exc).split())[:160]}).") from exc
+            where = f" in '{label}'" if label is not None else ""
+            raise CorruptFileError(
+                f"'{path.name}'{where} cannot be read as Parquet ({' '.join(str(exc).split())[:160]}). The file may "
+                "be truncated or damaged: write it again, or export the table as CSV.") from exc
+    if not schemas:
+        return
     first = schemas[0]
     for path, schema in zip(files[1:], schemas[1:], strict=True):
         if not schema.equals(first):
@@ -103,6 +111,11 @@ def _read_many(base: Path, files: tuple[Path, ...], label: str) -> pa.Table:
                 f"The Parquet files of '{label}' do not share one schema: '{files[0].name}' and '{path.name}' differ "
                 f"in {detail}. Read the files with one schema separately, or rewrite them with a common one."
             )
+
+
+def _read_many(base: Path, files: tuple[Path, ...], label: str) -> pa.Table:
+    """Every file of a directory or glob as one table, after checking they share one schema."""
+    check_schemas(files, label)
     import pyarrow.dataset as pads
 
     try:

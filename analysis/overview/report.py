@@ -128,8 +128,8 @@ def overview(
     >>> o.rows, o.duplicates.conflicting_duplicates, o.class_balance.imbalance_ratio, o.severity
     (4, 2, 3.0, 'info')
     """
-    if not isinstance(data, (pd.DataFrame, Dataset)):  # a DuckDB relation or a Spark DataFrame: count there
-        from ..engines import engine_overview, open_table
+    if not isinstance(data, (pd.DataFrame, Dataset)) and type(data).__module__.startswith(("duckdb", "pyspark")):
+        from ..engines import engine_overview, open_table  # a DuckDB relation or a Spark DataFrame: count there
 
         return engine_overview(open_table(data), target=target, schema=schema, cv_folds=cv_folds,
                                smote_k_neighbors=smote_k_neighbors, near=near, outliers=outliers).overview

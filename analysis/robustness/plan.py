@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..errors import TooFewRowsError
 from ..features import FeatureSpec, prepare_frame, select_features, spec_for_prepared
+from ..intake.frames import takes_table
 from ..models import MODEL_REGISTRY
 from ..rebalance import grouped_space, metric_names
 from ..splits import RowGroups, kfold_splits
@@ -120,6 +121,7 @@ def _raw_features(df: pd.DataFrame, rows: np.ndarray, names: Sequence[str], nume
     return pd.DataFrame(out)  # column names as text: the perturbations and the download refer to them so
 
 
+@takes_table("df")
 def plan_robustness(df: pd.DataFrame, settings: RobustnessSettings) -> RobustnessPlan:
     """Validate the settings, choose the features and fix the folds of a robustness run.
 

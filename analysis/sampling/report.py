@@ -52,7 +52,7 @@ class BiasReport(ResultMixin):
         return out
 
 
-@takes_table("df")
+@takes_table("df", native=True)
 def bias_report(
     df: pd.DataFrame,
     *,
@@ -73,7 +73,7 @@ def bias_report(
     >>> sorted(rep.to_dict())[:4]
     ['alpha', 'chi_square', 'cohens_w', 'cramers_v']
     """
-    if not isinstance(df, pd.DataFrame):  # a DuckDB relation or a Spark DataFrame: count there
+    if not isinstance(df, pd.DataFrame):  # a DuckDB relation or a Spark DataFrame (takes_table passed it on)
         from ..engines import engine_bias_report, open_table
 
         return engine_bias_report(open_table(df), group=group, reference=reference, target=target,

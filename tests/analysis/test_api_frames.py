@@ -73,6 +73,9 @@ CALLS = {
     "compare_augmentations": lambda t: analysis.compare_augmentations(
         t, target="y", strategies=["none", "gaussian_noise"], folds=2),
     "apply_augmentation": lambda t: analysis.apply_augmentation(t, target="y", strategy="mixup"),
+    "build_card": lambda t: analysis.build_card(t, target="y", measure=()),
+    "plan_robustness": lambda t: analysis.plan_robustness(
+        t, analysis.RobustnessSettings(target="y", perturbations=("gaussian_noise",), folds=2)).splits,
 }
 
 #: Public functions whose first parameter is named like a table but is not one.

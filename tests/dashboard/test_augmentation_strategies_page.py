@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from pagetest import open_page, table
+from pagetest import button, open_page, table
 
 from analysis.augment import AugmentCompareSettings, compare_augmentations, load_templates
 from dashboard.state import augmentation_strategies as state
@@ -32,7 +32,7 @@ def test_templates_compare_and_download_sections(page):
 
     at.multiselect(key=state.AS_STRATEGIES).set_value(["none", "eda", "templates", "mixup"])
     at.number_input(key=state.AS_FOLDS).set_value(3)
-    at.button[0].click().run()  # the form's submit button
+    button(at, "Compare strategies").click().run()  # the strategy form's submit button
     assert not at.exception, at.exception
     shown = table(at, "strategy").set_index("strategy")
     # Reference: the Python API on the same data and settings.
