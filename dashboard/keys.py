@@ -5,6 +5,8 @@ with the page's prefix; no widget key is a string literal in a page.
 """
 
 UPLOAD = "app_upload"
+#: The uploaded file's own provenance (optional): downloads made from it link that record.
+UPLOAD_PROVENANCE = "app_upload_provenance"
 SAMPLE = "app_sample"
 UPLOAD_HASH = "app_upload_hash"  # (file_id, sha256) of the current upload, hashed once
 ACTIVE = "app_active"  # ActiveData of this rerun, set by the sidebar

@@ -18,7 +18,7 @@ import streamlit as st
 from analysis.io import Dataset
 from analysis.provenance import Provenance, provenance_for, provenance_name
 
-__all__ = ["PROVENANCE_HELP", "protect_on", "provenance_button", "provenance_key"]
+__all__ = ["PROVENANCE_HELP", "input_parent", "protect_on", "provenance_button", "provenance_key"]
 
 PROVENANCE_HELP = (
     "Where this file came from: the input's name and sha256, the file's sha256, the product version, "
@@ -30,6 +30,18 @@ PROVENANCE_HELP = (
 def protect_on(protect_key: str) -> bool:
     """Whether the download's "protect formulas" switch (``components.download_with_protection``) is on."""
     return bool(st.session_state.get(protect_key, True))
+
+
+def input_parent() -> bytes | None:
+    """The uploaded file's own provenance record (the sidebar's optional second upload), as bytes.
+
+    Every record the dashboard writes passes it as ``parent``: when its output hash is the
+    upload's hash it is linked, so chains of fixes made in the browser stay linked as on the CLI.
+    """
+    from dashboard import keys
+
+    uploaded = st.session_state.get(keys.UPLOAD_PROVENANCE)
+    return None if uploaded is None else bytes(uploaded.getvalue())
 
 
 def provenance_key(download_key: str) -> str:
@@ -53,7 +65,8 @@ def provenance_button(
 ) -> Provenance:
     """Offer ``FILE.provenance.json`` for the download ``data`` (named ``file_name``) and return the record."""
     record = provenance_for(data, file_name=file_name, command=command, parameters=parameters, source=dataset,
-                            written_by=f"dashboard: {page}", frame=frame, synthetic=synthetic, role=role)
+                            written_by=f"dashboard: {page}", frame=frame, synthetic=synthetic, role=role,
+                            parent=input_parent())
     (container or st).download_button(
         "Download its provenance (JSON)", data=record.to_json(), file_name=provenance_name(file_name),
         mime="application/json", icon=":material/verified:", key=provenance_key(download_key), on_click="ignore",

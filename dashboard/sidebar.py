@@ -60,12 +60,20 @@ def render() -> session.ActiveData:
         )
         if uploaded is not None:
             st.caption("Remove the upload (× next to its name) to go back to a sample.")
+            st.file_uploader(
+                "Its provenance (optional)", type=["json"], key=keys.UPLOAD_PROVENANCE,
+                help="If this file was written by dataset-diagnostics (a fix, weights, weak labels, augmented "
+                "data), upload its .provenance.json: the provenance of every download made from it then holds "
+                "that record, so a chain of fixes stays linked.",
+            )
         elif server_path is not None:
             st.caption("Clear the server path to go back to a sample.")
         st.session_state.pop(keys.ACTIVE, None)  # a failure below leaves no stale dataset behind
         active = _resolve(uploaded, sample, server_path)
         st.session_state[keys.ACTIVE] = active
         _show_active(active)
+        if uploaded is not None:
+            _show_input_provenance(active)
     return session.active()
 
 
@@ -153,6 +161,29 @@ def _show_active(active: session.ActiveData) -> None:
         f"**Active:** {escape_md(ds.name)} ({where})  \n{rows:,} rows × {cols} columns  \n**Target:** {target}"
     )
     st.caption(f"SHA-256 {ds.sha256[:12]}…")
+
+
+def _show_input_provenance(active: session.ActiveData) -> None:
+    """Whether the uploaded provenance describes the uploaded file (and so will be linked)."""
+    from analysis.errors import DiagnosticsError
+    from analysis.provenance import input_provenance
+    from dashboard.provenance import input_parent
+
+    given = input_parent()
+    if given is None or active.dataset is None:
+        return
+    try:
+        record, note = input_provenance(active.dataset, given=given)
+    except DiagnosticsError as exc:
+        st.error(f"The provenance file cannot be read: {escape_md(str(exc))}", icon=":material/error:")
+        return
+    if record is None:
+        st.warning(escape_md(note or "The provenance does not describe this file: it will not be linked."),
+                   icon=":material/link_off:")
+    else:
+        st.caption(f":material/link: Linked: this file is '{escape_md(record.output_name)}', written by "
+                   f"{escape_md(record.written_by)} (`{escape_md(record.command)}`). Downloads made from it "
+                   "record that provenance.")
 
 
 def require_dataset() -> session.ActiveData:

@@ -28,6 +28,7 @@ from analysis.rebalance import METRICS
 from dashboard import components, sidebar
 from dashboard.charts import augmentation_strategies as charts
 from dashboard.components import escape_md, guarded
+from dashboard.provenance import input_parent
 from dashboard.state import augmentation_strategies as state
 from dashboard.state.session import ActiveData
 
@@ -140,7 +141,7 @@ def _download(current: ActiveData, templates: TemplateSet | None) -> None:
     download: dict = {}
 
     def build(protect: bool):
-        download.update(state.as_download(settings, protect, dataset))
+        download.update(state.as_download(settings, protect, dataset, input_parent()))
         return download["safe"]
 
     components.download_with_protection(

@@ -26,7 +26,7 @@ from analysis.rebalance import (
 from dashboard import components, sidebar
 from dashboard.charts import rebalancing as charts
 from dashboard.components import escape_md, guarded
-from dashboard.provenance import PROVENANCE_HELP, provenance_key
+from dashboard.provenance import PROVENANCE_HELP, input_parent, provenance_key
 from dashboard.state import features as ft
 from dashboard.state import rebalancing as state
 
@@ -304,7 +304,7 @@ def fix_section(dataset, target: str, compare: CompareSettings) -> None:
     download: dict = {}
 
     def build(protect: bool):
-        download.update(state.rb_fix_download(settings, protect, dataset))
+        download.update(state.rb_fix_download(settings, protect, dataset, input_parent()))
         return download["safe"]
 
     components.download_with_protection(

@@ -87,7 +87,7 @@ def as_augment(settings: AugmentSettings, _dataset: Dataset):
 
 
 @st.cache_data(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
-def as_download(settings: AugmentSettings, protect: bool, _dataset: Dataset) -> dict:
+def as_download(settings: AugmentSettings, protect: bool, _dataset: Dataset, parent: bytes | None = None) -> dict:
     """{"name", "data", "safe", "recipe", "snippet", "stem"}: a zip of the augmented CSV, the holdout and the recipe.
 
     Each CSV's provenance (``analysis.provenance``, recipe ``augment`` with the CLI's
@@ -107,7 +107,7 @@ def as_download(settings: AugmentSettings, protect: bool, _dataset: Dataset) -> 
         if name in csvs:
             record = provenance_for(csvs[name].data, file_name=name, command="augment", parameters=parameters,
                                     source=_dataset, written_by="dashboard: Augmentation lab", frame=frame,
-                                    synthetic=0 if role == "test" else None, role=role)
+                                    synthetic=0 if role == "test" else None, role=role, parent=parent)
             files[provenance_name(name)] = record.to_json()
     data = zip_bytes(files)
     return {"name": f"{stem}.zip", "data": data, "safe": combine(data, list(csvs.values())),

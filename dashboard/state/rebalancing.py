@@ -91,7 +91,7 @@ def rb_fix(settings: FixSettings, _dataset: Dataset):
 
 
 @st.cache_data(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
-def rb_fix_download(settings: FixSettings, protect: bool, _dataset: Dataset) -> dict:
+def rb_fix_download(settings: FixSettings, protect: bool, _dataset: Dataset, parent: bytes | None = None) -> dict:
     """{"name", "data", "mime", "safe", "provenance", ...}: a zip with the test split, else the CSV alone.
 
     ``safe`` is the download as a SafeCsv (what formula protection found and changed).
@@ -114,7 +114,7 @@ def rb_fix_download(settings: FixSettings, protect: bool, _dataset: Dataset) -> 
         if name in csvs:
             record = provenance_for(csvs[name].data, file_name=name, command="fix", parameters=parameters,
                                     source=_dataset, written_by="dashboard: Rebalancing lab", frame=frame,
-                                    synthetic=synthetic, role=role)
+                                    synthetic=synthetic, role=role, parent=parent)
             files[provenance_name(name)] = record.to_json()
     provenance = {"provenance": files[provenance_name(f"{stem}.csv")]}
     if fix.test is not None:

@@ -140,3 +140,35 @@ def test_the_augmentation_zip_carries_each_csvs_provenance_and_verifies_with_the
         assert (record["command"], record["written_by"]) == ("augment", "dashboard: Augmentation lab")
         code, out, err = _verify(capsys_run, tmp_path, name, files[name], files[provenance_name(name)], WINE)
         assert code == 0 and "reproduced byte for byte" in out, (out, err[-500:])
+
+
+def test_an_uploaded_files_provenance_is_linked_into_every_download_made_from_it(tmp_path, capsys_run):
+    # Issue 12: chains of fixes stay linked in the browser too. The first fix is the CLI's (with its
+    # record); the user uploads that file and its record; the sidebar says it is linked, and the
+    # second fix's record holds the first record whole (reference: the JSON the CLI wrote).
+    from dashboard import keys
+
+    first = tmp_path / "first.csv"
+    code, _, err = capsys_run("fix", sample_path("wine_imbalanced.csv"), "--target", "cultivar", "--strategy",
+                              "random_over", "--is-synthetic", "--test-size", "0", "-o", first)
+    assert code == 0, err
+    record = (tmp_path / "first.csv.provenance.json").read_bytes()
+    at = pagetest.open_page("rebalancing", sample="wine_imbalanced.csv")
+    pagetest.upload(at, "first.csv", first.read_bytes())
+    at.file_uploader(key=keys.UPLOAD_PROVENANCE).set_value(("first.csv.provenance.json", record,
+                                                             "application/json")).run()
+    assert not at.exception, at.exception
+    assert any("Linked: this file is 'first.csv', written by cli fix" in c.value.replace("\\", "")
+               for c in at.sidebar.caption)
+    at.button(key=rb_state.RB_APPLY_FIX).click().run()
+    assert not at.exception, at.exception
+    settings = at.session_state[rb_state.RB_FIX_RUN]
+    offered = rb_state.rb_fix_download(settings, True, at.session_state[keys.ACTIVE].dataset, record)
+    second = json.loads(offered["provenance"])
+    assert second["input_provenance"] == json.loads(record)
+    # A record of another file is not linked, and the sidebar says so.
+    other = json.loads(record)
+    other["output"]["sha256"] = "0" * 64
+    at.file_uploader(key=keys.UPLOAD_PROVENANCE).set_value(("x.provenance.json", json.dumps(other).encode(),
+                                                             "application/json")).run()
+    assert any("not linked" in w.value for w in at.sidebar.warning)
