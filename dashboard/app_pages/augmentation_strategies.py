@@ -30,6 +30,7 @@ from dashboard.charts import augmentation_strategies as charts
 from dashboard.components import escape_md, guarded
 from dashboard.provenance import input_parent
 from dashboard.state import augmentation_strategies as state
+from dashboard.state import card as card_state
 from dashboard.state.session import ActiveData
 
 __all__ = ["render"]
@@ -137,6 +138,7 @@ def _download(current: ActiveData, templates: TemplateSet | None) -> None:
                 icon=":material/auto_awesome:")
         return
     result = state.as_augment(settings, dataset)
+    card_state.remember(dataset.sha256, "augment_fix", result)  # the Dataset card lists every fix applied
     components.verdict_box(result)
     download: dict = {}
 

@@ -380,6 +380,7 @@ def _fix_settings(page: _Page, group: str, reference: ReferenceShares) -> FixSet
 def _fix(page: _Page, group: str, reference: ReferenceShares) -> None:
     settings = _fix_settings(page, group, reference)
     fix = sb.sb_fix(page.sha, settings, page.dataset)
+    card_state.remember(page.sha, "sampling_fix", fix)  # the Dataset card lists every fix applied
     n_rows = page.dataset.frame.shape[0]
     entry = settings.entry
     if entry.kind == "weights":

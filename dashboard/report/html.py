@@ -79,7 +79,7 @@ def _leakage(r: Any) -> list[go.Figure]:
 
 def _fixes(r: Any) -> list[go.Figure]:
     items = r if isinstance(r, (list, tuple)) else [r]
-    return [_charts("rebalancing").fix_counts_figure(f) for f in items if hasattr(f, "counts_before")]
+    return [_charts("rebalancing").fix_counts_figure(f) for f in items if hasattr(f, "counts_frame")]
 
 
 #: source key -> (result -> figures), from the dashboard's chart builders.

@@ -41,6 +41,8 @@ CD_MEASURED = "cd_measured"  # {sha256: {fact key: result}}: the last result a p
 #: Results the Sampling bias and Weak supervision pages hand to the card as they show them (their settings live
 #: in editors and uploads the card cannot rebuild): one `remember(...)` line after each page computes.
 REMEMBERED: tuple[str, ...] = ("representativeness", "shift", "weak", "robustness")
+#: Fixes other pages applied (remembered under these keys), listed with the Rebalancing lab's on the card.
+FIX_KEYS: tuple[str, ...] = ("sampling_fix", "augment_fix")
 
 #: The human fields' text areas survive a visit to another page (dashboard.state.session.keep_inputs).
 PERSIST: tuple[str, ...] = (CD_HUMAN,)
@@ -119,9 +121,14 @@ def gather(dataset: Dataset, schema: Schema, target: str) -> Gathered:
                          "label-error estimate is left out.")
     remembered = st.session_state.get(CD_MEASURED, {}).get(sha, {})
     results.update({k: v for k, v in remembered.items() if k in REMEMBERED})
+    fixes = []
     fix = st.session_state.get(rb.RB_FIX_RUN)
     if fix is not None and fix.source_sha256 == dataset.input_sha256 and fix.target == target:
-        results["fixes"] = [rb.rb_fix(fix, dataset)]
+        fixes.append(rb.rb_fix(fix, dataset))
+    # The Sampling bias page's reweighting/resampling and the Augmentation lab's augmented data.
+    fixes += [remembered[k] for k in FIX_KEYS if k in remembered]
+    if fixes:
+        results["fixes"] = fixes
     return Gathered(results, tuple(notes))
 
 

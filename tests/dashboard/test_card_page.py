@@ -126,3 +126,20 @@ def test_card_shows_the_fix_applied_on_the_rebalancing_lab(media):
     assert fix.verdict_text in text
     md = _download(at, media, state.CD_DOWNLOAD_MD).decode()
     assert f'"strategy": "{settings.strategy}"' in md and "### Fixes applied" in md
+
+
+def test_card_lists_the_augmented_data_the_augmentation_lab_built():
+    """Every fix applied is on the card: here the Augmentation lab's download (its own result's words)."""
+    from dashboard.state import augmentation_strategies as aug
+
+    at = open_card()
+    at.switch_page("app_pages/augmentation.py").run()
+    at.selectbox(key=aug.AS_DL_STRATEGY).set_value("mixup")
+    at.button(key=aug.AS_PREPARE).click().run()
+    assert not at.exception, at.exception
+    settings = at.session_state[aug.AS_PREPARED]
+    result = aug.as_augment(settings, at.session_state[keys.ACTIVE].dataset)  # the lab's cached result
+    at.switch_page("app_pages/card.py").run()
+    assert not at.exception, at.exception
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "Fixes applied** · measured" in shown and result.verdict_text in shown
