@@ -26,7 +26,7 @@ def test_robustness_on_reviews_runs_and_downloads_fragile_rows(app_page):
     link = page.get_by_test_id("stSidebarNav").get_by_role("link", name="Augmentation lab")
     after_rerun(page, link.click, "Run robustness test")
     expect(page.get_by_test_id("stMain").get_by_role("heading", level=1)).to_have_text("Augmentation lab")
-    folds = page.get_by_role("spinbutton", name="Folds")
+    folds = page.get_by_role("spinbutton", name="Folds").first  # the robustness form's (strategies have their own)
     folds.fill("3")
     run = page.get_by_role("button", name="Run robustness test")
     after_rerun(page, run.click, "Fragile rows", timeout=240_000)

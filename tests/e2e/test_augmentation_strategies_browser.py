@@ -52,7 +52,15 @@ def test_upload_pima_compare_strategies_and_download_the_augmented_data(app_page
         names = sorted(z.namelist())
         train = pd.read_csv(io.BytesIO(z.read("pima_mixup.csv")))
         holdout = pd.read_csv(io.BytesIO(z.read("pima_mixup_holdout.csv")))
-    assert names == ["pima_mixup.csv", "pima_mixup_holdout.csv", "pima_mixup_recipe.json", "pima_mixup_recipe.py"]
+        z.extractall(tmp_path / "zip")
+    assert names == ["pima_mixup.csv", "pima_mixup.csv.provenance.json", "pima_mixup_holdout.csv",
+                     "pima_mixup_holdout.csv.provenance.json", "pima_mixup_recipe.json", "pima_mixup_recipe.py"]
+    # Each CSV's provenance re-runs with the CLI to the same bytes (issue 12).
+    from analysis.cli import main
+
+    for name in ("pima_mixup.csv", "pima_mixup_holdout.csv"):
+        out = tmp_path / "zip" / name
+        assert main(["verify", str(out), "--provenance", f"{out}.provenance.json", "--input", str(path)]) == 0
     assert list(train.columns) == list(df.columns) + ["is_synthetic", "augmentation"]
     assert len(holdout) == 40 and holdout.merge(df, how="left", indicator=True)["_merge"].eq("both").all()
     originals = train[~train["is_synthetic"]].drop(columns=["is_synthetic", "augmentation"])
