@@ -60,12 +60,6 @@ def render() -> session.ActiveData:
         )
         if uploaded is not None:
             st.caption("Remove the upload (× next to its name) to go back to a sample.")
-            st.file_uploader(
-                "Its provenance (optional)", type=["json"], key=keys.UPLOAD_PROVENANCE,
-                help="If this file was written by dataset-diagnostics (a fix, weights, weak labels, augmented "
-                "data), upload its .provenance.json: the provenance of every download made from it then holds "
-                "that record, so a chain of fixes stays linked.",
-            )
         elif server_path is not None:
             st.caption("Clear the server path to go back to a sample.")
         st.session_state.pop(keys.ACTIVE, None)  # a failure below leaves no stale dataset behind
@@ -73,6 +67,13 @@ def render() -> session.ActiveData:
         st.session_state[keys.ACTIVE] = active
         _show_active(active)
         if uploaded is not None:
+            with st.expander("Its provenance (optional)", icon=":material/link:"):
+                st.file_uploader(
+                    "The uploaded file's .provenance.json", type=["json"], key=keys.UPLOAD_PROVENANCE,
+                    help="If this file was written by dataset-diagnostics (a fix, weights, weak labels, augmented "
+                    "data), upload its .provenance.json: the provenance of every download made from it then "
+                    "holds that record, so a chain of fixes stays linked.",
+                )
             _show_input_provenance(active)
     return session.active()
 

@@ -100,7 +100,7 @@ def upload(page, path: str | os.PathLike, *, expect_text: str | None = None) -> 
     (error box), so by default the file name is what is waited for.
     """
     path = Path(path)
-    dropzone = page.get_by_test_id("stFileUploaderDropzoneInput")
+    dropzone = page.locator(".st-key-app_upload").get_by_test_id("stFileUploaderDropzoneInput")  # the data's
     after_rerun(page, lambda: dropzone.set_input_files(str(path)), expect_text or path.name)
 
 

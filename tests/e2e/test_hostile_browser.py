@@ -55,7 +55,7 @@ def test_hostile_names_fetch_nothing_and_render_no_link_image_or_bold(app_page, 
     page.route("**/*", guard)
     path = tmp_path / hostile.FILE_NAME
     path.write_bytes(hostile.csv_bytes())
-    dropzone = page.get_by_test_id("stFileUploaderDropzoneInput")
+    dropzone = page.locator(".st-key-app_upload").get_by_test_id("stFileUploaderDropzoneInput")
     after_rerun(page, lambda: dropzone.set_input_files(str(path)))
     select_option(page, "Target column", hostile.TARGET)
     rendered = {}
