@@ -196,11 +196,12 @@ def _auto_pandas_max() -> int:
 
 def _source_bytes(path: str) -> int:
     """Bytes of DATA on disk: the file, or every Parquet file of a folder or glob (0 when unreadable)."""
-    from ..engines.table import is_parquet_source, parquet_files
+    from ..engines.table import is_parquet_source
     from ..errors import DiagnosticsError
+    from ..intake.parquet import parquet_files  # the listing only: the engine checks the footers once, later
 
     try:
-        files = parquet_files(path) if is_parquet_source(path) else [path]
+        files = list(parquet_files(path)[1]) if is_parquet_source(path) else [path]
         return sum(Path(f).stat().st_size for f in files)
     except (OSError, DiagnosticsError):
         return 0  # the reader says what is wrong with it

@@ -81,6 +81,15 @@ def as_frame(data: Any, *, argument: str = "df") -> pd.DataFrame:
     return frame
 
 
+def is_native_table(value: Any) -> bool:
+    """A DuckDB relation or a Spark DataFrame (told by its type's module first: neither engine is imported to say no)."""
+    if not type(value).__module__.startswith(("duckdb", "pyspark")):
+        return False
+    from ..engines import is_native_table as owned
+
+    return owned(value)
+
+
 def takes_table(*names: str, native: bool = False) -> Callable[[F], F]:
     """Decorate a public entry point so its table parameters go through :func:`as_frame`.
 
@@ -93,11 +102,8 @@ def takes_table(*names: str, native: bool = False) -> Callable[[F], F]:
     """
 
     def coerce(value: Any, name: str) -> Any:
-        if native and type(value).__module__.startswith(("duckdb", "pyspark")):
-            from ..engines import is_native_table
-
-            if is_native_table(value):
-                return value
+        if native and is_native_table(value):
+            return value
         return as_frame(value, argument=name)
 
     def decorate(function: F) -> F:

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from ..errors import require_column
-from ..intake.frames import as_frame
+from ..intake.frames import as_frame, is_native_table
 from ..io import Dataset
 from ..results import ResultMixin, Severity
 from ..schema import Schema, infer_schema
@@ -128,7 +128,7 @@ def overview(
     >>> o.rows, o.duplicates.conflicting_duplicates, o.class_balance.imbalance_ratio, o.severity
     (4, 2, 3.0, 'info')
     """
-    if not isinstance(data, (pd.DataFrame, Dataset)) and type(data).__module__.startswith(("duckdb", "pyspark")):
+    if not isinstance(data, (pd.DataFrame, Dataset)) and is_native_table(data):
         from ..engines import engine_overview, open_table  # a DuckDB relation or a Spark DataFrame: count there
 
         return engine_overview(open_table(data), target=target, schema=schema, cv_folds=cv_folds,
