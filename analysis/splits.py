@@ -51,7 +51,7 @@ from ._group_folds import stratified_group_test_folds
 from .errors import ColumnNotFoundError, TooFewRowsError
 from .overview.near_groups import DEFAULT_NEAR, NearDuplicateSettings, near_groups
 
-__all__ = ["DuplicateSplitWarning", "RowGroups", "duplicate_safe_kfold", "holdout_split", "kfold_splits", "row_groups"]
+__all__ = ["DuplicateSplitWarning", "RowGroups", "duplicate_safe_kfold", "holdout_keeps_together", "holdout_split", "kfold_splits", "row_groups"]
 
 Split = tuple[np.ndarray, np.ndarray]
 
@@ -399,3 +399,17 @@ def holdout_split(
                 "mode off."
             )
     return positions[~test_rows], positions[test_rows]
+
+
+def holdout_keeps_together(test_size: float | None, group: str | None) -> str | None:
+    """What a recipe says :func:`holdout_split` kept on one side (None without a holdout).
+
+    >>> holdout_keeps_together(0.2, "patient").endswith("and rows sharing a value of 'patient'")
+    True
+    >>> holdout_keeps_together(None, "patient") is None
+    True
+    """
+    if test_size is None:
+        return None
+    return ("rows with identical or near-identical values in every column but the target and identifiers"
+            + (f", and rows sharing a value of '{group}'" if group is not None else ""))

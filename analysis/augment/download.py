@@ -23,7 +23,7 @@ from ..export import SafeCsv, provenance, to_csv_bytes, zip_bytes
 from ..features import MISSING_TOKEN
 from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
-from ..splits import holdout_split
+from ..splits import holdout_keeps_together, holdout_split
 from .data import AugmentData, augment_data
 from .errors import AugmentError
 from .strategies import AUGMENTATIONS
@@ -256,10 +256,7 @@ def _recipe(s: AugmentSettings, data: AugmentData, explanation: str, *, rows_in:
         "target": str(s.target),
         "seed": s.seed,
         "holdout_test_size": s.test_size,
-        "holdout_keeps_together": (
-            "rows with identical or near-identical values in every column but the target and identifiers"
-            + (f", and rows sharing a value of '{s.group}'" if s.group is not None else "")
-        ) if s.test_size is not None else None,
+        "holdout_keeps_together": holdout_keeps_together(s.test_size, s.group),
         "group_column": s.group,
         "excluded_columns": list(s.excluded),
         "features_numeric": list(data.layout.numeric),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..export import provenance
+from ..splits import holdout_keeps_together
 from .space import FeatureSpace
 from .strategies import STRATEGIES, SnippetContext
 
@@ -33,10 +34,7 @@ def recipe_dict(
         "target": str(s.target),
         "seed": s.seed,
         "holdout_test_size": s.test_size,
-        "holdout_keeps_together": (
-            "rows with identical values in every column but the target and identifiers"
-            + (f", and rows sharing a value of '{s.group}'" if s.group is not None else "")
-        ) if s.test_size is not None else None,
+        "holdout_keeps_together": holdout_keeps_together(s.test_size, s.group),
         "group_column": s.group,
         "features_numeric": list(space.numeric),
         "features_categorical": list(space.categorical),
