@@ -96,11 +96,3 @@ def _plain(s: PipelineSettings, model: Any) -> Any:
     return Pipeline([("prepare", prepare), ("model", model)])
 
 
-def _threshold_scorer(objective: str, positive: int | None) -> Any:
-    from sklearn.metrics import f1_score, make_scorer, matthews_corrcoef
-
-    if objective == "f1":
-        return make_scorer(f1_score, pos_label=positive if positive is not None else 1)
-    if objective == "mcc":
-        return make_scorer(matthews_corrcoef)
-    return "balanced_accuracy"

@@ -30,9 +30,9 @@ from .pipeline import (
     _plain,
     _preprocess,
     _spec,
-    _threshold_scorer,
 )
 from .space import FeatureSpace
+from .threshold_metrics import threshold_scorer
 
 __all__ = [
     "DEFAULT_STRATEGIES",
@@ -197,7 +197,7 @@ class ThresholdStrategy(Strategy):
 
         return TunedThresholdClassifierCV(
             _plain(s, _model(s)),
-            scoring=_threshold_scorer(s.threshold_objective, s.positive),
+            scoring=threshold_scorer(s.threshold_objective, s.positive),
             cv=StratifiedKFold(3, shuffle=True, random_state=s.seed),
         )
 
