@@ -98,6 +98,24 @@ class ClassBalance:
             "a sign of LFs dependent within a class; a balance that is off biases every learned accuracy."
         )
 
+    def summary(self, labels: tuple) -> str:
+        """One sentence for the page: the model's balance against the gold rows' and which one the fit uses."""
+        if self.source == "given":
+            return "Class balance: given (" + ", ".join(f"{lab!s} {v:.1%}" for lab, v in zip(labels, self.model)) + ")."
+        model = ", ".join(f"{lab!s} {m:.1%}" for lab, m in zip(labels, self.model))
+        if self.gold is None or self.gold_low is None or self.gold_high is None:
+            return f"Class balance: estimated by the label model ({model}); there are no gold rows to check it against."
+        gold = ", ".join(
+            f"{lab!s} {g:.1%} ({lo:.1%} to {hi:.1%})" for lab, g, lo, hi in zip(labels, self.gold, self.gold_low, self.gold_high)
+        )
+        head = f"Class balance: the label model's own estimate without gold {model}; the {self.n_gold:,} gold rows {gold}"
+        if math.isnan(self.p_value):
+            return f"{head}. Too few gold rows to test it (fewer than {MIN_EXPECTED:g} expected per class): the model's is used."
+        if self.source == "gold":
+            return (f"{head}. The gold rows reject the model's (chi-square p = {self.p_value:.2g}): the label model uses "
+                    "the gold balance (taken as a random sample of the items).")
+        return f"{head}. Consistent (chi-square p = {self.p_value:.2g}): the model's own is used."
+
     def to_dict(self, labels: tuple) -> dict:
         def per_class(values: np.ndarray | None) -> dict | None:
             return None if values is None else {str(lab): float(v) for lab, v in zip(labels, values)}

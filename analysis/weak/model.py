@@ -262,6 +262,7 @@ def label_model(
     smoothing: float = 0.01,
     merge_dependent: bool = True,
     fallback: bool = True,
+    gold_balance: bool = True,
     seed: int = 0,
 ) -> LabelModel:
     """Combine LF votes: majority vote (baseline) and the Dawid-Skene label model with abstains as outcomes.
@@ -296,6 +297,10 @@ def label_model(
         half; when majority vote is more accurate there, the weak labels are
         majority vote (ties broken by the label model). ``used`` and
         ``used_reason`` say which and why.
+    gold_balance : bool
+        With gold labels and no ``class_prior``: fix the class balance to the gold rows' shares when they reject
+        the model's own estimate (:mod:`.balance`; assumes the gold rows are a random sample). ``False`` keeps
+        the model's estimate.
     seed : int
         Seed of the gold split.
 
@@ -355,7 +360,7 @@ def label_model(
         assert matrix.gold is not None
         blind = fit if known is None else em(None)
         # The class balance (.balance): the model's own unless the gold rows reject it; then refit with theirs.
-        balance = class_balance(matrix, model=blind.class_priors, given=prior)
+        balance = class_balance(matrix, model=blind.class_priors, given=prior) if gold_balance else balance
         if balance.source == "gold":
             fit, blind = em(known, balance.shares), em(None, balance.shares)
             notes.append(balance.describe(matrix.labels))
@@ -368,7 +373,7 @@ def label_model(
             )
 
         def heldout_fit(anchor: np.ndarray | None) -> np.ndarray:  # the balance decided on the anchor half only
-            shares = prior if anchor is None else class_balance(matrix, model=balance.model, gold=anchor, given=prior).shares
+            shares = prior if anchor is None or not gold_balance else class_balance(matrix, model=balance.model, gold=anchor, given=prior).shares
             return em(anchor if use_gold else None, shares).posteriors
 
         heldout = heldout_split(matrix.gold, majority, heldout_fit, seed=seed)

@@ -96,3 +96,16 @@ def test_within_class_dependence_biases_the_model_balance_and_the_gold_rows_over
     # Learned accuracies (fit without gold labels) move toward the exact ones.
     exact = empirical(votes, y)
     assert np.abs(lm.learned_without_gold - exact).max() < np.abs(own.learned_accuracy - exact).max() - 0.05
+    # gold_balance=False keeps the model's own estimate (gold rows that are not a random sample).
+    kept = label_model(matrix(votes, gold_sample(y, 2)), gold_balance=False)
+    assert kept.balance is not None and kept.balance.source == "model" and not kept.prior_fixed
+
+
+def test_page_sentence_says_which_balance_is_used_and_why():
+    gold = np.repeat([0, 1, -1], [30, 70, 100])
+    m = LFMatrix(names=("a",), labels=("no", "yes"), votes=np.zeros((200, 1), dtype=np.int8), gold=gold)
+    rejected = class_balance(m, model=np.array([0.7, 0.3])).summary(m.labels)
+    assert "the 100 gold rows no 30.0%" in rejected and "reject the model's" in rejected and "yes 30.0%" in rejected
+    kept = class_balance(m, model=np.array([0.32, 0.68])).summary(m.labels)
+    assert "Consistent (chi-square p = 0.67)" in kept  # scipy.stats.chisquare([30, 70], [32, 68]).pvalue = 0.668
+    assert "no gold rows" in class_balance(m, model=np.array([0.3, 0.7]), gold=np.full(200, -1)).summary(m.labels)
