@@ -328,7 +328,9 @@ def test_learned_accuracies_beside_gold_and_the_misspecification_warning_on_pima
     # rejects the model's own (analysis/weak/balance.py): 0.629, inside the gold interval (0.724 with the model's).
     assert age["learned_accuracy_warning"].startswith("estimated without 'age_under_25', 'preg_7_up'")
     assert age["learned_without_gold"] == pytest.approx(0.629, abs=5e-3)
-    assert any("The gold rows reject the model" in c.value for c in at.caption)
+    assert any("The gold rows reject the model" in i.value for i in at.info)
+    # The verdict is shown whole (its last sentence counts the LFs outside their gold interval).
+    assert any("outside the 95% interval" in w.value for w in at.warning)
     assert shown.loc["ped_08_up", "learned_accuracy_warning"] == ""
     assert any("Learned accuracies unreliable" in w.value for w in at.warning)
     shown_metrics = metrics(at)
