@@ -114,7 +114,7 @@ class ClassBalance:
         if self.source == "gold":
             return (f"{head}. The gold rows reject the model's (chi-square p = {self.p_value:.2g}): the label model uses "
                     "the gold balance (taken as a random sample of the items).")
-        return f"{head}. Consistent (chi-square p = {self.p_value:.2g}): the model's own is used."
+        return f"{head}. Not rejected (chi-square p = {self.p_value:.2g}, rejected below {REJECT_P:g}): the model's own is used."
 
     def to_dict(self, labels: tuple) -> dict:
         def per_class(values: np.ndarray | None) -> dict | None:

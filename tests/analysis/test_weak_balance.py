@@ -107,5 +107,5 @@ def test_page_sentence_says_which_balance_is_used_and_why():
     rejected = class_balance(m, model=np.array([0.7, 0.3])).summary(m.labels)
     assert "the 100 gold rows no 30.0%" in rejected and "reject the model's" in rejected and "yes 30.0%" in rejected
     kept = class_balance(m, model=np.array([0.32, 0.68])).summary(m.labels)
-    assert "Consistent (chi-square p = 0.67)" in kept  # scipy.stats.chisquare([30, 70], [32, 68]).pvalue = 0.668
+    assert "Not rejected (chi-square p = 0.67, rejected below 0.01)" in kept  # scipy.stats.chisquare([30, 70], [32, 68]).pvalue = 0.668
     assert "no gold rows" in class_balance(m, model=np.array([0.3, 0.7]), gold=np.full(200, -1)).summary(m.labels)
