@@ -26,14 +26,15 @@ import numpy as np
 import pandas as pd
 
 from ..em import DawidSkene, MajorityVote, dawid_skene, majority_vote
-from ..errors import WeakSupervisionError, format_columns
+from ..errors import WeakSupervisionError
 from ..results import ResultMixin, Severity, json_float
+from .balance import ClassBalance, check_prior, class_balance, parse_class_prior
 from .dependencies import LFDependency, lf_dependencies, merge_lfs
 from .heldout import choose
 from .heldout import gold_accuracy as gold_scores
 from .heldout import heldout as heldout_split
 from .leaveout import model_accuracies
-from .matrix import LFMatrix, canon
+from .matrix import LFMatrix
 from .summary import gold_counts
 from .trust import CorrelatedPair, LFAccuracyCheck, correlation_flags, gold_accuracy_check, trust_sentences
 
@@ -99,6 +100,7 @@ class LabelModel(ResultMixin):
     correlated: tuple[CorrelatedPair, ...] = ()  # LF pairs departing from independence given the class (.trust)
     learned_without_gold: np.ndarray | None = None  # learned accuracies of the fit that did not see gold (with gold)
     left_out: tuple[tuple[str, ...], ...] = ()  # per LF: the LFs left out to estimate its accuracy (.leaveout)
+    balance: ClassBalance | None = None  # which class balance the fit used and why (.balance)
 
     SEVERITY: ClassVar[dict[str, Severity]] = {
         "label_model": "ok",
@@ -223,6 +225,8 @@ class LabelModel(ResultMixin):
             "mean_confidence": float(conf.mean()) if len(conf) else None,
             "class_priors": {str(k): float(p) for k, p in zip(self.matrix.labels, self.class_priors)},
             "class_prior_fixed": self.prior_fixed,
+            # Where the balance comes from (.balance): given, the model's own (EM), or the gold rows when they reject it.
+            "class_balance": None if self.balance is None else self.balance.to_dict(self.matrix.labels),
             "learned_accuracy": {name: json_float(a) for name, a in zip(self.matrix.names, self.learned_accuracy)},
             # How each learned accuracy was estimated (.leaveout): LFs listed here were left out of the fit that
             # estimated it (one-class LFs with dependent partners); the others come from the full model.
@@ -258,6 +262,7 @@ def label_model(
     smoothing: float = 0.01,
     merge_dependent: bool = True,
     fallback: bool = True,
+    gold_balance: bool = True,
     seed: int = 0,
 ) -> LabelModel:
     """Combine LF votes: majority vote (baseline) and the Dawid-Skene label model with abstains as outcomes.
@@ -292,6 +297,10 @@ def label_model(
         half; when majority vote is more accurate there, the weak labels are
         majority vote (ties broken by the label model). ``used`` and
         ``used_reason`` say which and why.
+    gold_balance : bool
+        With gold labels and no ``class_prior``: fix the class balance to the gold rows' shares when they reject
+        the model's own estimate (:mod:`.balance`; assumes the gold rows are a random sample). ``False`` keeps
+        the model's estimate.
     seed : int
         Seed of the gold split.
 
@@ -312,7 +321,7 @@ def label_model(
     ([0, 1, 0, 1, -1], ['neg', 'pos', 'neg', 'pos', -1])
     """
     k = matrix.n_classes
-    prior = _check_prior(class_prior, matrix.labels)
+    prior = check_prior(class_prior, matrix.labels)
     if not (isinstance(max_iter, (int, np.integer)) and max_iter >= 1) or not tol >= 0 or not smoothing > 0:
         raise WeakSupervisionError("max_iter must be an integer >= 1, tol >= 0 and smoothing > 0.")
     votes = matrix.votes
@@ -322,13 +331,14 @@ def label_model(
     dependencies, groups = lf_dependencies(matrix) if merge_dependent else ((), ())
     em_votes = merge_lfs(matrix, groups)[0] if groups else votes
 
-    def em(known: np.ndarray | None) -> DawidSkene:
+    def em(known: np.ndarray | None, prior: np.ndarray | None = prior) -> DawidSkene:
         return dawid_skene(
             em_votes, n_classes=k, known=known, class_prior=prior, max_iter=max_iter, tol=tol, smoothing=smoothing,
             abstain_as_output=True,
         )
 
     fit = em(known)
+    balance = ClassBalance("model" if prior is None else "given", prior, fit.class_priors if prior is None else prior)
     covered = majority.n_votes > 0
     notes = []
     if groups:
@@ -340,8 +350,6 @@ def label_model(
     unmerged = [d for d in dependencies if not d.merged]
     if unmerged:
         notes.append("Also dependent, not merged: " + "; ".join(d.describe() for d in unmerged) + ".")
-    if not fit.converged:
-        notes.append(f"EM stopped after {fit.n_iter} iterations without converging (tolerance {tol:g}).")
     n_uncovered = int((~covered).sum())
     if n_uncovered:
         keep = "stay empty" if matrix.abstain is None else f"keep the abstain value {matrix.abstain!r}"
@@ -351,6 +359,11 @@ def label_model(
     if has_gold:
         assert matrix.gold is not None
         blind = fit if known is None else em(None)
+        # The class balance (.balance): the model's own unless the gold rows reject it; then refit with theirs.
+        balance = class_balance(matrix, model=blind.class_priors, given=prior) if gold_balance else balance
+        if balance.source == "gold":
+            fit, blind = em(known, balance.shares), em(None, balance.shares)
+            notes.append(balance.describe(matrix.labels))
         gold_accuracy = gold_scores(matrix.gold, majority, blind.posteriors, covered)
         learned_without_gold = blind.vote_accuracy if not groups else _vote_accuracy(votes, blind.posteriors)
         if known is not None:
@@ -358,15 +371,22 @@ def label_model(
                 f"{int((known >= 0).sum()):,} gold row(s) are fixed to their gold label; accuracy on gold is measured "
                 "with a second fit that did not see them."
             )
-        heldout = heldout_split(matrix.gold, majority, lambda anchor: em(anchor if use_gold else None).posteriors, seed=seed)
+
+        def heldout_fit(anchor: np.ndarray | None) -> np.ndarray:  # the balance decided on the anchor half only
+            shares = prior if anchor is None or not gold_balance else class_balance(matrix, model=balance.model, gold=anchor, given=prior).shares
+            return em(anchor if use_gold else None, shares).posteriors
+
+        heldout = heldout_split(matrix.gold, majority, heldout_fit, seed=seed)
         used, reason = choose(heldout, fallback=fallback)
+    if not fit.converged:
+        notes.append(f"EM stopped after {fit.n_iter} iterations without converging (tolerance {tol:g}).")
     correlated = correlation_flags(matrix, (fit if not has_gold else blind).posteriors)
     # One-class LFs with dependent partners: accuracy from a fit that leaves them out (.leaveout).
     learned, learned_without_gold, left, note = model_accuracies(
         matrix, fit, fit.vote_accuracy if not groups else _vote_accuracy(votes, fit.posteriors), learned_without_gold,
         merged=bool(groups), dependent=[(d.a, d.b) for d in dependencies],
         same_class_excess=[(p.a, p.b) for p in correlated if p.same_class and p.ratio > 1],
-        known=known, class_prior=prior, smoothing=smoothing, max_iter=max_iter, tol=tol, seed=seed,
+        known=known, class_prior=balance.shares, smoothing=smoothing, max_iter=max_iter, tol=tol, seed=seed,
     )
     if note:
         notes.append(note)
@@ -392,7 +412,7 @@ def label_model(
         posteriors=fit.posteriors,
         majority=majority,
         class_priors=fit.class_priors,
-        prior_fixed=prior is not None,
+        prior_fixed=balance.shares is not None,
         outputs=_outputs(matrix, fit) if groups else np.concatenate([fit.confusion[:, :, -1:], fit.confusion[:, :, :-1]], axis=2),
         learned_accuracy=learned,
         log_likelihood=fit.log_likelihood,
@@ -413,59 +433,8 @@ def label_model(
         correlated=correlated,
         learned_without_gold=learned_without_gold,
         left_out=tuple(tuple(matrix.names[s] for s in lo) for lo in left),
+        balance=balance,
     )
-
-
-
-def parse_class_prior(text: str | None) -> dict | None:
-    """Read a class balance typed as ``label=share`` pairs (``None`` or blank: no prior).
-
-    Examples
-    --------
-    >>> parse_class_prior("pos=0.3, neg=0.7")
-    {'pos': 0.3, 'neg': 0.7}
-    """
-    if text is None or not text.strip():
-        return None
-    out = {}
-    for part in (p.strip() for p in text.split(",")):
-        if not part:
-            continue
-        label, sep, share = part.rpartition("=")
-        try:
-            value = float(share)
-        except ValueError:
-            value = None
-        if not sep or not label.strip() or value is None:
-            raise WeakSupervisionError(f"The class prior expects label=share pairs such as pos=0.3,neg=0.7; got '{part}'.")
-        out[label.strip()] = value
-    return out
-
-
-def _check_prior(class_prior, labels: tuple) -> np.ndarray | None:
-    if class_prior is None:
-        return None
-    if isinstance(class_prior, dict):
-        given = {canon(k): v for k, v in class_prior.items()}
-        missing = [lab for lab in labels if lab not in given]
-        extra = [k for k in given if k not in labels]
-        if missing or extra:
-            raise WeakSupervisionError(
-                f"The class prior must give one share per class {format_columns(labels)}; "
-                f"missing {format_columns(missing) or 'none'}, unknown {format_columns(extra) or 'none'}."
-            )
-        class_prior = [given[lab] for lab in labels]
-    try:
-        prior = np.asarray(class_prior, dtype=float)
-    except (TypeError, ValueError):
-        raise WeakSupervisionError(f"The class prior must be numbers; got {class_prior!r}.") from None
-    if prior.shape != (len(labels),) or not np.isfinite(prior).all() or (prior <= 0).any():
-        raise WeakSupervisionError(
-            f"The class prior needs {len(labels)} positive numbers, one per class {format_columns(labels)}; "
-            f"got {prior.tolist()}."
-        )
-    return prior / prior.sum()
-
 
 
 

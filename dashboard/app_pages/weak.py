@@ -93,7 +93,8 @@ def _choices(current: ActiveData) -> _Choices:
         "Class balance prior (optional)",
         key=state.WS_PRIOR,
         placeholder="e.g. positive=0.45, negative=0.3, neutral=0.25",
-        help="Fix the class balance the label model assumes. Empty: it is estimated from the votes.",
+        help="Fix the class balance the label model assumes. Empty: it is estimated from the votes and, with gold "
+        "labels, replaced by the gold rows' shares when they reject the estimate.",
     )
     return _Choices(building, gold, tuple(split_list(classes_text) or ()), prior_text or "")
 
@@ -262,7 +263,7 @@ def _summary(result: WeakLabels) -> None:
     summary, model = result.summary, result.model
     st.subheader("Summary")
     # The verdict first: weak labels that copy gold, EM that did not converge, majority vote chosen.
-    severity_box(model.severity)(escape_md(model.verdict_text))
+    severity_box(model.severity)(escape_md(model.verdict_text, limit=5_000))  # whole: its last sentences are the gold checks
     m1, m2, m3, m4, m5 = st.columns(5)
     m1.metric("Total coverage", _pct(summary.total_coverage), f"{summary.n_covered:,} rows",
               delta_color="off", delta_arrow="off", help="Rows at least one LF labels.")
@@ -295,7 +296,10 @@ def _summary(result: WeakLabels) -> None:
         a1.metric("Gold rows with a majority vote", f"{g['n_gold_majority']:,}", help="Gold rows that majority vote labels (no tie).")
         a2.metric("Majority vote accuracy on gold", _pct(g["majority_vote"]))
         a3.metric("Label model accuracy on gold", _pct(g["label_model_same_items"]),
-                  help="Same rows; measured with a fit that did not see the gold labels, so it is not graded on answers it was given.")
+                  help="Same rows; measured with a fit that did not see the gold labels, so it is not graded on answers it was "
+                  "given (when the gold rows reject the model's class balance, it is given their class shares).")
+    if model.balance is not None:  # a balance the gold rows overrule is news; one they confirm is a detail
+        (st.info if model.balance.source == "gold" else st.caption)(escape_md(model.balance.summary(model.matrix.labels)))
     for name in summary.silent:
         st.warning(f"The LF '{escape_md(name)}' matches no row: check its keywords, column or threshold.", icon=":material/warning:")
     if model.correlated:
@@ -306,7 +310,7 @@ def _summary(result: WeakLabels) -> None:
             icon=":material/trending_up:",
         )
     for note in model.notes:
-        if not note.startswith(("Dependent LFs merged", "Also dependent", "Learned accuracies unreliable")):  # shown above
+        if not note.startswith(("Dependent LFs merged", "Also dependent", "Learned accuracies unreliable", "Class balance from")):
             st.caption(escape_md(note))
     frame = result.to_frame()
     # Learned accuracy and how far to trust it first (beside gold when there is gold), then Snorkel's statistics.
@@ -347,7 +351,7 @@ def _summary(result: WeakLabels) -> None:
             "ticked. The label model assumes LFs independent given the class; an LF that votes one class and goes "
             "with other LFs would be learned too accurate, so its accuracy comes from a fit of the other LFs "
             "(the last column says which were left out). A class balance that is off biases every learned accuracy: "
-            "give it in the prior field when you know it."
+            "the model's own is checked against the gold rows' above and replaced by theirs when they reject it."
         )
     st.caption(
         "Snorkel's definitions: coverage = share of rows the LF labels; overlaps = share it labels and another LF labels "
@@ -386,7 +390,7 @@ def _labels(result: WeakLabels) -> None:
         "Label model: Dawid-Skene EM over the LF votes (the same EM as the Labels page), with abstaining modelled "
         "as an outcome, so an LF that only ever votes one label still tells the model something. Class priors: "
         + ", ".join(f"{escape_md(k)} {v:.3f}" for k, v in d["class_priors"].items())
-        + (" (fixed)." if model.prior_fixed else " (estimated).")
+        + {"given": " (fixed).", "gold": " (fixed to the gold rows' shares)."}.get(model.balance.source if model.balance else "", " (estimated).")
     )
     components.chart(st, charts.label_model_agreement_figure(model), width="stretch", key=state.WS_AGREEMENT_CHART)
 

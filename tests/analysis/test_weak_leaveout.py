@@ -142,7 +142,9 @@ def test_gold_check_says_which_lfs_were_estimated_without_their_partners(pima): 
     lm = label_model(dataclasses.replace(m, gold=truth.copy(), gold_column="type"))
     checks = {c.name: c for c in lm.accuracy_checks()}
     assert checks["age >= 45"].warning.startswith("estimated without 'age < 25', 'pregnancies >= 7'")
-    assert checks["age >= 45"].learned == pytest.approx(0.724, abs=5e-3)  # the fit without gold, left out
+    # The fit without gold labels, left out, given the gold class balance (.balance): 0.629 (0.724 with the model's
+    # own balance), 0.587 on gold.
+    assert checks["age >= 45"].learned == pytest.approx(0.629, abs=5e-3)
     assert checks["pedigree >= 0.8"].warning == ""
     assert "estimated without the LFs they depend on" in lm.verdict_text
     assert lm.to_dict()["lf_accuracy_check"][4]["left_out"] == ["age < 25", "pregnancies >= 7"]

@@ -34,7 +34,8 @@ ADDED_KEYS: dict[str, set[str]] = {
     "weak": {"verdict", "verdict_text", "lfs[].correct", "lfs[].incorrect", "lfs[].empirical_accuracy",
              "label_model.gold_accuracy", "lfs[].gold_ci_low", "lfs[].gold_ci_high", "lfs[].learned_minus_gold",
              "lfs[].learned_outside_gold_ci", "lfs[].learned_accuracy_warning", "lfs[].learned_accuracy_without_gold", "label_model.correlated_pairs",
-             "label_model.lf_accuracy_check", "label_model.learned_accuracy_method", "label_model.learned_accuracy_left_out"},
+             "label_model.lf_accuracy_check", "label_model.learned_accuracy_method", "label_model.learned_accuracy_left_out",
+             "label_model.class_balance"},
     "provenance": {"files.train_provenance", "files.test_provenance", "weights_out.provenance", "output.provenance"},
     "engines": {"engine", "sample"},
 }
