@@ -46,6 +46,7 @@ def settings_form(dataset, target: str) -> tuple[RobustnessSettings, bool]:
         submitted = st.form_submit_button("Run robustness test", type="primary", icon=":material/play_arrow:")
     settings = RobustnessSettings(target=target, model=model, perturbations=tuple(kinds), folds=folds, seed=seed,
                                   sensitivity=bool(sensitivity), excluded=ft.excluded_columns(dataset, target))
+    augmentation_strategies.excluded_caption(settings.excluded)
     return settings, submitted
 
 
