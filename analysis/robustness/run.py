@@ -110,6 +110,11 @@ def iter_robustness(plan: RobustnessPlan) -> Iterator[RobustnessProgress | Robus
     """Run a planned robustness test, yielding progress after every fit and every perturbation ladder of
     a fold, and the :class:`RobustnessResult` last.
 
+    The folds are fitted first, then the kinds run one after the other over every fold. When a kind
+    is done (and more remain), its progress event carries ``partial``: a :class:`RobustnessResult` of
+    the kinds finished so far (final numbers for them; no per-feature sensitivity yet), for a page to
+    show before the whole run ends.
+
     Examples
     --------
     >>> rng = np.random.default_rng(0)
@@ -140,9 +145,9 @@ def iter_robustness(plan: RobustnessPlan) -> Iterator[RobustnessProgress | Robus
     sens: dict[str, list[tuple[float, float]]] = {c: [] for c in plan.columns.columns}
     names = plan.metric_names
     prepared = plan.prepared(plan.frame)  # once: every fold's training and test rows are slices of it
+    folds: list[_Fold] = []
     for f, (train, test) in enumerate(plan.splits):
         train_raw, test_raw = plan.frame.iloc[train], plan.frame.iloc[test]
-        y_test = y[test]
         with one_thread.limit(limits=1):
             pipe = _pipeline(plan).fit(prepared.iloc[train], y[train])
             reference = FoldReference.from_frame(train_raw, plan.columns)
@@ -153,33 +158,45 @@ def iter_robustness(plan: RobustnessPlan) -> Iterator[RobustnessProgress | Robus
         if proba0.shape[1] != k:
             raise RuntimeError("a training fold lacked a class; stratified folds should prevent this")
         clean_pred[test] = pred0
-        clean_folds.append(fold_scores(y_test, pred0, proba0, n_classes=k, positive=pos, names=names))
+        clean_folds.append(fold_scores(y[test], pred0, proba0, n_classes=k, positive=pos, names=names))
+        folds.append(_Fold(predictor, matrix, test_raw, reference, pred0, proba0, one_thread))
         done += 1
         yield RobustnessProgress("fit", f + 1, len(plan.splits), done, total)
 
-        fold = _Fold(predictor, matrix, test_raw, reference, pred0, proba0, one_thread)
-        fold_flips = np.zeros(len(test), dtype=np.int64)
-        for kind in plan.kinds:
+    # Kind after kind (every fold of one kind, then the next): each kind's curve is final as soon as its
+    # last fold is scored, and goes out at once as a partial result. Each (fold, kind, strength) has its
+    # own generator, so the order changes no number.
+    for i, kind in enumerate(plan.kinds):
+        for f, ((_, test), fold) in enumerate(zip(plan.splits, folds)):
+            y_test = y[test]
+            fold_flips = np.zeros(len(test), dtype=np.int64)
             for strength in ladders[kind]:
                 pred, proba = fold.predict(kind, strength, _rng(s.seed, f, kind, strength), plan.columns)
-                scores[(kind, strength)].append(clean_folds[-1] if pred is pred0 else
+                scores[(kind, strength)].append(clean_folds[f] if pred is fold.pred0 else
                                                 fold_scores(y_test, pred, proba, n_classes=k, positive=pos, names=names))
-                changed = pred != pred0
+                changed = pred != fold.pred0
                 fold_flips += changed
                 flipped[(kind, strength)] += int(np.count_nonzero(changed))
                 scored[(kind, strength)] += len(test)
+            row_flips[test] += fold_flips
+            row_trials[test] += len(ladders[kind])
             done += 1
-            yield RobustnessProgress(kind, f + 1, len(plan.splits), done, total)
-        row_flips[test] += fold_flips
-        row_trials[test] += sum(len(ladders[kind]) for kind in plan.kinds)
-        if s.sensitivity and plan.columns.columns:
-            clean_ba = clean_folds[-1][VERDICT_METRIC]
+            partial = None
+            if f == len(folds) - 1 and i < len(plan.kinds) - 1:
+                finished = set(plan.kinds[: i + 1])
+                partial = _assemble(plan, clean_folds, {key: v for key, v in scores.items() if key[0] in finished},
+                                    flipped, scored, row_flips, row_trials, clean_pred, {},
+                                    time.perf_counter() - start)
+            yield RobustnessProgress(kind, f + 1, len(plan.splits), done, total, partial)
+    if s.sensitivity and plan.columns.columns:
+        for f, ((_, test), fold) in enumerate(zip(plan.splits, folds)):
+            clean_ba = clean_folds[f][VERDICT_METRIC]
             for column in plan.columns.columns:
                 column_kind = next(kd for kd in ("numeric", "categorical", "text") if column in plan.columns.of(kd))
                 kind, strength = SENSITIVITY[column_kind]
                 pred, proba = fold.predict(kind, strength, _rng(s.seed, f, "sensitivity:" + column, strength),
                                            plan.columns.only(column))
-                score = fold_scores(y_test, pred, proba, n_classes=k, positive=pos, names=(VERDICT_METRIC,))
+                score = fold_scores(y[test], pred, proba, n_classes=k, positive=pos, names=(VERDICT_METRIC,))
                 sens[column].append((clean_ba, score[VERDICT_METRIC]))
             done += 1
             yield RobustnessProgress("sensitivity", f + 1, len(plan.splits), done, total)

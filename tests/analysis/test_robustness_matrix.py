@@ -101,3 +101,20 @@ def test_flip_rate_equals_an_independent_count_with_sklearn_and_numpy(kind, stre
     (score,) = robustness(table, settings).perturbations
     assert changed > 0
     assert score.flip_rate == changed / total
+
+
+def test_partial_results_carry_each_finished_kind_with_its_final_numbers():
+    # Reference: the run's own final result; a kind's partial numbers must already be the final ones.
+    from analysis.robustness import RobustnessProgress, iter_robustness
+
+    plan = plan_robustness(_table(), RobustnessSettings(target="y", folds=3, perturbations=KINDS[:3], strengths=(0.3,)))
+    events = list(iter_robustness(plan))
+    partials = [e.partial for e in events if isinstance(e, RobustnessProgress) and e.partial is not None]
+    final = events[-1]
+    assert [sorted({p.kind for p in r.perturbations}) for r in partials] == [
+        ["gaussian_noise"], ["gaussian_noise", "scaling"]]
+    for part in partials:
+        for p in part.perturbations:
+            (same,) = [q for q in final.perturbations if (q.kind, q.strength) == (p.kind, p.strength)]
+            assert p == same
+        assert part.clean == final.clean and not part.sensitivity
