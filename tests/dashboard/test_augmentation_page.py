@@ -72,12 +72,18 @@ def test_leak_exclusion_switch_reaches_robustness_strategies_and_download():
     assert not at.exception, at.exception
     left_out = [c for c in captions(at) if c.startswith("Suspected leaking features left out")]
     assert len(left_out) == 3 and all("'expenditure'" in c for c in left_out)  # robustness, strategies, download
-    at.multiselect(key=state.AU_KINDS).set_value(["gaussian_noise"])
+    at.multiselect(key=state.AU_KINDS).set_value(["gaussian_noise", "scaling"])
     at.number_input(key=state.AU_FOLDS).set_value(3)
     at.checkbox(key=state.AU_SENSITIVITY).set_value(False)
     button(at, "Run robustness test").click().run()
-    ((_, run),) = at.session_state[state.AU_RESULTS].keys()
-    assert "expenditure" in run.excluded
+    assert not at.exception, at.exception
+    ((key, result),) = at.session_state[state.AU_RESULTS].items()
+    run = key[1]
+    assert "expenditure" in run.excluded and "expenditure" not in result.features.columns
+    # The first kind was drawn (and kept) before the run ended, with the final numbers.
+    ((_, partial),) = at.session_state[state.AU_PARTIAL].items()
+    assert [p.kind for p in partial.perturbations] == ["gaussian_noise"] * 5
+    assert partial.perturbations == result.ladder("gaussian_noise")
     at.multiselect(key=strategies.AS_STRATEGIES).set_value(["none"])
     at.number_input(key=strategies.AS_FOLDS).set_value(3)
     button(at, "Compare strategies").click().run()
