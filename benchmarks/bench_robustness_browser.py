@@ -30,11 +30,9 @@ import argparse
 import contextlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,27 +58,17 @@ def _missing() -> str | None:
 
 @contextlib.contextmanager
 def _server(port: int):
-    log = open(tempfile.mktemp(prefix="bench_robustness_browser_", suffix=".log"), "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/streamlit_app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(OSError):
-                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}", proc.pid
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+    """The sampling page benchmark's server (started from this checkout), with its process id."""
+    from bench_sampling_page import _server as started
+
+    def child_server(pid: str) -> bool:
+        with contextlib.suppress(OSError):  # a process may end while the list is read
+            parent = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+            return parent == str(os.getpid()) and b"streamlit" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return False
+
+    with started(port) as url:
+        yield url, next(int(d) for d in os.listdir("/proc") if d.isdigit() and child_server(d))
 
 
 def _cpu(pid: int) -> float:
