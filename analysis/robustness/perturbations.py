@@ -204,9 +204,11 @@ class _NumericBlock(Perturbation):
         if not names:
             return m
         positions = [m.position[c] for c in names]
+        std = np.array([reference.std.get(c, 0.0) for c in names])
+        if positions == list(range(m.numeric.shape[1])):  # every numeric column: no copy to write into
+            return m.perturbed(numeric=self._block(m.numeric, float(strength), rng, std), changed=set(names))
         x = m.numeric.copy()
-        x[:, positions] = self._block(m.numeric[:, positions], float(strength), rng,
-                                      np.array([reference.std.get(c, 0.0) for c in names]))
+        x[:, positions] = self._block(m.numeric[:, positions], float(strength), rng, std)
         return m.perturbed(numeric=x, changed=set(names))
 
     def _block(self, x: np.ndarray, strength: float, rng: np.random.Generator, std: np.ndarray) -> np.ndarray:

@@ -109,7 +109,8 @@ class FoldPredictor:
             elif isinstance(cols, str):
                 parts.append(_transform(fitted, pd.Series(m.prepared_column(cols), name=cols, dtype=object)))
             elif all(c in m.columns.numeric for c in cols):  # one float matrix, no per-column frame
-                x = m.numeric[:, [m.position[c] for c in cols]]
+                positions = [m.position[c] for c in cols]
+                x = m.numeric if positions == list(range(m.numeric.shape[1])) else m.numeric[:, positions]
                 fast = self._numeric.setdefault(id(fitted), _numeric_transform(fitted))
                 parts.append(fast(x) if fast is not None else fitted.transform(pd.DataFrame(x, columns=list(cols))))
             elif all(c in m.columns.categorical for c in cols):

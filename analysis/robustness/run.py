@@ -144,7 +144,8 @@ def iter_robustness(plan: RobustnessPlan) -> Iterator[RobustnessProgress | Robus
     clean_pred = np.zeros(n, dtype=np.int64)
     sens: dict[str, list[tuple[float, float]]] = {c: [] for c in plan.columns.columns}
     names = plan.metric_names
-    prepared = plan.prepared(plan.frame)  # once: every fold's training and test rows are slices of it
+    # once (made while planning): every fold's training and test rows are slices of it
+    prepared = plan.prepared_frame if plan.prepared_frame is not None else plan.prepared(plan.frame)
     folds: list[_Fold] = []
     for f, (train, test) in enumerate(plan.splits):
         train_raw, test_raw = plan.frame.iloc[train], plan.frame.iloc[test]
