@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,9 @@ import pandas as pd
 from ..errors import DiagnosticsError
 from ..features import is_text
 from ..registry import Registry
+
+if TYPE_CHECKING:
+    from .matrix import FoldMatrix
 
 __all__ = [
     "KINDS",
@@ -158,6 +161,15 @@ class Perturbation:
         # one constructor call, not an assignment per column (the harness calls this for every strength)
         return pd.DataFrame({c: new[c] if c in new else frame[c] for c in frame.columns}, index=frame.index)
 
+    def apply_matrix(
+        self, m: FoldMatrix, strength: float, rng: np.random.Generator, *, columns: ColumnKinds,
+        reference: FoldReference,
+    ) -> FoldMatrix | None:
+        """The same perturbation of a test fold held as arrays (:class:`analysis.robustness.matrix.FoldMatrix`):
+        the same random draws in the same order as :meth:`apply`, so the same values; ``None`` when this kind
+        has no array form (the harness then perturbs the DataFrame with :meth:`apply`). ``strength`` > 0."""
+        return None
+
     def _column(
         self, col: pd.Series, kind: str, strength: float, rng: np.random.Generator, reference: FoldReference,
         name: str,
@@ -186,6 +198,18 @@ class _NumericBlock(Perturbation):
         out = self._block(x, float(strength), rng, np.array([reference.std.get(c, 0.0) for c in names]))
         new = pd.DataFrame(out, columns=names, index=frame.index)
         return pd.DataFrame({c: new[c] if c in new else frame[c] for c in frame.columns}, index=frame.index)
+
+    def apply_matrix(self, m, strength, rng, *, columns, reference):
+        names = list(columns.numeric)
+        if not names:
+            return m
+        positions = [m.position[c] for c in names]
+        std = np.array([reference.std.get(c, 0.0) for c in names])
+        if positions == list(range(m.numeric.shape[1])):  # every numeric column: no copy to write into
+            return m.perturbed(numeric=self._block(m.numeric, float(strength), rng, std), changed=set(names))
+        x = m.numeric.copy()
+        x[:, positions] = self._block(m.numeric[:, positions], float(strength), rng, std)
+        return m.perturbed(numeric=x, changed=set(names))
 
     def _block(self, x: np.ndarray, strength: float, rng: np.random.Generator, std: np.ndarray) -> np.ndarray:
         raise NotImplementedError  # pragma: no cover
@@ -263,6 +287,20 @@ class CategoryFlip(Perturbation):
         out[mask] = values[new[mask]]
         return out
 
+    def apply_matrix(self, m, strength, rng, *, columns, reference):
+        codes = m.codes.copy()
+        for name in columns.categorical:  # the draws of _column, column after column
+            j = m.position[name]
+            n_vocab = len(reference.values.get(name, ()))
+            draw = rng.random(m.n_rows)
+            other = rng.integers(0, max(n_vocab - 1, 1), m.n_rows)
+            if n_vocab < 2:
+                continue
+            at = m.vocab_index[j]
+            new = np.where(at >= 0, (at + 1 + other) % n_vocab, other % n_vocab)
+            codes[:, j] = np.where((draw < strength) & m.present[j], m.vocab_codes[j][new], codes[:, j])
+        return m.perturbed(codes=codes, changed=set(columns.categorical))
+
 
 class MissingValues(Perturbation):
     name = "missing"
@@ -282,6 +320,19 @@ class MissingValues(Perturbation):
         out = col.astype(object).copy()
         out[mask] = None
         return out
+
+    def apply_matrix(self, m, strength, rng, *, columns, reference):
+        x, codes, text = m.numeric.copy(), m.codes.copy(), dict(m.text)
+        for name in columns.numeric:  # the draws of _column: numeric, categorical, then text columns
+            x[rng.random(m.n_rows) < strength, m.position[name]] = np.nan
+        for name in columns.categorical:
+            j = m.position[name]
+            codes[rng.random(m.n_rows) < strength, j] = m.missing_code[j]
+        for name in columns.text:
+            mask = rng.random(m.n_rows) < strength
+            text[name] = text[name].copy()
+            text[name][mask] = None
+        return m.perturbed(numeric=x, codes=codes, text=text, changed=set(columns.columns))
 
 
 PERTURBATIONS: Registry[Perturbation] = Registry("perturbation", UnknownPerturbationError)

@@ -80,6 +80,7 @@ class RobustnessPlan:
     kinds: tuple[str, ...]  # the perturbations that run
     skipped: dict[str, str]  # perturbation -> why it cannot run on this table
     notes: tuple[str, ...]
+    prepared_frame: pd.DataFrame | None = None  # ``prepared(frame)``, made once while planning
 
     @property
     def n_classes(self) -> int:
@@ -145,7 +146,8 @@ def plan_robustness(df: pd.DataFrame, settings: RobustnessSettings) -> Robustnes
     cols = select_features(source, target=s.target, text="tfidf", exclude=s.excluded)
     names = [c for c in source.columns if c in set(cols.columns)]
     frame = _raw_features(df, space.rows, names, cols.numeric)
-    spec = spec_for_prepared(prepare_frame(frame, list(frame.columns)), dense=s.model == "hgb")
+    prepared = prepare_frame(frame, list(frame.columns))
+    spec = spec_for_prepared(prepared, dense=s.model == "hgb")
     columns = ColumnKinds(tuple(map(str, spec.numeric)), tuple(map(str, spec.categorical)), tuple(map(str, spec.text)))
     kinds = tuple(dict.fromkeys(s.kinds))
     skipped = {k: r for k in kinds if (r := PERTURBATIONS[k].skip_reason(columns)) is not None}
@@ -176,5 +178,5 @@ def plan_robustness(df: pd.DataFrame, settings: RobustnessSettings) -> Robustnes
     return RobustnessPlan(
         settings=replace(s, perturbations=kinds), frame=frame, y=space.y, classes=space.classes,
         positive=space.positive, rows=space.rows, columns=columns, spec=spec, dropped=dropped, splits=splits,
-        groups=groups, kinds=runnable, skipped=skipped, notes=tuple(notes),
+        groups=groups, kinds=runnable, skipped=skipped, notes=tuple(notes), prepared_frame=prepared,
     )

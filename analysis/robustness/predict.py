@@ -12,25 +12,15 @@ it against the pipeline on perturbed folds).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..features import prepare_frame
+from .matrix import FoldMatrix, prepared_column
 
 __all__ = ["FoldPredictor"]
-
-
-def _prepared_column(col: pd.Series) -> np.ndarray:
-    """:func:`analysis.features.prepare_frame` of one column, for text and categories computed on its distinct
-    values only (a flipped or emptied column repeats a few values; preparing them is the costly part)."""
-    if col.dtype.kind == "f":  # numbers are already float in the plan's frame: prepare_frame keeps them as they are
-        return col.to_numpy(dtype=float, na_value=np.nan)
-    codes, uniques = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=False)
-    prepared = prepare_frame(pd.DataFrame({"v": pd.Series(uniques, dtype=object)}), ["v"])["v"].to_numpy(dtype=object)
-    return prepared[codes]
 
 
 def _block(columns: dict[str, np.ndarray]) -> pd.DataFrame:
@@ -76,6 +66,9 @@ class FoldPredictor:
         self.clean_values = {c: self.clean[c].to_numpy(dtype=float if self.clean[c].dtype.kind == "f" else object)
                              for c in self.clean.columns}
         self.cached = [_transform(fitted, self.clean[cols]) for fitted, cols, _ in self.blocks]
+        # fast forms of blocks for predict_matrix, made on first use (keyed by the fitted block's id)
+        self._numeric: dict[int, Callable[[np.ndarray], np.ndarray] | None] = {}
+        self._codes: dict[int, _CodeRows] = {}
 
     def _stack(self, parts: list[Any]) -> Any:
         from scipy import sparse
@@ -88,7 +81,7 @@ class FoldPredictor:
         """(predicted class codes, probabilities) of the clean fold (``frame=None``) or of a perturbed copy
         of it in which only the columns ``changed`` differ."""
         changed = set(changed) if frame is not None else set()
-        fresh = {c: _prepared_column(frame[c]) for c in frame.columns if c in changed} if frame is not None else {}
+        fresh = {c: prepared_column(frame[c]) for c in frame.columns if c in changed} if frame is not None else {}
         parts = []
         for (fitted, cols, names), cached in zip(self.blocks, self.cached):
             if names & changed:
@@ -100,5 +93,107 @@ class FoldPredictor:
                 parts.append(_transform(fitted, block))
             else:
                 parts.append(cached)
+        return self._predict(parts)
+
+    def _predict(self, parts: list[Any]) -> tuple[np.ndarray, np.ndarray]:
         proba = np.asarray(self.model.predict_proba(self._stack(parts)), dtype=np.float64)
         return proba.argmax(axis=1).astype(np.int64), proba
+
+    def predict_matrix(self, m: FoldMatrix) -> tuple[np.ndarray, np.ndarray]:
+        """(predicted class codes, probabilities) of a perturbed copy of the clean fold held as arrays: only
+        the blocks with a column in ``m.changed`` are transformed again."""
+        parts = []
+        for (fitted, cols, names), cached in zip(self.blocks, self.cached):
+            if not names & m.changed:
+                parts.append(cached)
+            elif isinstance(cols, str):
+                parts.append(_transform(fitted, pd.Series(m.prepared_column(cols), name=cols, dtype=object)))
+            elif all(c in m.columns.numeric for c in cols):  # one float matrix, no per-column frame
+                positions = [m.position[c] for c in cols]
+                x = m.numeric if positions == list(range(m.numeric.shape[1])) else m.numeric[:, positions]
+                fast = self._numeric.setdefault(id(fitted), _numeric_transform(fitted))
+                parts.append(fast(x) if fast is not None else fitted.transform(pd.DataFrame(x, columns=list(cols))))
+            elif all(c in m.columns.categorical for c in cols):
+                if id(fitted) not in self._codes:
+                    positions = [m.position[c] for c in cols]
+                    self._codes[id(fitted)] = _CodeRows(fitted, list(cols), positions,
+                                                        [len(m.strings[j]) for j in positions])
+                parts.append(self._codes[id(fitted)].transform(m))
+            else:
+                parts.append(_transform(fitted, _block({c: m.prepared_column(c) for c in cols})))
+        return self._predict(parts)
+
+
+def _numeric_transform(fitted: Any) -> Callable[[np.ndarray], np.ndarray] | None:
+    """The fitted numeric block (median ``SimpleImputer`` -> ``StandardScaler``, :mod:`analysis.features`'
+    numeric steps) as numpy operations on a float matrix, or ``None`` for any other block.
+
+    They are scikit-learn's own operations in its order (fill each missing value with the column's statistic,
+    drop the columns without one, subtract ``mean_``, divide by ``scale_``), so the floats are the same bits;
+    skipped are the input checks and the DataFrame round trip, which cost twice the arithmetic on a fold.
+    """
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if type(fitted) is not Pipeline or len(fitted.steps) != 2:
+        return None
+    imputer, scaler = fitted.steps[0][1], fitted.steps[1][1]
+    if type(imputer) is not SimpleImputer or type(scaler) is not StandardScaler or imputer.add_indicator:
+        return None
+    if not (isinstance(imputer.missing_values, float) and np.isnan(imputer.missing_values)):
+        return None
+    stats = np.asarray(imputer.statistics_, dtype=float)
+    keep = np.arange(len(stats)) if imputer.keep_empty_features else np.flatnonzero(~np.isnan(stats))
+    fill = stats[keep]
+    mean = np.asarray(scaler.mean_, dtype=float) if scaler.with_mean else None
+    scale = np.asarray(scaler.scale_, dtype=float) if scaler.with_std else None
+
+    def transform(x: np.ndarray) -> np.ndarray:
+        out = x[:, keep]
+        out = np.where(np.isnan(out), fill, out)
+        if mean is not None:
+            out -= mean
+        if scale is not None:
+            out /= scale
+        return out
+
+    return transform
+
+
+class _CodeRows:
+    """``fitted.transform`` of a categorical block, remembered per distinct row of codes.
+
+    A fitted one-hot encoder transforms each row on its own, so a row of codes always gives the same output
+    row: each distinct row is transformed once per fold (the clean fold's, then the few that flips and
+    missing values add), and every later prediction only looks rows up.
+    """
+
+    def __init__(self, fitted: Any, cols: list[str], positions: list[int], sizes: list[int]) -> None:
+        self.fitted, self.cols, self.positions = fitted, cols, positions
+        self.radix = np.cumprod([1] + sizes[:-1]).astype(np.int64)
+        self.exact = float(np.prod(np.array(sizes, dtype=float))) < 2.0 ** 62  # one int64 key per row
+        self.keys = np.empty(0, dtype=np.int64)
+        self.rows: Any = None
+
+    def transform(self, m: FoldMatrix) -> Any:
+        codes = m.codes[:, self.positions]
+        if not self.exact:
+            return self.fitted.transform(self._frame(m, codes))
+        keys, first, inverse = np.unique(codes @ self.radix, return_index=True, return_inverse=True)
+        new = ~np.isin(keys, self.keys, assume_unique=True)
+        if new.any():
+            if new.sum() * 2 > len(codes):  # mostly new rows: not worth remembering
+                return self.fitted.transform(self._frame(m, codes))
+            from scipy import sparse
+
+            fresh = self.fitted.transform(self._frame(m, codes[first[new]]))
+            stacked = fresh if self.rows is None else (
+                sparse.vstack([self.rows, fresh], format="csr") if sparse.issparse(fresh) else np.vstack([self.rows, fresh]))
+            merged = np.concatenate([self.keys, keys[new]])
+            order = np.argsort(merged, kind="stable")
+            self.keys, self.rows = merged[order], stacked[order]
+        return self.rows[np.searchsorted(self.keys, keys)[inverse.reshape(-1)]]
+
+    def _frame(self, m: FoldMatrix, codes: np.ndarray) -> pd.DataFrame:
+        return _block({c: m.strings[j][codes[:, k]] for k, (c, j) in enumerate(zip(self.cols, self.positions))})

@@ -47,13 +47,17 @@ FRAGILE_ROWS_JSON = 20
 
 @dataclass(frozen=True)
 class RobustnessProgress:
-    """One finished step: ``done`` of ``total`` steps; ``stage`` is "fit", a perturbation name or "sensitivity"."""
+    """One finished step: ``done`` of ``total`` steps; ``stage`` is "fit", a perturbation name or "sensitivity".
+
+    ``partial``: after the last fold of a perturbation kind (but the last), the result of the kinds finished so far.
+    """
 
     stage: str
     fold: int
     folds: int
     done: int
     total: int
+    partial: RobustnessResult | None = None
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,14 @@
 Only predictions repeat: each fold's pipeline (the preprocessing of
 :mod:`analysis.features` and a model of :mod:`analysis.models`) is fitted once
 on the training fold's rows; every perturbation at every strength is applied
-to the *raw* test frame (before the fitted preprocessing, with the training
-fold's statistics), and the fitted pipeline predicts it. Scores use the metric
-registry and the corrected intervals of the rebalancing lab
-(scored by :func:`analysis.robustness.scoring.fold_scores`, the registry's metrics from one confusion
-matrix; intervals by :func:`analysis.rebalance.metric_summary`).
+to the test fold (with the training fold's statistics) and the fitted pipeline
+predicts it. Kinds with an array form perturb the fold held as arrays
+(:class:`analysis.robustness.matrix.FoldMatrix`: the float matrix the numeric
+steps read, category codes) and only the changed blocks are transformed again;
+the others (text) perturb the raw test frame. Strength 0 reuses the clean
+predictions. Every metric comes from the same predictions
+(:func:`analysis.robustness.scoring.fold_scores`, the registry's metrics from one confusion
+matrix); intervals by :func:`analysis.rebalance.metric_summary`.
 
 Per-feature sensitivity perturbs one feature at a time at a fixed strength
 (:data:`SENSITIVITY`: 1 standard deviation of noise for a number, half of the
@@ -19,6 +22,7 @@ from __future__ import annotations
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,7 +30,8 @@ import pandas as pd
 
 from ..models import make_classifier
 from ..rebalance import METRICS, metric_summary
-from .perturbations import PERTURBATIONS, FoldReference
+from .matrix import FoldMatrix
+from .perturbations import PERTURBATIONS, ColumnKinds, FoldReference
 from .plan import RobustnessPlan, RobustnessSettings, plan_robustness
 from .predict import FoldPredictor
 from .results import (
@@ -70,6 +75,33 @@ def _unchecked() -> Any:
     return sklearn.config_context(assume_finite=True, skip_parameter_validation=True)
 
 
+@dataclass(frozen=True, eq=False)
+class _Fold:
+    """One fitted fold: its predictor, its test rows (as arrays and as the raw frame) and clean predictions."""
+
+    predictor: FoldPredictor
+    matrix: FoldMatrix
+    raw: pd.DataFrame
+    reference: FoldReference
+    pred0: np.ndarray
+    proba0: np.ndarray
+    threads: Any  # a threadpoolctl.ThreadpoolController
+
+    def predict(self, kind: str, strength: float, rng: np.random.Generator,
+                columns: ColumnKinds) -> tuple[np.ndarray, np.ndarray]:
+        """Predictions of the test fold under one perturbation. Strength 0 is the clean fold by definition
+        (every kind returns its input unchanged): its predictions are reused, not recomputed."""
+        if strength == 0:
+            return self.pred0, self.proba0
+        perturbation = PERTURBATIONS[kind]
+        with self.threads.limit(limits=1), _unchecked():
+            m = perturbation.apply_matrix(self.matrix, strength, rng, columns=columns, reference=self.reference)
+            if m is not None:
+                return self.predictor.predict_matrix(m)
+            frame = perturbation.apply(self.raw, strength, rng, columns=columns, reference=self.reference)
+            return self.predictor.predict(frame, [c for kd in perturbation.applies_to for c in columns.of(kd)])
+
+
 def _steps(plan: RobustnessPlan) -> int:
     return len(plan.splits) * (1 + len(plan.kinds) + int(plan.settings.sensitivity and bool(plan.columns.columns)))
 
@@ -77,6 +109,11 @@ def _steps(plan: RobustnessPlan) -> int:
 def iter_robustness(plan: RobustnessPlan) -> Iterator[RobustnessProgress | RobustnessResult]:
     """Run a planned robustness test, yielding progress after every fit and every perturbation ladder of
     a fold, and the :class:`RobustnessResult` last.
+
+    The folds are fitted first, then the kinds run one after the other over every fold. When a kind
+    is done (and more remain), its progress event carries ``partial``: a :class:`RobustnessResult` of
+    the kinds finished so far (final numbers for them; no per-feature sensitivity yet), for a page to
+    show before the whole run ends.
 
     Examples
     --------
@@ -86,9 +123,13 @@ def iter_robustness(plan: RobustnessPlan) -> Iterator[RobustnessProgress | Robus
     >>> [type(e).__name__ for e in iter_robustness(plan)][-3:]
     ['RobustnessProgress', 'RobustnessProgress', 'RobustnessResult']
     """
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import ThreadpoolController
 
     start = time.perf_counter()
+    # One BLAS thread: on a shared machine spinning BLAS threads slow small solves many times over (the
+    # rebalancing lab's measurement); the folds are the unit of work. One controller: finding the BLAS
+    # libraries costs about 5 ms, which threadpool_limits() paid again on every prediction.
+    one_thread = ThreadpoolController()
     s = plan.settings
     y, k, pos = plan.y, plan.n_classes, plan.positive
     n = len(y)
@@ -103,49 +144,60 @@ def iter_robustness(plan: RobustnessPlan) -> Iterator[RobustnessProgress | Robus
     clean_pred = np.zeros(n, dtype=np.int64)
     sens: dict[str, list[tuple[float, float]]] = {c: [] for c in plan.columns.columns}
     names = plan.metric_names
-    prepared = plan.prepared(plan.frame)  # once: every fold's training and test rows are slices of it
+    # once (made while planning): every fold's training and test rows are slices of it
+    prepared = plan.prepared_frame if plan.prepared_frame is not None else plan.prepared(plan.frame)
+    folds: list[_Fold] = []
     for f, (train, test) in enumerate(plan.splits):
         train_raw, test_raw = plan.frame.iloc[train], plan.frame.iloc[test]
-        y_test = y[test]
-        # One BLAS thread: on a shared machine spinning BLAS threads slow small solves many times over
-        # (the rebalancing lab's measurement); the folds are the unit of work.
-        with threadpool_limits(limits=1):
+        with one_thread.limit(limits=1):
             pipe = _pipeline(plan).fit(prepared.iloc[train], y[train])
             reference = FoldReference.from_frame(train_raw, plan.columns)
-            predictor = FoldPredictor(pipe, prepared.iloc[test].reset_index(drop=True))
+            clean_test = prepared.iloc[test].reset_index(drop=True)
+            predictor = FoldPredictor(pipe, clean_test)
+            matrix = FoldMatrix.from_fold(test_raw, clean_test, plan.columns, reference)
             pred0, proba0 = predictor.predict()
         if proba0.shape[1] != k:
             raise RuntimeError("a training fold lacked a class; stratified folds should prevent this")
         clean_pred[test] = pred0
-        clean_folds.append(fold_scores(y_test, pred0, proba0, n_classes=k, positive=pos, names=names))
+        clean_folds.append(fold_scores(y[test], pred0, proba0, n_classes=k, positive=pos, names=names))
+        folds.append(_Fold(predictor, matrix, test_raw, reference, pred0, proba0, one_thread))
         done += 1
         yield RobustnessProgress("fit", f + 1, len(plan.splits), done, total)
-        for kind in plan.kinds:
-            perturbation = PERTURBATIONS[kind]
+
+    # Kind after kind (every fold of one kind, then the next): each kind's curve is final as soon as its
+    # last fold is scored, and goes out at once as a partial result. Each (fold, kind, strength) has its
+    # own generator, so the order changes no number.
+    for i, kind in enumerate(plan.kinds):
+        for f, ((_, test), fold) in enumerate(zip(plan.splits, folds)):
+            y_test = y[test]
+            fold_flips = np.zeros(len(test), dtype=np.int64)
             for strength in ladders[kind]:
-                frame = perturbation.apply(test_raw, strength, _rng(s.seed, f, kind, strength),
-                                           columns=plan.columns, reference=reference)
-                touched = [c for kd in perturbation.applies_to for c in plan.columns.of(kd)]
-                with threadpool_limits(limits=1), _unchecked():
-                    pred, proba = predictor.predict(frame, touched)
-                scores[(kind, strength)].append(fold_scores(y_test, pred, proba, n_classes=k, positive=pos, names=names))
-                changed = pred != pred0
-                flipped[(kind, strength)] += int(changed.sum())
+                pred, proba = fold.predict(kind, strength, _rng(s.seed, f, kind, strength), plan.columns)
+                scores[(kind, strength)].append(clean_folds[f] if pred is fold.pred0 else
+                                                fold_scores(y_test, pred, proba, n_classes=k, positive=pos, names=names))
+                changed = pred != fold.pred0
+                fold_flips += changed
+                flipped[(kind, strength)] += int(np.count_nonzero(changed))
                 scored[(kind, strength)] += len(test)
-                row_flips[test] += changed
-                row_trials[test] += 1
+            row_flips[test] += fold_flips
+            row_trials[test] += len(ladders[kind])
             done += 1
-            yield RobustnessProgress(kind, f + 1, len(plan.splits), done, total)
-        if s.sensitivity and plan.columns.columns:
-            clean_ba = clean_folds[-1][VERDICT_METRIC]
+            partial = None
+            if f == len(folds) - 1 and i < len(plan.kinds) - 1:
+                finished = set(plan.kinds[: i + 1])
+                partial = _assemble(plan, clean_folds, {key: v for key, v in scores.items() if key[0] in finished},
+                                    flipped, scored, row_flips, row_trials, clean_pred, {},
+                                    time.perf_counter() - start)
+            yield RobustnessProgress(kind, f + 1, len(plan.splits), done, total, partial)
+    if s.sensitivity and plan.columns.columns:
+        for f, ((_, test), fold) in enumerate(zip(plan.splits, folds)):
+            clean_ba = clean_folds[f][VERDICT_METRIC]
             for column in plan.columns.columns:
                 column_kind = next(kd for kd in ("numeric", "categorical", "text") if column in plan.columns.of(kd))
                 kind, strength = SENSITIVITY[column_kind]
-                frame = PERTURBATIONS[kind].apply(test_raw, strength, _rng(s.seed, f, "sensitivity:" + column, strength),
-                                                  columns=plan.columns.only(column), reference=reference)
-                with threadpool_limits(limits=1), _unchecked():
-                    pred, proba = predictor.predict(frame, (column,))
-                score = fold_scores(y_test, pred, proba, n_classes=k, positive=pos, names=(VERDICT_METRIC,))
+                pred, proba = fold.predict(kind, strength, _rng(s.seed, f, "sensitivity:" + column, strength),
+                                           plan.columns.only(column))
+                score = fold_scores(y[test], pred, proba, n_classes=k, positive=pos, names=(VERDICT_METRIC,))
                 sens[column].append((clean_ba, score[VERDICT_METRIC]))
             done += 1
             yield RobustnessProgress("sensitivity", f + 1, len(plan.splits), done, total)

@@ -46,6 +46,7 @@ def settings_form(dataset, target: str) -> tuple[RobustnessSettings, bool]:
         submitted = st.form_submit_button("Run robustness test", type="primary", icon=":material/play_arrow:")
     settings = RobustnessSettings(target=target, model=model, perturbations=tuple(kinds), folds=folds, seed=seed,
                                   sensitivity=bool(sensitivity), excluded=ft.excluded_columns(dataset, target))
+    augmentation_strategies.excluded_caption(settings.excluded)
     return settings, submitted
 
 
@@ -69,18 +70,26 @@ def robustness_section(dataset, settings: RobustnessSettings, submitted: bool) -
         return
     result = state.au_result(active)
     if result is None and submitted:
-        with st.spinner("Preparing features and folds…"):
-            plan = state.au_plan(active[0], active[1], dataset)
-        bar = st.progress(0.0, text="Starting…")
+        bar = st.progress(0.0, text="Preparing features, near-duplicate groups and folds…")
         started = time.perf_counter()
+        plan = state.au_plan(active[0], active[1], dataset)
+        live = st.empty()  # each finished perturbation kind is drawn here while the others run
         for event in iter_robustness(plan):
             if isinstance(event, RobustnessProgress):
                 bar.progress(event.done / max(event.total, 1), text=_progress_text(event, time.perf_counter() - started))
+                if event.partial is not None:
+                    state.au_store_partial(active, event.partial)  # kept even if a click stops the run
+                    with live.container():
+                        partial_section(event.partial, running=True)
             else:
                 result = event
                 state.au_store(active, result)  # kept in session state as soon as it finishes
         bar.empty()
+        live.empty()
     if result is None:
+        partial = state.au_partial(active)
+        if partial is not None:
+            partial_section(partial, running=False)
         st.info("Press **Run robustness test** to run these settings.", icon=":material/play_arrow:")
         return
     card_state.remember(dataset.sha256, "robustness", result)  # the Dataset card states it
@@ -88,6 +97,16 @@ def robustness_section(dataset, settings: RobustnessSettings, submitted: bool) -
         st.caption("Showing the last run; the settings above changed since. Press **Run robustness test** to "
                    "run them.")
     results_section(dataset, active[1], result)
+
+
+def partial_section(result, *, running: bool) -> None:
+    """The perturbation kinds finished so far: verdict and curves (no widgets: drawn again as kinds finish)."""
+    done = sorted({p.kind for p in result.perturbations}, key=list(PERTURBATIONS).index)
+    st.caption(("First results while the run goes on" if running else "The last run stopped before it finished")
+               + f": {', '.join(escape_md(k) for k in done)} done; per-feature sensitivity and the fragile rows "
+               "come with the whole run.")
+    components.verdict_box(result)
+    components.chart(st, charts.robustness_curves_figure(result, metric="balanced_accuracy"), width="stretch")
 
 
 def results_section(dataset, settings: RobustnessSettings, result) -> None:

@@ -31,9 +31,10 @@ from dashboard.components import escape_md, guarded
 from dashboard.provenance import input_parent
 from dashboard.state import augmentation_strategies as state
 from dashboard.state import card as card_state
+from dashboard.state import features as ft
 from dashboard.state.session import ActiveData
 
-__all__ = ["render"]
+__all__ = ["excluded_caption", "render"]
 
 
 def _label(name: str) -> str:
@@ -66,6 +67,13 @@ def _templates(current: ActiveData) -> TemplateSet | None:
     return templates
 
 
+def excluded_caption(excluded: tuple[str, ...]) -> None:
+    """Name the suspected leaks the Features page's switch leaves out (the Rebalancing lab's caption)."""
+    if excluded:
+        st.caption("Suspected leaking features left out (switch on the Features page): "
+                   + ", ".join(f"'{escape_md(c)}'" for c in excluded))
+
+
 def _run(current: ActiveData, settings: AugmentCompareSettings) -> None:
     """Run the comparison with a progress bar; the finished comparison goes to session state."""
     bar = st.progress(0.0, text="Cross-validating the strategies…")
@@ -95,7 +103,9 @@ def _compare(current: ActiveData, templates: TemplateSet | None) -> AugmentCompa
         seed = int(c3.number_input("Seed", min_value=0, value=0, key=state.AS_SEED))
         run = st.form_submit_button("Compare strategies", type="primary", icon=":material/play_arrow:")
     settings = AugmentCompareSettings(target=current.target, strategies=tuple(chosen) or ("none",), model=model,
-                                      folds=folds, seed=seed, templates=templates)
+                                      folds=folds, seed=seed, templates=templates,
+                                      excluded=ft.excluded_columns(current.dataset, current.target))
+    excluded_caption(settings.excluded)
     if run:
         _run(current, settings)
     result = state.as_result(current.dataset.sha256, settings)
@@ -130,7 +140,9 @@ def _download(current: ActiveData, templates: TemplateSet | None) -> None:
     test_size = c2.slider("Untouched holdout (share set aside first)", min_value=0.05, max_value=0.5,
                           value=DEFAULT_TEST_SIZE, step=0.05, key=state.AS_TEST_SIZE)
     settings = AugmentSettings(target=current.target, strategy=strategy, test_size=float(test_size),
-                               templates=templates, source_name=dataset.name, source_sha256=dataset.input_sha256)
+                               templates=templates, source_name=dataset.name, source_sha256=dataset.input_sha256,
+                               excluded=ft.excluded_columns(dataset, current.target))
+    excluded_caption(settings.excluded)
     if st.button("Augment the training data", icon=":material/auto_awesome:", key=state.AS_PREPARE):
         st.session_state[state.AS_PREPARED] = settings
     if st.session_state.get(state.AS_PREPARED) != settings:

@@ -16,6 +16,7 @@ AU_KINDS = "au_rb_kinds"
 AU_SENSITIVITY = "au_rb_sensitivity"
 AU_RUN = "au_rb_run"  # (sha256, RobustnessSettings) of the last run the user started (not a widget)
 AU_RESULTS = "au_rb_results"  # {(sha256, RobustnessSettings): RobustnessResult}, kept as each run finishes
+AU_PARTIAL = "au_rb_partial"  # {(sha256, RobustnessSettings): RobustnessResult of the kinds done}, last run only
 AU_METRIC = "au_rb_metric"
 AU_CURVES = "au_rb_curves"
 AU_FLIPS = "au_rb_flips"
@@ -52,6 +53,16 @@ def au_store(run_key: tuple[str, RobustnessSettings], result) -> None:
     while len(store) > MAX_RUNS:
         store.pop(next(iter(store)))
     st.session_state[AU_RESULTS] = store
+
+
+def au_partial(run_key: tuple[str, RobustnessSettings]):
+    """The kinds finished so far of a run that did not finish (a click stopped it), or ``None``."""
+    return st.session_state.get(AU_PARTIAL, {}).get(run_key)
+
+
+def au_store_partial(run_key: tuple[str, RobustnessSettings], result) -> None:
+    """Keep the partial result of the running run (only the latest run's)."""
+    st.session_state[AU_PARTIAL] = {run_key: result}
 
 
 @st.cache_data(max_entries=4, ttl=CACHE_TTL, show_spinner=False)

