@@ -29,6 +29,7 @@ from ..overview.near_duplicates import near_duplicate_summary
 from ..overview.near_groups import DEFAULT_NEAR, NearDuplicateSettings
 from ..overview.outliers import DEFAULT_OUTLIERS, OutlierSettings, outlier_summary
 from ..results import py_scalar
+from ..rowsample import SAMPLE_ROWS
 from ..schema import Schema, infer_schema
 from .counts import duplicate_counts, group_counts
 from .sample import SampleInfo, draw_sample
@@ -74,7 +75,7 @@ def engine_overview(
     smote_k_neighbors: int = 5,
     near: NearDuplicateSettings | None = DEFAULT_NEAR,
     outliers: OutlierSettings | None = DEFAULT_OUTLIERS,
-    sample_rows: int = 200_000,
+    sample_rows: int = SAMPLE_ROWS,
     seed: int = 0,
 ) -> EngineOverview:
     """The overview of ``table`` on its engine (see the module docstring); pandas runs today's path."""

@@ -119,7 +119,8 @@ def overview(
     near : NearDuplicateSettings or None
         The near-duplicate pass (``None`` skips it).
     outliers : OutlierSettings or None
-        The isolation-forest outlier scores (``None`` skips them).
+        The isolation-forest outlier scores (``None`` skips them); above ``outliers.max_rows`` rows
+        (:data:`analysis.rowsample.SAMPLE_ROWS`) they score the stratified sample and say so.
 
     Examples
     --------
@@ -142,7 +143,7 @@ def overview(
     schema = schema if schema is not None else infer_schema(df)
     missing = {c.name: c.n_missing for c in schema.columns}  # counted once, by the schema
     pass_notes = list(notes)
-    scored = _outliers_or_note(df, target, outliers, pass_notes)
+    scored = _outliers_or_note(df, target, outliers, pass_notes, schema)
     return Overview(
         name=name,
         rows=int(df.shape[0]),
@@ -164,7 +165,7 @@ def overview(
 
 
 def _outliers_or_note(
-    df: pd.DataFrame, target: str, settings: OutlierSettings | None, notes: list[str]
+    df: pd.DataFrame, target: str, settings: OutlierSettings | None, notes: list[str], schema: Schema
 ) -> OutlierSummary | None:
     """The outlier scores, or ``None`` with a note saying why they could not be computed.
 
@@ -176,7 +177,7 @@ def _outliers_or_note(
     from ..features import ExtremeValueError
 
     try:
-        return outlier_summary(df, target=target, settings=settings)
+        return outlier_summary(df, target=target, settings=settings, schema=schema)
     except ExtremeValueError as exc:
         notes.append(f"Outliers were not scored: {exc}")
         return None
