@@ -212,7 +212,7 @@ def outliers_section(target: str, dataset: Dataset) -> None:
               help=f"Isolation-forest anomaly score (100 trees, seed {s.seed}) of at least {s.threshold:g}.")
     sample = out.sample  # above OutlierSettings.max_rows rows: the stratified sample `report` scores too
     o2.metric("Rows scored", f"{len(out.rows):,}",
-              f"a sample of {sample.population_rows:,} rows" if sample is not None else None,
+              f"of {sample.population_rows:,} rows: a stratified sample" if sample is not None else None,
               delta_color="off", delta_arrow="off",
               help=(f"More than {s.max_rows:,} rows: the forest scored a sample stratified by the target (seed "
                     f"{sample.seed}); the counts, shares and top rows below are of the sample, row numbers are "
