@@ -98,6 +98,9 @@ def engine_overview(
     if outliers is not None:
         from ..features import ExtremeValueError
 
+        if sample is not None:  # already the sample (its size only near sample_rows): never sampled again
+            outliers = dataclasses.replace(outliers, max_rows=max(outliers.max_rows, len(frame)))
+
         try:
             scored = outlier_summary(frame, target=target, settings=outliers)
         except ExtremeValueError as exc:

@@ -106,3 +106,17 @@ def test_report_runs_leakage_on_the_sample_and_says_so(tmp_path, monkeypatch, ca
 @pytest.mark.parametrize("n", [0, 1])
 def test_tiny_tables_are_never_sampled(n):
     assert stratified_positions(n, pd.Series(["a"] * n), sample_rows=1) is None
+
+
+def test_engine_outliers_score_the_whole_engine_sample_once(tmp_path):
+    """DuckDB's sample may hold a few rows more than sample_rows: the outliers score it whole, not a sample of it."""
+    from analysis.engines import engine_overview
+
+    df = _frame(3000, seed=8)
+    path = tmp_path / "t.parquet"
+    df.to_parquet(path)
+    table = open_table(str(path), EngineSettings(engine="duckdb"))
+    ran = engine_overview(table, target="y", near=None, outliers=OutlierSettings(max_rows=10), sample_rows=700)
+    assert ran.sample is not None and ran.overview.outliers is not None
+    assert len(ran.overview.outliers.rows) == ran.sample.rows
+    assert not ran.overview.outliers.sampled
