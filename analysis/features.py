@@ -43,7 +43,7 @@ import pandas as pd
 
 from .candidates import MAX_FEATURE_CATEGORIES, NOT_FEATURE_ROLES
 from .errors import DiagnosticsError, NoFeaturesError
-from .schema import Role, infer_schema
+from .schema import Role, Schema, infer_schema
 
 __all__ = [
     "EXCLUDED_REASON",
@@ -146,7 +146,7 @@ EXCLUDED_REASON = "excluded: suspected label leak"
 
 def select_features(
     df: pd.DataFrame, *, target: str, text: TextMode = "drop", features: Sequence[str] | None = None,
-    exclude: Sequence[str] = (),
+    exclude: Sequence[str] = (), schema: Schema | None = None,
 ) -> FeatureColumns:
     """Decide which columns are model features, and of which kind (the one rule; see the module doc).
 
@@ -160,6 +160,8 @@ def select_features(
     features : the candidate columns (default: every column but the target)
     exclude : columns never used as features (the labs' "exclude suspected leaking features" switch);
         they are listed in ``dropped`` as :data:`EXCLUDED_REASON`
+    schema : the already inferred schema of ``df`` (its columns' roles are reused: a role depends on
+        its column alone, so no second pass over a large table)
 
     Raises
     ------
@@ -178,7 +180,11 @@ def select_features(
     excluded = {str(c) for c in exclude if c in candidates.columns}
     if excluded:
         candidates = candidates.drop(columns=[c for c in candidates.columns if str(c) in excluded])
-    schema = infer_schema(candidates)
+    names = [str(c) for c in candidates.columns]
+    known = {p.name: p for p in schema.columns} if schema is not None and schema.n_rows == len(df) else {}
+    reuse = bool(names) and len(set(names)) == len(names) and all(n in known for n in names)
+    profiles = (tuple(known[n] for n in names) if reuse
+                else infer_schema(candidates).columns)
     numeric: list[str] = []
     categorical: list[str] = []
     texts: list[str] = []
@@ -186,7 +192,7 @@ def select_features(
     dropped: dict[str, str] = {c: EXCLUDED_REASON for c in excluded}
     kept = []
     by_role = text in ("drop", "keep")
-    for profile in schema.columns:
+    for profile in profiles:
         if profile.role in NOT_FEATURE_ROLES or (text == "drop" and profile.role is Role.TEXT):
             dropped[profile.name] = str(profile.role)
         elif text == "keep" and profile.role is Role.TEXT:

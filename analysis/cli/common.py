@@ -139,13 +139,13 @@ def fail(command: str, message: str) -> NoReturn:
 
 
 def engine_settings(args: argparse.Namespace) -> EngineSettings:
-    from ..engines import EngineSettings
+    from ..engines import DEFAULT_SAMPLE_ROWS, EngineSettings
 
     return EngineSettings(
         engine=getattr(args, "engine", "auto"),
         spark_master=getattr(args, "spark_master", "local[*]"),
         memory_limit=getattr(args, "memory_limit", None),
-        sample_rows=getattr(args, "sample_rows", 200_000),
+        sample_rows=getattr(args, "sample_rows", DEFAULT_SAMPLE_ROWS),
         seed=int(getattr(args, "seed", 0) or 0),
     )
 

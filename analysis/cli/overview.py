@@ -11,6 +11,7 @@ from .common import add_common, emit, load
 if TYPE_CHECKING:
     from ..columns import LeakageReport
     from ..overview import Overview
+    from ..rowsample import SampleInfo
 
 
 def add_overview_commands(sub: Any) -> None:
@@ -26,7 +27,6 @@ def add_overview_commands(sub: Any) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from ..columns import leakage_suspects
     from ..errors import NoTargetCandidateError
     from ..overview import overview
     from ..schema import infer_schema, suggest_target
@@ -50,12 +50,32 @@ def _cmd_report(args: argparse.Namespace) -> int:
         reason = "Given with --target."
     result = overview(dataset, target=target, schema=schema, cv_folds=args.folds)
     notes += [n for n in result.notes if n not in notes]  # e.g. a pass that could not run, and why
-    leakage = leakage_suspects(dataset.frame, target=target, schema=schema)
+    leakage, sample = _leakage_on_sample(dataset.frame, target, schema)
+    if sample is not None:
+        args.sample_info = sample  # the JSON's `sample`, and a note under the text
+        notes.append(sample.note())
     payload = result.to_dict()
     payload["leakage"] = leakage.summary_dict()
     payload["notes"] = notes
     payload["target_choice"] = {"column": target, "reason": reason, "candidates": candidates}
     return emit(args, payload, _report_text(result, notes, leakage))
+
+
+def _leakage_on_sample(frame: Any, target: str, schema: Any) -> tuple[LeakageReport, SampleInfo | None]:
+    """The leakage summary on the stratified sample the outlier scores used (every row when small).
+
+    One sampler and one size for every model-based pass (:mod:`analysis.rowsample`, shared with
+    DuckDB and Spark): above :data:`~analysis.rowsample.SAMPLE_ROWS` rows the single-feature models
+    and rules see the sample's rows; counts, roles and near-duplicate groups stay over all rows.
+    """
+    from ..columns import leakage_suspects
+    from ..rowsample import SAMPLE_ROWS, SampleInfo, stratified_positions
+
+    rows = stratified_positions(len(frame), frame[target], sample_rows=SAMPLE_ROWS, seed=0)
+    if rows is None:
+        return leakage_suspects(frame, target=target, schema=schema), None
+    sample = SampleInfo(len(rows), len(frame), 0, target, passes="outlier scores, leakage models and rules")
+    return leakage_suspects(frame.iloc[rows].reset_index(drop=True), target=target, schema=schema), sample
 
 
 def _cmd_report_engine(args: argparse.Namespace) -> int:

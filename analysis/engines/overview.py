@@ -29,6 +29,7 @@ from ..overview.near_duplicates import near_duplicate_summary
 from ..overview.near_groups import DEFAULT_NEAR, NearDuplicateSettings
 from ..overview.outliers import DEFAULT_OUTLIERS, OutlierSettings, outlier_summary
 from ..results import py_scalar
+from ..rowsample import SAMPLE_ROWS
 from ..schema import Schema, infer_schema
 from .counts import duplicate_counts, group_counts
 from .sample import SampleInfo, draw_sample
@@ -74,7 +75,7 @@ def engine_overview(
     smote_k_neighbors: int = 5,
     near: NearDuplicateSettings | None = DEFAULT_NEAR,
     outliers: OutlierSettings | None = DEFAULT_OUTLIERS,
-    sample_rows: int = 200_000,
+    sample_rows: int = SAMPLE_ROWS,
     seed: int = 0,
 ) -> EngineOverview:
     """The overview of ``table`` on its engine (see the module docstring); pandas runs today's path."""
@@ -96,6 +97,9 @@ def engine_overview(
     scored = None
     if outliers is not None:
         from ..features import ExtremeValueError
+
+        if sample is not None:  # already the sample (its size only near sample_rows): never sampled again
+            outliers = dataclasses.replace(outliers, max_rows=max(outliers.max_rows, len(frame)))
 
         try:
             scored = outlier_summary(frame, target=target, settings=outliers)

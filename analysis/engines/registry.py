@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..errors import DiagnosticsError
 from ..registry import Registry
+from ..rowsample import SAMPLE_ROWS
 from .table import Table, is_parquet_source
 
 __all__ = [
@@ -37,8 +38,9 @@ __all__ = [
 #: ``auto`` keeps a CSV/xlsx file up to this size in pandas (today's path); larger files go to DuckDB.
 AUTO_PANDAS_MAX_BYTES = 200 * 1024 * 1024
 #: Model-based diagnostics (outliers, near-duplicates, leakage, label issues, ...) run on a stratified
-#: sample of at most this many rows when DuckDB or Spark holds a larger table.
-DEFAULT_SAMPLE_ROWS = 200_000
+#: sample of at most this many rows when DuckDB or Spark holds a larger table (the one constant,
+#: :data:`analysis.rowsample.SAMPLE_ROWS`, that pandas' ``report`` samples above too).
+DEFAULT_SAMPLE_ROWS = SAMPLE_ROWS
 
 
 class UnknownEngineError(DiagnosticsError):

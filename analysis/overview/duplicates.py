@@ -7,7 +7,7 @@ million rows take about as long as one ``DataFrame.duplicated`` call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -44,6 +44,10 @@ class DuplicateSummary(ResultMixin):
     conflict_rows: tuple[int, ...]
     verdict: str = "none"
     verdict_text: str = "No duplicate rows, and no rows share their features with a row of another label."
+    #: Rows whose features (every column but the target) equal an earlier row's, whatever the label
+    #: (``df.drop(columns=target).duplicated().sum()``); ``None`` when not counted. Not printed: the
+    #: near-duplicate pass reuses it instead of hashing the rows again.
+    feature_repeats: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -101,17 +105,20 @@ def duplicate_summary(df: pd.DataFrame, *, target: str) -> DuplicateSummary:
 
     conflict_rows: np.ndarray = np.empty(0, dtype=np.int64)
     groups = 0
+    repeats = 0
     if features:
         same_features = np.flatnonzero(pd.Series(feature_hash).duplicated(keep=False).to_numpy())
         if len(same_features):
             subset = df.iloc[same_features]
             group_id = subset.groupby(features, dropna=False, sort=False).ngroup().to_numpy()
+            repeats = len(group_id) - len(np.unique(group_id))  # each group's rows after its first
             labels = subset[target]
             n_labels = labels.groupby(group_id).transform("nunique").to_numpy()
             in_conflict = (n_labels > 1) & labels.notna().to_numpy()
             conflict_rows = same_features[in_conflict]
             groups = int(len(np.unique(group_id[in_conflict])))
-    return duplicate_summary_from_counts(duplicate_rows, tuple(int(i) for i in conflict_rows), groups)
+    summary = duplicate_summary_from_counts(duplicate_rows, tuple(int(i) for i in conflict_rows), groups)
+    return replace(summary, feature_repeats=repeats)
 
 
 def duplicate_summary_from_counts(duplicate_rows: int, conflict_rows: tuple[int, ...], groups: int = 0) -> DuplicateSummary:

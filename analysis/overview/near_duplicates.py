@@ -118,7 +118,7 @@ def near_duplicate_key_columns(df: pd.DataFrame, *, target: str, schema: Schema 
 @takes_table("df")
 def near_duplicate_summary(
     df: pd.DataFrame, *, target: str, settings: NearDuplicateSettings = DEFAULT_NEAR,
-    schema: Schema | None = None, columns: Sequence[str] | None = None,
+    schema: Schema | None = None, columns: Sequence[str] | None = None, exact_repeats: int | None = None,
 ) -> NearDuplicateSummary:
     """Find near-duplicate rows and conflicting near-duplicates.
 
@@ -134,6 +134,9 @@ def near_duplicate_summary(
         Reuse an inferred schema (its identifier columns are left out).
     columns : column names, optional
         The feature columns (default: :func:`near_duplicate_key_columns`).
+    exact_repeats : int, optional
+        ``df[columns].duplicated().sum()`` when already counted (the overview takes it from its
+        duplicate count when the columns are every column but the target); counted here otherwise.
 
     Raises
     ------
@@ -155,7 +158,8 @@ def near_duplicate_summary(
     norm_sizes = np.bincount(g.normalised, minlength=1) if n else np.zeros(0, dtype=np.int64)
     normalised_groups = int((norm_sizes > 1).sum())
     normalised_rows = int(norm_sizes[norm_sizes > 1].sum())
-    exact_repeats = _exact_repeats(features) if cols and n else 0
+    if exact_repeats is None:
+        exact_repeats = _exact_repeats(features) if cols and n else 0
     normalised_repeats = normalised_rows - normalised_groups
     normalised_only = max(normalised_repeats - exact_repeats, 0)
     table = _group_table(g, df[target])

@@ -12,8 +12,11 @@ Features: numeric columns (missing values replaced by the column median; an
 isolation forest splits one column at a time, so no scaling is needed) and
 categorical columns as integer codes (missing is a code of its own). Free text
 and identifier columns are left out (``select_features(text="drop")``). Above
-``max_rows`` rows the forest is fitted and rows are scored on a random sample
-of that many (stated in the notes).
+``max_rows`` rows (:data:`analysis.rowsample.SAMPLE_ROWS`, 200,000, by default) the
+forest is fitted and rows are scored on the stratified sample of
+:func:`analysis.rowsample.stratified_positions` (the rows DuckDB and Spark sample
+too), stated in ``sample`` and the notes; ``rows`` keeps the scored rows' positions
+in the whole table.
 """
 
 from __future__ import annotations
@@ -28,17 +31,23 @@ from ..errors import NoFeaturesError, require_column
 from ..features import FLOAT32_SAFE, range_divisor, select_features
 from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity, json_label
+from ..rowsample import SAMPLE_ROWS, SampleInfo, stratified_positions
+from ..schema import Schema
 
 __all__ = ["OutlierSettings", "OutlierSummary", "outlier_matrix", "outlier_summary"]
 
 
 @dataclass(frozen=True)
 class OutlierSettings:
-    """Isolation-forest settings: the flag threshold, the number of top rows kept, the sample size, the seed."""
+    """Isolation-forest settings: the flag threshold, the number of top rows kept, the sample size, the seed.
+
+    ``max_rows``: above this many rows, a stratified sample of about this many is scored
+    (:func:`analysis.rowsample.stratified_positions`, with ``seed``).
+    """
 
     threshold: float = 0.6
     top: int = 100
-    max_rows: int = 200_000
+    max_rows: int = SAMPLE_ROWS
     seed: int = 0
 
 
@@ -64,6 +73,7 @@ class OutlierSummary(ResultMixin):
     scores: np.ndarray = field(repr=False)
     per_class: dict[Any, dict[str, float]] = field(default_factory=dict)
     sampled: bool = False
+    sample: SampleInfo | None = None  # which rows were scored, when not all of them
     verdict: str = "none"
     verdict_text: str = "No row stands out: every isolation-forest score is below the threshold."
     notes: tuple[str, ...] = ()
@@ -110,6 +120,7 @@ class OutlierSummary(ResultMixin):
             "columns": list(self.columns),
             "rows_scored": int(len(self.rows)),
             "sampled": self.sampled,
+            "sample": self.sample.to_dict() if self.sample is not None else None,
             "n_flagged": self.n_flagged,
             "share_flagged": (self.n_flagged / len(self.rows)) if len(self.rows) else 0.0,
             "per_class": [{"label": json_label(k), **v} for k, v in self.per_class.items()],
@@ -137,9 +148,11 @@ def outlier_matrix(df: pd.DataFrame, numeric: tuple[str, ...], categorical: tupl
 
 @takes_table("df")
 def outlier_summary(
-    df: pd.DataFrame, *, target: str, settings: OutlierSettings = DEFAULT_OUTLIERS
+    df: pd.DataFrame, *, target: str, settings: OutlierSettings = DEFAULT_OUTLIERS, schema: Schema | None = None
 ) -> OutlierSummary:
-    """Score every row (or a stated sample) for how unusual its features are.
+    """Score every row (or a stated stratified sample) for how unusual its features are.
+
+    ``schema`` (the already inferred schema of ``df``) saves inferring the column roles again.
 
     Examples
     --------
@@ -151,18 +164,19 @@ def outlier_summary(
     """
     require_column(df.columns, target, role="target column")
     try:
-        cols = select_features(df, target=target, text="drop")
+        cols = select_features(df, target=target, text="drop", schema=schema)
     except NoFeaturesError:
         return OutlierSummary(
             settings, (), np.empty(0, np.int64), np.empty(0), verdict="not_applicable",
             verdict_text="No numeric or categorical feature to score rows on (free text and identifiers are left out).",
         )
     n = len(df)
-    rows = np.arange(n, dtype=np.int64)
-    sampled = n > settings.max_rows
-    if sampled:
-        rows = np.sort(np.random.RandomState(settings.seed).choice(n, settings.max_rows, replace=False))
-    sub = df.iloc[rows]
+    picked = stratified_positions(n, df[target], sample_rows=settings.max_rows, seed=settings.seed)
+    sampled = picked is not None
+    rows = picked if picked is not None else np.arange(n, dtype=np.int64)
+    used = [*cols.numeric, *cols.categorical]
+    # only the scored columns are taken (taking every column of a large Arrow-backed frame costs seconds)
+    sub = (df[used] if df.columns.is_unique else df).iloc[rows] if sampled else df
     x = outlier_matrix(sub, cols.numeric, cols.categorical)
     scores = np.zeros(len(rows))
     if len(rows) >= 2:
@@ -171,7 +185,7 @@ def outlier_summary(
         forest = IsolationForest(n_estimators=100, random_state=settings.seed, n_jobs=1).fit(x)
         scores = -forest.score_samples(x)
     flagged = scores >= settings.threshold
-    labels = sub[target]
+    labels = df[target].iloc[rows] if sampled else df[target]
     per_class: dict[Any, dict[str, float]] = {}
     for value in sorted(pd.unique(labels.dropna()), key=lambda v: (str(type(v)), str(v))):
         mask = (labels == value).to_numpy()
@@ -183,14 +197,19 @@ def outlier_summary(
         per_class[None] = {"rows": int(missing.sum()), "flagged": int((flagged & missing).sum()),
                            "share_flagged": float((flagged & missing).sum() / missing.sum())}
     notes = []
-    if sampled:
-        notes.append(f"Scored on a random sample of {settings.max_rows:,} of {n:,} rows (seed {settings.seed}).")
+    sample = SampleInfo(len(rows), n, settings.seed, target, passes="outlier scores") if sampled else None
+    if sample is not None:
+        notes.append(
+            f"Scored on a sample of {len(rows):,} of {n:,} rows, stratified by '{target}' (seed {settings.seed}; "
+            f"above {settings.max_rows:,} rows): the counts, shares and top rows are of the sample; rows are "
+            "numbered in the whole table."
+        )
     if cols.dropped:
         kinds = sorted(set(cols.dropped.values()))
         notes.append(f"{len(cols.dropped)} column(s) left out ({', '.join(kinds)}).")
     result = OutlierSummary(
         settings=settings, columns=cols.numeric + cols.categorical, rows=rows, scores=scores, per_class=per_class,
-        sampled=sampled, notes=tuple(notes),
+        sampled=sampled, sample=sample, notes=tuple(notes),
     )
     if result.n_flagged:
         text = (

@@ -19,7 +19,7 @@ from ..results import ResultMixin, Severity
 from ..schema import Schema, infer_schema
 from .balance import ClassBalance, class_balance
 from .duplicates import DuplicateSummary, duplicate_summary
-from .near_duplicates import NearDuplicateSummary, near_duplicate_summary
+from .near_duplicates import NearDuplicateSummary, near_duplicate_key_columns, near_duplicate_summary
 from .near_groups import DEFAULT_NEAR, NearDuplicateSettings
 from .outliers import DEFAULT_OUTLIERS, OutlierSettings, OutlierSummary, outlier_summary
 
@@ -119,7 +119,8 @@ def overview(
     near : NearDuplicateSettings or None
         The near-duplicate pass (``None`` skips it).
     outliers : OutlierSettings or None
-        The isolation-forest outlier scores (``None`` skips them).
+        The isolation-forest outlier scores (``None`` skips them); above ``outliers.max_rows`` rows
+        (:data:`analysis.rowsample.SAMPLE_ROWS`) they score the stratified sample and say so.
 
     Examples
     --------
@@ -142,29 +143,40 @@ def overview(
     schema = schema if schema is not None else infer_schema(df)
     missing = {c.name: c.n_missing for c in schema.columns}  # counted once, by the schema
     pass_notes = list(notes)
-    scored = _outliers_or_note(df, target, outliers, pass_notes)
+    scored = _outliers_or_note(df, target, outliers, pass_notes, schema)
+    duplicates = duplicate_summary(df, target=target)
     return Overview(
         name=name,
         rows=int(df.shape[0]),
         columns=int(df.shape[1]),
         target=target,
         class_balance=balance,
-        duplicates=duplicate_summary(df, target=target),
+        duplicates=duplicates,
         missing=missing,
         schema=schema,
         verdict=balance.verdict,
         verdict_text=balance.verdict_text,
         notes=tuple(pass_notes),
         # --- near-duplicates and outliers (issue 14) ---
-        near_duplicates=(
-            near_duplicate_summary(df, target=target, settings=near, schema=schema) if near is not None else None
-        ),
+        near_duplicates=_near_duplicates(df, target, near, schema, duplicates),
         outliers=scored,
     )
 
 
+def _near_duplicates(
+    df: pd.DataFrame, target: str, near: NearDuplicateSettings | None, schema: Schema, duplicates: DuplicateSummary
+) -> NearDuplicateSummary | None:
+    """The near-duplicate pass, reusing the duplicate count's feature repeats when its columns are the same."""
+    if near is None:
+        return None
+    columns = near_duplicate_key_columns(df, target=target, schema=schema)
+    same = len(columns) == df.shape[1] - 1 and df.columns.is_unique  # no identifier left out
+    return near_duplicate_summary(df, target=target, settings=near, schema=schema, columns=columns,
+                                  exact_repeats=duplicates.feature_repeats if same else None)
+
+
 def _outliers_or_note(
-    df: pd.DataFrame, target: str, settings: OutlierSettings | None, notes: list[str]
+    df: pd.DataFrame, target: str, settings: OutlierSettings | None, notes: list[str], schema: Schema
 ) -> OutlierSummary | None:
     """The outlier scores, or ``None`` with a note saying why they could not be computed.
 
@@ -176,7 +188,7 @@ def _outliers_or_note(
     from ..features import ExtremeValueError
 
     try:
-        return outlier_summary(df, target=target, settings=settings)
+        return outlier_summary(df, target=target, settings=settings, schema=schema)
     except ExtremeValueError as exc:
         notes.append(f"Outliers were not scored: {exc}")
         return None

@@ -210,7 +210,13 @@ def outliers_section(target: str, dataset: Dataset) -> None:
     o1.metric("Outlier rows", f"{out.n_flagged:,}", f"{out.n_flagged / max(len(out.rows), 1):.2%} of rows scored",
               delta_color="off", delta_arrow="off",
               help=f"Isolation-forest anomaly score (100 trees, seed {s.seed}) of at least {s.threshold:g}.")
-    o2.metric("Rows scored", f"{len(out.rows):,}")
+    sample = out.sample  # above OutlierSettings.max_rows rows: the stratified sample `report` scores too
+    o2.metric("Rows scored", f"{len(out.rows):,}",
+              f"of {sample.population_rows:,} rows: a stratified sample" if sample is not None else None,
+              delta_color="off", delta_arrow="off",
+              help=(f"More than {s.max_rows:,} rows: the forest scored a sample stratified by the target (seed "
+                    f"{sample.seed}); the counts, shares and top rows below are of the sample, row numbers are "
+                    "the whole table's." if sample is not None else None))
     components.verdict_box(out)
     st.caption(
         f"Score: the isolation-forest anomaly score of Liu et al. (2008) in (0, 1], from scikit-learn's "

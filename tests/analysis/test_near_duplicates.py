@@ -203,3 +203,16 @@ def test_report_json_has_near_duplicates_and_outliers(planted):
     assert d["near_duplicates"]["groups"] == int((planted.groupby("pattern").size() > 1).sum())
     assert d["near_duplicates"]["normalised_only_rows"] > 0
     assert d["outliers"]["method"] == "isolation_forest" and d["outliers"]["rows_scored"] == len(planted)
+
+
+def test_overview_reuses_the_duplicate_count_and_changes_no_number(planted):
+    """The overview passes its duplicate pass's feature repeats to the near-duplicate pass; the summary
+    equals the pass run alone (which counts them itself, with pandas' ``duplicated`` on the features)."""
+    from analysis.overview import duplicate_summary
+
+    df = planted.drop(columns="pattern")
+    df = pd.concat([df, df.iloc[:7]], ignore_index=True)  # exact repeats too
+    reps = duplicate_summary(df, target="label").feature_repeats
+    assert reps == int(df.drop(columns="label").duplicated().sum()) > 0
+    alone = near_duplicate_summary(df, target="label").to_dict()
+    assert overview(df, target="label", outliers=None).to_dict()["near_duplicates"] == alone
