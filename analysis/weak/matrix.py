@@ -25,7 +25,7 @@ from ..errors import (
     require_column,
 )
 
-__all__ = ["DEFAULT_ABSTAIN", "LFMatrix", "canon", "encode_votes", "lf_matrix", "patterns", "sort_key", "wmean", "wsum"]
+__all__ = ["DEFAULT_ABSTAIN", "LFMatrix", "canon", "check_lf_columns", "encode_votes", "lf_matrix", "patterns", "sort_key", "wmean", "wsum"]
 
 #: Value of an LF column meaning "no vote" (empty cells abstain too).
 DEFAULT_ABSTAIN = -1
@@ -200,18 +200,7 @@ def lf_matrix(
     >>> m.labels, m.votes.tolist(), m.gold.tolist()
     (('ham', 'spam'), [[1, 1], [-1, 1], [0, -1]], [1, -1, 0])
     """
-    names = [str(c) for c in lfs]
-    if not names:
-        raise WeakSupervisionError("Choose at least one labeling-function column.")
-    if len(set(names)) != len(names):
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        raise WeakSupervisionError(f"Labeling functions are listed twice: {format_columns(dupes)}.")
-    for name in names:
-        require_column(list(df.columns), name, role="labeling-function column")
-    if gold is not None:
-        require_column(list(df.columns), gold, role="gold label column")
-        if gold in names:
-            raise WeakSupervisionError(f"The gold column '{gold}' is also listed as a labeling function; pick another.")
+    names = check_lf_columns(list(df.columns), lfs, gold=gold)
     return encode_votes(
         {name: df[name] for name in names},
         abstain=canon(abstain),
@@ -220,6 +209,28 @@ def lf_matrix(
         labels=labels,
         allow_silent=allow_silent,
     )
+
+
+def check_lf_columns(columns: list, lfs: Sequence[str], *, gold: str | None) -> list[str]:
+    """The LF column names, checked against the table's ``columns`` (shared by pandas and the engines).
+
+    Raises
+    ------
+    WeakSupervisionError, ColumnNotFoundError
+    """
+    names = [str(c) for c in lfs]
+    if not names:
+        raise WeakSupervisionError("Choose at least one labeling-function column.")
+    if len(set(names)) != len(names):
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        raise WeakSupervisionError(f"Labeling functions are listed twice: {format_columns(dupes)}.")
+    for name in names:
+        require_column(columns, name, role="labeling-function column")
+    if gold is not None:
+        require_column(columns, gold, role="gold label column")
+        if gold in names:
+            raise WeakSupervisionError(f"The gold column '{gold}' is also listed as a labeling function; pick another.")
+    return names
 
 
 def encode_votes(
