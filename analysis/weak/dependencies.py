@@ -183,7 +183,7 @@ def lf_dependencies(matrix: LFMatrix) -> tuple[tuple[LFDependency, ...], tuple[t
         ga, gb = group_of[a], group_of[b]
         if ga == gb or ga in taken or gb in taken:
             continue
-        if wsum(group_fire[ga] & group_fire[gb], w) > EXCLUSIVE_RATIO * expected:
+        if wsum(np.asarray(group_fire[ga] & group_fire[gb]), w) > EXCLUSIVE_RATIO * expected:
             continue
         taken |= {ga, gb}
         merged_pairs.add((a, b))

@@ -1,4 +1,4 @@
-"""The built-in LF kinds, one class each, registered in :data:`~analysis.weak.lf.LF_KINDS`.
+r"""The built-in LF kinds, one class each, registered in :data:`~analysis.weak.lf.LF_KINDS`.
 
 * ``"keywords"``: text column contains any of ``keywords`` (phrases allowed);
 * ``"above"`` / ``"below"``: numeric column ``> threshold`` / ``< threshold``;
