@@ -91,3 +91,14 @@ def test_a_pattern_model_refuses_per_row_output(simulated):
 
     with pytest.raises(WeakSupervisionError, match="holds no rows"):
         label_model(patterns).to_frame()
+
+
+def test_the_stored_normal_quantile_is_scipys():
+    """The Wilson interval's 95% quantile is stored (no scipy.stats import on the pattern path): scipy's value."""
+    from scipy.stats import norm
+
+    from analysis.weak.trust import NORMAL_QUANTILES, wilson_interval
+
+    assert NORMAL_QUANTILES == {0.95: float(norm.ppf(0.975))}
+    low, high = wilson_interval(np.array([81]), np.array([263]), confidence=0.9)  # not stored: scipy's quantile
+    assert 0.2553 < low[0] < high[0] < 0.3662
