@@ -23,6 +23,7 @@ sample, which its JSON's ``sample`` states).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import narwhals as nw
@@ -30,8 +31,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import LFSpecError, require_column
-from ..weak import LabelModelSettings, LFColumns, LFSet, WeakLabels, check_lfs, fit_weak_labels, label_model, lf_summary
-from ..weak.matrix import check_lf_columns, encode_votes
+from ..weak import LabelModelSettings, LFColumns, LFSet, WeakLabels, fit_weak_labels, label_model, lf_summary
+from ..weak.matrix import canon, check_lf_columns, encode_votes
 from ..weak.patterns import pattern_matrix
 from .counts import missing_expr
 from .table import ROW, Table
@@ -48,7 +49,7 @@ def _vote_columns(table: Table, lfs: LFColumns | LFSet, gold: str | None) -> tup
     if isinstance(lfs, LFColumns):
         names = check_lf_columns(list(table.columns), lfs.names, gold=gold)
         return names, [nw.col(table.col(n)) for n in names], [None] * len(names)
-    checked = check_lfs(lfs.lfs)
+    checked = lfs.lfs  # checked when the LFSet was made
     if not checked:
         raise LFSpecError("Define at least one labeling function.")
     if gold is not None:
@@ -105,12 +106,10 @@ def engine_weak_labels(table: Table, lfs: LFColumns | LFSet, settings: LabelMode
         assert table.pandas is not None
         return fit_weak_labels(table.pandas, lfs, settings)
     names, found, labels = vote_patterns(table, lfs, gold=settings.gold)
+    abstain: Any
     if isinstance(lfs, LFColumns):
         votes = {name: found[f"v{i}"] for i, name in enumerate(names)}
-        abstain, allow_silent = lfs.abstain, False
-        from ..weak.matrix import canon
-
-        abstain = canon(abstain)
+        abstain, allow_silent = canon(lfs.abstain), False
     else:
         fired = {name: found[f"v{i}"].fillna(False).astype(bool).to_numpy() for i, name in enumerate(names)}
         votes = {name: pd.Series(np.where(fired[name], labels[i], None), dtype=object) for i, name in enumerate(names)}
@@ -118,8 +117,6 @@ def engine_weak_labels(table: Table, lfs: LFColumns | LFSet, settings: LabelMode
     gold = None if settings.gold is None else found["gold"].astype(object).where(found["gold"].notna(), None)
     rows = encode_votes(votes, abstain=abstain, gold=gold, gold_column=settings.gold, labels=settings.labels,
                         allow_silent=allow_silent)
-    import dataclasses
-
     rows = dataclasses.replace(rows, counts=found["n"].to_numpy(dtype=np.int64))
     matrix, _ = pattern_matrix(rows, positions=found["row"].to_numpy(dtype=np.int64), seed=seed)
     return WeakLabels(lf_summary(matrix), label_model(matrix, class_prior=settings.prior, seed=seed))
