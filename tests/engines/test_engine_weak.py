@@ -139,3 +139,15 @@ def test_cli_weak_on_duckdb_prints_the_pandas_json(tmp_path, capsys):
     assert (out["pandas"].pop("engine"), out["duckdb"].pop("engine")) == ("pandas", "duckdb")
     assert out["duckdb"]["sample"] is None
     assert_same(out["pandas"], out["duckdb"])
+
+
+def test_the_python_api_takes_a_duckdb_relation():
+    """``fit_weak_labels`` on a DuckDB relation counts the votes in DuckDB: the pandas result."""
+    import duckdb
+
+    from analysis.weak import fit_weak_labels
+
+    frame, lfs, settings = CASES["pima_third_gold"]
+    relation = duckdb.from_df(frame)
+    assert_same(jsonable(fit_weak_labels(frame, lfs, settings).to_dict()),
+                jsonable(fit_weak_labels(relation, lfs, settings).to_dict()))
