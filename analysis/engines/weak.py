@@ -83,11 +83,14 @@ def vote_patterns(table: Table, lfs: LFColumns | LFSet, *, gold: str | None) -> 
         marked = lazy.select(nw.col(ROW), *columns, nw.col(table.col(gold)).alias(_GOLD), no_gold.alias("__dd_no_gold__"))
         grouped = marked.filter(nw.col("__dd_no_gold__")).group_by(*keys, drop_null_keys=False).agg(nw.len().alias(_N))
         patterns = grouped.collect().to_pandas()
-        patterns[_GOLD] = None
+        patterns[_GOLD] = np.nan  # no gold (NaN, not None: an integer gold column stays numeric when joined)
         patterns[ROW] = -1
-        rows = marked.filter(~nw.col("__dd_no_gold__")).select(nw.col(ROW), *keys, nw.col(_GOLD)).collect().to_pandas()
+        rows = marked.filter(~nw.col("__dd_no_gold__")).select(nw.col(ROW), *keys, nw.col(_GOLD)).sort(ROW)
+        rows = rows.collect().to_pandas()
+        if not rows[ROW].is_monotonic_increasing:  # the engine sorted them; never trust it blindly
+            rows = rows.sort_values(ROW, kind="stable")
         rows[_N] = 1
-        patterns = pd.concat([patterns, rows.sort_values(ROW, kind="stable")], ignore_index=True)
+        patterns = pd.concat([patterns, rows], ignore_index=True)
     patterns = patterns.rename(columns={_N: "n", _GOLD: "gold", ROW: "row"})
     return names, patterns[[*keys, "gold", "n", "row"]], labels
 
@@ -114,7 +117,7 @@ def engine_weak_labels(table: Table, lfs: LFColumns | LFSet, settings: LabelMode
         fired = {name: found[f"v{i}"].fillna(False).astype(bool).to_numpy() for i, name in enumerate(names)}
         votes = {name: pd.Series(np.where(fired[name], labels[i], None), dtype=object) for i, name in enumerate(names)}
         abstain, allow_silent = None, True
-    gold = None if settings.gold is None else found["gold"].astype(object).where(found["gold"].notna(), None)
+    gold = None if settings.gold is None else found["gold"]
     rows = encode_votes(votes, abstain=abstain, gold=gold, gold_column=settings.gold, labels=settings.labels,
                         allow_silent=allow_silent)
     rows = dataclasses.replace(rows, counts=found["n"].to_numpy(dtype=np.int64))

@@ -110,7 +110,18 @@ def patterns(votes: np.ndarray, *keys: np.ndarray | None, counts: np.ndarray | N
     """
     present = [k for k in keys if k is not None]
     stacked = np.column_stack([votes.astype(np.int64), *[np.asarray(k, dtype=np.int64) for k in present]])
-    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    # One mixed-radix integer per row (every entry is >= -1) makes the grouping a 1-D np.unique (a sort of
+    # integers), not a lexicographic sort of rows; rows too wide for int64 fall back to the latter.
+    shifted = stacked + 1
+    radix = shifted.max(axis=0, initial=0) + 1 if len(stacked) else np.ones(stacked.shape[1], np.int64)
+    if float(np.prod(radix.astype(float))) < 2.0**62:
+        code = np.zeros(len(stacked), dtype=np.int64)
+        for j in range(stacked.shape[1]):
+            code = code * int(radix[j]) + shifted[:, j]
+        _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+        unique = stacked[first]
+    else:
+        unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     n = np.bincount(inverse, weights=None if counts is None else counts, minlength=len(unique)).astype(np.int64)
     m = votes.shape[1]

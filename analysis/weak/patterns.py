@@ -54,12 +54,13 @@ def pattern_matrix(matrix: LFMatrix, *, positions: np.ndarray | None = None, see
     if matrix.gold is not None:
         gold_rows = np.flatnonzero(matrix.gold >= 0)
         where = gold_rows if positions is None else np.asarray(positions)[gold_rows]
-        order = np.argsort(where, kind="stable")
-        anchor, held = split_rows(where[order], seed=seed)
+        ascending = len(where) < 2 or bool((where[1:] >= where[:-1]).all())
+        order = np.arange(len(where)) if ascending else np.argsort(where, kind="stable")
+        ordered = where[order]
+        anchor, held = split_rows(ordered, seed=seed)
         split = np.zeros(len(matrix.votes), dtype=np.int64)
-        by_position = dict(zip(where.tolist(), gold_rows.tolist()))
-        split[[by_position[p] for p in anchor.tolist()]] = 1
-        split[[by_position[p] for p in held.tolist()]] = 2
+        split[gold_rows[order[np.searchsorted(ordered, anchor)]]] = 1
+        split[gold_rows[order[np.searchsorted(ordered, held)]]] = 2
     votes, (gold, half), counts, inverse = patterns(matrix.votes, matrix.gold, split, counts=matrix.counts)
     out = dataclasses.replace(
         matrix, votes=votes, gold=gold, counts=counts, split=None if half is None else half.astype(np.int8)
