@@ -98,6 +98,7 @@ def dawid_skene(
     tol: float = 1e-7,
     smoothing: float = 0.01,
     abstain_as_output: bool = False,
+    weights: np.ndarray | None = None,
 ) -> DawidSkene:
     """Dawid-Skene EM over a votes matrix with missing votes (``-1``).
 
@@ -128,6 +129,13 @@ def dawid_skene(
         column is P(abstain | class), so a source that fires mostly on one
         class is informative by *when* it fires (Snorkel's label model treats
         abstains the same way).
+    weights : array of int, shape (n_items,), optional
+        How many items each row stands for: the rows are then the *distinct
+        vote patterns* and their counts (what the DuckDB/Spark engines collect,
+        :mod:`analysis.engines.weak`). EM on patterns is exact: items with the
+        same votes (and the same ``known`` class) have the same posterior, so
+        every sum over items is a sum over patterns times their counts. Default:
+        one item per row (the sums are taken exactly as without weights).
 
     Returns
     -------
@@ -188,6 +196,11 @@ def dawid_skene(
             raise VotesError(f"known holds codes outside -1 .. {n_classes - 1}.")
         known_idx = np.flatnonzero(known >= 0)
         known_cls = known[known_idx]
+    if weights is not None:
+        weights = np.asarray(weights)
+        if weights.shape != (n_items,) or not np.issubdtype(weights.dtype, np.integer) or (weights.size and weights.min() < 1):
+            raise VotesError(f"weights needs one positive integer count per row ({n_items}).")
+        weights = weights.astype(np.float64)
     if not (isinstance(max_iter, (int, np.integer)) and max_iter >= 1) or not tol >= 0 or not smoothing >= 0:
         raise VotesError("max_iter must be an integer >= 1, and tol and smoothing >= 0.")
     return _em(
@@ -200,15 +213,17 @@ def dawid_skene(
         tol=float(tol),
         smoothing=float(smoothing),
         abstain_as_output=bool(abstain_as_output),
+        weights=weights,
     )
 
 
-def _em(votes, k, *, prior, known_idx, known_cls, max_iter, tol, smoothing, abstain_as_output) -> DawidSkene:
+def _em(votes, k, *, prior, known_idx, known_cls, max_iter, tol, smoothing, abstain_as_output, weights=None) -> DawidSkene:
     """The EM loop of :func:`dawid_skene` (inputs checked).
 
     Internally output 0 is "no vote" and output ``j + 1`` is vote ``j``;
     posteriors are kept class-major, shape ``(K, n_items)``, so every pass
-    over the items reads and writes contiguous rows.
+    over the items reads and writes contiguous rows. ``weights`` (float, or
+    None for one item per row) multiply every sum over rows.
     """
     n, m = votes.shape
     base = k + 1
@@ -230,8 +245,8 @@ def _em(votes, k, *, prior, known_idx, known_cls, max_iter, tol, smoothing, abst
     for _ in range(max_iter):
         start = time.perf_counter()
         # M-step: expected (class, output) counts per source, smoothed and normalised over the modelled outputs.
-        priors = prior if prior is not None else _normalise(post.sum(axis=1) + 1e-12)
-        table = _tallies(blocks, post, m, k, base)[:, :, first:] + smoothing
+        priors = prior if prior is not None else _normalise((post.sum(axis=1) if weights is None else post @ weights) + 1e-12)
+        table = _tallies(blocks, post, m, k, base, weights)[:, :, first:] + smoothing
         table /= np.maximum(table.sum(axis=2, keepdims=True), 1e-300)
         # E-step: log prior + the summed log P(output | class) of each item's joint output code, per block.
         with np.errstate(divide="ignore"):
@@ -249,7 +264,10 @@ def _em(votes, k, *, prior, known_idx, known_cls, max_iter, tol, smoothing, abst
         post = np.exp(log_post, out=log_post)
         norm = post.sum(axis=0)
         post /= norm
-        ll = float(top.sum() + np.log(norm).sum())
+        if weights is None:
+            ll = float(top.sum() + np.log(norm).sum())
+        else:
+            ll = float(top @ weights + np.log(norm) @ weights)
         if known_idx is not None:
             post[:, known_idx] = known_eye
         history.append(ll)
@@ -257,7 +275,7 @@ def _em(votes, k, *, prior, known_idx, known_cls, max_iter, tol, smoothing, abst
         if len(history) > 1 and abs(history[-1] - history[-2]) <= tol * max(abs(history[-1]), 1.0):
             converged = True
             break
-    expected = _tallies(blocks, post, m, k, base)[:, :, first:]
+    expected = _tallies(blocks, post, m, k, base, weights)[:, :, first:]
     if abstain_as_output:  # public order: votes 0 .. K-1, then abstain (so index -1 reads the abstain code)
         table, expected = (np.concatenate([a[:, :, 1:], a[:, :, :1]], axis=2) for a in (table, expected))
     return DawidSkene(
@@ -349,12 +367,14 @@ def _blocks(votes: np.ndarray, base: int) -> list[tuple[np.ndarray, np.ndarray, 
     return blocks
 
 
-def _tallies(blocks, post: np.ndarray, m: int, k: int, base: int) -> np.ndarray:
-    """``tallies[s, c, o]`` = sum over items of P(class c) [source s gave output o] (``post`` is class-major)."""
+def _tallies(blocks, post: np.ndarray, m: int, k: int, base: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """``tallies[s, c, o]`` = sum over items of P(class c) [source s gave output o] (``post`` is class-major;
+    ``weights``: items per row, None for one)."""
     tallies = np.zeros((m, k, base))
+    mass = post if weights is None else post * weights
     for members, code, digits in blocks:
         n_codes = digits.shape[0]
-        weight = np.stack([np.bincount(code, weights=post[c], minlength=n_codes) for c in range(k)])  # (k, codes)
+        weight = np.stack([np.bincount(code, weights=mass[c], minlength=n_codes) for c in range(k)])  # (k, codes)
         for pos, s in enumerate(members):
             onehot = np.zeros((n_codes, base))
             onehot[np.arange(n_codes), digits[:, pos]] = 1.0

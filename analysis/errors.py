@@ -256,6 +256,12 @@ class LFSpecError(WeakSupervisionError):
     code = "bad_lf_spec"
 
 
+class LFNotPortableError(LFSpecError):
+    """A labeling function cannot be written as a DuckDB/Spark expression (its kind, or its column's type)."""
+
+    code = "lf_not_portable"
+
+
 # --- rebalancing (analysis/rebalance/) ---------------------------------------
 class RebalanceError(DiagnosticsError):
     """The rebalancing comparison or fix cannot run with these settings on this data."""

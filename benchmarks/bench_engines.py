@@ -14,8 +14,11 @@ count is printed, since a shared machine inflates every figure):
    GROUP BY group with null counts and GROUP BY group, label).
 3. ``spark``: ``report --engine spark --spark-master local[2]`` on the 1M CSV: its JSON
    must equal DuckDB's (both read the file themselves and sample the same rows); time recorded.
+4. ``weak``: ``weak --lfs lf_0,lf_1,lf_2 --engine duckdb`` on the Parquet dataset of part 2
+   (LF summary and label model from the distinct vote patterns) against DuckDB counting the
+   same patterns as plain SQL (``SELECT lf_0, lf_1, lf_2, count(*) ... GROUP BY ALL``).
 
-    python benchmarks/bench_engines.py --parts csv,parquet,spark --rows 10000000
+    python benchmarks/bench_engines.py --parts csv,parquet,spark,weak --rows 10000000
 """
 
 from __future__ import annotations
@@ -77,6 +80,12 @@ def _sql_counts(source: str, *, bias: bool) -> None:
                 "HAVING min(label) <> max(label))").fetchall()
 
 
+def _sql_patterns(source: str) -> None:
+    import duckdb
+
+    duckdb.connect().execute(f"SELECT lf_0, lf_1, lf_2, count(*) FROM {source} GROUP BY ALL").fetchall()
+
+
 def worker(kind: str, path: str, out: str | None) -> dict:
     import pandas as pd  # imported before the clock, as in bench_report.py
 
@@ -93,6 +102,10 @@ def worker(kind: str, path: str, out: str | None) -> dict:
     elif kind.startswith("bias_"):
         _cli(["bias", path, "--group", "group", "--target", "label", "--format", "json", "--engine",
               kind.split("_", 1)[1], "--expected", "north=0.3,south=0.25,east=0.2,west=0.15,central=0.07,overseas=0.03"], out)
+    elif kind.startswith("weak_"):
+        _cli(["weak", path, "--lfs", "lf_0,lf_1,lf_2", "--format", "json", "--engine", kind.split("_", 1)[1]], out)
+    elif kind == "sql_weak":
+        _sql_patterns(f"read_parquet('{path}/*.parquet')")
     elif kind in ("sql_report", "sql_bias"):
         source = (f"read_parquet('{path}/*.parquet')" if Path(path).is_dir() else f"read_csv('{path}')")
         _sql_counts(source, bias=kind == "sql_bias")
@@ -145,6 +158,15 @@ def main() -> int:
         for kind, sql in (("report_duckdb", "sql_report"), ("bias_duckdb", "sql_bias")):
             ratio = results["pq_" + kind]["seconds"] / results["pq_" + sql]["seconds"]
             print(f"  {kind} / plain SQL = {ratio:.2f}x (target <= 1.5x); peak {results['pq_' + kind]['peak_mb']:.0f} MB (target < 8192)")
+    if "weak" in parts:
+        data = HERE / ".cache" / f"big{args.rows}"
+        subprocess.run([sys.executable, str(HERE / "make_big_parquet.py"), "--rows", str(args.rows), "--out", str(data)],
+                       check=True)
+        for kind in ("sql_weak", "weak_duckdb"):
+            results["pq_" + kind] = r = run(kind, data)
+            print(f"[parquet {args.rows:,}] {kind:<14} {r['seconds']:8.1f} s  peak {r['peak_mb']:8.0f} MB", flush=True)
+        ratio = results["pq_weak_duckdb"]["seconds"] / results["pq_sql_weak"]["seconds"]
+        print(f"  weak_duckdb / plain SQL = {ratio:.2f}x (target <= 1.5x); peak {results['pq_weak_duckdb']['peak_mb']:.0f} MB")
     if "spark" in parts:
         outs = {e: str(HERE / ".cache" / f"report_{e}.json") for e in ("duckdb", "spark")}
         for engine in ("duckdb", "spark"):

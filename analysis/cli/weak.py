@@ -42,7 +42,6 @@ def _cmd_weak(args: argparse.Namespace) -> int:
 
     if (args.lfs is None) == (args.lf_file is None):
         raise WeakSupervisionError("Give either --lfs (LF columns in the CSV) or --lf-file (a JSON LF set), not both or neither.")
-    dataset = cli.load(args)
     lfs: LFColumns | LFSet
     if args.lf_file is not None:
         lfs = LFSet.from_file(args.lf_file)
@@ -50,6 +49,19 @@ def _cmd_weak(args: argparse.Namespace) -> int:
         lfs = LFColumns(tuple(split_list(args.lfs) or ()), abstain=args.abstain)
     settings = LabelModelSettings.from_text(gold=args.gold, labels=split_list(args.labels), class_prior=args.class_prior)
     written = None
+    if not args.output and cli.chosen_engine(args, args.data) != "pandas" and not cli.is_xlsx(args.data):
+        # DuckDB/Spark: the vote patterns and their counts from the engine, over every row (analysis.engines.weak).
+        # With -o the labelled rows are written from the rows read into pandas (cli.load: whole, or the sample).
+        from ..engines import open_table
+        from ..engines.weak import engine_weak_labels
+
+        table = open_table(args.data, cli.engine_settings(args))
+        args.engine_used = table.engine
+        result = engine_weak_labels(table, lfs, settings)
+        payload = result.to_dict()
+        payload["data"] = table.name
+        return cli.emit(args, payload, _weak_text(table.name, result, None))
+    dataset = cli.load(args)
     if args.output:
         from ..provenance import RECIPES, weak_parameters, write_output
 

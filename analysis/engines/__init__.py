@@ -6,6 +6,7 @@
 ``counts``    the counting queries, written once over narwhals (GROUP BY, null counts, duplicates)
 ``sample``    the stratified sample model-based diagnostics use on a large table
 ``overview``  the overview from engine counts; ``bias`` the sampling-bias report from engine counts
+``weak``      LF vote patterns and their counts, for the LF summary and the label model
 """
 
 from typing import Any
@@ -41,6 +42,7 @@ __all__ = [
     "is_native_table",
     "engine_bias_report",
     "engine_overview",
+    "engine_weak_labels",
     "label_counts",
     "open_table",
     "whole_table",
@@ -53,6 +55,7 @@ _LAZY = {
     "EngineOverview": ".overview",
     "engine_overview": ".overview",
     "label_counts": ".overview",
+    "engine_weak_labels": ".weak",
 }
 
 

@@ -163,11 +163,14 @@ def class_balance(
     if given is not None:
         return ClassBalance("given", np.asarray(given, dtype=float), np.asarray(given, dtype=float))
     gold = matrix.gold if gold is None else gold
-    codes = np.asarray(gold)[np.asarray(gold) >= 0] if gold is not None else np.empty(0, dtype=np.int64)
-    n = len(codes)
+    mask = np.asarray(gold) >= 0 if gold is not None else np.zeros(0, dtype=bool)
+    codes = np.asarray(gold)[mask] if gold is not None else np.empty(0, dtype=np.int64)
+    # On vote patterns (engines) each row stands for matrix.counts items.
+    w = None if matrix.counts is None or gold is None else np.asarray(matrix.counts)[mask]
+    n = len(codes) if w is None else int(w.sum())
     if not n:
         return ClassBalance("model", None, model)
-    counts = np.bincount(codes, minlength=k).astype(float)
+    counts = np.bincount(codes, weights=w, minlength=k).astype(float)
     low, high = wilson_interval(counts, np.full(k, float(n)))
     base = ClassBalance("model", None, model, gold=counts / n, gold_low=low, gold_high=high, n_gold=n)
     expected = n * model

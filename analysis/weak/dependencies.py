@@ -48,7 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..em import majority_vote, vote_counts
-from .matrix import LFMatrix
+from .matrix import LFMatrix, wsum
 
 __all__ = [
     "DUPLICATE_EXCESS",
@@ -131,18 +131,20 @@ def lf_dependencies(matrix: LFMatrix) -> tuple[tuple[LFDependency, ...], tuple[t
     ([('morning', 'evening', 'exclusive', 0, 86)], ((0, 1),))
     """
     votes = matrix.votes
-    n, m = votes.shape
+    m = votes.shape[1]
+    n, w = matrix.n_items, matrix.counts  # w: items per row (vote patterns), None for one
     fire = votes >= 0
-    n_fire = fire.sum(axis=0).astype(np.int64)
+    n_fire = wsum(fire, w, axis=0).astype(np.int64)
     by_lf = np.ascontiguousarray(fire.T)  # one contiguous row per LF: pair counts are single-threaded byte passes
     co = np.zeros((m, m), dtype=np.int64)
     for a in range(m):
         co[a, a] = n_fire[a]
         for b in range(a + 1, m):
-            co[a, b] = co[b, a] = np.count_nonzero(by_lf[a] & by_lf[b])
+            both = by_lf[a] & by_lf[b]
+            co[a, b] = co[b, a] = np.count_nonzero(both) if w is None else int(w[both].sum())
     single = [np.unique(votes[by_lf[j], j]) for j in range(m)]
     marginal = np.outer(n_fire, n_fire) / max(n, 1)
-    given_class = _expected_given_class(votes, fire, matrix.n_classes)
+    given_class = _expected_given_class(votes, fire, matrix.n_classes, w)
 
     parent = list(range(m))
 
@@ -181,7 +183,7 @@ def lf_dependencies(matrix: LFMatrix) -> tuple[tuple[LFDependency, ...], tuple[t
         ga, gb = group_of[a], group_of[b]
         if ga == gb or ga in taken or gb in taken:
             continue
-        if (group_fire[ga] & group_fire[gb]).sum() > EXCLUSIVE_RATIO * expected:
+        if wsum(np.asarray(group_fire[ga] & group_fire[gb]), w) > EXCLUSIVE_RATIO * expected:
             continue
         taken |= {ga, gb}
         merged_pairs.add((a, b))
@@ -200,12 +202,14 @@ def lf_dependencies(matrix: LFMatrix) -> tuple[tuple[LFDependency, ...], tuple[t
     return tuple(pairs), tuple(sorted(out_groups))
 
 
-def _expected_given_class(votes: np.ndarray, fire: np.ndarray, k: int) -> np.ndarray:
+def _expected_given_class(votes: np.ndarray, fire: np.ndarray, k: int, w: np.ndarray | None = None) -> np.ndarray:
     """Co-firing per LF pair expected if LFs fired independently given the class, the class being each item's
-    majority-vote shares (uniform without votes): ``sum_c A_c[a] A_c[b] / N_c``."""
+    majority-vote shares (uniform without votes): ``sum_c A_c[a] A_c[b] / N_c`` (``w``: items per row)."""
     counts = vote_counts(votes, n_classes=k).astype(float)
     n_votes = counts.sum(axis=1, keepdims=True)
     shares = np.where(n_votes > 0, counts / np.maximum(n_votes, 1), 1.0 / k)  # items x classes
+    if w is not None:
+        shares = shares * w[:, None]
     weight = shares.T @ fire.astype(float)  # classes x LFs: class weight of the items each LF fires on
     size = np.maximum(shares.sum(axis=0), 1e-12)
     return np.einsum("ca,cb->ab", weight / size[:, None], weight)

@@ -124,8 +124,12 @@ def with_weak_labels(df: pd.DataFrame, model: LabelModel) -> pd.DataFrame:
     return out
 
 
+@takes_table("df", native=True)
 def fit_weak_labels(df: pd.DataFrame, lfs: LFColumns | LFSet, settings: LabelModelSettings) -> WeakLabels:
     """Encode the LF votes (columns of ``df``, or declarative LFs applied to it), summarise them, fit the label model.
+
+    ``df`` may also be a DuckDB relation or a Spark DataFrame: the votes are then counted on its engine as
+    distinct vote patterns (:func:`analysis.engines.weak.engine_weak_labels`), with the same results.
 
     Examples
     --------
@@ -134,5 +138,10 @@ def fit_weak_labels(df: pd.DataFrame, lfs: LFColumns | LFSet, settings: LabelMod
     >>> w.summary.total_coverage, w.model.to_frame()["weak_label"].tolist()
     (0.75, [1, 1, 0, -1])
     """
+    if not isinstance(df, pd.DataFrame):  # a DuckDB relation or a Spark DataFrame (takes_table passed it on)
+        from ..engines import open_table
+        from ..engines.weak import engine_weak_labels
+
+        return engine_weak_labels(open_table(df), lfs, settings)
     matrix = lfs.matrix(df, labels=settings.labels, gold=settings.gold)
     return WeakLabels(lf_summary(matrix), label_model(matrix, class_prior=settings.prior))

@@ -48,8 +48,10 @@ gold) and overstates the Android LFs whichever estimator is used; given the
 class balance (``class_prior``), the gaps come to Snorkel's level. LFs that
 vote several classes, and one-class LFs without partners, keep the full
 model's estimate (their accuracy is identified by the votes themselves).
-Above :data:`MAX_ITEMS` items the leave-out fits run on a seeded sample of
-that many items.
+Above :data:`MAX_ITEMS` items the leave-out fits run on the distinct vote
+patterns and their counts (exact over every item, as on the DuckDB/Spark
+engines, whose matrices are patterns already); they used to run on a seeded
+sample of that many items.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ import numpy as np
 
 from ..em import DawidSkene, dawid_skene
 from .dependencies import _expected_given_class, lf_dependencies, merge_lfs
-from .matrix import LFMatrix
+from .matrix import LFMatrix, patterns, wmean
 
 __all__ = [
     "MAX_ITEMS",
@@ -74,7 +76,7 @@ __all__ = [
 
 #: LFs that never co-fire where independence given the class expects at least this many co-firings are partners.
 NEVER_TOGETHER_MIN_EXPECTED = 3.0
-#: The leave-out fits use at most this many items (a seeded sample above).
+#: Above this many items (rows) the leave-out fits run on vote patterns with counts (exact, and cheaper).
 MAX_ITEMS = 50_000
 
 
@@ -112,7 +114,7 @@ def partners(matrix: LFMatrix, dependent: Sequence[tuple[str, str]], same_class_
         out[i].add(j)
         out[j].add(i)
     fire = matrix.votes >= 0
-    expected = _expected_given_class(matrix.votes, fire, matrix.n_classes)
+    expected = _expected_given_class(matrix.votes, fire, matrix.n_classes, matrix.counts)
     by_lf = np.ascontiguousarray(fire.T)
     m = len(names)
     for i in range(m):
@@ -123,11 +125,12 @@ def partners(matrix: LFMatrix, dependent: Sequence[tuple[str, str]], same_class_
     return tuple(tuple(sorted(p)) for p in out)
 
 
-def calibrate(q: np.ndarray, output: np.ndarray, *, smoothing: float = 0.01, max_iter: int = 500, tol: float = 1e-9) -> np.ndarray:
+def calibrate(q: np.ndarray, output: np.ndarray, *, smoothing: float = 0.01, max_iter: int = 500, tol: float = 1e-9,
+              weights: np.ndarray | None = None) -> np.ndarray:
     """One source's Dawid-Skene fit with the class posterior of the other sources held fixed.
 
     ``q``: items x classes, P(y | the other sources); ``output``: the source's output per item, 0 = abstain,
-    ``c + 1`` = vote ``c``. Returns the items' posteriors given the others *and* this source,
+    ``c + 1`` = vote ``c``; ``weights``: items per row (vote patterns), None for one. Returns the items' posteriors given the others *and* this source,
     ``r_i ∝ q_i * P(output_i | y)``, at the fitted table.
 
     Examples
@@ -143,7 +146,8 @@ def calibrate(q: np.ndarray, output: np.ndarray, *, smoothing: float = 0.01, max
     r = q
     table = np.full((k, n_out), 1.0 / n_out)
     for _ in range(max_iter):
-        new = np.stack([np.bincount(output, weights=r[:, c], minlength=n_out) for c in range(k)]) + smoothing
+        mass = r if weights is None else r * weights[:, None]
+        new = np.stack([np.bincount(output, weights=mass[:, c], minlength=n_out) for c in range(k)]) + smoothing
         new /= new.sum(axis=1, keepdims=True)
         r = q * new[:, output].T
         r /= np.maximum(r.sum(axis=1, keepdims=True), 1e-300)
@@ -178,10 +182,9 @@ def leave_out_accuracy(
     left: list[tuple[int, ...]] = [() for _ in range(m)]
     if not any(single[j] and partner_sets[j] for j in range(m)):
         return out, tuple(left)
-    sub, sub_known = votes, known
-    if n > MAX_ITEMS:
-        rows = np.sort(np.random.default_rng(seed).choice(n, MAX_ITEMS, replace=False))
-        sub, sub_known = votes[rows], None if known is None else known[rows]
+    sub, sub_known, sub_w = votes, known, matrix.counts
+    if sub_w is None and n > MAX_ITEMS:  # exact and cheaper on the distinct (votes, gold anchor) patterns
+        sub, (sub_known,), sub_w, _ = patterns(votes, known)
     cache: dict[tuple[int, ...], np.ndarray] = {}
     for j in range(m):
         if not single[j] or not partner_sets[j]:
@@ -191,19 +194,20 @@ def leave_out_accuracy(
         if len(keep) < 2:
             continue
         if keep not in cache:
-            rest = LFMatrix(names=tuple(matrix.names[s] for s in keep), labels=matrix.labels, votes=sub[:, list(keep)])
+            rest = LFMatrix(names=tuple(matrix.names[s] for s in keep), labels=matrix.labels, votes=sub[:, list(keep)],
+                            counts=sub_w)
             groups = lf_dependencies(rest)[1]
             rest_votes = merge_lfs(rest, groups)[0] if groups else rest.votes
             cache[keep] = dawid_skene(
                 rest_votes, n_classes=matrix.n_classes, known=sub_known, class_prior=class_prior, max_iter=max_iter,
-                tol=tol, smoothing=smoothing, abstain_as_output=True,
+                tol=tol, smoothing=smoothing, abstain_as_output=True, weights=sub_w,
             ).posteriors
         output = sub[:, j].astype(np.intp) + 1
         on = np.flatnonzero(output > 0)
         if not len(on):
             continue
-        r = calibrate(cache[keep], output, smoothing=smoothing)
-        out[j] = float(r[on, output[on] - 1].mean())
+        r = calibrate(cache[keep], output, smoothing=smoothing, weights=sub_w)
+        out[j] = wmean(r[on, output[on] - 1], None if sub_w is None else sub_w[on])
         left[j] = tuple(s for s in drop if s != j)
     return out, tuple(left)
 

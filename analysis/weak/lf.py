@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ..errors import LFSpecError
+from ..errors import LFNotPortableError, LFSpecError
 from ..registry import Registry
 
 __all__ = [
@@ -114,6 +114,19 @@ class LFKind:
     def apply(self, column: pd.Series, lf: LabelingFunction) -> np.ndarray:
         """Boolean mask of the rows where the rule holds (missing cells: False)."""
         raise NotImplementedError
+
+    def vote_expr(self, column: Any, dtype: Any, lf: LabelingFunction) -> Any:
+        """The rule as a portable narwhals expression for DuckDB and Spark (:mod:`analysis.engines.weak`).
+
+        ``column`` is ``nw.col(...)`` of the LF's column and ``dtype`` its narwhals dtype; return a boolean
+        expression true where the rule holds, as :meth:`apply` decides it (null where the cell is missing is
+        fine: it counts as not firing). A kind that cannot be written portably keeps this default, and the
+        engines refuse the LF by name (never a silent fallback to pandas).
+        """
+        raise LFNotPortableError(
+            f"LF '{lf.name}': the kind '{self.name}' has no DuckDB/Spark expression, so it runs on pandas only; "
+            "use --engine pandas (or drop the LF)."
+        )
 
     def from_inputs(self, *, terms: str, whole_word: bool, threshold: Any) -> dict[str, Any]:
         """The page's form / table inputs as the raw JSON parameters of this kind (checked by :meth:`from_dict`).

@@ -25,7 +25,7 @@ from ..errors import (
     require_column,
 )
 
-__all__ = ["DEFAULT_ABSTAIN", "LFMatrix", "canon", "encode_votes", "lf_matrix", "sort_key"]
+__all__ = ["DEFAULT_ABSTAIN", "LFMatrix", "canon", "check_lf_columns", "encode_votes", "lf_matrix", "patterns", "sort_key", "wmean", "wsum"]
 
 #: Value of an LF column meaning "no vote" (empty cells abstain too).
 DEFAULT_ABSTAIN = -1
@@ -50,6 +50,13 @@ class LFMatrix:
         Gold class codes (``-1`` where unknown), from ``gold_column``.
     silent : tuple of str
         LFs that abstain on every item.
+    counts : ndarray of int64, optional
+        Items per row: the rows are then the distinct vote patterns (with their gold code and held-out half)
+        and their counts, what the DuckDB/Spark engines collect (:mod:`analysis.engines.weak`). ``None``: one
+        item per row. Every statistic weights its sums by it (:func:`wsum`, :func:`wmean`).
+    split : ndarray of int8, optional
+        With ``counts`` and gold: the held-out half of each pattern's gold rows (0 no gold, 1 anchor, 2 held
+        out), drawn by row position (:func:`analysis.weak.heldout.split_rows`) before the rows were grouped.
     """
 
     names: tuple[str, ...]
@@ -59,10 +66,12 @@ class LFMatrix:
     gold: np.ndarray | None = None
     gold_column: str | None = None
     silent: tuple[str, ...] = ()
+    counts: np.ndarray | None = None
+    split: np.ndarray | None = None
 
     @property
     def n_items(self) -> int:
-        return int(self.votes.shape[0])
+        return int(self.votes.shape[0]) if self.counts is None else int(self.counts.sum())
 
     @property
     def n_classes(self) -> int:
@@ -72,6 +81,55 @@ class LFMatrix:
         """Object array of labels for class codes (``missing`` where the code is ``-1``)."""
         table = np.array(list(self.labels) + [missing], dtype=object)
         return table[np.asarray(codes)]
+
+
+def wsum(values: np.ndarray, weights: np.ndarray | None, axis: int | None = None) -> Any:
+    """``values.sum(axis)`` with each row counted ``weights`` times (``None``: once, the plain sum)."""
+    if weights is None:
+        return values.sum(axis=axis)
+    w = weights.reshape((-1,) + (1,) * (values.ndim - 1))
+    return (values * w).sum(axis=axis)
+
+
+def wmean(values: np.ndarray, weights: np.ndarray | None) -> float:
+    """``values.mean()`` with each entry counted ``weights`` times (``None``: once)."""
+    if weights is None:
+        return float(values.mean())
+    return float((values * weights).sum() / weights.sum())
+
+
+def patterns(votes: np.ndarray, *keys: np.ndarray | None, counts: np.ndarray | None = None) -> tuple[np.ndarray, list, np.ndarray, np.ndarray]:
+    """The distinct rows of ``votes`` side by side with ``keys`` (per-row codes such as gold; None skipped).
+
+    Returns the distinct votes, the keys of each distinct row, their counts (summing ``counts`` when the rows
+    already stand for several items) and the inverse (row -> distinct row).
+
+    >>> v, (g,), n, inv = patterns(np.array([[0, -1], [0, -1], [1, 1]]), np.array([-1, -1, 1]))
+    >>> v.tolist(), g.tolist(), n.tolist(), inv.tolist()
+    ([[0, -1], [1, 1]], [-1, 1], [2, 1], [0, 0, 1])
+    """
+    present = [k for k in keys if k is not None]
+    stacked = np.column_stack([votes.astype(np.int64), *[np.asarray(k, dtype=np.int64) for k in present]])
+    # One mixed-radix integer per row (every entry is >= -1) makes the grouping a 1-D np.unique (a sort of
+    # integers), not a lexicographic sort of rows; rows too wide for int64 fall back to the latter.
+    shifted = stacked + 1
+    radix = shifted.max(axis=0, initial=0) + 1 if len(stacked) else np.ones(stacked.shape[1], np.int64)
+    if float(np.prod(radix.astype(float))) < 2.0**62:
+        code = np.zeros(len(stacked), dtype=np.int64)
+        for j in range(stacked.shape[1]):
+            code = code * int(radix[j]) + shifted[:, j]
+        _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+        unique = stacked[first]
+    else:
+        unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    n = np.bincount(inverse, weights=None if counts is None else counts, minlength=len(unique)).astype(np.int64)
+    m = votes.shape[1]
+    out_keys: list = []
+    it = iter(range(m, stacked.shape[1]))
+    for k in keys:
+        out_keys.append(None if k is None else unique[:, next(it)])
+    return unique[:, :m].astype(votes.dtype), out_keys, n, inverse
 
 
 def canon(value: Any) -> Any:
@@ -153,18 +211,7 @@ def lf_matrix(
     >>> m.labels, m.votes.tolist(), m.gold.tolist()
     (('ham', 'spam'), [[1, 1], [-1, 1], [0, -1]], [1, -1, 0])
     """
-    names = [str(c) for c in lfs]
-    if not names:
-        raise WeakSupervisionError("Choose at least one labeling-function column.")
-    if len(set(names)) != len(names):
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        raise WeakSupervisionError(f"Labeling functions are listed twice: {format_columns(dupes)}.")
-    for name in names:
-        require_column(list(df.columns), name, role="labeling-function column")
-    if gold is not None:
-        require_column(list(df.columns), gold, role="gold label column")
-        if gold in names:
-            raise WeakSupervisionError(f"The gold column '{gold}' is also listed as a labeling function; pick another.")
+    names = check_lf_columns(list(df.columns), lfs, gold=gold)
     return encode_votes(
         {name: df[name] for name in names},
         abstain=canon(abstain),
@@ -173,6 +220,28 @@ def lf_matrix(
         labels=labels,
         allow_silent=allow_silent,
     )
+
+
+def check_lf_columns(columns: list, lfs: Sequence[str], *, gold: str | None) -> list[str]:
+    """The LF column names, checked against the table's ``columns`` (shared by pandas and the engines).
+
+    Raises
+    ------
+    WeakSupervisionError, ColumnNotFoundError
+    """
+    names = [str(c) for c in lfs]
+    if not names:
+        raise WeakSupervisionError("Choose at least one labeling-function column.")
+    if len(set(names)) != len(names):
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        raise WeakSupervisionError(f"Labeling functions are listed twice: {format_columns(dupes)}.")
+    for name in names:
+        require_column(columns, name, role="labeling-function column")
+    if gold is not None:
+        require_column(columns, gold, role="gold label column")
+        if gold in names:
+            raise WeakSupervisionError(f"The gold column '{gold}' is also listed as a labeling function; pick another.")
+    return names
 
 
 def encode_votes(

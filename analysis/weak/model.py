@@ -34,7 +34,7 @@ from .heldout import choose
 from .heldout import gold_accuracy as gold_scores
 from .heldout import heldout as heldout_split
 from .leaveout import model_accuracies
-from .matrix import LFMatrix
+from .matrix import LFMatrix, wmean, wsum
 from .summary import gold_counts
 from .trust import CorrelatedPair, LFAccuracyCheck, correlation_flags, gold_accuracy_check, trust_sentences
 
@@ -120,8 +120,13 @@ class LabelModel(ResultMixin):
         return self.used
 
     @property
+    def n_items(self) -> int:
+        """Items (rows of the data): the rows of ``codes``, or their counts when the model ran on vote patterns."""
+        return self.matrix.n_items
+
+    @property
     def verdict_text(self) -> str:
-        n = int((self.codes >= 0).sum())
+        n = int(wsum(self.codes >= 0, self.matrix.counts))
         parts = []
         if self.verdict == "copies_gold":
             parts.append(
@@ -135,7 +140,7 @@ class LabelModel(ResultMixin):
                 "still change with more iterations; compare them with majority vote before trusting them."
             )
         which = "majority vote (ties broken by the label model)" if self.used == "majority_vote" else "the label model"
-        parts.append(f"The weak labels come from {which}: {n:,} of {len(self.codes):,} items labelled ({self.coverage:.1%}).")
+        parts.append(f"The weak labels come from {which}: {n:,} of {self.n_items:,} items labelled ({self.coverage:.1%}).")
         if self.used_reason:
             parts.append(self.used_reason)
         if self.converged:
@@ -150,14 +155,15 @@ class LabelModel(ResultMixin):
 
     @property
     def coverage(self) -> float:
-        return float((self.codes >= 0).mean()) if len(self.codes) else 0.0
+        return wmean(self.codes >= 0, self.matrix.counts) if len(self.codes) else 0.0
 
     @property
     def agreement_with_majority(self) -> float:
         """Share of items with a (non-tied) majority vote whose label-model label is the same."""
         mv = self.majority.labels
         has = mv >= 0
-        return float((self.codes[has] == mv[has]).mean()) if has.any() else math.nan
+        w = self.matrix.counts
+        return wmean(self.codes[has] == mv[has], None if w is None else w[has]) if has.any() else math.nan
 
     def agreement_table(self) -> pd.DataFrame:
         """Items by majority-vote outcome (rows: each label, 'tie', 'no vote') and label-model label (columns)."""
@@ -166,7 +172,8 @@ class LabelModel(ResultMixin):
         row = np.where(self.majority.tie, len(labels), np.where(mv >= 0, mv, len(labels) + 1))
         col = np.where(self.codes >= 0, self.codes, len(labels))
         size = (len(labels) + 2) * (len(labels) + 1)
-        table = np.bincount(row * (len(labels) + 1) + col, minlength=size).reshape(len(labels) + 2, len(labels) + 1)
+        table = np.bincount(row * (len(labels) + 1) + col, weights=self.matrix.counts, minlength=size)
+        table = table.astype(np.int64).reshape(len(labels) + 2, len(labels) + 1)
         return pd.DataFrame(table, index=labels + ["tie", "no vote"], columns=labels + ["no vote"])
 
     def accuracy_frame(self) -> pd.DataFrame:
@@ -185,11 +192,21 @@ class LabelModel(ResultMixin):
         return frame
 
     def label_counts(self) -> dict:
-        counts = np.bincount(self.codes[self.codes >= 0], minlength=self.matrix.n_classes)
+        on = self.codes >= 0
+        w = self.matrix.counts
+        counts = np.bincount(self.codes[on], weights=None if w is None else w[on], minlength=self.matrix.n_classes)
         return {lab: int(c) for lab, c in zip(self.matrix.labels, counts)}
 
     def to_frame(self) -> pd.DataFrame:
-        """Per item: ``weak_label`` (the abstain value where no LF voted) and ``weak_confidence``."""
+        """Per item: ``weak_label`` (the abstain value where no LF voted) and ``weak_confidence``.
+
+        Raises :class:`WeakSupervisionError` for a model fitted on vote patterns (DuckDB/Spark), which holds no rows.
+        """
+        if self.matrix.counts is not None:
+            raise WeakSupervisionError(
+                "This label model ran on the distinct vote patterns of a DuckDB/Spark table, so it holds no rows to "
+                "label; write labelled rows with the pandas engine (--engine pandas), or label a pandas frame."
+            )
         return pd.DataFrame(
             {
                 "weak_label": self.matrix.label_of(self.codes, missing=self.matrix.abstain),
@@ -199,8 +216,10 @@ class LabelModel(ResultMixin):
 
     def to_dict(self) -> dict:
         mv = self.majority
-        n = max(len(self.codes), 1)
-        conf = self.confidence[self.codes >= 0]
+        w = self.matrix.counts
+        n = max(self.n_items, 1)
+        labelled = self.codes >= 0
+        conf = self.confidence[labelled]
         heldout = self.heldout or {}
         out = {
             "method": "dawid_skene_abstain",
@@ -220,9 +239,9 @@ class LabelModel(ResultMixin):
             "merged_lfs": list(self.merged),
             "n_gold_copied": self.n_gold_copied,
             "coverage": self.coverage,
-            "n_labelled": int((self.codes >= 0).sum()),
+            "n_labelled": int(wsum(labelled, w)),
             "label_counts": {str(k): v for k, v in self.label_counts().items()},
-            "mean_confidence": float(conf.mean()) if len(conf) else None,
+            "mean_confidence": wmean(conf, None if w is None else w[labelled]) if len(conf) else None,
             "class_priors": {str(k): float(p) for k, p in zip(self.matrix.labels, self.class_priors)},
             "class_prior_fixed": self.prior_fixed,
             # Where the balance comes from (.balance): given, the model's own (EM), or the gold rows when they reject it.
@@ -237,8 +256,8 @@ class LabelModel(ResultMixin):
             "log_likelihood": self.log_likelihood,
             "used_gold": self.used_gold,
             "majority_vote": {
-                "coverage": float((mv.labels >= 0).sum() / n),
-                "n_ties": mv.n_ties,
+                "coverage": float(wsum(mv.labels >= 0, w) / n),
+                "n_ties": mv.n_ties if w is None else int(w[mv.tie].sum()),
             },
             "agreement_with_majority": json_float(self.agreement_with_majority),
             "notes": list(self.notes),
@@ -325,6 +344,7 @@ def label_model(
     if not (isinstance(max_iter, (int, np.integer)) and max_iter >= 1) or not tol >= 0 or not smoothing > 0:
         raise WeakSupervisionError("max_iter must be an integer >= 1, tol >= 0 and smoothing > 0.")
     votes = matrix.votes
+    w = matrix.counts  # items per row when the rows are vote patterns (DuckDB/Spark), None for one
     majority = majority_vote(votes, n_classes=k)
     has_gold = matrix.gold is not None and bool((matrix.gold >= 0).any())
     known = matrix.gold if (use_gold and has_gold) else None
@@ -334,7 +354,7 @@ def label_model(
     def em(known: np.ndarray | None, prior: np.ndarray | None = prior) -> DawidSkene:
         return dawid_skene(
             em_votes, n_classes=k, known=known, class_prior=prior, max_iter=max_iter, tol=tol, smoothing=smoothing,
-            abstain_as_output=True,
+            abstain_as_output=True, weights=w,
         )
 
     fit = em(known)
@@ -350,7 +370,7 @@ def label_model(
     unmerged = [d for d in dependencies if not d.merged]
     if unmerged:
         notes.append("Also dependent, not merged: " + "; ".join(d.describe() for d in unmerged) + ".")
-    n_uncovered = int((~covered).sum())
+    n_uncovered = int(wsum(~covered, w))
     if n_uncovered:
         keep = "stay empty" if matrix.abstain is None else f"keep the abstain value {matrix.abstain!r}"
         notes.append(f"{n_uncovered:,} item(s) have no LF vote and {keep}.")
@@ -364,11 +384,11 @@ def label_model(
         if balance.source == "gold":
             fit, blind = em(known, balance.shares), em(None, balance.shares)
             notes.append(balance.describe(matrix.labels))
-        gold_accuracy = gold_scores(matrix.gold, majority, blind.posteriors, covered)
-        learned_without_gold = blind.vote_accuracy if not groups else _vote_accuracy(votes, blind.posteriors)
+        gold_accuracy = gold_scores(matrix.gold, majority, blind.posteriors, covered, w)
+        learned_without_gold = blind.vote_accuracy if not groups else _vote_accuracy(votes, blind.posteriors, w)
         if known is not None:
             notes.append(
-                f"{int((known >= 0).sum()):,} gold row(s) are fixed to their gold label; accuracy on gold is measured "
+                f"{int(wsum(known >= 0, w)):,} gold row(s) are fixed to their gold label; accuracy on gold is measured "
                 "with a second fit that did not see them."
             )
 
@@ -376,14 +396,14 @@ def label_model(
             shares = prior if anchor is None or not gold_balance else class_balance(matrix, model=balance.model, gold=anchor, given=prior).shares
             return em(anchor if use_gold else None, shares).posteriors
 
-        heldout = heldout_split(matrix.gold, majority, heldout_fit, seed=seed)
+        heldout = heldout_split(matrix.gold, majority, heldout_fit, seed=seed, weights=w, split=matrix.split)
         used, reason = choose(heldout, fallback=fallback)
     if not fit.converged:
         notes.append(f"EM stopped after {fit.n_iter} iterations without converging (tolerance {tol:g}).")
     correlated = correlation_flags(matrix, (fit if not has_gold else blind).posteriors)
     # One-class LFs with dependent partners: accuracy from a fit that leaves them out (.leaveout).
     learned, learned_without_gold, left, note = model_accuracies(
-        matrix, fit, fit.vote_accuracy if not groups else _vote_accuracy(votes, fit.posteriors), learned_without_gold,
+        matrix, fit, fit.vote_accuracy if not groups else _vote_accuracy(votes, fit.posteriors, w), learned_without_gold,
         merged=bool(groups), dependent=[(d.a, d.b) for d in dependencies],
         same_class_excess=[(p.a, p.b) for p in correlated if p.same_class and p.ratio > 1],
         known=known, class_prior=balance.shares, smoothing=smoothing, max_iter=max_iter, tol=tol, seed=seed,
@@ -402,8 +422,8 @@ def label_model(
             lm_codes = np.where(known >= 0, known, lm_codes)
     codes = np.where(covered, lm_codes, -1)
     confidence = np.where(covered, fit.posteriors[np.arange(len(codes)), np.maximum(codes, 0)], np.nan)
-    n_copied = int(((known >= 0) & covered).sum()) if known is not None else 0
-    if n_copied and n_copied < len(codes):
+    n_copied = int(wsum((known >= 0) & covered, w)) if known is not None else 0
+    if n_copied and n_copied < matrix.n_items:
         notes.append(f"{n_copied:,} weak label(s) are the gold label of their row (gold rows are fixed to it).")
     return LabelModel(
         matrix=matrix,
@@ -438,20 +458,21 @@ def label_model(
 
 
 
-def _vote_accuracy(votes: np.ndarray, post: np.ndarray) -> np.ndarray:
-    """Per LF: mean posterior of its vote over the items it votes on, P(true = vote | it fires) (nan if silent)."""
+def _vote_accuracy(votes: np.ndarray, post: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
+    """Per LF: mean posterior of its vote over the items it votes on, P(true = vote | it fires) (nan if silent);
+    ``w``: items per row (vote patterns), None for one."""
     out = np.full(votes.shape[1], np.nan)
     for j in range(votes.shape[1]):
         on = np.flatnonzero(votes[:, j] >= 0)
         if len(on):
-            out[j] = float(post[on, votes[on, j]].mean())
+            out[j] = wmean(post[on, votes[on, j]], None if w is None else w[on])
     return out
 
 
 def _outputs(matrix: LFMatrix, fit: DawidSkene) -> np.ndarray:
     """Per original LF, P(output | class) from the fitted posteriors (abstain first), when LFs were merged."""
     k = matrix.n_classes
-    post = fit.posteriors
+    post = fit.posteriors if matrix.counts is None else fit.posteriors * matrix.counts[:, None]
     out = np.empty((matrix.votes.shape[1], k, k + 1))
     weight = post.sum(axis=0)
     for j in range(matrix.votes.shape[1]):

@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..em import vote_counts
 from ..results import ResultMixin, Severity, json_float, py_scalar
-from .matrix import LFMatrix
+from .matrix import LFMatrix, wsum
 
 __all__ = ["LFStats", "LFSummary", "gold_counts", "lf_summary"]
 
@@ -157,23 +157,34 @@ def lf_summary(matrix: LFMatrix) -> LFSummary:
     (0.8, 0.6, 0.2)
     """
     votes = matrix.votes
-    n, m = votes.shape
+    m = votes.shape[1]
+    n = matrix.n_items
+    w = matrix.counts  # items per row (vote patterns on an engine), None for one
     k = matrix.n_classes
     voted = votes >= 0
     counts = vote_counts(votes, n_classes=k)
     n_votes = counts.sum(axis=1)
     distinct = (counts > 0).sum(axis=1)
     covered, overlapped, conflicted = n_votes >= 1, n_votes >= 2, distinct >= 2
-    v32 = voted.astype(np.float32)
-    # float32 sums of 0/1 are exact below 2**24 items per LF; beyond, use float64.
-    dtype = np.float32 if n < 2**24 else np.float64
-    v32 = v32.astype(dtype, copy=False)
-    per_lf = np.rint(v32.T @ np.column_stack([np.ones(n, dtype), overlapped, conflicted]).astype(dtype)).astype(np.int64)
-    both = np.rint(v32.T @ v32).astype(np.int64)
-    agree = np.zeros((m, m), dtype=np.int64)
-    for c in range(k):
-        onehot = (votes == c).astype(dtype)
-        agree += np.rint(onehot.T @ onehot).astype(np.int64)
+    if w is None:
+        v32 = voted.astype(np.float32)
+        # float32 sums of 0/1 are exact below 2**24 items per LF; beyond, use float64.
+        dtype = np.float32 if n < 2**24 else np.float64
+        v32 = v32.astype(dtype, copy=False)
+        per_lf = np.rint(v32.T @ np.column_stack([np.ones(len(votes), dtype), overlapped, conflicted]).astype(dtype)).astype(np.int64)
+        both = np.rint(v32.T @ v32).astype(np.int64)
+        agree = np.zeros((m, m), dtype=np.int64)
+        for c in range(k):
+            onehot = (votes == c).astype(dtype)
+            agree += np.rint(onehot.T @ onehot).astype(np.int64)
+    else:  # integer sums over patterns times their counts: exact
+        wv = voted.astype(np.int64) * w[:, None]
+        per_lf = wv.T @ np.column_stack([np.ones(len(votes), np.int64), overlapped, conflicted]).astype(np.int64)
+        both = wv.T @ voted.astype(np.int64)
+        agree = np.zeros((m, m), dtype=np.int64)
+        for c in range(k):
+            onehot = (votes == c).astype(np.int64)
+            agree += (onehot * w[:, None]).T @ onehot
     denom = max(n, 1)
     pair_overlap = both / denom
     pair_conflict = (both - agree) / denom
@@ -199,14 +210,14 @@ def lf_summary(matrix: LFMatrix) -> LFSummary:
                 empirical_accuracy=accuracy,
             )
         )
-    total_counts = counts.sum(axis=0)
+    total_counts = wsum(counts, w, axis=0)
     return LFSummary(
         lfs=tuple(stats),
         labels=matrix.labels,
         n_items=n,
-        total_coverage=float(covered.sum() / denom),
-        overlap=float(overlapped.sum() / denom),
-        conflict=float(conflicted.sum() / denom),
+        total_coverage=float(wsum(covered, w) / denom),
+        overlap=float(wsum(overlapped, w) / denom),
+        conflict=float(wsum(conflicted, w) / denom),
         pair_overlap=pair_overlap,
         pair_conflict=pair_conflict,
         vote_counts={lab: int(c) for lab, c in zip(matrix.labels, total_counts)},
@@ -223,5 +234,6 @@ def gold_counts(matrix: LFMatrix) -> tuple[np.ndarray, np.ndarray, int]:
     g = matrix.votes[known]
     on = g >= 0
     hit = g == matrix.gold[known][:, None].astype(g.dtype)
-    return (hit & on).sum(axis=0), (~hit & on).sum(axis=0), int(known.sum())
+    w = None if matrix.counts is None else matrix.counts[known]
+    return wsum(hit & on, w, axis=0), wsum(~hit & on, w, axis=0), int(wsum(known, matrix.counts))
 
