@@ -28,6 +28,9 @@ def add_sampling_commands(sub) -> None:
     )
     bias.add_argument("--reference-sheet", metavar="NAME", help="the worksheet of an .xlsx --reference (default: the first)")
     bias.add_argument("--target", help="label column: adds label rates by group")
+    bias.add_argument("--intersect", metavar="COL", help="a second group column: adds the representation of the "
+                      "cells group x COL under 'intersection' (joint shares of a --reference dataset holding both "
+                      "columns, else the product of the margins)")
     bias.add_argument("--tolerance", type=cli.number(float, low=0, high=1, high_open=True), default=0.1, help="flag a group when its ratio interval excludes 1 by more than this (default 0.1)")
     bias.add_argument("--alpha", type=cli.SHARE, default=0.05, help="significance level (default 0.05)")
     bias.add_argument("-o", "--weights-out", help="write the data plus a post-stratification 'sample_weight' column here (and OUT.recipe.json)")
@@ -71,15 +74,18 @@ def _cmd_bias(args: argparse.Namespace) -> int:
     if cli.chosen_engine(args, args.data) != "pandas" and not cli.is_xlsx(args.data):
         return _cmd_bias_engine(args)
     dataset = load(args)
+    ref_frame = None
     if args.expected is not None:
         reference = reference_shares(parse_expected(args.expected), group=args.group, source="--expected")
     else:
         ref_ds = _read(args.reference, args, args.reference_sheet)
+        ref_frame = ref_ds.frame
         reference = reference_shares(ref_ds.frame, group=args.group, source=f"reference file '{ref_ds.name}'")
     report = bias_report(
         dataset.frame, group=args.group, reference=reference, target=args.target, tolerance=args.tolerance, alpha=args.alpha
     )
     payload = report.to_dict()
+    payload["intersection"] = _intersection(dataset.frame, args, reference, ref_frame)
     payload["data"] = dataset.name
     payload["notes"] = list(dataset.notes) + payload["notes"]
     payload["weights_out"] = _write_weights(dataset, reference, args) if args.weights_out else None
@@ -94,14 +100,17 @@ def _cmd_bias_engine(args: argparse.Namespace) -> int:
 
     table = open_table(args.data, cli.engine_settings(args))
     args.engine_used = table.engine
+    ref_frame = None
     if args.expected is not None:
         reference = reference_shares(parse_expected(args.expected), group=args.group, source="--expected")
     else:
         ref_ds = _read(args.reference, args)
+        ref_frame = ref_ds.frame
         reference = reference_shares(ref_ds.frame, group=args.group, source=f"reference file '{ref_ds.name}'")
     report = engine_bias_report(table, group=args.group, reference=reference, target=args.target,
                                 tolerance=args.tolerance, alpha=args.alpha)
     payload = report.to_dict()
+    payload["intersection"] = _intersection(table, args, reference, ref_frame)
     payload["data"] = table.name
     payload["notes"] = list(table.notes) + payload["notes"]
     weights = None
@@ -113,6 +122,20 @@ def _cmd_bias_engine(args: argparse.Namespace) -> int:
         weights = _write_weights(dataset, reference, args)
     payload["weights_out"] = weights
     return emit(args, payload, _bias_text(report, table.name, payload))
+
+
+def _intersection(data, args: argparse.Namespace, reference, ref_frame) -> dict | None:
+    """``--intersect``: the cells of ``--group`` x COL against the reference file's joint shares when it holds
+    both columns, else the product of the margins (``--group``'s from the reference); ``None`` without it."""
+    if args.intersect is None:
+        return None
+    from ..engines import open_table
+    from ..engines.intersections import engine_intersection
+
+    table = open_table(data) if not hasattr(data, "engine") else data
+    result = engine_intersection(table, groups=(args.group, args.intersect), reference=ref_frame,
+                                 margins={args.group: reference}, tolerance=args.tolerance, alpha=args.alpha)
+    return result.to_dict()
 
 
 def _write_weights(dataset, reference, args) -> dict:

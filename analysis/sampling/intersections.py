@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +13,7 @@ from ._common import group_labels, validate_group
 from .reference import ReferenceShares, normalize_shares, reference_shares
 from .representation import BiasResult, compare_counts
 
-__all__ = ["IntersectionSettings", "intersection_representation"]
+__all__ = ["IntersectionSettings", "intersection_from_counts", "intersection_representation"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,33 @@ def intersection_representation(
     both = la.notna() & lb.notna()
     cells = (la[both] + " × " + lb[both]).value_counts(sort=False)
     counts = {str(k): int(v) for k, v in cells.items()}
+    labels = {a: la, b: lb}
+
+    def own_margin(col: str) -> dict[str, float]:
+        vc = labels[col].dropna().value_counts(normalize=True, sort=False)
+        return {str(k): float(v) for k, v in vc.items()}
+
+    return intersection_from_counts(counts, groups=groups, own_margin=own_margin, n_missing=int((~both).sum()),
+                                    reference=reference, margins=margins, tolerance=tolerance, alpha=alpha)
+
+
+def intersection_from_counts(
+    counts: Mapping[str, int],
+    *,
+    groups: tuple[str, str],
+    own_margin: Callable[[str], dict[str, float]],
+    n_missing: int,
+    reference: pd.DataFrame | None = None,
+    margins: Mapping[str, Mapping[Any, float] | ReferenceShares] | None = None,
+    tolerance: float = 0.1,
+    alpha: float = 0.05,
+) -> BiasResult:
+    """The cells' representation from their counts (``"a × b"`` -> rows), whichever engine counted them.
+
+    ``own_margin(col)`` gives the sample's shares of one group column (rows with a value, in the order
+    the values first occur) when ``margins`` has none for it; ``n_missing`` counts rows missing either value.
+    """
+    a, b = groups
     notes: list[str] = []
     if reference is not None and a in reference.columns and b in reference.columns:
         ra, rb = group_labels(reference[a]), group_labels(reference[b])
@@ -77,12 +104,11 @@ def intersection_representation(
     else:
         margins = dict(margins or {})
         shares: dict[str, dict[str, float]] = {}
-        for col, labels in ((a, la), (b, lb)):
+        for col in (a, b):
             if col in margins:
                 shares[col] = reference_shares(margins[col], group=col).shares
             else:
-                vc = labels.dropna().value_counts(normalize=True, sort=False)
-                shares[col] = {str(k): float(v) for k, v in vc.items()}
+                shares[col] = own_margin(col)
                 notes.append(f"No reference shares for '{col}': its margin is the sample's own distribution.")
         product = {f"{va} × {vb}": sa * sb for va, sa in shares[a].items() for vb, sb in shares[b].items()}
         ref = ReferenceShares(f"{a} × {b}", product, "product of the margins")
@@ -91,10 +117,10 @@ def intersection_representation(
             "which assumes the two columns are independent in the population."
         ))
     return compare_counts(
-        counts,
+        dict(counts),
         ref,
         group=f"{a} × {b}",
-        n_missing=int((~both).sum()),
+        n_missing=n_missing,
         tolerance=tolerance,
         alpha=alpha,
         extra_notes=tuple(notes),
