@@ -196,6 +196,10 @@ def _cmd_shift(args: argparse.Namespace) -> int:
     from ..sampling import ShiftSettings
 
     sheets = _shift_sheets(args)
+    engines = [cli.chosen_engine(args, p) for p in (args.reference, args.current)]
+    if set(engines) != {"pandas"} and not any(cli.is_xlsx(p) for p in (args.reference, args.current)):
+        return _cmd_shift_engine(args, next(e for e in engines if e != "pandas"))
+    args.engine_used = "pandas"
     a, b = _read(args.reference, args, sheets[0]), _read(args.current, args, sheets[1])
     settings = ShiftSettings(
         target=args.target,
@@ -208,6 +212,27 @@ def _cmd_shift(args: argparse.Namespace) -> int:
     payload = result.to_dict()
     payload["reference"], payload["current"] = a.name, b.name
     payload["notes"] = list(a.notes) + list(b.notes) + payload["notes"]
+    return emit(args, payload, _shift_text(result, a.name, b.name, payload["notes"]))
+
+
+def _cmd_shift_engine(args: argparse.Namespace, engine: str) -> int:
+    """``shift`` on DuckDB or Spark (both files on one engine): the per-feature tests from counts, exact or
+    from a quantile sketch (each feature says which); the model-based parts on each file's sample."""
+    from dataclasses import replace
+
+    from ..engines import open_table
+    from ..engines.shift import engine_shift
+
+    settings = replace(cli.engine_settings(args), engine=engine)
+    a, b = open_table(args.reference, settings), open_table(args.current, settings)
+    args.engine_used = engine
+    result, samples = engine_shift(a, b, target=args.target, alpha=args.alpha, classifier=not args.no_classifier,
+                                   classifier_rows=args.classifier_rows, seed=args.seed,
+                                   sample_rows=settings.sample_rows)
+    payload = result.to_dict()
+    payload["reference"], payload["current"] = a.name, b.name
+    payload["notes"] = list(a.notes) + list(b.notes) + payload["notes"]
+    payload["engine"], payload["sample"] = engine, samples
     return emit(args, payload, _shift_text(result, a.name, b.name, payload["notes"]))
 
 
@@ -225,6 +250,8 @@ def _shift_text(result, a: str, b: str, notes: list[str]) -> str:
             continue
         lines.append(
             f"  {f.name[:24]:<24} {f.test:<7} {f.statistic:>10.4g} {f.p_adjusted:>9.3g} {f.effect:>8.3f} {f.psi:>7.3f}  {'DRIFT' if f.drift else '-'}"
+            + (f"  (sketch: statistic ± {f.sketch['statistic_bound']:.2g}, effect ± {f.sketch['effect_bound']:.2g})"
+               if f.sketch is not None else "")
         )
     t = result.thresholds
     lines += [

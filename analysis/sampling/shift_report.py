@@ -28,7 +28,9 @@ leakage between train and test).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import ClassVar
 
 import numpy as np
@@ -50,7 +52,8 @@ from .shift_features import (
 )
 from .shift_text import TextShift, text_shift
 
-__all__ = ["DRIFT_THRESHOLDS", "JS_BASE", "JS_THRESHOLD_NATURAL_LOG", "LABEL_SHIFT_JS", "LabelShift", "ShiftResult", "ShiftSettings", "rows_in_both", "shift"]
+__all__ = ["DRIFT_THRESHOLDS", "JS_BASE", "JS_THRESHOLD_NATURAL_LOG", "LABEL_SHIFT_JS", "LabelShift", "ShiftResult", "ShiftSettings",
+           "adjust_features", "label_shift_from_counts", "rows_in_both", "shift", "shift_columns", "skip_reason"]
 
 #: Evidently's Jensen-Shannon threshold, on its natural-log scale.
 JS_THRESHOLD_NATURAL_LOG = 0.1
@@ -262,30 +265,9 @@ def shift(
     >>> shift(a, b, classifier=False).drifted
     ('x',)
     """
-    from statsmodels.stats.multitest import multipletests
-
-    if not (0 < alpha < 1):
-        raise ShiftInputError(f"alpha must be between 0 and 1; got {alpha}.")
-    for name, frame in (("reference", reference), ("current", current)):
-        if len(frame) == 0:
-            raise ShiftInputError(f"The {name} file has no rows.")
     limits = dict(DRIFT_THRESHOLDS, **(thresholds or {}))
-    notes: list[str] = []
-    common = [c for c in reference.columns if c in set(current.columns)]
-    only_ref = [c for c in reference.columns if c not in set(current.columns)]
-    only_cur = [c for c in current.columns if c not in set(reference.columns)]
-    if only_ref:
-        notes.append(f"Only in the reference file (not compared): {', '.join(map(str, only_ref))}.")
-    if only_cur:
-        notes.append(f"Only in the current file (not compared): {', '.join(map(str, only_cur))}.")
-    if target is not None:
-        require_column(list(reference.columns) + [c for c in only_cur], target, role="target column")
-    features = [c for c in common if c != target]
-    if not features:
-        raise ShiftInputError(
-            "The two files share no feature column, so there is nothing to compare. Columns of the reference: "
-            f"{', '.join(map(str, reference.columns[:12]))}; of the current file: {', '.join(map(str, current.columns[:12]))}."
-        )
+    common, features, notes = shift_columns(list(reference.columns), list(current.columns), len(reference), len(current),
+                                            target=target, alpha=alpha)
     schema = infer_schema(reference[features])
     results: list[FeatureShift] = []
     texts: list[TextShift] = []
@@ -295,26 +277,13 @@ def shift(
             texts.append(text_shift(reference[col], current[col], name=str(col), alpha=alpha,
                                     length_threshold=limits["numeric"]))
         kind = "numeric" if is_numeric(reference[col]) and is_numeric(current[col]) else "categorical"
-        if role in _SKIP_ROLES:
+        reason = skip_reason(role, kind, partial(_distinct_in_both, reference[col], current[col]))
+        if reason is not None:
             results.append(skipped_feature(str(col), kind, reference[col].notna().sum(), current[col].notna().sum(),
-                                    float(reference[col].isna().mean()), float(current[col].isna().mean()),
-                                    f"{_SKIP_ROLES[role]}: differs between files by construction"))
+                                    float(reference[col].isna().mean()), float(current[col].isna().mean()), reason))
             continue
-        if kind == "categorical":
-            n_cat = int(reference[col].nunique()) + int(current[col].nunique())
-            if n_cat > 2 * _MAX_CATEGORIES:
-                results.append(skipped_feature(str(col), kind, reference[col].notna().sum(), current[col].notna().sum(),
-                                        float(reference[col].isna().mean()), float(current[col].isna().mean()),
-                                        f"more than {_MAX_CATEGORIES:,} distinct values"))
-                continue
         results.append(feature_shift(reference[col], current[col], name=str(col), kind=kind))
-    tested = [i for i, f in enumerate(results) if f.test != "skipped"]
-    if tested:
-        adjusted = multipletests([results[i].p_value for i in tested], alpha=alpha, method="fdr_bh")[1]
-        for i, p_adj in zip(tested, adjusted):
-            f = results[i]
-            drift = bool(p_adj < alpha and f.effect is not None and f.effect >= limits[f.kind])
-            results[i] = FeatureShift(**{**f.__dict__, "p_adjusted": float(p_adj), "drift": drift})
+    results = adjust_features(results, alpha=alpha, limits=limits)
     usable = [f.name for f in results if f.test != "skipped"]
     domain = None
     if classifier and usable:
@@ -341,8 +310,71 @@ def shift(
     )
 
 
+def shift_columns(
+    reference: list, current: list, n_reference: int, n_current: int, *, target: str | None, alpha: float
+) -> tuple[list, list, list[str]]:
+    """The checks of :func:`shift` on the two tables' columns and sizes: the shared columns, the features
+    (shared, the target aside) and the notes on columns only one table has."""
+    if not (0 < alpha < 1):
+        raise ShiftInputError(f"alpha must be between 0 and 1; got {alpha}.")
+    for name, n in (("reference", n_reference), ("current", n_current)):
+        if n == 0:
+            raise ShiftInputError(f"The {name} file has no rows.")
+    notes: list[str] = []
+    common = [c for c in reference if c in set(current)]
+    only_ref = [c for c in reference if c not in set(current)]
+    only_cur = [c for c in current if c not in set(reference)]
+    if only_ref:
+        notes.append(f"Only in the reference file (not compared): {', '.join(map(str, only_ref))}.")
+    if only_cur:
+        notes.append(f"Only in the current file (not compared): {', '.join(map(str, only_cur))}.")
+    if target is not None:
+        require_column(list(reference) + [c for c in only_cur], target, role="target column")
+    features = [c for c in common if c != target]
+    if not features:
+        raise ShiftInputError(
+            "The two files share no feature column, so there is nothing to compare. Columns of the reference: "
+            f"{', '.join(map(str, reference[:12]))}; of the current file: {', '.join(map(str, current[:12]))}."
+        )
+    return common, features, notes
+
+
+def _distinct_in_both(a: pd.Series, b: pd.Series) -> int:
+    return int(a.nunique()) + int(b.nunique())
+
+
+def skip_reason(role: Role | None, kind: str, n_categories: Callable[[], int]) -> str | None:
+    """Why a feature is left out of the tests (``None``: it is tested): an identifier, free text or a
+    date/time differs by construction; a categorical feature with more than ``_MAX_CATEGORIES``
+    distinct values per file on average (``n_categories()``: both files' distinct values) is no category."""
+    if role in _SKIP_ROLES:
+        return f"{_SKIP_ROLES[role]}: differs between files by construction"
+    if kind == "categorical" and n_categories() > 2 * _MAX_CATEGORIES:
+        return f"more than {_MAX_CATEGORIES:,} distinct values"
+    return None
+
+
+def adjust_features(results: list[FeatureShift], *, alpha: float, limits: dict[str, float]) -> list[FeatureShift]:
+    """Benjamini-Hochberg adjusted p-values of the tested features, and each one's drift decision."""
+    from statsmodels.stats.multitest import multipletests
+
+    results = list(results)
+    tested = [i for i, f in enumerate(results) if f.test != "skipped"]
+    if tested:
+        adjusted = multipletests([results[i].p_value for i in tested], alpha=alpha, method="fdr_bh")[1]
+        for i, p_adj in zip(tested, adjusted):
+            f = results[i]
+            drift = bool(p_adj < alpha and f.effect is not None and f.effect >= limits[f.kind])
+            results[i] = FeatureShift(**{**f.__dict__, "p_adjusted": float(p_adj), "drift": drift})
+    return results
+
+
 def _label_shift(a: pd.Series, b: pd.Series, target: str, alpha: float) -> LabelShift:
-    ca, cb = category_counts(a), category_counts(b)
+    return label_shift_from_counts(category_counts(a), category_counts(b), target, alpha)
+
+
+def label_shift_from_counts(ca: pd.Series, cb: pd.Series, target: str, alpha: float) -> LabelShift:
+    """Label shift from the class counts of the two files (label text -> rows, in order of first occurrence)."""
     if ca.sum() == 0 or cb.sum() == 0:
         raise ShiftInputError(f"The target '{target}' has no values in one of the files.", column=target)
     stat, p, js, _ = compare_categories(ca, cb)
