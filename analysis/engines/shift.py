@@ -29,12 +29,10 @@ from ..sampling import (
     DRIFT_THRESHOLDS,
     FeatureShift,
     ShiftResult,
-    domain_classifier,
-    rows_in_both,
     shift,
 )
 from ..sampling.shift_features import compare_categories, is_numeric, labelled_counts, skipped_feature
-from ..sampling.shift_report import adjust_features, label_shift_from_counts, shift_columns, skip_reason
+from ..sampling.shift_report import finish_shift, shift_columns, skip_reason
 from ..sampling.shift_text import TextShift, text_shift
 from ..schema import Role, infer_schema
 from .counts import missing_expr
@@ -115,27 +113,13 @@ def engine_shift(
             results.append(_numeric_exact(col, counts_a[col], counts_b[col], missing))
         else:
             results.append(_numeric_sketch(reference, current, col, (profile_a[col], profile_b[col]), missing))
-    results = adjust_features(results, alpha=alpha, limits=limits)
-    usable = [f.name for f in results if f.test != "skipped"]
-    domain = None
-    if classifier and usable:
-        domain = domain_classifier(sa, sb, features=usable, rows=classifier_rows, folds=folds, seed=seed)
-    elif classifier:
-        notes.append("No usable feature for the domain classifier.")
-    label = None
-    if target is not None:
-        if target in reference.columns and target in current.columns:
-            label = label_shift_from_counts(_category_counts(reference, target), _category_counts(current, target),
-                                            target, alpha)
-        else:
-            notes.append(f"The target '{target}' is not in both files: no label-shift check.")
     samples = _samples(info_a, info_b)
-    if samples is not None:
-        notes.append(_sample_note(info_a, info_b, n_ref, n_cur))
-    result = ShiftResult(
-        features=tuple(results), domain=domain, label_shift=label,
-        rows_in_both=rows_in_both(sa[common], sb[common]) if common else 0,
-        n_reference=n_ref, n_current=n_cur, alpha=alpha, thresholds=limits, notes=tuple(notes), text=tuple(texts),
+    result = finish_shift(
+        results, texts, notes, reference=sa, current=sb, common=common, target=target,
+        target_counts=lambda t: (_category_counts(reference, t), _category_counts(current, t)),
+        n_reference=n_ref, n_current=n_cur, alpha=alpha, limits=limits,
+        classifier=classifier, classifier_rows=classifier_rows, folds=folds, seed=seed,
+        extra_notes=(_sample_note(info_a, info_b, n_ref, n_cur),) if samples is not None else (),
     )
     return result, samples
 

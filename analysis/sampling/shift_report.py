@@ -53,7 +53,7 @@ from .shift_features import (
 from .shift_text import TextShift, text_shift
 
 __all__ = ["DRIFT_THRESHOLDS", "JS_BASE", "JS_THRESHOLD_NATURAL_LOG", "LABEL_SHIFT_JS", "LabelShift", "ShiftResult", "ShiftSettings",
-           "adjust_features", "label_shift_from_counts", "rows_in_both", "shift", "shift_columns", "skip_reason"]
+           "adjust_features", "finish_shift", "label_shift_from_counts", "rows_in_both", "shift", "shift_columns", "skip_reason"]
 
 #: Evidently's Jensen-Shannon threshold, on its natural-log scale.
 JS_THRESHOLD_NATURAL_LOG = 0.1
@@ -283,6 +283,37 @@ def shift(
                                     float(reference[col].isna().mean()), float(current[col].isna().mean()), reason))
             continue
         results.append(feature_shift(reference[col], current[col], name=str(col), kind=kind))
+    return finish_shift(
+        results, texts, notes, reference=reference, current=current, common=common, target=target,
+        target_counts=lambda t: (category_counts(reference[t]), category_counts(current[t])),
+        n_reference=len(reference), n_current=len(current), alpha=alpha, limits=limits,
+        classifier=classifier, classifier_rows=classifier_rows, folds=folds, seed=seed,
+    )
+
+
+def finish_shift(
+    results: list[FeatureShift],
+    texts: list[TextShift],
+    notes: list[str],
+    *,
+    reference: pd.DataFrame,
+    current: pd.DataFrame,
+    common: list,
+    target: str | None,
+    target_counts: Callable[[str], tuple[pd.Series, pd.Series]],
+    n_reference: int,
+    n_current: int,
+    alpha: float,
+    limits: dict[str, float],
+    classifier: bool,
+    classifier_rows: int,
+    folds: int,
+    seed: int,
+    extra_notes: tuple[str, ...] = (),
+) -> ShiftResult:
+    """What follows the per-feature tests: their Benjamini-Hochberg adjustment and drift flags, the domain
+    classifier and rows in both files (on ``reference``/``current``: the tables, or an engine's samples of
+    them), label shift from ``target_counts(target)`` (each file's class counts)."""
     results = adjust_features(results, alpha=alpha, limits=limits)
     usable = [f.name for f in results if f.test != "skipped"]
     domain = None
@@ -293,7 +324,7 @@ def shift(
     label = None
     if target is not None:
         if target in reference.columns and target in current.columns:
-            label = _label_shift(reference[target], current[target], target, alpha)
+            label = label_shift_from_counts(*target_counts(target), target, alpha)
         else:
             notes.append(f"The target '{target}' is not in both files: no label-shift check.")
     return ShiftResult(
@@ -301,11 +332,11 @@ def shift(
         domain=domain,
         label_shift=label,
         rows_in_both=rows_in_both(reference[common], current[common]) if common else 0,
-        n_reference=len(reference),
-        n_current=len(current),
+        n_reference=n_reference,
+        n_current=n_current,
         alpha=alpha,
         thresholds=limits,
-        notes=tuple(notes),
+        notes=tuple(notes) + tuple(extra_notes),
         text=tuple(texts),
     )
 
@@ -367,10 +398,6 @@ def adjust_features(results: list[FeatureShift], *, alpha: float, limits: dict[s
             drift = bool(p_adj < alpha and f.effect is not None and f.effect >= limits[f.kind])
             results[i] = FeatureShift(**{**f.__dict__, "p_adjusted": float(p_adj), "drift": drift})
     return results
-
-
-def _label_shift(a: pd.Series, b: pd.Series, target: str, alpha: float) -> LabelShift:
-    return label_shift_from_counts(category_counts(a), category_counts(b), target, alpha)
 
 
 def label_shift_from_counts(ca: pd.Series, cb: pd.Series, target: str, alpha: float) -> LabelShift:
