@@ -18,6 +18,7 @@ What each part of :func:`analysis.sampling.shift` needs, and where it runs here:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -38,12 +39,12 @@ from ..schema import Role, infer_schema
 from .counts import missing_expr
 from .ordered import counts_in_first_order
 from .quantiles import SKETCH_POINTS, counts_at, sketch_name, sketch_quantiles
-from .registry import DEFAULT_SAMPLE_ROWS
+from .registry import DEFAULT_SAMPLE_ROWS, EngineSettings, choose_engine, is_native_table, open_table
 from .sample import SampleInfo, draw_sample, whole_table
 from .shift_stats import numeric_from_counts, numeric_from_grid
 from .table import Table
 
-__all__ = ["EXACT_MAX_DISTINCT", "engine_shift"]
+__all__ = ["EXACT_MAX_DISTINCT", "engine_shift", "open_pair"]
 
 #: A numeric feature with at most this many distinct values in the two tables together is tested
 #: from its exact value counts; above, from a quantile sketch with exact counts at its points.
@@ -122,6 +123,17 @@ def engine_shift(
         extra_notes=(_sample_note(info_a, info_b, n_ref, n_cur),) if samples is not None else (),
     )
     return result, samples
+
+
+def open_pair(reference: Any, current: Any, settings: EngineSettings | None = None) -> tuple[Table, Table]:
+    """Two tables on one engine: the engine of the first native one (a DuckDB relation, a Spark DataFrame),
+    or ``settings``' choice; a pandas frame beside a native table is copied onto its engine."""
+    settings = settings or EngineSettings()
+    if settings.engine == "auto":
+        natives = [t for t in (reference, current) if is_native_table(t)]
+        engine = choose_engine(natives[0] if natives else reference, settings)
+        settings = replace(settings, engine=engine)
+    return open_table(reference, settings, name="reference"), open_table(current, settings, name="current")
 
 
 def _profile(table: Table, features: list, numeric: list) -> dict[Any, tuple[int, int, float, float, float]]:

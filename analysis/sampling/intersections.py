@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import GroupColumnError
+from ..intake.frames import is_native_table, takes_table
 from ._common import group_labels, validate_group
 from .reference import ReferenceShares, normalize_shares, reference_shares
 from .representation import BiasResult, compare_counts
@@ -37,6 +38,7 @@ class IntersectionSettings:
         return intersection_representation(df, groups=self.groups, margins=margins, tolerance=self.tolerance, alpha=self.alpha)
 
 
+@takes_table("df", native=True)
 def intersection_representation(
     df: pd.DataFrame,
     *,
@@ -51,7 +53,8 @@ def intersection_representation(
     The expected share of a cell comes from the joint distribution in a
     ``reference`` dataset holding both columns; failing that, from the product
     of the two margins (independence assumed, said in a note). A margin not
-    given in ``margins`` is the sample's own margin (also said).
+    given in ``margins`` is the sample's own margin (also said). ``df`` may be a DuckDB relation or a
+    Spark DataFrame: the cells are then counted on its engine.
 
     Examples
     --------
@@ -60,6 +63,12 @@ def intersection_representation(
     >>> [g.value for g in r.groups], r.groups[0].expected_share
     (['x × u', 'x × v', 'y × u', 'y × v'], 0.25)
     """
+    if is_native_table(df):  # a DuckDB relation or a Spark DataFrame: one GROUP BY a, b there
+        from ..engines import open_table
+        from ..engines.intersections import engine_intersection
+
+        return engine_intersection(open_table(df), groups=groups, reference=reference, margins=margins,
+                                   tolerance=tolerance, alpha=alpha)
     a, b = groups
     if a == b:
         raise GroupColumnError(f"Pick two different group columns; both are '{a}'.", column=a)

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ShiftInputError, require_column
-from ..intake.frames import takes_table
+from ..intake.frames import is_native_table, takes_table
 from ..results import ResultMixin, Severity
 from ..schema import Role, infer_schema
 from ._common import PSI_EPSILON, count_noun, verb
@@ -217,7 +217,7 @@ class ShiftResult(ResultMixin):
 
 
 
-@takes_table("reference", "current")
+@takes_table("reference", "current", native=True)
 def shift(
     reference: pd.DataFrame,
     current: pd.DataFrame,
@@ -235,7 +235,8 @@ def shift(
     Parameters
     ----------
     reference, current : DataFrame
-        E.g. the training data and the production (or test) data.
+        E.g. the training data and the production (or test) data. Either may be a DuckDB relation or a
+        Spark DataFrame: the per-feature tests then count on that engine (:func:`analysis.engines.shift.engine_shift`).
     target : str, optional
         The label column: left out of the features; its class shares are compared when both files have it.
     alpha : float
@@ -265,6 +266,11 @@ def shift(
     >>> shift(a, b, classifier=False).drifted
     ('x',)
     """
+    if is_native_table(reference) or is_native_table(current):  # a DuckDB relation or a Spark DataFrame: count there
+        from ..engines.shift import engine_shift, open_pair
+
+        return engine_shift(*open_pair(reference, current), target=target, alpha=alpha, thresholds=thresholds,
+                            classifier=classifier, classifier_rows=classifier_rows, folds=folds, seed=seed)[0]
     limits = dict(DRIFT_THRESHOLDS, **(thresholds or {}))
     common, features, notes = shift_columns(list(reference.columns), list(current.columns), len(reference), len(current),
                                             target=target, alpha=alpha)

@@ -213,3 +213,20 @@ def test_cli_shift_and_bias_intersect_on_duckdb_match_pandas(tmp_path, capsys):
     assert want["intersection"]["group"] == "region × device" and len(want["intersection"]["groups"]) > 4
     assert_same({k: v for k, v in want.items() if k != "engine"}, {k: v for k, v in got.items() if k != "engine"})
     assert _cli(capsys, "bias", paths[1], "--group", "region", *ref)["intersection"] is None
+
+
+def test_api_takes_duckdb_relations_for_shift_and_intersections():
+    import duckdb
+
+    import analysis
+
+    frame, target, group = FRAMES["tricky"]
+    a, b = _halves(frame)
+    con = duckdb.connect()
+    rel_a, rel_b = con.from_df(a), con.from_df(b)
+    want = jsonable(analysis.shift(a, b, target=target, classifier=False).to_dict())
+    assert_same(want, jsonable(analysis.shift(rel_a, b, target=target, classifier=False).to_dict()))
+    assert_same(want, jsonable(analysis.shift(rel_a, rel_b, target=target, classifier=False).to_dict()))
+    groups = (group, "A ")
+    assert_same(jsonable(analysis.intersection_representation(a, groups=groups).to_dict()),
+                jsonable(analysis.intersection_representation(rel_a, groups=groups).to_dict()))
