@@ -180,6 +180,9 @@ def _bias_text(report, name: str, payload: dict) -> str:
     ]
     if report.label_by_group is not None:
         lines += ["", f"Label rates by group: {report.label_by_group.verdict_text}"]
+    if payload.get("intersection") is not None:
+        cells = payload["intersection"]
+        lines += ["", f"Cells of {cells['group']}: {cells['verdict_text']}"]
     flagged = report.missing_by_group.tests
     flagged = flagged[flagged["flagged"]] if len(flagged) else flagged
     if len(flagged):
