@@ -215,7 +215,8 @@ def _numeric_sketch(reference: Table, current: Table, col: Any, profiles: tuple[
     n1, n2 = reference.n_rows - miss_a, current.n_rows - miss_b
     qa = sketch_quantiles(reference, col, _present(reference, col), probs)
     qb = sketch_quantiles(current, col, _present(current, col), probs)
-    deciles = qa[np.searchsorted(probs, np.arange(1, 10) / 10)] if len(qa) == len(probs) else np.quantile(qa, np.arange(1, 10) / 10)
+    tenths = np.arange(1, 10)
+    deciles = qa[tenths * SKETCH_POINTS // 10] if len(qa) == len(probs) else np.quantile(qa, tenths / 10)
     cuts = np.unique(deciles)
     grid = np.unique(np.concatenate([qa, qb, cuts, [lo_a, hi_a, lo_b, hi_b]]))
     lt_a, le_a = counts_at(reference, col, _present(reference, col), grid)
