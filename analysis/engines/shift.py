@@ -33,7 +33,8 @@ from ..sampling import (
     shift,
 )
 from ..sampling.shift_features import compare_categories, is_numeric, labelled_counts, skipped_feature
-from ..sampling.shift_report import finish_shift, shift_columns, skip_reason
+from ..sampling.shift_report import finish_shift
+from ..sampling.shift_steps import shift_columns, skip_reason
 from ..sampling.shift_text import TextShift, text_shift
 from ..schema import Role, infer_schema
 from .counts import missing_expr

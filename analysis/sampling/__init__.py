@@ -8,7 +8,7 @@ One concern per module:
 ``inside``           label rates and missing values by group
 ``report``           what ``dataset-diagnostics bias`` prints
 ``simulate``         the sampling simulator (a registry of sampling methods)
-``shift_features``, ``shift_domain``, ``shift_report``
+``shift_features``, ``shift_domain``, ``shift_steps``, ``shift_report``
                      distribution shift between two files: per-feature tests, domain classifier, the whole comparison
 ``reweight``, ``resample``, ``fix``
                      post-stratification, raking, stratified resampling, their downloads and the fix registry
