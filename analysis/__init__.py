@@ -33,6 +33,7 @@ _LAZY = {
     "representation": ".sampling",
     "label_by_group": ".sampling",
     "missingness_by_group": ".sampling",
+    "intersection_representation": ".sampling",
     "shift": ".sampling",
     "simulate_sampling": ".sampling",
     "poststratification_weights": ".sampling",

@@ -28,6 +28,9 @@ def add_sampling_commands(sub) -> None:
     )
     bias.add_argument("--reference-sheet", metavar="NAME", help="the worksheet of an .xlsx --reference (default: the first)")
     bias.add_argument("--target", help="label column: adds label rates by group")
+    bias.add_argument("--intersect", metavar="COL", help="a second group column: adds the representation of the "
+                      "cells group x COL under 'intersection' (joint shares of a --reference dataset holding both "
+                      "columns, else the product of the margins)")
     bias.add_argument("--tolerance", type=cli.number(float, low=0, high=1, high_open=True), default=0.1, help="flag a group when its ratio interval excludes 1 by more than this (default 0.1)")
     bias.add_argument("--alpha", type=cli.SHARE, default=0.05, help="significance level (default 0.05)")
     bias.add_argument("-o", "--weights-out", help="write the data plus a post-stratification 'sample_weight' column here (and OUT.recipe.json)")
@@ -71,15 +74,18 @@ def _cmd_bias(args: argparse.Namespace) -> int:
     if cli.chosen_engine(args, args.data) != "pandas" and not cli.is_xlsx(args.data):
         return _cmd_bias_engine(args)
     dataset = load(args)
+    ref_frame = None
     if args.expected is not None:
         reference = reference_shares(parse_expected(args.expected), group=args.group, source="--expected")
     else:
         ref_ds = _read(args.reference, args, args.reference_sheet)
+        ref_frame = ref_ds.frame
         reference = reference_shares(ref_ds.frame, group=args.group, source=f"reference file '{ref_ds.name}'")
     report = bias_report(
         dataset.frame, group=args.group, reference=reference, target=args.target, tolerance=args.tolerance, alpha=args.alpha
     )
     payload = report.to_dict()
+    payload["intersection"] = _intersection(dataset.frame, args, reference, ref_frame)
     payload["data"] = dataset.name
     payload["notes"] = list(dataset.notes) + payload["notes"]
     payload["weights_out"] = _write_weights(dataset, reference, args) if args.weights_out else None
@@ -94,14 +100,17 @@ def _cmd_bias_engine(args: argparse.Namespace) -> int:
 
     table = open_table(args.data, cli.engine_settings(args))
     args.engine_used = table.engine
+    ref_frame = None
     if args.expected is not None:
         reference = reference_shares(parse_expected(args.expected), group=args.group, source="--expected")
     else:
         ref_ds = _read(args.reference, args)
+        ref_frame = ref_ds.frame
         reference = reference_shares(ref_ds.frame, group=args.group, source=f"reference file '{ref_ds.name}'")
     report = engine_bias_report(table, group=args.group, reference=reference, target=args.target,
                                 tolerance=args.tolerance, alpha=args.alpha)
     payload = report.to_dict()
+    payload["intersection"] = _intersection(table, args, reference, ref_frame)
     payload["data"] = table.name
     payload["notes"] = list(table.notes) + payload["notes"]
     weights = None
@@ -113,6 +122,20 @@ def _cmd_bias_engine(args: argparse.Namespace) -> int:
         weights = _write_weights(dataset, reference, args)
     payload["weights_out"] = weights
     return emit(args, payload, _bias_text(report, table.name, payload))
+
+
+def _intersection(data, args: argparse.Namespace, reference, ref_frame) -> dict | None:
+    """``--intersect``: the cells of ``--group`` x COL against the reference file's joint shares when it holds
+    both columns, else the product of the margins (``--group``'s from the reference); ``None`` without it."""
+    if args.intersect is None:
+        return None
+    from ..engines import open_table
+    from ..engines.intersections import engine_intersection
+
+    table = open_table(data) if not hasattr(data, "engine") else data
+    result = engine_intersection(table, groups=(args.group, args.intersect), reference=ref_frame,
+                                 margins={args.group: reference}, tolerance=args.tolerance, alpha=args.alpha)
+    return result.to_dict()
 
 
 def _write_weights(dataset, reference, args) -> dict:
@@ -157,6 +180,9 @@ def _bias_text(report, name: str, payload: dict) -> str:
     ]
     if report.label_by_group is not None:
         lines += ["", f"Label rates by group: {report.label_by_group.verdict_text}"]
+    if payload.get("intersection") is not None:
+        cells = payload["intersection"]
+        lines += ["", f"Cells of {cells['group']}: {cells['verdict_text']}"]
     flagged = report.missing_by_group.tests
     flagged = flagged[flagged["flagged"]] if len(flagged) else flagged
     if len(flagged):
@@ -173,6 +199,10 @@ def _cmd_shift(args: argparse.Namespace) -> int:
     from ..sampling import ShiftSettings
 
     sheets = _shift_sheets(args)
+    engines = [cli.chosen_engine(args, p) for p in (args.reference, args.current)]
+    if set(engines) != {"pandas"} and not any(cli.is_xlsx(p) for p in (args.reference, args.current)):
+        return _cmd_shift_engine(args, next(e for e in engines if e != "pandas"))
+    args.engine_used = "pandas"
     a, b = _read(args.reference, args, sheets[0]), _read(args.current, args, sheets[1])
     settings = ShiftSettings(
         target=args.target,
@@ -185,6 +215,27 @@ def _cmd_shift(args: argparse.Namespace) -> int:
     payload = result.to_dict()
     payload["reference"], payload["current"] = a.name, b.name
     payload["notes"] = list(a.notes) + list(b.notes) + payload["notes"]
+    return emit(args, payload, _shift_text(result, a.name, b.name, payload["notes"]))
+
+
+def _cmd_shift_engine(args: argparse.Namespace, engine: str) -> int:
+    """``shift`` on DuckDB or Spark (both files on one engine): the per-feature tests from counts, exact or
+    from a quantile sketch (each feature says which); the model-based parts on each file's sample."""
+    from dataclasses import replace
+
+    from ..engines import open_table
+    from ..engines.shift import engine_shift
+
+    settings = replace(cli.engine_settings(args), engine=engine)
+    a, b = open_table(args.reference, settings), open_table(args.current, settings)
+    args.engine_used = engine
+    result, samples = engine_shift(a, b, target=args.target, alpha=args.alpha, classifier=not args.no_classifier,
+                                   classifier_rows=args.classifier_rows, seed=args.seed,
+                                   sample_rows=settings.sample_rows)
+    payload = result.to_dict()
+    payload["reference"], payload["current"] = a.name, b.name
+    payload["notes"] = list(a.notes) + list(b.notes) + payload["notes"]
+    payload["engine"], payload["sample"] = engine, samples
     return emit(args, payload, _shift_text(result, a.name, b.name, payload["notes"]))
 
 
@@ -202,6 +253,8 @@ def _shift_text(result, a: str, b: str, notes: list[str]) -> str:
             continue
         lines.append(
             f"  {f.name[:24]:<24} {f.test:<7} {f.statistic:>10.4g} {f.p_adjusted:>9.3g} {f.effect:>8.3f} {f.psi:>7.3f}  {'DRIFT' if f.drift else '-'}"
+            + (f"  (sketch: statistic ± {f.sketch['statistic_bound']:.2g}, effect ± {f.sketch['effect_bound']:.2g})"
+               if f.sketch is not None else "")
         )
     t = result.thresholds
     lines += [

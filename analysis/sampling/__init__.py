@@ -8,7 +8,7 @@ One concern per module:
 ``inside``           label rates and missing values by group
 ``report``           what ``dataset-diagnostics bias`` prints
 ``simulate``         the sampling simulator (a registry of sampling methods)
-``shift_features``, ``shift_domain``, ``shift_report``
+``shift_features``, ``shift_domain``, ``shift_steps``, ``shift_report``
                      distribution shift between two files: per-feature tests, domain classifier, the whole comparison
 ``reweight``, ``resample``, ``fix``
                      post-stratification, raking, stratified resampling, their downloads and the fix registry
@@ -40,7 +40,7 @@ from .inside import (
     missingness_by_group,
     missingness_from_counts,
 )
-from .intersections import IntersectionSettings, intersection_representation
+from .intersections import IntersectionSettings, intersection_from_counts, intersection_representation
 from .reference import ReferenceShares, observed_shares, parse_expected, reference_shares
 from .report import BiasReport, bias_report
 from .representation import BiasResult, BiasSettings, ChiSquare, GroupShare, compare_counts, representation
@@ -93,6 +93,7 @@ __all__ = [
     "fmt_p",
     "check_group_labels",
     "group_labels",
+    "intersection_from_counts",
     "intersection_representation",
     "MISSING_GROUP_LABEL",
     "label_by_group",

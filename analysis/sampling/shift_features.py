@@ -37,6 +37,7 @@ __all__ = [
     "feature_distribution",
     "feature_shift",
     "is_numeric",
+    "labelled_counts",
     "skipped_feature",
 ]
 
@@ -63,6 +64,11 @@ class FeatureShift:
     missing_reference: float
     missing_current: float
     reason: str | None = None
+    #: how the statistic was computed: "exact" (every value, or exact counts of every value on an engine)
+    #: or "sketch" (an engine's quantile sketch on a column with too many distinct values; see ``sketch``)
+    method: str = "exact"
+    #: for ``method == "sketch"``: which sketch, and the error bounds of the statistic and effect (else None)
+    sketch: dict | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -81,6 +87,8 @@ class FeatureShift:
             "missing_reference": self.missing_reference,
             "missing_current": self.missing_current,
             "reason": self.reason,
+            "method": self.method,
+            "sketch": dict(self.sketch) if self.sketch is not None else None,
         }
 
 
@@ -119,7 +127,12 @@ def _numeric(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float, float]:
 
 
 def category_counts(series: pd.Series) -> pd.Series:
-    counts = series.value_counts(dropna=True, sort=False)
+    return labelled_counts(series.value_counts(dropna=True, sort=False))
+
+
+def labelled_counts(counts: pd.Series) -> pd.Series:
+    """Counts per raw value (in order) as counts per label text (1.0 and 1 are both "1"), in order of first label."""
+    counts = counts.copy()
     counts.index = [label_text(v) for v in counts.index]
     return counts.groupby(level=0, sort=False).sum()
 

@@ -28,14 +28,16 @@ leakage between train and test).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ShiftInputError, require_column
-from ..intake.frames import takes_table
+from ..errors import ShiftInputError
+from ..intake.frames import is_native_table, takes_table
 from ..results import ResultMixin, Severity
 from ..schema import Role, infer_schema
 from ._common import PSI_EPSILON, count_noun, verb
@@ -48,9 +50,11 @@ from .shift_features import (
     is_numeric,
     skipped_feature,
 )
+from .shift_steps import _distinct_in_both, adjust_features, shift_columns, skip_reason
 from .shift_text import TextShift, text_shift
 
-__all__ = ["DRIFT_THRESHOLDS", "JS_BASE", "JS_THRESHOLD_NATURAL_LOG", "LABEL_SHIFT_JS", "LabelShift", "ShiftResult", "ShiftSettings", "rows_in_both", "shift"]
+__all__ = ["DRIFT_THRESHOLDS", "JS_BASE", "JS_THRESHOLD_NATURAL_LOG", "LABEL_SHIFT_JS", "LabelShift", "ShiftResult", "ShiftSettings",
+           "adjust_features", "finish_shift", "label_shift_from_counts", "rows_in_both", "shift", "shift_columns", "skip_reason"]
 
 #: Evidently's Jensen-Shannon threshold, on its natural-log scale.
 JS_THRESHOLD_NATURAL_LOG = 0.1
@@ -61,8 +65,6 @@ JS_BASE = 2
 DRIFT_THRESHOLDS: dict[str, float] = {"numeric": 0.1, "categorical": JS_THRESHOLD_NATURAL_LOG / math.sqrt(math.log(2))}
 #: Jensen-Shannon distance (base 2) of the class shares from which a label shift is flagged.
 LABEL_SHIFT_JS = 0.05
-_MAX_CATEGORIES = 1_000
-_SKIP_ROLES = {Role.IDENTIFIER: "identifier", Role.TEXT: "free text", Role.DATETIME: "date/time"}
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,7 @@ class ShiftResult(ResultMixin):
 
 
 
-@takes_table("reference", "current")
+@takes_table("reference", "current", native=True)
 def shift(
     reference: pd.DataFrame,
     current: pd.DataFrame,
@@ -232,7 +234,8 @@ def shift(
     Parameters
     ----------
     reference, current : DataFrame
-        E.g. the training data and the production (or test) data.
+        E.g. the training data and the production (or test) data. Either may be a DuckDB relation or a
+        Spark DataFrame: the per-feature tests then count on that engine (:func:`analysis.engines.shift.engine_shift`).
     target : str, optional
         The label column: left out of the features; its class shares are compared when both files have it.
     alpha : float
@@ -262,30 +265,14 @@ def shift(
     >>> shift(a, b, classifier=False).drifted
     ('x',)
     """
-    from statsmodels.stats.multitest import multipletests
+    if is_native_table(reference) or is_native_table(current):  # a DuckDB relation or a Spark DataFrame: count there
+        from ..engines.shift import engine_shift, open_pair
 
-    if not (0 < alpha < 1):
-        raise ShiftInputError(f"alpha must be between 0 and 1; got {alpha}.")
-    for name, frame in (("reference", reference), ("current", current)):
-        if len(frame) == 0:
-            raise ShiftInputError(f"The {name} file has no rows.")
+        return engine_shift(*open_pair(reference, current), target=target, alpha=alpha, thresholds=thresholds,
+                            classifier=classifier, classifier_rows=classifier_rows, folds=folds, seed=seed)[0]
     limits = dict(DRIFT_THRESHOLDS, **(thresholds or {}))
-    notes: list[str] = []
-    common = [c for c in reference.columns if c in set(current.columns)]
-    only_ref = [c for c in reference.columns if c not in set(current.columns)]
-    only_cur = [c for c in current.columns if c not in set(reference.columns)]
-    if only_ref:
-        notes.append(f"Only in the reference file (not compared): {', '.join(map(str, only_ref))}.")
-    if only_cur:
-        notes.append(f"Only in the current file (not compared): {', '.join(map(str, only_cur))}.")
-    if target is not None:
-        require_column(list(reference.columns) + [c for c in only_cur], target, role="target column")
-    features = [c for c in common if c != target]
-    if not features:
-        raise ShiftInputError(
-            "The two files share no feature column, so there is nothing to compare. Columns of the reference: "
-            f"{', '.join(map(str, reference.columns[:12]))}; of the current file: {', '.join(map(str, current.columns[:12]))}."
-        )
+    common, features, notes = shift_columns(list(reference.columns), list(current.columns), len(reference), len(current),
+                                            target=target, alpha=alpha)
     schema = infer_schema(reference[features])
     results: list[FeatureShift] = []
     texts: list[TextShift] = []
@@ -295,26 +282,44 @@ def shift(
             texts.append(text_shift(reference[col], current[col], name=str(col), alpha=alpha,
                                     length_threshold=limits["numeric"]))
         kind = "numeric" if is_numeric(reference[col]) and is_numeric(current[col]) else "categorical"
-        if role in _SKIP_ROLES:
+        reason = skip_reason(role, kind, partial(_distinct_in_both, reference[col], current[col]))
+        if reason is not None:
             results.append(skipped_feature(str(col), kind, reference[col].notna().sum(), current[col].notna().sum(),
-                                    float(reference[col].isna().mean()), float(current[col].isna().mean()),
-                                    f"{_SKIP_ROLES[role]}: differs between files by construction"))
+                                    float(reference[col].isna().mean()), float(current[col].isna().mean()), reason))
             continue
-        if kind == "categorical":
-            n_cat = int(reference[col].nunique()) + int(current[col].nunique())
-            if n_cat > 2 * _MAX_CATEGORIES:
-                results.append(skipped_feature(str(col), kind, reference[col].notna().sum(), current[col].notna().sum(),
-                                        float(reference[col].isna().mean()), float(current[col].isna().mean()),
-                                        f"more than {_MAX_CATEGORIES:,} distinct values"))
-                continue
         results.append(feature_shift(reference[col], current[col], name=str(col), kind=kind))
-    tested = [i for i, f in enumerate(results) if f.test != "skipped"]
-    if tested:
-        adjusted = multipletests([results[i].p_value for i in tested], alpha=alpha, method="fdr_bh")[1]
-        for i, p_adj in zip(tested, adjusted):
-            f = results[i]
-            drift = bool(p_adj < alpha and f.effect is not None and f.effect >= limits[f.kind])
-            results[i] = FeatureShift(**{**f.__dict__, "p_adjusted": float(p_adj), "drift": drift})
+    return finish_shift(
+        results, texts, notes, reference=reference, current=current, common=common, target=target,
+        target_counts=lambda t: (category_counts(reference[t]), category_counts(current[t])),
+        n_reference=len(reference), n_current=len(current), alpha=alpha, limits=limits,
+        classifier=classifier, classifier_rows=classifier_rows, folds=folds, seed=seed,
+    )
+
+
+def finish_shift(
+    results: list[FeatureShift],
+    texts: list[TextShift],
+    notes: list[str],
+    *,
+    reference: pd.DataFrame,
+    current: pd.DataFrame,
+    common: list,
+    target: str | None,
+    target_counts: Callable[[str], tuple[pd.Series, pd.Series]],
+    n_reference: int,
+    n_current: int,
+    alpha: float,
+    limits: dict[str, float],
+    classifier: bool,
+    classifier_rows: int,
+    folds: int,
+    seed: int,
+    extra_notes: tuple[str, ...] = (),
+) -> ShiftResult:
+    """What follows the per-feature tests: their Benjamini-Hochberg adjustment and drift flags, the domain
+    classifier and rows in both files (on ``reference``/``current``: the tables, or an engine's samples of
+    them), label shift from ``target_counts(target)`` (each file's class counts)."""
+    results = adjust_features(results, alpha=alpha, limits=limits)
     usable = [f.name for f in results if f.test != "skipped"]
     domain = None
     if classifier and usable:
@@ -324,7 +329,7 @@ def shift(
     label = None
     if target is not None:
         if target in reference.columns and target in current.columns:
-            label = _label_shift(reference[target], current[target], target, alpha)
+            label = label_shift_from_counts(*target_counts(target), target, alpha)
         else:
             notes.append(f"The target '{target}' is not in both files: no label-shift check.")
     return ShiftResult(
@@ -332,17 +337,17 @@ def shift(
         domain=domain,
         label_shift=label,
         rows_in_both=rows_in_both(reference[common], current[common]) if common else 0,
-        n_reference=len(reference),
-        n_current=len(current),
+        n_reference=n_reference,
+        n_current=n_current,
         alpha=alpha,
         thresholds=limits,
-        notes=tuple(notes),
+        notes=tuple(notes) + tuple(extra_notes),
         text=tuple(texts),
     )
 
 
-def _label_shift(a: pd.Series, b: pd.Series, target: str, alpha: float) -> LabelShift:
-    ca, cb = category_counts(a), category_counts(b)
+def label_shift_from_counts(ca: pd.Series, cb: pd.Series, target: str, alpha: float) -> LabelShift:
+    """Label shift from the class counts of the two files (label text -> rows, in order of first occurrence)."""
     if ca.sum() == 0 or cb.sum() == 0:
         raise ShiftInputError(f"The target '{target}' has no values in one of the files.", column=target)
     stat, p, js, _ = compare_categories(ca, cb)

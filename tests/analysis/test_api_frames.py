@@ -54,6 +54,7 @@ CALLS = {
     "representation": lambda t: analysis.representation(t, group="g", reference=REF),
     "label_by_group": lambda t: analysis.label_by_group(t, group="g", target="y"),
     "missingness_by_group": lambda t: analysis.missingness_by_group(t, group="g"),
+    "intersection_representation": lambda t: analysis.intersection_representation(t, groups=("g", "x2")),
     "shift": lambda t: analysis.shift(t, t, target="y", classifier=False),
     "simulate_sampling": lambda t: analysis.simulate_sampling(t, group="g", repeats=5),
     "poststratification_weights": lambda t: analysis.poststratification_weights(t, group="g", reference=REF),

@@ -27,7 +27,7 @@ ADDED_KEYS: dict[str, set[str]] = {
     "compare_fix": {"splits.near_duplicate_groups_kept_together", "splits.rows_in_near_duplicate_groups",
                     "recipe.settings.features_text", "text_features"},
 
-    "bias_shift": {"weights_out", "text_features"},
+    "bias_shift": {"weights_out", "text_features", "intersection", "features[].method", "features[].sketch"},
 
     "agreement_label_issues": {"bootstrap", "consensus", "pairwise[].cohen_kappa_linear", "pairwise[].cohen_kappa_quadratic", "consensus.annotator_accuracy", "consensus.class_priors", "consensus.converged", "consensus.n_iter", "consensus.verdict", "consensus.verdict_text"},
 
