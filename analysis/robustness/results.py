@@ -125,13 +125,16 @@ def robustness_verdict(
         drops.append((base.mean - point.metrics[m].mean, kind, at, point))
     drop, kind, at, point = max(drops, key=lambda d: d[0])
     what = PERTURBATIONS[kind].describe(at)
-    moved = f"{what} drops {label} from {base.mean:.2f} to {point.metrics[m].mean:.2f}"
+    after = point.metrics[m].mean
+    digits = 2 if f"{base.mean:.2f}" != f"{after:.2f}" else 3  # never "from 0.80 to 0.80"
+    moved = f"{what} drops {label} from {base.mean:.{digits}f} to {after:.{digits}f}"
     flips = f"; {point.flip_rate:.1%} of predictions change"
     if drop >= FRAGILE_DROP:
         return "fragile", f"{moved[0].upper() + moved[1:]}: fragile{flips}."
     if drop >= SENSITIVE_DROP:
         return "sensitive", f"{moved[0].upper() + moved[1:]}: somewhat sensitive{flips}."
-    return "robust", f"{moved[0].upper() + moved[1:]}, the largest drop at about {REFERENCE_STRENGTH:.0%} strength: robust{flips}."
+    return "robust", (f"{moved[0].upper() + moved[1:]} (the largest drop of any perturbation at about "
+                      f"{REFERENCE_STRENGTH:.0%} strength): robust{flips}.")
 
 
 @dataclass(frozen=True, eq=False)

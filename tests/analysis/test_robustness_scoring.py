@@ -49,3 +49,22 @@ def test_multiclass_scores_equal_sklearn_including_a_class_never_predicted():
     assert got["mcc"] == pytest.approx(skm.matthews_corrcoef(y, pred), abs=1e-12)
     assert got["g_mean"] == pytest.approx(geometric_mean_score(y, pred, labels=labels, average="multiclass"),
                                           abs=1e-12)
+
+
+def test_verdict_sentences_name_the_drop_with_enough_digits_to_see_it():
+    """Hand-made scores: a tiny drop is written with three decimals (never 'from 0.80 to 0.80'), and each verdict
+    band follows from the drop at the reference strength (module doc of analysis.robustness.results)."""
+    from analysis.rebalance.results import MetricSummary
+    from analysis.robustness.results import PerturbationScore, robustness_verdict
+
+    def summary(mean: float) -> MetricSummary:
+        return MetricSummary(mean=mean, std=0.01, ci_low=mean - 0.02, ci_high=mean + 0.02, values=(mean,))
+
+    def verdict(after: float) -> tuple[str, str]:
+        scores = (PerturbationScore("gaussian_noise", 0.1, {"balanced_accuracy": summary(after)}, 0.03),)
+        return robustness_verdict({"balanced_accuracy": summary(0.7986)}, scores, 2)
+
+    band, text = verdict(0.7953)
+    assert band == "robust" and "from 0.799 to 0.795" in text and "largest drop of any perturbation" in text
+    band, text = verdict(0.62)
+    assert band == "fragile" and "from 0.80 to 0.62" in text
