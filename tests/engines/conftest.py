@@ -21,11 +21,3 @@ def spark():
     session = spark_session("local[1]")
     yield session
     session.stop()
-
-
-def pytest_collection_modifyitems(config, items):
-    """Every test that starts Spark runs on the same xdist worker (``--dist loadgroup`` in the Makefile):
-    one JVM and one session for the run instead of one per worker (15-25 s each on this machine)."""
-    for item in items:
-        if "spark" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("spark"))
