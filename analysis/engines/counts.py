@@ -8,6 +8,9 @@ statistics that follow are the pandas path's own functions (see ``overview.py`` 
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 import narwhals as nw
 import pandas as pd
 
@@ -51,15 +54,72 @@ def group_counts(table: Table, keys: list[str], *, missing_of: list[str] | tuple
     return out.rename(columns={_N: "n"})
 
 
+#: Rows whose feature hash repeats, up to this many, are brought to pandas and compared there
+#: exactly (:func:`~analysis.overview.duplicate_summary`); more stay in the engine.
+PANDAS_CANDIDATES = 2_000_000
+_HASH = "__dd_h__"
+
+
 def duplicate_counts(table: Table, *, target: str) -> tuple[int, tuple[int, ...], int]:
     """Exact duplicate rows, the 0-based rows in conflict, and the number of conflict groups.
 
-    - duplicate rows: ``GROUP BY`` every column; each group adds its rows minus one
-      (``DataFrame.duplicated().sum()``: a row repeating an earlier one).
-    - conflicts: rows with a label whose feature values (every other column, nulls equal)
-      occur with another label: the smallest and largest label over the window of equal
-      features differ (nulls ignored, as pandas' ``nunique`` ignores them).
+    - duplicate rows: rows equal in every column to an earlier row (``DataFrame.duplicated().sum()``).
+    - conflicts: rows with a label whose feature values (every other column, nulls equal) occur
+      with another label (nulls ignored, as pandas' ``nunique`` ignores them).
+
+    As the pandas path does, every row's features are hashed once (DuckDB's ``hash``, Spark's
+    ``xxhash64``: equal values always hash alike) and only rows whose hash repeats can be a
+    duplicate or a conflict. Those candidates are compared exactly: in pandas, by the pandas
+    path's own function, when there are at most :data:`PANDAS_CANDIDATES` of them, else in the
+    engine (``GROUP BY`` every column and a window over the features, on the candidates only).
+    A hash collision only adds a candidate; it never changes a count.
     """
+    features = [table.col(c) for c in table.columns if c != target]
+    candidates = _hash_candidates(table, features)
+    if candidates is None:  # an engine without a row hash: the exact queries over every row
+        return _exact_counts(table, target=target)
+    subset = dataclasses.replace(table, native=candidates, _cache={})
+    frame = table.collect(subset.lazy().head(PANDAS_CANDIDATES + 1))
+    if len(frame) > PANDAS_CANDIDATES:
+        return _exact_counts(subset, target=target)
+    from ..overview.duplicates import duplicate_summary
+
+    frame = frame.sort_values(ROW, kind="stable").reset_index(drop=True)
+    positions = frame.pop(ROW).to_numpy()
+    found = duplicate_summary(frame[list(table.columns)], target=target)
+    rows = tuple(int(positions[i]) for i in found.conflict_rows)
+    return found.duplicate_rows, rows, found.conflicting_groups
+
+
+def _hash_candidates(table: Table, features: list[str]) -> Any:
+    """The native rows (every column and :data:`ROW`) whose feature hash occurs more than once;
+    ``None`` for an engine without a row hash."""
+    if table.engine == "duckdb":
+        listed = ", ".join(_quote(c) for c in features) or "NULL"
+        hashed = table.native.project(f"*, hash({listed}) AS {_HASH}")
+        return hashed.query(
+            "__dd_t__",
+            f"SELECT * EXCLUDE ({_HASH}) FROM __dd_t__ WHERE {_HASH} IN "
+            f"(SELECT {_HASH} FROM __dd_t__ GROUP BY {_HASH} HAVING count(*) > 1)",
+        )
+    if table.engine == "spark":
+        from pyspark.sql import functions as F
+
+        sdf = table.native
+        hashed = sdf.withColumn(_HASH, F.xxhash64(*[F.col(c) for c in features]) if features else F.lit(0))
+        repeated = hashed.groupBy(_HASH).count().filter(F.col("count") > 1).select(_HASH)
+        return hashed.join(repeated, on=_HASH, how="left_semi").drop(_HASH)
+    return None
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _exact_counts(table: Table, *, target: str) -> tuple[int, tuple[int, ...], int]:
+    """:func:`duplicate_counts` as engine queries over every row of ``table``: ``GROUP BY`` every
+    column (each group adds its rows minus one), and the smallest and largest label over the
+    window of equal features (they differ in a conflict)."""
     lf = table.lazy()
     columns = [table.col(c) for c in table.columns]
     groups = lf.group_by(*columns, drop_null_keys=False).agg(nw.len().alias(_N))

@@ -119,3 +119,47 @@ def test_api_takes_a_duckdb_relation():
     assert got.missing == want.missing and got.duplicates.to_dict() == want.duplicates.to_dict()
     rep = analysis.bias_report(rel, group="z", reference={"p": 0.5, "q": 0.5}, target="y")
     assert rep.to_dict() == analysis.bias_report(df, group="z", reference={"p": 0.5, "q": 0.5}, target="y").to_dict()
+
+
+def _awkward_duplicates() -> pd.DataFrame:
+    """Exact repeats, conflicts, nulls in features and labels, -0.0 against 0.0 and NaN: pandas'
+    ``duplicated`` treats -0.0 and 0.0 as equal and NaN as equal to NaN."""
+    df = _frame(400, 7).assign(w=lambda d: np.where(np.arange(len(d)) % 3 == 0, 0.0, 1.5))
+    df.loc[::2, "w"] = -0.0
+    df.loc[5::11, "w"] = np.nan
+    df.loc[::29, "y"] = None
+    return df
+
+
+@pytest.mark.parametrize("route", ["pandas", "engine", "every_hash_collides"])
+def test_duplicate_counts_equal_pandas_on_both_routes_and_under_collisions(route, monkeypatch):
+    """Reference: ``DataFrame.duplicated`` and a groupby ``nunique`` on the same frame (the pandas
+    path). The engine hashes features and compares only repeated hashes: the candidates go to
+    pandas when few (``pandas``), stay in DuckDB when many (``engine``: the limit set to 0), and a
+    hash that collides for every row (``every_hash_collides``) must change no count."""
+    from analysis.engines import counts
+
+    df = _awkward_duplicates()
+    if route == "engine":
+        monkeypatch.setattr(counts, "PANDAS_CANDIDATES", 0)
+    if route == "every_hash_collides":
+        monkeypatch.setattr(counts, "_hash_candidates", lambda table, features: table.native)
+    table = open_table(df, EngineSettings(engine="duckdb"))
+    dup, rows, groups = counts.duplicate_counts(table, target="y")
+    assert dup == int(df.duplicated().sum()) > 0
+    y = df["y"]
+    n_labels = y.groupby([df[c] for c in ("x", "z", "w")], dropna=False).transform("nunique")
+    want = np.flatnonzero((n_labels > 1).to_numpy() & y.notna().to_numpy())
+    assert rows == tuple(int(i) for i in want) and len(rows) > 0
+    assert groups == df.iloc[want].groupby(["x", "z", "w"], dropna=False).ngroups
+
+
+def test_spark_hash_candidates_keep_signed_zeros_and_nan_together(spark):
+    """Spark's ``xxhash64`` route against the same pandas reference as above (-0.0 and 0.0, NaN)."""
+    from analysis.engines import counts
+
+    df = _awkward_duplicates()
+    table = open_table(df, EngineSettings(engine="spark"))
+    assert counts.duplicate_counts(table, target="y") == counts._exact_counts(
+        open_table(df, EngineSettings(engine="duckdb")), target="y")
+    assert counts.duplicate_counts(table, target="y")[0] == int(df.duplicated().sum())
