@@ -16,7 +16,7 @@ import pandas as pd
 
 from .table import ROW, Table
 
-__all__ = ["duplicate_counts", "group_counts", "missing_expr", "null_counts"]
+__all__ = ["duplicate_counts", "group_counts", "missing_count", "missing_expr", "null_counts"]
 
 _N = "__dd_n__"
 
@@ -30,12 +30,23 @@ def missing_expr(table: Table, name: str) -> nw.Expr:
     return col.is_null()
 
 
+def missing_count(table: Table, name: str) -> nw.Expr:
+    """The missing cells of a column as an aggregation (``isna().sum()``): rows minus non-null
+    values, plus the NaNs of a float column. The engines count non-null values from their
+    null masks, so this is cheaper than summing :func:`missing_expr` row by row."""
+    col = nw.col(table.col(name))
+    missing = nw.len() - col.count()
+    if table.lazy().collect_schema()[table.col(name)].is_float():
+        missing = missing + col.is_nan().cast(nw.Int64).sum().fill_null(0)
+    return missing
+
+
 def null_counts(table: Table, columns: list[str] | None = None) -> dict[str, int]:
     """Missing cells per column (``df.isna().sum()``), in one pass."""
     names = list(columns if columns is not None else table.columns)
     if not names:
         return {}
-    exprs = [missing_expr(table, c).cast(nw.Int64).sum().alias(f"m{i}") for i, c in enumerate(names)]
+    exprs = [missing_count(table, c).alias(f"m{i}") for i, c in enumerate(names)]
     row = table.lazy().select(*exprs).collect().to_pandas().iloc[0]
     return {c: int(row[f"m{i}"]) for i, c in enumerate(names)}
 
@@ -48,7 +59,7 @@ def group_counts(table: Table, keys: list[str], *, missing_of: list[str] | tuple
     """
     lf = table.lazy()
     aggs = [nw.len().alias(_N)]
-    aggs += [missing_expr(table, c).cast(nw.Int64).sum().alias(f"m{i}") for i, c in enumerate(missing_of)]
+    aggs += [missing_count(table, c).alias(f"m{i}") for i, c in enumerate(missing_of)]
     native_keys = [table.col(k) for k in keys]
     out = table.collect(lf.group_by(*native_keys, drop_null_keys=False).agg(*aggs))
     return out.rename(columns={_N: "n"})

@@ -37,7 +37,7 @@ from ..sampling.shift_report import finish_shift
 from ..sampling.shift_steps import shift_columns, skip_reason
 from ..sampling.shift_text import TextShift, text_shift
 from ..schema import Role, infer_schema
-from .counts import missing_expr
+from .counts import missing_count, missing_expr
 from .ordered import counts_in_first_order
 from .quantiles import SKETCH_POINTS, counts_at, sketch_name, sketch_quantiles
 from .registry import DEFAULT_SAMPLE_ROWS, EngineSettings, choose_engine, is_native_table, open_table
@@ -142,7 +142,7 @@ def _profile(table: Table, features: list, numeric: list) -> dict[Any, tuple[int
     the standard deviation (ddof 0), smallest and largest of the non-missing values (else NaN)."""
     exprs = []
     for i, c in enumerate(features):
-        exprs.append(missing_expr(table, c).cast(nw.Int64).sum().alias(f"m{i}"))
+        exprs.append(missing_count(table, c).alias(f"m{i}"))
         exprs.append(nw.col(table.col(c)).n_unique().alias(f"u{i}"))
         if c in numeric:
             x = nw.when(_present(table, c)).then(nw.col(table.col(c)).cast(nw.Float64))

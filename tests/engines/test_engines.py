@@ -163,3 +163,26 @@ def test_spark_hash_candidates_keep_signed_zeros_and_nan_together(spark):
     assert counts.duplicate_counts(table, target="y") == counts._exact_counts(
         open_table(df, EngineSettings(engine="duckdb")), target="y")
     assert counts.duplicate_counts(table, target="y")[0] == int(df.duplicated().sum())
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_missing_counts_take_nan_and_null_as_pandas_does(engine, tmp_path, request):
+    """A Parquet float column can hold NaN and null apart; pandas' ``isna`` (the reference) counts
+    both, per column and per group."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analysis.engines.counts import group_counts, null_counts
+
+    if engine == "spark":
+        request.getfixturevalue("spark")
+    x = pa.array([1.0, float("nan"), 0.0, 2.0, float("nan"), 0.0, 3.0, 4.0],
+                 mask=np.array([False, False, True, False, False, True, False, False]))
+    pq.write_table(pa.table({"x": x, "g": ["a", "a", "a", "b", "b", "b", "b", None],
+                             "s": ["u", None, "v", "w", None, None, "z", "z"]}), tmp_path / "t.parquet")
+    df = pd.read_parquet(tmp_path / "t.parquet")
+    table = open_table(str(tmp_path / "t.parquet"), EngineSettings(engine=engine))
+    assert null_counts(table) == {c: int(v) for c, v in df.isna().sum().items()} == {"x": 4, "g": 1, "s": 3}
+    got = group_counts(table, ["g"], missing_of=["x", "s"]).set_index("g").sort_index(na_position="last")
+    want = df.drop(columns="g").isna().groupby(df["g"], dropna=False).sum().sort_index(na_position="last")
+    assert got["m0"].tolist() == want["x"].tolist() and got["m1"].tolist() == want["s"].tolist()
