@@ -39,6 +39,10 @@ from analysis.rebalance import (
 
 ALL = list(STRATEGIES)
 
+# Ensemble strategies with fewer members (tests/conftest.py): the battery and the leakage test
+# check that each strategy runs, says why, or stays at chance on noise, not the ensemble's size.
+pytestmark = pytest.mark.usefixtures("light_ensembles")
+
 
 # --- exact metric values against independent computations on the same folds ----------------
 def _hand_pipeline(sampler):

@@ -8,6 +8,9 @@ from analysis.rebalance import STRATEGIES
 
 from .strategy_checks import STRATEGY_CHECKS
 
+# Ensemble strategies with fewer members: no check depends on the ensemble's size (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("light_ensembles")
+
 CASES = [(s, c) for s in STRATEGIES.values() for c in STRATEGY_CHECKS]
 
 
