@@ -1,8 +1,10 @@
 """The sampling-bias report on any engine: the counts from the engine, the statistics from the pandas path.
 
-One ``GROUP BY group`` gives the rows and the missing cells of every column per group
-(representation and missingness by group); one ``GROUP BY group, target`` gives the
-contingency table of label rates by group; ``GROUP BY a, b`` the cells of an intersection.
+One scan does all the counting: ``GROUP BY group, target`` with the rows and the missing
+cells of every other column per cell (``GROUP BY group`` without a target). The contingency
+table of label rates by group is that result; representation and missingness by group are
+its sums over the target, in pandas (a few rows per group). ``GROUP BY a, b`` gives the
+cells of an intersection.
 The raw keys are turned into group labels by :func:`analysis.sampling.group_labels`
 (whole floats read as integers, text stripped) exactly as on the pandas path, and the
 tests, intervals and verdicts are :func:`~analysis.sampling.compare_counts`,
@@ -36,6 +38,25 @@ from .sample import whole_table
 from .table import Table
 
 __all__ = ["engine_bias_report", "engine_representation"]
+
+
+def _check_target(table: Table, *, group: str, target: str) -> None:
+    require_column(list(table.columns), target, role="target column")
+    if group == target:
+        raise GroupColumnError(f"The group column and the target are both '{group}'; pick two different columns.")
+
+
+def _scan_keys(table: Table, *, group: str, target: str | None) -> list[str]:
+    """``[group, target]``, or ``[group]`` without a usable target (its error is raised after the
+    representation's own, in the pandas path's order)."""
+    if target is None or target == group or target not in table.columns:
+        return [group]
+    return [group, target]
+
+
+def _scan(table: Table, keys: list[str]) -> pd.DataFrame:
+    others = [c for c in table.columns if c != keys[0]]
+    return group_counts(table, keys, missing_of=others)
 
 
 def _labelled(counts: pd.DataFrame, column: str, *, group: str, n_rows: int) -> pd.Series:
@@ -80,8 +101,14 @@ def _report(table: Table, *, group: str, reference: Any, target: str | None, tol
         raise ReferenceSharesError(f"alpha must be between 0 and 1; got {alpha}.")
     columns = list(table.columns)
     require_column(columns, group, role="group column")
+    keys = _scan_keys(table, group=group, target=target)
+    cells = _scan(table, keys)
     others = [c for c in columns if c != group]
-    by_group = group_counts(table, [group], missing_of=others)
+    sums = ["n"] + [f"m{i}" for i in range(len(others))]
+    if len(keys) == 1:
+        by_group = cells
+    else:  # the sums over the target: one row per raw group key (a null key is a group too)
+        by_group = cells.groupby(group, dropna=False, sort=False, observed=True)[sums].sum().reset_index()
     n_rows = int(by_group["n"].sum())
     labels = _labelled(by_group, group, group=group, n_rows=n_rows)
     ref = reference_shares(reference, group=group)
@@ -97,15 +124,14 @@ def _report(table: Table, *, group: str, reference: Any, target: str | None, tol
     missing_counts = missing.groupby(key, sort=True).sum()
     group_sizes = pd.Series(sizes).groupby(key, sort=True).sum()
     missing_by_group = missingness_from_counts(group_sizes, missing_counts, group=group, columns=others, alpha=alpha)
-    lbg = _label_by_group(table, group=group, target=target, n_rows=n_rows) if target is not None else None
+    lbg = None
+    if target is not None:
+        _check_target(table, group=group, target=target)
+        lbg = _label_by_group(cells, group=group, target=target)
     return BiasReport(representation, lbg, missing_by_group)
 
 
-def _label_by_group(table: Table, *, group: str, target: str, n_rows: int):
-    require_column(list(table.columns), target, role="target column")
-    if group == target:
-        raise GroupColumnError(f"The group column and the target are both '{group}'; pick two different columns.")
-    pairs = group_counts(table, [group, target])
+def _label_by_group(pairs: pd.DataFrame, *, group: str, target: str):
     g = group_labels(pairs[group]).reset_index(drop=True)
     c = group_labels(pairs[target]).reset_index(drop=True)
     n = pairs["n"].reset_index(drop=True)

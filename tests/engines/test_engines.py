@@ -186,3 +186,122 @@ def test_missing_counts_take_nan_and_null_as_pandas_does(engine, tmp_path, reque
     got = group_counts(table, ["g"], missing_of=["x", "s"]).set_index("g").sort_index(na_position="last")
     want = df.drop(columns="g").isna().groupby(df["g"], dropna=False).sum().sort_index(na_position="last")
     assert got["m0"].tolist() == want["x"].tolist() and got["m1"].tolist() == want["s"].tolist()
+
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_nan_counts_take_a_second_pass_only_where_a_float_sum_is_nan(engine, tmp_path, request, monkeypatch):
+    """The first pass counts nulls and sums the float columns; a NaN sum (a NaN, or +inf with -inf)
+    sends only those columns to a second pass that counts NaNs. Reference: pandas' ``isna``
+    per column and per group, on a group whose floats are all null (its sum is null, not NaN)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analysis.engines import counts
+
+    if engine == "spark":
+        request.getfixturevalue("spark")
+    calls: list[frozenset[str] | None] = []
+    real = counts._missing_aggs
+
+    def spy(table, names, *, nan_of):
+        calls.append(nan_of)
+        return real(table, names, nan_of=nan_of)
+
+    monkeypatch.setattr(counts, "_missing_aggs", spy)
+    inf = float("inf")
+    mask = np.array([False, False, False, False, True, True])
+    clean = pa.table({"g": ["a", "a", "b", "b", "c", "c"],
+                      "x": pa.array([1.0, 2.0, 3.0, 4.0, 0.0, 0.0], mask=mask),
+                      "s": ["u", None, "v", "w", None, "z"]})
+    pq.write_table(clean, tmp_path / "clean.parquet")
+    dirty = clean.append_column("inf", pa.array([inf, -inf, 1.0, 2.0, 3.0, 4.0]))
+    dirty = dirty.append_column("nan", pa.array([1.0, 2.0, float("nan"), 0.0, 1.0, 1.0],
+                                                mask=np.array([False, False, False, True, False, False])))
+    pq.write_table(dirty, tmp_path / "dirty.parquet")
+    for name, passes in (("clean", [None]), ("dirty", [None, frozenset({"inf", "nan"})])):
+        df = pd.read_parquet(tmp_path / f"{name}.parquet")
+        table = open_table(str(tmp_path / f"{name}.parquet"), EngineSettings(engine=engine))
+        calls.clear()
+        assert counts.null_counts(table) == {c: int(v) for c, v in df.isna().sum().items()}
+        assert calls == passes
+        others = [c for c in df.columns if c != "g"]
+        calls.clear()
+        got = counts.group_counts(table, ["g"], missing_of=others).set_index("g").sort_index()
+        assert calls == passes
+        want = df[others].isna().groupby(df["g"]).sum().sort_index()
+        for i, c in enumerate(others):
+            assert got[f"m{i}"].tolist() == want[c].tolist(), c
+    assert int(df["nan"].isna().sum()) == 2  # one NaN and one null: the second pass counts both
+
+def _bias_frame(n: int = 4000, seed: int = 5) -> pd.DataFrame:
+    """Group keys with nulls, NaN in a float feature, a target with nulls: the sums over the target
+    that give representation and missingness must count every row once."""
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({
+        "g": rng.choice(["north", "south", "east"], n, p=[0.5, 0.3, 0.2]).astype(object),
+        "x": rng.normal(size=n),
+        "s": rng.choice(["u", "v", None], n),
+        "y": rng.choice([0.0, 1.0], n, p=[0.9, 0.1]),
+    })
+    df.loc[rng.choice(n, 150, replace=False), "g"] = None
+    df.loc[rng.choice(n, 200, replace=False), "x"] = np.nan
+    df.loc[rng.choice(n, 40, replace=False), "y"] = np.nan
+    return df
+
+
+def test_cli_bias_on_duckdb_counts_in_one_scan_and_equals_pandas(tmp_path, capsys, monkeypatch):
+    """``bias --engine duckdb`` counts in one scan (GROUP BY group, target) and derives
+    representation and missingness from it: the JSON equals the pandas path's (reference:
+    pandas' value_counts, isna().groupby and crosstab behind ``--engine pandas``)."""
+    from analysis.engines import bias as engine_bias
+
+    scans: list[list[str]] = []
+    real_scan = engine_bias._scan
+
+    def counting_scan(table, keys):
+        scans.append(list(keys))
+        return real_scan(table, keys)
+
+    monkeypatch.setattr(engine_bias, "_scan", counting_scan)
+    path = _write(_bias_frame(), tmp_path)
+    argv = ["bias", path, "--group", "g", "--expected", "north=0.4,south=0.4,east=0.2", "--target", "y",
+            "--format", "json"]
+    assert main(argv + ["--engine", "duckdb"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert scans == [["g", "y"]], "one scan over the table, group and target together"
+    assert main(argv + ["--engine", "pandas"]) == 0
+    want = json.loads(capsys.readouterr().out)
+    assert got.pop("engine", None) == "duckdb" and want.pop("engine", None) == "pandas"
+    assert got == want
+    df = _bias_frame()
+    assert got["label_by_group"]["n_dropped"] == int((df["g"].isna() | df["y"].isna()).sum())
+    assert {c["column"]: c["missing"] for c in got["missing_by_group"]["columns"]} == {
+        c: int(df[c].isna().sum()) for c in ("x", "s", "y")}
+    assert got["missing_by_group"]["shares"]["x"]["north"] == df.loc[df["g"] == "north", "x"].isna().mean()
+
+
+def test_engine_bias_errors_come_in_the_pandas_order():
+    """A wrong target is reported after the representation's own errors, as the pandas path does
+    (representation, then label rates by group), though the one scan groups by both."""
+    from analysis.engines.bias import engine_bias_report
+    from analysis.errors import DiagnosticsError
+
+    df = _bias_frame(400)
+    table = open_table(df, EngineSettings(engine="duckdb"))
+
+    def outcome(frame_or_table, **kw):
+        try:
+            if frame_or_table is df:
+                analysis.bias_report(df, group="g", **kw)
+            else:
+                engine_bias_report(table, group="g", **kw)
+        except DiagnosticsError as exc:
+            return type(exc).__name__, str(exc)
+        return None
+
+    for kw in ({"reference": {"north": -1, "south": 2}, "target": "nope"},
+               {"reference": {"north": 0.5, "south": 0.3, "east": 0.2}, "target": "nope"},
+               {"reference": {"north": 0.5, "south": 0.3, "east": 0.2}, "target": "g"}):
+        want = outcome(df, **kw)
+        assert want is not None and outcome(table, **kw) == want
