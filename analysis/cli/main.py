@@ -18,42 +18,59 @@ from pathlib import Path
 from ..errors import DiagnosticsError
 from .common import EXIT_OK, Parser, fail, number
 
-#: Each command group's module adds its own subcommands, in the order of DESIGN.md.
+#: Each command group's module adds its own subcommands, in the order of DESIGN.md, and the
+#: names it adds (tests/cli/test_cli_arguments.py checks them against what the module registers).
 #: Adding a command group is one module here plus one line in this tuple.
-COMMAND_GROUPS: tuple[tuple[str, str], ...] = (
-    (".overview", "add_overview_commands"),  # report
-    (".rebalance", "add_rebalance_commands"),  # compare, fix
-    (".sampling", "add_sampling_commands"),  # bias, shift
-    (".labels", "add_label_commands"),  # agreement, label-issues
-    (".weak", "add_weak_commands"),  # weak
-    (".columns", "add_column_commands"),  # features
-    (".augment", "add_augment_commands"),  # augment
-    (".verify", "add_verify_commands"),  # verify
-    (".card", "add_card_commands"),  # card
-    (".robustness", "add_robustness_commands"),  # robustness
+COMMAND_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (".overview", "add_overview_commands", ("report",)),
+    (".rebalance", "add_rebalance_commands", ("compare", "fix")),
+    (".sampling", "add_sampling_commands", ("bias", "shift")),
+    (".labels", "add_label_commands", ("agreement", "label-issues")),
+    (".weak", "add_weak_commands", ("weak",)),
+    (".columns", "add_column_commands", ("features",)),
+    (".augment", "add_augment_commands", ("augment",)),
+    (".verify", "add_verify_commands", ("verify",)),
+    (".card", "add_card_commands", ("card",)),
+    (".robustness", "add_robustness_commands", ("robustness",)),
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or with ``command`` (a subcommand's name) only the group that defines it.
+
+    A group's options list its registries (strategies, metrics, LF kinds), so adding every group
+    imports them all: about 0.4 s that one command does not need. :func:`main` builds only the
+    named command's group; help and an unknown command get the whole parser.
+    """
     parser = Parser(
         prog="dataset-diagnostics",
         description="Is this training data fit to learn from? Diagnostics for ML training data.",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
-    app = sub.add_parser("app", help="launch the dashboard (bundled sample data preloaded)")
-    app.add_argument("--port", type=number(int, low=1, high=65535), default=8501, help="TCP port, 1-65535 (default 8501)")
-    app.add_argument("--address", default="localhost", help="interface to listen on (default: localhost)")
-    app.add_argument("--data-root", metavar="DIR", default=None,
-                     help="let the dashboard open files by server path, only under DIR (off by default)")
-    app.set_defaults(func=_cmd_app)
-    for module, function in COMMAND_GROUPS:
-        getattr(importlib.import_module(module, __package__), function)(sub)
+    if command in (None, "app"):
+        app = sub.add_parser("app", help="launch the dashboard (bundled sample data preloaded)")
+        app.add_argument("--port", type=number(int, low=1, high=65535), default=8501,
+                         help="TCP port, 1-65535 (default 8501)")
+        app.add_argument("--address", default="localhost", help="interface to listen on (default: localhost)")
+        app.add_argument("--data-root", metavar="DIR", default=None,
+                         help="let the dashboard open files by server path, only under DIR (off by default)")
+        app.set_defaults(func=_cmd_app)
+    for module, function, commands in COMMAND_GROUPS:
+        if command is None or command in commands:
+            getattr(importlib.import_module(module, __package__), function)(sub)
     return parser
 
 
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names (its first token), or ``None`` (help, no or an unknown command)."""
+    known = {"app"}.union(*(commands for _, _, commands in COMMAND_GROUPS))
+    return argv[0] if argv and argv[0] in known else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_of(argv))
     args = parser.parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.func
     try:

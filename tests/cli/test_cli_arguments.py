@@ -7,6 +7,8 @@ line on stderr naming the argument and the range, before any file is read.
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 
 import pytest
 from cli_run import run
@@ -76,3 +78,37 @@ def test_values_in_range_are_accepted():
     args = build_parser().parse_args(["compare", D, "--target", "y", "--jobs", "2", "--folds", "3",
                                       "--cost-ratio", "2.5", "--max-mb", "0.5"])
     assert (args.jobs, args.folds, args.cost_ratio, args.max_mb) == (2, 3, 2.5, 0.5)
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+
+
+def test_each_command_group_lists_exactly_the_commands_its_module_registers():
+    """``main`` builds only the named command's group (COMMAND_GROUPS' names), so the names must be the
+    module's own: each group alone yields its listed commands, with the same help as in the whole parser."""
+    from analysis.cli.main import COMMAND_GROUPS
+
+    whole = _subparsers(build_parser())
+    listed = ["app"]
+    for _, _, commands in COMMAND_GROUPS:
+        for command in commands:
+            alone = _subparsers(build_parser(command))
+            assert sorted(alone) == sorted(commands), command
+            assert alone[command].format_help() == whole[command].format_help()
+        listed += commands
+    assert sorted(listed) == sorted(whole)
+    assert sorted(_subparsers(build_parser("app"))) == ["app"]
+
+
+def test_one_command_loads_only_its_own_group():
+    code = ("import sys; from analysis.cli.main import build_parser; build_parser('weak'); "
+            "print(sorted(m for m in ('analysis.rebalance', 'analysis.augment', 'analysis.robustness', "
+            "'analysis.labels', 'analysis.weak') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['analysis.weak']"
+
+
+def test_help_and_unknown_commands_get_the_whole_parser(capsys):
+    code, out, err = run(capsys, "reprot", "x.csv")
+    assert code == 2 and "invalid choice: 'reprot'" in err and "label-issues" in err
