@@ -19,7 +19,7 @@ expression; :func:`stratified_positions` computes it with numpy for a pandas fra
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -59,6 +59,9 @@ class SampleInfo:
     stratified_by: str | None
     method: str = "position key (((row + seed + 1) mod M) * 950706376) mod M, M = 2^31 - 1; per-class threshold"
     passes: str = ENGINE_PASSES
+    #: The sampled rows' 0-based positions in the whole table, in the sample's order (when known):
+    #: results that list rows of the sample give these positions, so a row can be found in the file.
+    source_rows: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

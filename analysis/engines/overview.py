@@ -122,6 +122,13 @@ def engine_overview(
         ),
         outliers=scored,
     )
+    if sample is not None and sample.source_rows is not None:  # rows listed as positions in the whole table
+        positions = sample.source_rows
+        result = dataclasses.replace(
+            result,
+            near_duplicates=result.near_duplicates.in_source_positions(positions) if result.near_duplicates else None,
+            outliers=result.outliers.in_source_positions(positions) if result.outliers else None,
+        )
     return EngineOverview(result, frame, sample, table.engine)
 
 

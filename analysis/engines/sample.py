@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import narwhals as nw
+import numpy as np
 import pandas as pd
 
 from ..rowsample import (
@@ -54,5 +55,6 @@ def draw_sample(
             clause = (y == label) & (key < threshold)
             keep = clause if keep is None else keep | clause
     lf = table.lazy().filter(keep).sort(ROW)
-    frame = table.collect(lf).drop(columns=[ROW]).reset_index(drop=True)
-    return frame, SampleInfo(len(frame), n, seed, target if class_counts else None)
+    frame = table.collect(lf).reset_index(drop=True)
+    source_rows = frame.pop(ROW).to_numpy(dtype=np.int64)
+    return frame, SampleInfo(len(frame), n, seed, target if class_counts else None, source_rows=source_rows)

@@ -8,6 +8,7 @@ the feature columns: every column but the target and identifier columns
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -71,6 +72,15 @@ class NearDuplicateSummary(ResultMixin):
     def to_frame(self) -> pd.DataFrame:
         """One line per group of two or more rows: kind, size, row positions, labels, conflicting."""
         return self.group_table
+
+    def in_source_positions(self, positions: np.ndarray) -> NearDuplicateSummary:
+        """The same groups with each listed row given as ``positions[row]``: for a summary computed
+        on a sample, ``positions`` holds the sampled rows' positions in the whole table."""
+        table = self.group_table.copy()
+        if len(table):
+            table["row_positions"] = [tuple(int(positions[r]) for r in rows) for rows in table["row_positions"]]
+            table["rows"] = [_rows_text(r) for r in table["row_positions"]]
+        return dataclasses.replace(self, group_table=table)
 
     def to_dict(self) -> dict[str, Any]:
         s, g = self.settings, self.near
@@ -200,6 +210,10 @@ def _no_features(n: int) -> NearGroups:
     return NearGroups(ids, ids, np.empty((0, 2), np.int64), (), (), None, None, 0, False)
 
 
+def _rows_text(rows: tuple[int, ...]) -> str:
+    return ", ".join(map(str, rows[:MAX_ROWS_LISTED])) + (" …" if len(rows) > MAX_ROWS_LISTED else "")
+
+
 def _group_table(g: NearGroups, labels: pd.Series) -> pd.DataFrame:
     """One line per group of two or more rows, conflicting and large groups first."""
     cols = ["group", "kind", "size", "labelled", "row_positions", "label_values", "conflicting", "rows", "labels"]
@@ -224,8 +238,7 @@ def _group_table(g: NearGroups, labels: pd.Series) -> pd.DataFrame:
     table = pd.DataFrame.from_records(records)
     table = table.sort_values(["conflicting", "size", "group"], ascending=[False, False, True], kind="stable")
     table["group"] = np.arange(len(table))  # numbered in display order
-    table["rows"] = [", ".join(map(str, r[:MAX_ROWS_LISTED])) + (" …" if len(r) > MAX_ROWS_LISTED else "")
-                     for r in table["row_positions"]]
+    table["rows"] = [_rows_text(r) for r in table["row_positions"]]
     table["labels"] = [", ".join(map(str, v)) for v in table["label_values"]]
     return table.reset_index(drop=True)[cols]
 

@@ -21,6 +21,7 @@ in the whole table.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -77,6 +78,12 @@ class OutlierSummary(ResultMixin):
     verdict: str = "none"
     verdict_text: str = "No row stands out: every isolation-forest score is below the threshold."
     notes: tuple[str, ...] = ()
+
+    def in_source_positions(self, positions: np.ndarray) -> OutlierSummary:
+        """The same scores with each row given as ``positions[row]``: for a summary computed on a
+        sample, ``positions`` holds the sampled rows' positions in the whole table (``top_frame``
+        then takes the whole table)."""
+        return dataclasses.replace(self, rows=np.asarray(positions, dtype=np.int64)[self.rows])
 
     @property
     def n_flagged(self) -> int:

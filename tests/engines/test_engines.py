@@ -305,3 +305,28 @@ def test_engine_bias_errors_come_in_the_pandas_order():
                {"reference": {"north": 0.5, "south": 0.3, "east": 0.2}, "target": "g"}):
         want = outcome(df, **kw)
         assert want is not None and outcome(table, **kw) == want
+
+
+def test_engine_report_lists_sampled_rows_by_their_position_in_the_file(tmp_path, capsys):
+    """Outliers and near-duplicates run on the sample; the rows they list are positions in the whole
+    file (reference: the planted rows, read back with pandas), not positions in the sample."""
+    rng = np.random.default_rng(11)
+    n = 6000
+    df = pd.DataFrame({"x": rng.normal(size=n), "z": rng.normal(size=n), "y": rng.choice(["a", "b"], n)})
+    extreme = np.arange(37, n, 150)
+    df.loc[extreme, ["x", "z"]] = 60.0
+    copies = np.arange(1, n - 1, 13)  # row i + 1 repeats row i's features
+    df.loc[copies + 1, ["x", "z"]] = df.loc[copies, ["x", "z"]].to_numpy()
+    df.loc[copies + 1, "y"] = df.loc[copies, "y"].to_numpy()
+    path = _write(df, tmp_path)
+    assert main(["report", path, "--target", "y", "--format", "json", "--sample-rows", "2000"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert 0 < out["sample"]["rows"] < n
+    top = [r["row"] for r in out["outliers"]["top"]]
+    flagged = [r for r in top if r in set(extreme)]
+    assert top[0] in set(extreme) and len(flagged) >= 5, top
+    groups = [g["rows"] for g in out["near_duplicates"]["group_list"] if g["kind"] == "normalised"]
+    assert groups, out["near_duplicates"]
+    for rows in groups:
+        values = df.loc[rows, ["x", "z"]].round(6)
+        assert len(values.drop_duplicates()) == 1, (rows, values)
