@@ -330,3 +330,28 @@ def test_engine_report_lists_sampled_rows_by_their_position_in_the_file(tmp_path
     for rows in groups:
         values = df.loc[rows, ["x", "z"]].round(6)
         assert len(values.drop_duplicates()) == 1, (rows, values)
+
+
+def test_memory_limit_is_set_on_duckdb_and_counts_stay_exact_under_it(tmp_path, capsys):
+    """``--memory-limit`` reaches DuckDB (read back with ``current_setting``; DuckDB shows 20MB,
+    20,000,000 bytes, as 19.0 MiB) and the counts under a small limit equal pandas'
+    ``duplicated`` and ``value_counts``; a size DuckDB cannot read exits 2 with one line."""
+    from analysis.engines.backends import duckdb_connection
+
+    assert duckdb_connection("20MB").execute("SELECT current_setting('memory_limit')").fetchone()[0] == "19.0 MiB"
+    rng = np.random.default_rng(4)
+    n = 50_000
+    df = pd.DataFrame({f"x{i}": rng.integers(0, 1000, n) for i in range(6)})
+    df["s"] = rng.choice([f"word{i}" for i in range(5000)], n)
+    df["y"] = rng.choice(["a", "b"], n)
+    df = pd.concat([df, df.iloc[:500]], ignore_index=True)
+    path = _write(df, tmp_path)
+    assert main(["report", path, "--target", "y", "--format", "json", "--memory-limit", "20MB"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["engine"] == "duckdb" and out["duplicate_rows"] == int(df.duplicated().sum()) == 500
+    assert out["class_balance"]["counts"] == df["y"].value_counts().to_dict()
+    with pytest.raises(SystemExit) as exc:
+        main(["report", path, "--target", "y", "--memory-limit", "lots"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert err.count("\n") == 1 and "--memory-limit must be a size" in err
