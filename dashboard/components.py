@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from analysis.errors import DiagnosticsError
@@ -24,7 +25,6 @@ from analysis.results import Result
 from dashboard.text import MAX_TEXT_CHARS, clip, clip_frame
 
 if TYPE_CHECKING:
-    import pandas as pd
     import plotly.graph_objects as go
 
 log = logging.getLogger("dataset_diagnostics.dashboard")
@@ -122,14 +122,25 @@ def verdict_box(result: Result, *, text: str | None = None) -> None:
         st.caption(escape_md(note))
 
 
-def table(container: Any, frame: pd.DataFrame, **kwargs: Any) -> Any:
+def table(container: Any, frame: pd.DataFrame, *, number_formats: dict[str, str] | None = None, **kwargs: Any) -> Any:
     """``container.dataframe(frame)`` with every text cell and column name cut to MAX_CELL_CHARS.
 
     Tables do not render markdown, but each cell travels to the browser: a 1 MB
     cell would freeze the tab. Downloads are built from the data, so they keep
-    the full value.
+    the full value. ``number_formats`` (column -> format such as ``"{:.3f}"``): those
+    columns are shown formatted and their missing cells blank, not as the word None
+    (a row that does not apply, such as a skipped strategy).
     """
-    return container.dataframe(clip_frame(frame), **kwargs)
+    shown = clip_frame(frame)
+    if number_formats:  # Streamlit draws a missing number as "None" whatever the format: show text instead
+        shown = shown.copy() if shown is frame else shown
+        config = dict(kwargs.pop("column_config", None) or {})
+        for column, fmt in number_formats.items():
+            if column in shown.columns:
+                shown[column] = [fmt.format(v) if pd.notna(v) else "" for v in shown[column]]
+                config.setdefault(column, st.column_config.TextColumn(alignment="right"))
+        kwargs["column_config"] = config
+    return container.dataframe(shown, **kwargs)
 
 
 def chart(container: Any, fig: go.Figure, **kwargs: Any) -> Any:

@@ -120,12 +120,9 @@ def _compare(current: ActiveData, templates: TemplateSet | None) -> AugmentCompa
     components.chart(left, charts.clean_vs_perturbed_figure(result, metric=metric), key=state.AS_CHART)
     components.chart(right, charts.strategy_bars_figure(result, metric=metric), key=state.AS_CHART + "_bars")
     frame = result.summary_frame(metric)
-    components.table(st, frame, hide_index=True, key=state.AS_TABLE, column_config={
-        "clean mean": st.column_config.NumberColumn(format="%.3f"),
-        "perturbed mean": st.column_config.NumberColumn(format="%.3f"),
-        "clean p vs none": st.column_config.NumberColumn(format="%.3f"),
-        "perturbed p vs none": st.column_config.NumberColumn(format="%.3f"),
-        "rows added per fold": st.column_config.NumberColumn(format="%.0f"),
+    components.table(st, frame, hide_index=True, key=state.AS_TABLE, number_formats={
+        "clean mean": "{:.3f}", "perturbed mean": "{:.3f}", "clean p vs none": "{:.3f}",
+        "perturbed p vs none": "{:.3f}", "rows added per fold": "{:,.0f}",
     })
     return result
 

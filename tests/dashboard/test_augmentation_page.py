@@ -93,7 +93,7 @@ def test_leak_exclusion_switch_reaches_robustness_strategies_and_download():
     ref = compare_augmentations(frame, AugmentCompareSettings(target="card", strategies=("none",), folds=3,
                                                              excluded=run.excluded))
     shown = table(at, "strategy").set_index("strategy")
-    assert shown.loc["none", "clean mean"] == pytest.approx(ref.result("none").clean["balanced_accuracy"].mean)
+    assert shown.loc["none", "clean mean"] == f"{ref.result('none').clean['balanced_accuracy'].mean:.3f}"  # as shown
     at.button(key=strategies.AS_PREPARE).click().run()
     assert not at.exception, at.exception
     assert at.session_state[strategies.AS_PREPARED].excluded == run.excluded
