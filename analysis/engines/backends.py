@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import DiagnosticsError, InputFileError
 from .registry import ENGINES, Engine, EngineSettings
-from .table import ROW, Table, is_parquet_source, parquet_files
+from .table import ROW, Table, is_parquet_source, parquet_files, quote_ident
 
 __all__ = ["PANDAS_NA_STRINGS", "duckdb_connection", "spark_session"]
 
@@ -98,10 +98,6 @@ def _duckdb_con(settings: EngineSettings) -> Any:
     return duckdb_connection(settings.memory_limit, settings.threads)
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _duckdb_path(path: str, settings: EngineSettings) -> Table:
     con = _duckdb_con(settings)
     if is_parquet_source(path):
@@ -117,7 +113,7 @@ def _duckdb_path(path: str, settings: EngineSettings) -> Table:
         rel = con.read_parquet(files, filename=True, file_row_number=True)
         columns = tuple(c for c in rel.columns if c not in ("filename", "file_row_number"))
         aliases = _safe(columns)
-        listed = ", ".join(f"{_quote(c)} AS {a}" for c, a in aliases.items())
+        listed = ", ".join(f"{quote_ident(c)} AS {a}" for c, a in aliases.items())
         if len(files) == 1:
             position = "file_row_number"
         else:
@@ -134,7 +130,7 @@ def _duckdb_path(path: str, settings: EngineSettings) -> Table:
 def _duckdb_positions(rel: Any, name: str, source: str) -> Table:
     columns = tuple(rel.columns)
     aliases = _safe(columns)
-    listed = ", ".join(f"{_quote(c)} AS {a}" for c, a in aliases.items())
+    listed = ", ".join(f"{quote_ident(c)} AS {a}" for c, a in aliases.items())
     rel = rel.project(f"{listed}, CAST(row_number() OVER () - 1 AS BIGINT) AS {ROW}")
     return Table("duckdb", rel, name, columns, source, aliases=aliases)
 

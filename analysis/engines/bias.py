@@ -54,11 +54,6 @@ def _scan_keys(table: Table, *, group: str, target: str | None) -> list[str]:
     return [group, target]
 
 
-def _scan(table: Table, keys: list[str]) -> pd.DataFrame:
-    others = [c for c in table.columns if c != keys[0]]
-    return group_counts(table, keys, missing_of=others)
-
-
 def _labelled(counts: pd.DataFrame, column: str, *, group: str, n_rows: int) -> pd.Series:
     """The group labels of the raw keys in ``counts[column]`` (checked like the pandas path checks them)."""
     labels = group_labels(counts[column]).reset_index(drop=True)
@@ -102,8 +97,8 @@ def _report(table: Table, *, group: str, reference: Any, target: str | None, tol
     columns = list(table.columns)
     require_column(columns, group, role="group column")
     keys = _scan_keys(table, group=group, target=target)
-    cells = _scan(table, keys)
     others = [c for c in columns if c != group]
+    cells = group_counts(table, keys, missing_of=others)
     sums = ["n"] + [f"m{i}" for i in range(len(others))]
     if len(keys) == 1:
         by_group = cells

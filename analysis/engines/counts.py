@@ -14,7 +14,7 @@ from typing import Any
 import narwhals as nw
 import pandas as pd
 
-from .table import ROW, Table
+from .table import ROW, Table, quote_ident
 
 __all__ = ["duplicate_counts", "group_counts", "missing_count", "missing_expr", "null_counts"]
 
@@ -30,15 +30,22 @@ def missing_expr(table: Table, name: str) -> nw.Expr:
     return col.is_null()
 
 
+def _nulls(col: nw.Expr) -> nw.Expr:
+    return nw.len() - col.count()
+
+
+def _nans(col: nw.Expr) -> nw.Expr:
+    return col.is_nan().cast(nw.Int64).sum().fill_null(0)
+
+
 def missing_count(table: Table, name: str) -> nw.Expr:
     """The missing cells of a column as an aggregation (``isna().sum()``): rows minus non-null
     values, plus the NaNs of a float column. The engines count non-null values from their
     null masks, so this is cheaper than summing :func:`missing_expr` row by row."""
     col = nw.col(table.col(name))
-    missing = nw.len() - col.count()
     if table.lazy().collect_schema()[table.col(name)].is_float():
-        missing = missing + col.is_nan().cast(nw.Int64).sum().fill_null(0)
-    return missing
+        return _nulls(col) + _nans(col)
+    return _nulls(col)
 
 
 def _missing_aggs(table: Table, names: list[str], *, nan_of: frozenset[str] | None) -> list[nw.Expr]:
@@ -49,11 +56,10 @@ def _missing_aggs(table: Table, names: list[str], *, nan_of: frozenset[str] | No
     exprs = []
     for i, c in enumerate(names):
         col = nw.col(table.col(c))
-        if nan_of is not None and c in nan_of:
-            exprs.append(missing_count(table, c).alias(f"m{i}"))
-            continue
-        exprs.append((nw.len() - col.count()).alias(f"m{i}"))
-        if nan_of is None and schema[table.col(c)].is_float():
+        is_float = schema[table.col(c)].is_float()
+        nans = is_float and nan_of is not None and c in nan_of
+        exprs.append((_nulls(col) + _nans(col) if nans else _nulls(col)).alias(f"m{i}"))
+        if is_float and nan_of is None:
             exprs.append(col.sum().fill_null(0).alias(f"s{i}"))
     return exprs
 
@@ -145,7 +151,7 @@ def _hash_candidates(table: Table, features: list[str]) -> Any:
     """The native rows (every column and :data:`ROW`) whose feature hash occurs more than once;
     ``None`` for an engine without a row hash."""
     if table.engine == "duckdb":
-        listed = ", ".join(_quote(c) for c in features) or "NULL"
+        listed = ", ".join(quote_ident(c) for c in features) or "NULL"
         hashed = table.native.project(f"*, hash({listed}) AS {_HASH}")
         return hashed.query(
             "__dd_t__",
@@ -160,10 +166,6 @@ def _hash_candidates(table: Table, features: list[str]) -> Any:
         repeated = hashed.groupBy(_HASH).count().filter(F.col("count") > 1).select(_HASH)
         return hashed.join(repeated, on=_HASH, how="left_semi").drop(_HASH)
     return None
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _exact_counts(table: Table, *, target: str) -> tuple[int, tuple[int, ...], int]:

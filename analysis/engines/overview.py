@@ -40,7 +40,11 @@ __all__ = ["EngineOverview", "engine_overview", "label_counts"]
 
 @dataclass(frozen=True)
 class EngineOverview:
-    """The overview, the rows model-based passes saw (``frame``) and how they were drawn (``sample``)."""
+    """The overview, the rows model-based passes saw (``frame``) and how they were drawn (``sample``).
+
+    The rows the overview lists (outliers, near-duplicate groups) are positions in the whole table,
+    not in ``frame``: ``sample.source_rows`` maps one to the other.
+    """
 
     overview: Overview
     frame: pd.DataFrame

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["ROW", "Table", "parquet_files", "is_parquet_source"]
+__all__ = ["ROW", "Table", "is_parquet_source", "parquet_files", "quote_ident"]
 
 #: The column holding each row's 0-based position in its source (never a user column).
 ROW = "__dd_row__"
@@ -136,3 +136,8 @@ def parquet_files(path: str | os.PathLike[str]) -> list[str]:
         return []
     check_schemas(files, None if base is None else text)
     return [str(f) for f in files]
+
+
+def quote_ident(name: str) -> str:
+    """``name`` as a quoted SQL identifier (double quotes doubled), for the engines' hand-written SQL."""
+    return '"' + name.replace('"', '""') + '"'

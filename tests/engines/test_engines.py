@@ -257,13 +257,13 @@ def test_cli_bias_on_duckdb_counts_in_one_scan_and_equals_pandas(tmp_path, capsy
     from analysis.engines import bias as engine_bias
 
     scans: list[list[str]] = []
-    real_scan = engine_bias._scan
+    real_counts = engine_bias.group_counts
 
-    def counting_scan(table, keys):
+    def counting_scan(table, keys, **kwargs):
         scans.append(list(keys))
-        return real_scan(table, keys)
+        return real_counts(table, keys, **kwargs)
 
-    monkeypatch.setattr(engine_bias, "_scan", counting_scan)
+    monkeypatch.setattr(engine_bias, "group_counts", counting_scan)
     path = _write(_bias_frame(), tmp_path)
     argv = ["bias", path, "--group", "g", "--expected", "north=0.4,south=0.4,east=0.2", "--target", "y",
             "--format", "json"]
