@@ -20,11 +20,11 @@ run: $(VENV)/.installed
 	$(VENV)/bin/dataset-diagnostics app --port $(PORT)
 
 test: $(VENV)/.installed
-	$(PY) -m pytest -n $(WORKERS)
+	$(PY) -m pytest -n $(WORKERS) --dist loadgroup
 
 # The fast tier draws a quarter of each property test's examples (tests/analysis/tiers.py).
 test-fast: $(VENV)/.installed
-	DD_TEST_TIER=fast $(PY) -m pytest -n $(WORKERS) -m "not e2e"
+	DD_TEST_TIER=fast $(PY) -m pytest -n $(WORKERS) --dist loadgroup -m "not e2e"
 
 e2e: $(VENV)/.installed
 	$(PY) -m pytest -m e2e tests/e2e

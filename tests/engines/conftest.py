@@ -7,6 +7,27 @@ import shutil
 
 import pytest
 
+#: The JVM of a short test session: the client compiler only, and one garbage-collector thread.
+#: The default (C2 compiler threads and parallel GC threads warming up for a long job) took
+#: about 1.8 cores for the Spark tests' minute, and starved the other pytest worker: the Spark
+#: tests alone measured 104 s of busy CPU against 57 s with these options (`/proc/stat` deltas).
+#: Jobs on real data keep the JVM's defaults; this is set only here.
+TEST_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
+def uses_spark(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return "spark" in getattr(item, "fixturenames", ()) or (
+        callspec is not None and callspec.params.get("engine") == "spark")
+
+
+def pytest_collection_modifyitems(items):
+    # Every Spark test on one pytest-xdist worker (`--dist loadgroup`, set in the Makefile):
+    # each worker that meets one starts its own JVM, about 15 s.
+    for item in items:
+        if uses_spark(item):
+            item.add_marker(pytest.mark.xdist_group("spark"))
+
 
 @pytest.fixture(scope="session")
 def spark():
@@ -16,6 +37,7 @@ def spark():
             pytest.fail("Spark tests need Java (.ci/run installs openjdk-17-jre-headless)")
         pytest.skip("no Java: Spark tests skipped (install openjdk-17-jre-headless)")
     os.environ["DD_SPARK_SHUFFLE_PARTITIONS"] = "1"
+    os.environ.setdefault("PYSPARK_SUBMIT_ARGS", f'--driver-java-options "{TEST_JVM_OPTIONS}" pyspark-shell')
     from analysis.engines.backends import spark_session
 
     session = spark_session("local[1]")
