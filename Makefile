@@ -19,6 +19,11 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(VENV)/bin/dataset-diagnostics app --port $(PORT)
 
+# Tests write bytecode even where PYTHONDONTWRITEBYTECODE is set (it is on this machine): pytest
+# then keeps each test module's rewritten asserts and Python each module's compiled code in
+# __pycache__/ (git-ignored) instead of redoing both in every worker on every run (~6 s a worker).
+test test-fast e2e: export PYTHONDONTWRITEBYTECODE :=
+
 test: $(VENV)/.installed
 	$(PY) -m pytest -n $(WORKERS) --dist loadgroup
 

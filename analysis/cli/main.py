@@ -93,6 +93,7 @@ APP_SETTINGS: dict[str, str] = {
     "browser.gatherUsageStats": "false",
     "client.showErrorDetails": "none",
     "client.toolbarMode": "minimal",
+    "runner.magicEnabled": "false",  # no page writes a bare expression: skip the AST pass on every rerun
     "theme.primaryColor": "#3b5bdb",
 }
 

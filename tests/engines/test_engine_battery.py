@@ -45,6 +45,8 @@ SPARK_CORPUS = ("duplicate_headers.csv", "semicolon_cp1252_decimal_comma.csv", "
 def _corpus() -> list[str]:
     names = []
     for path in sorted((ROOT / "tests" / "data").iterdir()):
+        if not path.is_file():  # __pycache__ of make_corpus.py
+            continue
         try:
             load_csv(path)
         except DiagnosticsError:
