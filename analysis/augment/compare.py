@@ -87,7 +87,7 @@ def score_fold(
     templates: TemplateSet | None = None,
 ) -> tuple[dict[str, float], dict[str, float], int]:
     """Fit one strategy on one training fold; the metrics of its test fold clean and perturbed, and rows added."""
-    from threadpoolctl import threadpool_limits
+    from ..threads import one_thread
 
     augmenter = AUGMENTATIONS[strategy].make_augmenter(data.layout, seed=seed, templates=templates)
     X_train, y_train = augmenter.fit_resample(data.X.iloc[train], data.y[train])
@@ -100,7 +100,7 @@ def score_fold(
     y_test = data.y[test]
     k = data.n_classes
     out = []
-    with threadpool_limits(limits=1):
+    with one_thread():
         pipe.fit(X_train, y_train, **fit_params)
         for X in (X_test, X_pert):
             proba = pipe.predict_proba(X)

@@ -295,10 +295,10 @@ def _pairs_within(x: np.ndarray, block: np.ndarray, radius: float) -> tuple[np.n
         return _all_pairs_within(x, block, radius), m
     centred = x - x.mean(axis=0)
     fit_rows = centred[:: max(1, m // 5000)]
-    from threadpoolctl import threadpool_limits
+    from ..threads import one_thread
 
     # one BLAS thread: on a busy machine OpenBLAS's threads made this 200 x 200 eigh take 1 s instead of 0.03 s
-    with threadpool_limits(limits=1):
+    with one_thread():
         _, vectors = np.linalg.eigh(fit_rows.T @ fit_rows)  # ascending eigenvalues: the last are the principal ones
     # the first PREFILTER_DIMS principal directions: three make the grid, all of them a cheap lower
     # bound of each candidate's distance (a projection never lengthens one), so most far candidates

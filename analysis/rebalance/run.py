@@ -44,7 +44,7 @@ def _fit_fold(
     settings: PipelineSettings, n_classes: int,
 ) -> _Outcome | str:
     """Fit the strategy's pipeline on one training fold; predict its test fold. Runs in a worker."""
-    from threadpoolctl import threadpool_limits
+    from ..threads import one_thread
 
     start = time.perf_counter()
     spec = STRATEGIES[strategy]
@@ -53,7 +53,7 @@ def _fit_fold(
     # once its matrices pass a size, and on a shared or busy machine (or beside the other fold's
     # thread in the server) its spinning threads made one Caravan fold 40x slower: 12.7 s instead
     # of 0.32 s for random_over at 5,822 rows, a jump no pilot on fewer rows could foresee.
-    with threadpool_limits(limits=1):
+    with one_thread():
         try:
             pipe.fit(take(X, train), y[train])
         except (ValueError, RuntimeError) as exc:

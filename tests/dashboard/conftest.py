@@ -5,6 +5,7 @@ import functools
 import pytest
 import streamlit as st
 from streamlit.components.v2 import manifest_scanner
+from streamlit.testing.v1 import local_script_runner
 
 
 def clear_caches() -> None:
@@ -22,6 +23,30 @@ def scan_component_manifests_once():
     manifest_scanner.scan_component_manifests = functools.cache(original)
     yield
     manifest_scanner.scan_component_manifests = original
+
+
+def _wait_for_script(runner, timeout: float = 3) -> None:
+    """AppTest's wait for a script run, by joining its thread instead of polling every millisecond.
+
+    streamlit 1.67's ``require_widgets_deltas`` wakes a thousand times a second to ask whether the
+    script has stopped; each wake-up takes the GIL from the script thread it waits for. The thread
+    ends when the run ends (AppTest joins it right after), so joining waits exactly as long.
+    """
+    thread = runner._script_thread
+    if thread is not None:
+        thread.join(timeout)
+    if thread is None or thread.is_alive() or not runner.script_stopped():
+        _poll_for_script(runner, 0.1)  # the original: stops the run and raises its timeout error
+
+
+_poll_for_script = local_script_runner.require_widgets_deltas
+
+
+@pytest.fixture(autouse=True, scope="session")
+def wait_for_scripts_without_polling():
+    local_script_runner.require_widgets_deltas = _wait_for_script
+    yield
+    local_script_runner.require_widgets_deltas = _poll_for_script
 
 
 @pytest.fixture(autouse=True, scope="session")
