@@ -408,9 +408,9 @@ def out_of_fold_probabilities(
 def _out_of_fold(spec: FeatureSpec, x: pd.DataFrame, y: np.ndarray, *, model: str, folds: int, seed: int) -> np.ndarray:
     from sklearn.model_selection import cross_val_predict
     from sklearn.pipeline import Pipeline
-    from threadpoolctl import threadpool_limits
 
     from ..splits import duplicate_safe_kfold
+    from ..threads import one_thread
 
     # Probabilities matter here, not only rankings: a bigger, smoother forest and a fully converged fit.
     estimator = make_classifier(model, seed=seed, max_iter=2000, n_estimators=200, min_samples_leaf=2)
@@ -419,7 +419,7 @@ def _out_of_fold(spec: FeatureSpec, x: pd.DataFrame, y: np.ndarray, *, model: st
     # OpenMP (HistGradientBoosting) on every core spin-waits badly when the machine is shared
     # (measured: 18 s instead of 0.8 s for 1,200 rows on 2 busy cores); use half of them.
     threads = max(1, (os.cpu_count() or 2) // 2)
-    with warnings.catch_warnings(), threadpool_limits(limits=threads, user_api="openmp"):
+    with warnings.catch_warnings(), one_thread("openmp", limits=threads):
         warnings.simplefilter("ignore", category=UserWarning)  # unknown categories in a fold are expected
         return cross_val_predict(pipeline, x, y, cv=cv, method="predict_proba")
 

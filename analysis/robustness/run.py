@@ -30,6 +30,7 @@ import pandas as pd
 
 from ..models import make_classifier
 from ..rebalance import METRICS, metric_summary
+from ..threads import one_thread
 from .matrix import FoldMatrix
 from .perturbations import PERTURBATIONS, ColumnKinds, FoldReference
 from .plan import RobustnessPlan, RobustnessSettings, plan_robustness
@@ -85,7 +86,6 @@ class _Fold:
     reference: FoldReference
     pred0: np.ndarray
     proba0: np.ndarray
-    threads: Any  # a threadpoolctl.ThreadpoolController
 
     def predict(self, kind: str, strength: float, rng: np.random.Generator,
                 columns: ColumnKinds) -> tuple[np.ndarray, np.ndarray]:
@@ -94,7 +94,7 @@ class _Fold:
         if strength == 0:
             return self.pred0, self.proba0
         perturbation = PERTURBATIONS[kind]
-        with self.threads.limit(limits=1), _unchecked():
+        with one_thread(), _unchecked():
             m = perturbation.apply_matrix(self.matrix, strength, rng, columns=columns, reference=self.reference)
             if m is not None:
                 return self.predictor.predict_matrix(m)
@@ -123,13 +123,9 @@ def iter_robustness(plan: RobustnessPlan) -> Iterator[RobustnessProgress | Robus
     >>> [type(e).__name__ for e in iter_robustness(plan)][-3:]
     ['RobustnessProgress', 'RobustnessProgress', 'RobustnessResult']
     """
-    from threadpoolctl import ThreadpoolController
-
     start = time.perf_counter()
-    # One BLAS thread: on a shared machine spinning BLAS threads slow small solves many times over (the
-    # rebalancing lab's measurement); the folds are the unit of work. One controller: finding the BLAS
-    # libraries costs about 5 ms, which threadpool_limits() paid again on every prediction.
-    one_thread = ThreadpoolController()
+    # One BLAS thread (analysis.threads): on a shared machine spinning BLAS threads slow small solves
+    # many times over (the rebalancing lab's measurement); the folds are the unit of work.
     s = plan.settings
     y, k, pos = plan.y, plan.n_classes, plan.positive
     n = len(y)
@@ -149,7 +145,7 @@ def iter_robustness(plan: RobustnessPlan) -> Iterator[RobustnessProgress | Robus
     folds: list[_Fold] = []
     for f, (train, test) in enumerate(plan.splits):
         train_raw, test_raw = plan.frame.iloc[train], plan.frame.iloc[test]
-        with one_thread.limit(limits=1):
+        with one_thread():
             pipe = _pipeline(plan).fit(prepared.iloc[train], y[train])
             reference = FoldReference.from_frame(train_raw, plan.columns)
             clean_test = prepared.iloc[test].reset_index(drop=True)
@@ -160,7 +156,7 @@ def iter_robustness(plan: RobustnessPlan) -> Iterator[RobustnessProgress | Robus
             raise RuntimeError("a training fold lacked a class; stratified folds should prevent this")
         clean_pred[test] = pred0
         clean_folds.append(fold_scores(y[test], pred0, proba0, n_classes=k, positive=pos, names=names))
-        folds.append(_Fold(predictor, matrix, test_raw, reference, pred0, proba0, one_thread))
+        folds.append(_Fold(predictor, matrix, test_raw, reference, pred0, proba0))
         done += 1
         yield RobustnessProgress("fit", f + 1, len(plan.splits), done, total)
 

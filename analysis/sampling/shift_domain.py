@@ -109,7 +109,8 @@ def domain_classifier(
     from sklearn.inspection import permutation_importance
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import StratifiedKFold, train_test_split
-    from threadpoolctl import threadpool_limits
+
+    from ..threads import one_thread
 
     rng = np.random.default_rng(seed)
     take = []
@@ -146,7 +147,7 @@ def domain_classifier(
         )
 
     # One OpenMP thread: on a shared machine HGB's thread pool can be 40x slower than a single thread.
-    with threadpool_limits(limits=1, user_api="openmp"):
+    with one_thread("openmp"):
         aucs = []
         oof = np.zeros(len(y))
         for train, test in StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(X, y):

@@ -18,8 +18,8 @@ def open_page(page: str | None = None, *, sample: str | None = None, timeout: fl
     """The app on ``sample`` (default: the bundled default), opened on ``app_pages/<page>.py``.
 
     The page is the first one drawn, as when a user follows a link to it: the default page
-    (Overview, with its leakage and outlier models) is not computed on the way, which halved
-    this folder's time. A test of what survives a visit elsewhere switches pages itself.
+    (Overview, with its leakage and outlier models) is not computed on the way. A test of what
+    survives a visit elsewhere switches pages itself.
     """
     at = AppTest.from_file(APP, default_timeout=timeout)
     if page is not None:

@@ -1,0 +1,59 @@
+"""analysis.threads.one_thread limits the native thread pools as threadpoolctl itself reports them.
+
+Reference: ``threadpoolctl.threadpool_info()``, which reads each loaded BLAS/OpenMP library's own
+thread count (independent of the controller the helper caches).
+"""
+
+from __future__ import annotations
+
+import numpy as np  # noqa: F401  (loads numpy's BLAS)
+import pytest
+import sklearn.ensemble  # noqa: F401  (loads scikit-learn's OpenMP runtime)
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from analysis.threads import one_thread
+
+
+def _threads(api: str | None = None) -> list[int]:
+    return [lib["num_threads"] for lib in threadpool_info() if api is None or lib["user_api"] == api]
+
+
+@pytest.fixture
+def two_threads():
+    """Every pool at two threads (the test session limits BLAS to one), so a limit to one is visible."""
+    with threadpool_limits(limits=2):
+        yield
+
+
+def test_one_thread_limits_every_pool_and_restores_it(two_threads):
+    assert {"blas", "openmp"} <= {lib["user_api"] for lib in threadpool_info()}
+    before = _threads()
+    assert set(before) == {2}
+    with one_thread():
+        assert set(_threads()) == {1}
+    assert _threads() == before
+
+
+def test_user_api_and_limits_reach_only_the_named_pool(two_threads):
+    with one_thread("openmp"):
+        assert set(_threads("openmp")) == {1}
+        assert set(_threads("blas")) == {2}
+    with one_thread("blas", limits=3):
+        assert set(_threads("blas")) == {3}
+        assert set(_threads("openmp")) == {2}
+
+
+def test_the_controller_is_reused_until_an_import_adds_modules(monkeypatch):
+    from analysis import threads
+
+    with one_thread():
+        pass
+    first = threads._controller.cache_info()
+    with one_thread():
+        pass
+    assert threads._controller.cache_info().hits == first.hits + 1  # no second library scan
+    import sys
+    monkeypatch.setitem(sys.modules, "dd_test_new_module", object())  # as an import would
+    with one_thread():
+        pass
+    assert threads._controller.cache_info().misses == first.misses + 1  # scanned again
