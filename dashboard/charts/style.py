@@ -42,8 +42,22 @@ def _template() -> go.layout.Template:
 TRACE_TYPES = ("bar", "box", "heatmap", "histogram", "scatter", "scattergl")
 TEMPLATE = _template()
 
+
+def _make_default() -> None:
+    """Make TEMPLATE plotly's default: a figure takes its default template at creation
+    without validating it again (plotly assumes a registered default is valid), where
+    ``update_layout(template=TEMPLATE)`` validated and copied it into every chart, about
+    8 ms of a 12 ms chart. Only the dashboard's process imports this module."""
+    import plotly.io as pio
+
+    pio.templates["dataset_diagnostics"] = TEMPLATE
+    pio.templates.default = "dataset_diagnostics"
+
+
+_make_default()
+
+#: The layout every chart shares (the template is plotly's default, set above).
 LAYOUT = dict(
-    template=TEMPLATE,
     margin=dict(l=10, r=10, t=50, b=10),
     font=dict(size=13),
     hoverlabel=dict(font_size=13),

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from analysis import class_balance
 from dashboard.charts.style import LAYOUT, TEMPLATE, TRACE_TYPES, safe_figure
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
@@ -39,3 +41,19 @@ def test_safe_figure_equals_a_validated_rebuild_and_still_escapes():
     text = fast.to_json()
     assert "<script>" not in text and "<img" not in text and "<b>" not in text
     assert len(fast.data[0].x[1]) < 5000
+
+
+
+def test_every_chart_carries_the_lean_template_as_a_validated_figure_would(monkeypatch):
+    """TEMPLATE is plotly's default, applied unvalidated when a figure is created: a builder's chart equals the
+    same chart built with no default template and given ``template=TEMPLATE`` through plotly's validation."""
+    from dashboard.charts.overview import class_balance_figure
+
+    balance = class_balance(pd.DataFrame({"y": ["a"] * 30 + ["b"] * 10}), target="y")
+    assert pio.templates.default == "dataset_diagnostics"
+    fig = class_balance_figure(balance)
+    monkeypatch.setattr(pio.templates, "default", None)
+    validated = class_balance_figure(balance)
+    assert validated.layout.template.to_plotly_json() == {}
+    validated.update_layout(template=TEMPLATE)
+    assert fig.to_dict() == validated.to_dict()
