@@ -269,6 +269,27 @@ def test_no_worker_process_is_left_after_a_parallel_comparison():
     assert set(Path(tempfile.gettempdir()).glob("dd_rebalance_*")) == ours
 
 
+def test_auto_jobs_start_processes_only_when_the_first_fits_show_enough_work_left(monkeypatch):
+    """``n_jobs=None`` runs the first two fits here and starts loky workers only when they show more than
+    PROCESS_WORK_SECONDS of fitting left (starting workers costs seconds); the numbers do not change."""
+    from analysis.rebalance import run
+
+    started = []
+    release = run._release_workers
+    monkeypatch.setattr(run, "_release_workers", lambda: (started.append(True), release()))
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame(rng.normal(size=(300, 4)), columns=list("abcd"))
+    df["y"] = (df["a"] + rng.normal(size=300) > 1.2).astype(int)
+    kw = dict(target="y", strategies=["none", "random_over"], folds=3)
+    monkeypatch.setattr(run, "PROCESS_WORK_SECONDS", float("inf"))
+    alone = compare_strategies(df, **kw)
+    assert started == []
+    monkeypatch.setattr(run, "PROCESS_WORK_SECONDS", 0.0)
+    workers = compare_strategies(df, **kw)
+    assert started == [True]
+    assert [r.metrics["mcc"].values for r in alone.strategies] == [r.metrics["mcc"].values for r in workers.strategies]
+
+
 def test_threads_give_the_same_numbers_as_one_process():
     rng = np.random.default_rng(1)
     df = pd.DataFrame({"x": rng.normal(size=200), "y": [0] * 170 + [1] * 30})
