@@ -283,7 +283,7 @@ def test_settings_are_validated_with_actionable_messages():
         plan_comparison(reg, target="y")
 
 
-def test_iterator_yields_progress_per_fold_then_each_strategy_and_parallel_is_identical():
+def test_iterator_yields_progress_per_fold_then_each_strategy():
     df = numeric_binary(200, seed=14)
     plan = plan_comparison(df, target="label", strategies=["random_over"], folds=2, repeats=2)
     events = list(iter_comparison(plan, n_jobs=1))
@@ -295,12 +295,7 @@ def test_iterator_yields_progress_per_fold_then_each_strategy_and_parallel_is_id
     # Finished results handed back in are yielded again, not recomputed.
     again = list(iter_comparison(plan, n_jobs=1, done={"none": events[4]}))
     assert again[0] is events[4] and len(again) == 1 + 4 + 1
-    parallel = list(iter_comparison(plan, n_jobs=2))
-    for a, b in zip(events, parallel):
-        if hasattr(a, "metrics"):
-            assert a.name == b.name
-            for m in a.metrics:
-                assert a.metrics[m].values == b.metrics[m].values
+    # Worker processes give the same numbers: test_rebalance_trust.py's worker test (one start of workers).
 
 
 def test_stratified_subsample_is_stated_and_keeps_class_shares():

@@ -261,6 +261,9 @@ def test_no_worker_process_is_left_after_a_parallel_comparison():
     ours = set(Path(tempfile.gettempdir()).glob("dd_rebalance_*"))
     res = compare_strategies(df, target="y", strategies=["none", "random_over"], folds=3, n_jobs=2)
     assert [r.ok for r in res.strategies] == [True, True]
+    one = compare_strategies(df, target="y", strategies=["none", "random_over"], folds=3, n_jobs=1)
+    for a, b in zip(one.strategies, res.strategies):  # worker processes give the numbers one process gives
+        assert {m: s.values for m, s in a.metrics.items()} == {m: s.values for m, s in b.metrics.items()}
     time.sleep(0.5)
     assert set(_children()) - before == set()
     shm = Path("/dev/shm")
@@ -270,23 +273,27 @@ def test_no_worker_process_is_left_after_a_parallel_comparison():
 
 
 def test_auto_jobs_start_processes_only_when_the_first_fits_show_enough_work_left(monkeypatch):
-    """``n_jobs=None`` runs the first two fits here and starts loky workers only when they show more than
-    PROCESS_WORK_SECONDS of fitting left (starting workers costs seconds); the numbers do not change."""
+    """``n_jobs=None`` runs the first two fits here and asks joblib for two loky workers only when they show more
+    than PROCESS_WORK_SECONDS of fitting left (starting workers costs seconds); the numbers do not change.
+    joblib is asked, then run on threads here: starting real workers is the test above's job."""
+    import joblib
+
     from analysis.rebalance import run
 
-    started = []
-    release = run._release_workers
-    monkeypatch.setattr(run, "_release_workers", lambda: (started.append(True), release()))
+    asked, real = [], joblib.Parallel
+    monkeypatch.setattr(joblib, "Parallel", lambda n_jobs, backend, **kw: (
+        asked.append((n_jobs, backend)), real(n_jobs=n_jobs, backend="threading", **kw))[1])
+    monkeypatch.setattr(run, "_release_workers", lambda: None)
     rng = np.random.default_rng(2)
     df = pd.DataFrame(rng.normal(size=(300, 4)), columns=list("abcd"))
     df["y"] = (df["a"] + rng.normal(size=300) > 1.2).astype(int)
     kw = dict(target="y", strategies=["none", "random_over"], folds=3)
     monkeypatch.setattr(run, "PROCESS_WORK_SECONDS", float("inf"))
     alone = compare_strategies(df, **kw)
-    assert started == []
+    assert asked == []
     monkeypatch.setattr(run, "PROCESS_WORK_SECONDS", 0.0)
     workers = compare_strategies(df, **kw)
-    assert started == [True]
+    assert asked == [(2, "loky")]
     assert [r.metrics["mcc"].values for r in alone.strategies] == [r.metrics["mcc"].values for r in workers.strategies]
 
 
