@@ -297,8 +297,25 @@ def _same(new: pd.Series, old: pd.Series) -> np.ndarray:
 
 
 # --- writing ---------------------------------------------------------------------------
+def _none_match(text: np.ndarray, pattern: str) -> bool:
+    """Whether ``pattern`` is sure to match in no cell: one search over the cells joined by NUL.
+
+    A cell at its start is at the text's start or after a NUL. False (check cell by cell) when a
+    cell is not text or the joined text matches, which a NUL inside a cell can cause: never
+    a wrong "no". Most columns hold no cell to quote or protect, and this is about 30 times
+    quicker than pandas' per-cell string methods on them.
+    """
+    try:
+        joined = "\x00".join(text.tolist())
+    except TypeError:
+        return False
+    return re.search(pattern, joined) is None
+
+
 def _quote(text: np.ndarray, delimiter: str, *, lone: bool) -> np.ndarray:
     """Minimal CSV quoting: a field holding the delimiter, a quote, CR or LF is quoted (CR too, unlike csv's)."""
+    if not lone and _none_match(text, f"[{re.escape(delimiter)}\"\r\n]"):
+        return text
     s = pd.Series(text, dtype=object)
     special = np.array(s.str.contains(f"[{re.escape(delimiter)}\"\\r\\n]", regex=True).fillna(False), dtype=bool)
     if lone:  # a one-column row holding an empty field would read as a blank line
@@ -309,7 +326,13 @@ def _quote(text: np.ndarray, delimiter: str, *, lone: bool) -> np.ndarray:
     return text
 
 
+#: A cell starting with a formula prefix, in text joined by NUL (every prefix is one character).
+_FORMULA_START = "(?:^|\x00)[" + re.escape("".join(FORMULA_PREFIXES)) + "]"
+
+
 def _formula_like(text: np.ndarray) -> np.ndarray:
+    if _none_match(text, _FORMULA_START):
+        return np.zeros(len(text), dtype=bool)
     s = pd.Series(text, dtype=object)
     starts = np.array(s.str.startswith(FORMULA_PREFIXES).fillna(False), dtype=bool)
     if starts.any():

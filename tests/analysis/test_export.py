@@ -7,6 +7,9 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tiers import examples
 
 from analysis.export import FORMULA_PREFIXES, neutralize_formulas, provenance, to_csv_bytes, zip_bytes
 
@@ -112,3 +115,29 @@ def test_missing_value_words_are_written_back_as_uploaded():
     assert ds.frame["w"].isna().all()  # the reader treats them as missing ...
     out = to_csv_bytes(ds.frame.assign(extra=1.5), source=ds)
     assert [line.split(",")[0] for line in out.data.decode().splitlines()[1:]] == words  # ... the download keeps them
+
+
+_CELL_TEXT = st.text(alphabet=st.sampled_from(list("ab1.,;\"\r\n\t\x00=+-@ e")), max_size=6)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(cells=st.lists(_CELL_TEXT, max_size=12), delimiter=st.sampled_from([",", ";", "\t"]))
+def test_quoting_and_formula_checks_equal_a_cell_by_cell_reference(cells, delimiter):
+    """The one-search shortcut over a whole column (cells joined by NUL) decides as a plain loop over the cells
+    does, NULs, prefixes and delimiters inside cells included. Reference: the rule written per cell in Python
+    (quote a cell holding the delimiter, a quote, CR or LF; protect one starting with an OWASP prefix unless it
+    is a plain number)."""
+    import re
+
+    from analysis.export import _formula_like, _quote
+
+    text = np.array(cells, dtype=object)
+    quoted = _quote(text, delimiter, lone=False)
+    for cell, out in zip(cells, quoted):
+        special = any(c in cell for c in delimiter + '"\r\n')
+        assert out == ('"' + cell.replace('"', '""') + '"' if special else cell)
+    number = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+    expected = [cell.startswith(FORMULA_PREFIXES) and not number.fullmatch(cell) for cell in cells]
+    assert _formula_like(text).tolist() == expected
+    mixed = np.array([*cells, "x", None], dtype=object)  # a missing cell: the per-cell path
+    assert _formula_like(mixed).tolist() == [*expected, False, False]
