@@ -35,7 +35,7 @@ from __future__ import annotations
 import itertools
 import math
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -305,29 +305,17 @@ def _pairs_within(x: np.ndarray, block: np.ndarray, radius: float) -> tuple[np.n
     # are dropped before their distance over every column is computed
     proj = centred @ vectors[:, ::-1][:, : min(PREFILTER_DIMS, d)]
     cells = np.floor(proj[:, :3] / radius).astype(np.int64)
-    keys = [f"c{i}" for i in range(cells.shape[1])]
-    frame = pd.DataFrame(cells, columns=keys)
-    frame["block"] = block
-    frame["i"] = np.arange(m)
+    grid = _Grid(cells, np.asarray(block))
+    rows = np.arange(m)
     # Guard: dense cells (a radius wide against the projections' spread) would make too many candidates.
-    counts = frame.groupby([*keys, "block"], sort=False).size().rename("n").reset_index()
-    estimate = 0
-    for offset in itertools.product((-1, 0, 1), repeat=len(keys)):
-        shifted = counts.copy()
-        shifted[keys] = shifted[keys].to_numpy() - np.asarray(offset)
-        both = counts.merge(shifted, on=[*keys, "block"])
-        estimate += int((both["n_x"].to_numpy() * both["n_y"].to_numpy()).sum())
+    estimate = grid.candidates()
     if estimate > MAX_CANDIDATES:
-        keep = np.sort(np.random.RandomState(0).choice(m, max(2, int(m * math.sqrt(MAX_CANDIDATES / estimate))),
-                                                        replace=False))
-        frame = frame.iloc[keep].reset_index(drop=True)
-        frame["i"] = keep
+        rows = np.sort(np.random.RandomState(0).choice(m, max(2, int(m * math.sqrt(MAX_CANDIDATES / estimate))),
+                                                       replace=False))
+        grid = _Grid(cells[rows], np.asarray(block)[rows])
     found = []
-    for offset in itertools.product((-1, 0, 1), repeat=len(keys)):
-        other = frame.rename(columns={"i": "j"})
-        other[keys] = other[keys].to_numpy() - np.asarray(offset)
-        merged = frame.merge(other, on=[*keys, "block"], how="inner")
-        i, j = merged["i"].to_numpy(), merged["j"].to_numpy()
+    for i, j in grid.pairs():
+        i, j = rows[i], rows[j]
         upper = i < j
         i, j = i[upper], j[upper]
         for start in range(0, len(i), 1_000_000):
@@ -339,8 +327,79 @@ def _pairs_within(x: np.ndarray, block: np.ndarray, radius: float) -> tuple[np.n
             if close.any():
                 found.append(np.column_stack([a[close], b[close]]))
     if not found:
-        return np.empty((0, 2), dtype=np.int64), len(frame)
-    return np.unique(np.vstack(found), axis=0).astype(np.int64), len(frame)
+        return np.empty((0, 2), dtype=np.int64), len(rows)
+    return np.unique(np.vstack(found), axis=0).astype(np.int64), len(rows)
+
+
+#: Keys of (cell, block) stay below this (int64 with room for a neighbour's step), else a join is used.
+_MAX_KEY = 2**62
+
+
+class _Grid:
+    """Rows in grid cells (integer coordinates) within blocks, and the rows of each cell's 3**d neighbourhood.
+
+    Each (cell, block) becomes one integer key, linear in the coordinates (padded by one
+    cell on each side), so a neighbour cell's key is the row's key plus a fixed step; the
+    rows sorted by key then give every neighbour cell's rows by binary search. When the
+    keys would not fit in 63 bits, they are the (cell, block) tuples' ranks and
+    neighbour cells are looked up through a pandas join instead.
+    """
+
+    def __init__(self, cells: np.ndarray, block: np.ndarray) -> None:
+        self.cells = cells - cells.min(axis=0) + 1 if len(cells) else cells
+        self.block = pd.factorize(block)[0].astype(np.int64)
+        sizes = [int(self.cells[:, k].max(initial=0)) + 2 for k in range(cells.shape[1])]
+        blocks = int(self.block.max(initial=0)) + 1
+        self.linear = math.prod(sizes) * blocks < _MAX_KEY
+        self.dims = cells.shape[1]
+        if self.linear:
+            strides = [blocks]
+            for size in reversed(sizes[1:]):
+                strides.insert(0, strides[0] * size)
+            self.strides = np.asarray(strides, dtype=np.int64)
+            self.keys = self.cells @ self.strides + self.block
+            self.order = np.argsort(self.keys, kind="stable")
+            self.sorted = self.keys[self.order]
+
+    def _ranges(self, offset: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        target = self.keys + int(np.dot(offset, self.strides))
+        return np.searchsorted(self.sorted, target, "left"), np.searchsorted(self.sorted, target, "right")
+
+    def candidates(self) -> int:
+        """Ordered (row, row) pairs in neighbouring cells of one block, a row with itself included."""
+        if not self.linear:
+            return sum(len(i) for i, _ in self.pairs())
+        return sum(int((hi - lo).sum()) for lo, hi in map(self._ranges, self._offsets()))
+
+    def _offsets(self) -> Iterator[tuple[int, ...]]:
+        return itertools.product((-1, 0, 1), repeat=self.dims)
+
+    def pairs(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Per neighbour offset, the (row, row) pairs whose cells differ by it, in one block."""
+        if not self.linear:
+            yield from self._joined_pairs()
+            return
+        for offset in self._offsets():
+            lo, hi = self._ranges(offset)
+            counts = hi - lo
+            total = int(counts.sum())
+            if not total:
+                continue
+            i = np.repeat(np.arange(len(lo)), counts)
+            first = np.cumsum(counts) - counts
+            j = self.order[np.arange(total) - np.repeat(first - lo, counts)]
+            yield i, j
+
+    def _joined_pairs(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        keys = [f"c{k}" for k in range(self.dims)]
+        frame = pd.DataFrame(self.cells, columns=keys)
+        frame["block"] = self.block
+        frame["i"] = np.arange(len(frame))
+        for offset in self._offsets():
+            other = frame.rename(columns={"i": "j"})
+            other[keys] = other[keys].to_numpy() - np.asarray(offset)
+            merged = frame.merge(other, on=[*keys, "block"], how="inner")
+            yield merged["i"].to_numpy(), merged["j"].to_numpy()
 
 
 def _all_pairs_within(x: np.ndarray, block: np.ndarray, radius: float) -> np.ndarray:

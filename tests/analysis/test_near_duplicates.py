@@ -135,6 +135,34 @@ def test_pairs_within_on_many_columns_equal_sklearn_radius_search():
     assert searched == len(x) and {tuple(p) for p in pairs.tolist()} == ref and len(ref) >= 100
 
 
+@pytest.mark.parametrize("keys", ["linear", "joined"])
+def test_grid_search_with_blocks_equals_sklearn_radius_search_per_block(keys, monkeypatch):
+    """Above ALL_PAIRS_ROWS rows the pairs come from a grid over the first principal directions, within blocks
+    (rows equal on the compared-by-equality columns): they are exactly scikit-learn's ``radius_neighbors``
+    pairs (the reference) of the same block, with the grid's cells as sorted integer keys and, where those
+    would overflow, as a pandas join."""
+    import importlib
+
+    from sklearn.neighbors import NearestNeighbors
+
+    ng = importlib.import_module("analysis.overview.near_groups")  # the module (the package exports a function)
+    if keys == "joined":
+        monkeypatch.setattr(ng, "_MAX_KEY", 0)
+    rng = np.random.default_rng(12)
+    x = rng.normal(size=(2500, 6))
+    x[2000:] = x[:500] + rng.normal(scale=0.03, size=(500, 6))  # 500 planted close pairs
+    block = rng.integers(0, 3, len(x))
+    block[2000:] = block[:500]
+    block[2400:] = (block[2400:] + 1) % 3  # 100 of them in another block: not pairs
+    assert len(x) > ng.ALL_PAIRS_ROWS
+    radius = 0.2
+    pairs, searched = ng._pairs_within(x, block, radius)
+    dist, ind = NearestNeighbors(radius=radius).fit(x).radius_neighbors(x)
+    ref = {(min(i, j), max(i, j)) for i, (ds, js) in enumerate(zip(dist, ind)) for dd, j in zip(ds, js)
+           if j != i and dd < radius and block[i] == block[j]}
+    assert searched == len(x) and {tuple(p) for p in pairs.tolist()} == ref and len(ref) >= 400
+
+
 def test_numeric_codes_round_each_distinct_value_like_rounding_every_row():
     """Codes of a numeric column = factorising the row-by-row rounded values (numpy's reference), -0.0, NaN and
     inf included, and the exact-repeat count = pandas' ``DataFrame.duplicated``."""
