@@ -362,7 +362,8 @@ class _Grid:
             self.sorted = self.keys[self.order]
 
     def _ranges(self, offset: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        target = self.keys + int(np.dot(offset, self.strides))
+        """For each row in key order, where the rows of its neighbour cell at ``offset`` start and end."""
+        target = self.sorted + int(np.dot(offset, self.strides))  # sorted too: a quicker binary search
         return np.searchsorted(self.sorted, target, "left"), np.searchsorted(self.sorted, target, "right")
 
     def candidates(self) -> int:
@@ -385,7 +386,7 @@ class _Grid:
             total = int(counts.sum())
             if not total:
                 continue
-            i = np.repeat(np.arange(len(lo)), counts)
+            i = np.repeat(self.order, counts)
             first = np.cumsum(counts) - counts
             j = self.order[np.arange(total) - np.repeat(first - lo, counts)]
             yield i, j
