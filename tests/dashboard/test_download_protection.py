@@ -64,7 +64,7 @@ def test_caption_escapes_column_names_and_says_when_nothing_changed():
         ("weak", "reviews_annotated.csv", ws_state.WS_PROTECT),
         ("labels", "reviews_annotated.csv", lb_state.LB_PROTECT_CONSENSUS),
         ("sampling", None, sb_state.SB_PROTECT),
-        ("rebalancing", None, rb_state.RB_PROTECT),
+        ("rebalancing", "wine_imbalanced.csv", rb_state.RB_PROTECT),  # the switch, not the data, is checked
     ],
 )
 def test_every_downloading_page_has_the_switch_on_by_default(page, sample, key):
