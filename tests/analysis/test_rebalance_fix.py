@@ -125,20 +125,47 @@ def test_export_round_trip_through_safe_csv(data):
         assert z.read("d_fixed_test.csv") == files["d_fixed_test.csv"]
 
 
-@pytest.mark.parametrize("strategy", ["smote", "random_under", "class_weight"])
-def test_recipe_snippet_runs_and_reproduces_the_class_counts(tmp_path, data, strategy):
-    path = tmp_path / "d.csv"
+SNIPPET_STRATEGIES = ("smote", "random_under", "class_weight")
+
+
+@pytest.fixture(scope="module")
+def snippet_runs(data, tmp_path_factory):
+    """Each strategy's recipe snippet run as a user would paste it: in a fresh Python process (one for the
+    three, each snippet in its own empty namespace, so a missing import still fails), next to the data."""
+    folder = tmp_path_factory.mktemp("snippets")
+    path = folder / "d.csv"
     data.to_csv(path, index=False)
-    fix = apply_fix(data, target="label", strategy=strategy, test_size=0.2, seed=4, source_name=str(path))
-    report = (
-        "{str(k): int(v) for k, v in y_res.value_counts().items()}"
-        if strategy != "class_weight" else "[float(w) for w in train['sample_weight']]"
+    fixes, scripts = {}, {}
+    for strategy in SNIPPET_STRATEGIES:
+        fix = apply_fix(data, target="label", strategy=strategy, test_size=0.2, seed=4, source_name=str(path))
+        report = (
+            "{str(k): int(v) for k, v in y_res.value_counts().items()}"
+            if strategy != "class_weight" else "[float(w) for w in train['sample_weight']]"
+        )
+        fixes[strategy] = fix
+        scripts[strategy] = fix.snippet + f"\nimport json\nprint('RESULT=' + json.dumps({report}))\n"
+    runner = (
+        "import json, sys\n"
+        "for name, script in json.loads(sys.stdin.read()).items():\n"
+        "    print('STRATEGY=' + name, flush=True)\n"
+        "    exec(compile(script, name, 'exec'), {'__name__': '__main__'})\n"
     )
-    script = fix.snippet + f"\nimport json\nprint('RESULT=' + json.dumps({report}))\n"
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    out = subprocess.run([sys.executable, "-c", runner], input=json.dumps(scripts), capture_output=True, text=True,
+                         timeout=180, cwd=folder)
     assert out.returncode == 0, out.stderr
-    line = next(x for x in out.stdout.splitlines() if x.startswith("RESULT="))
-    result = json.loads(line.removeprefix("RESULT="))
+    results, current = {}, None
+    for line in out.stdout.splitlines():
+        if line.startswith("STRATEGY="):
+            current = line.removeprefix("STRATEGY=")
+        elif line.startswith("RESULT="):
+            results[current] = json.loads(line.removeprefix("RESULT="))
+    return fixes, results
+
+
+@pytest.mark.parametrize("strategy", SNIPPET_STRATEGIES)
+def test_recipe_snippet_runs_and_reproduces_the_class_counts(snippet_runs, strategy):
+    fixes, results = snippet_runs
+    fix, result = fixes[strategy], results[strategy]
     if strategy == "class_weight":
         assert np.allclose(result, fix.train["sample_weight"])
     else:
