@@ -211,12 +211,13 @@ def results_section(plan, results) -> None:
     )
     components.table(st,
         ranking.frame, hide_index=True, width="stretch", key=state.RB_RANKING,
+        number_formats={"p_value": "{:.3f}"},  # the baseline has no p against itself: blank, not "None"
         column_config={
             "mean": _metric_column(metric),
             "ci_low": st.column_config.NumberColumn("95% low", format="%.4f"),
             "ci_high": st.column_config.NumberColumn("95% high", format="%.4f"),
             "difference": st.column_config.NumberColumn("vs baseline", format="%+.4f"),
-            "p_value": st.column_config.NumberColumn("p", format="%.3f"),
+            "p_value": st.column_config.TextColumn("p", alignment="right"),
         },
     )
     components.chart(st, charts.rebalance_metric_figure(results, metric=metric), width="stretch", key=state.RB_METRIC_CHART)

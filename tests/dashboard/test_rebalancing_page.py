@@ -65,7 +65,9 @@ def test_page_runs_stores_results_and_shows_the_apis_numbers(expected):
     ref = expected.ranking("average_precision").frame
     assert ranking["strategy"].tolist() == ref["strategy"].tolist()
     assert np.allclose(ranking["mean"], ref["mean"], atol=1e-12)
-    assert np.allclose(ranking["p_value"].fillna(-1), ref["p_value"].fillna(-1), atol=1e-12)
+    # p is shown to three decimals, and blank (not the word None) for the baseline, which has none
+    assert ranking["p_value"].tolist() == ["" if pd.isna(p) else f"{p:.3f}" for p in ref["p_value"]]
+    assert ranking.loc[ranking["strategy"] == "none", "p_value"].tolist() == [""]
     boxes = [re.sub(r"\\(.)", r"\1", s.value) for s in [*at.success, *at.info, *at.warning]]  # user text escaped
     assert expected.ranking("average_precision").summary in boxes
     all_metrics = table(at, "strategy")
