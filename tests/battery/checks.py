@@ -6,6 +6,7 @@ checked by the same code as the real ones.
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pandas as pd
@@ -30,6 +31,15 @@ def run(diagnostic: Diagnostic, frame: pd.DataFrame, roles: Roles):
         return exc
 
 
+@functools.cache
+def _plain_result(diagnostic: Diagnostic):
+    """The entry's result on the plain table, computed once per process for the checks that only read it
+    (the result protocol, JSON safety, the reference verdict of the dtype checks); the checks of mutation and
+    determinism run it afresh."""
+    frame = tables.plain()
+    return diagnostic.run(frame, tables.roles_for(frame))
+
+
 def _untimed(value):
     if isinstance(value, dict):
         return {k: _untimed(v) for k, v in value.items() if k not in TIMING_KEYS}
@@ -39,8 +49,7 @@ def _untimed(value):
 
 
 def check_result_protocol(diagnostic: Diagnostic) -> None:
-    frame = tables.plain()
-    result = diagnostic.run(frame, tables.roles_for(frame))
+    result = _plain_result(diagnostic)
     assert isinstance(result, Result), f"{diagnostic.name}: {type(result).__name__} lacks the result protocol"
     assert isinstance(result.verdict, str) and result.verdict, diagnostic.name
     assert result.severity in SEVERITIES, (diagnostic.name, result.severity)
@@ -50,8 +59,7 @@ def check_result_protocol(diagnostic: Diagnostic) -> None:
 
 
 def check_to_dict_json_safe(diagnostic: Diagnostic) -> None:
-    frame = tables.plain()
-    payload = diagnostic.run(frame, tables.roles_for(frame)).to_dict()
+    payload = _plain_result(diagnostic).to_dict()
     json.dumps(payload)  # only Python types: no numpy scalars, no objects
     json.dumps(jsonable(payload), allow_nan=False)  # what the CLI prints is strict JSON
 
@@ -92,7 +100,7 @@ def _same_verdict_under(diagnostic: Diagnostic, transform, what: str) -> None:
     frame = transform(plain)
     out = run(diagnostic, frame, tables.roles_for(frame, second=transform(tables.plain(11))))
     assert not isinstance(out, Exception), f"{diagnostic.name} refuses {what}: {out}"
-    expected = diagnostic.run(plain, tables.roles_for(plain))
+    expected = _plain_result(diagnostic)
     assert out.verdict == expected.verdict, (diagnostic.name, out.verdict, expected.verdict)
 
 
