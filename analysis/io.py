@@ -406,7 +406,7 @@ def _clean_header(frame: pd.DataFrame, header: list[str], notes: list[str]) -> d
     stripped_any, blanks, dupes = False, [], []
     seen: set[str] = set()
     for position, original in enumerate(raw[: frame.shape[1]], start=1):
-        new = original.strip().lstrip("\ufeff")
+        new = original.strip().lstrip("\ufeff").strip()  # whitespace after a stray BOM too
         if new != original:
             stripped_any = True
         if not new:

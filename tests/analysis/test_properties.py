@@ -13,7 +13,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from scipy.stats import entropy
 from tiers import examples
@@ -131,6 +131,7 @@ _PIECES = [b"a", b"b", b"1", b"2.5", b"-3", b",", b";", b"\t", b"|", b'"', b'""'
 
 @FAST
 @given(st.one_of(st.binary(max_size=200), st.lists(st.sampled_from(_PIECES), max_size=60).map(b"".join)))
+@example(b",\xef\xbb\xbf\t\x01\n,")  # found by this test: a BOM, then whitespace, inside the header
 def test_any_bytes_give_a_dataset_or_a_diagnostics_error(raw):
     try:
         ds = load_csv(raw, name="fuzz.csv")
