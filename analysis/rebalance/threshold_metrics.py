@@ -7,9 +7,11 @@ confusion matrix through ``validate_params``), which cost about a millisecond a
 call: most of the time threshold moving spends on a few hundred rows. These are
 the same formulas on two label arrays, in the same floating-point order as
 scikit-learn 1.9's ``balanced_accuracy_score``, ``f1_score(pos_label=...)`` and
-``matthews_corrcoef``, so the tuned threshold, and every number downstream, is
-unchanged (``tests/analysis/test_threshold_metrics.py`` compares them with ``==``
-on random and degenerate label arrays). The search itself stays scikit-learn's.
+``matthews_corrcoef`` (balanced accuracy and MCC are the comparison's own
+confusion-matrix formulas, :mod:`analysis.rebalance.metrics`), so the tuned
+threshold, and every number downstream, is unchanged
+(``tests/analysis/test_threshold_metrics.py`` compares them with ``==`` on
+random and degenerate label arrays). The search itself stays scikit-learn's.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+from .metrics import _balanced_accuracy_counts, _mcc_counts, confusion_counts
 
 
 def _codes(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray, int]:
@@ -28,11 +32,7 @@ def _codes(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray, int]:
 
 def balanced_accuracy(y_true: Any, y_pred: Any) -> float:
     """Mean recall over the classes present in ``y_true`` (``balanced_accuracy_score``)."""
-    t, p, k = _codes(y_true, y_pred)
-    true_sum = np.bincount(t, minlength=k)
-    hits = np.bincount(t[t == p], minlength=k)
-    present = true_sum > 0
-    return float(np.mean(hits[present] / true_sum[present]))
+    return _balanced_accuracy_counts(confusion_counts(*_codes(y_true, y_pred)))
 
 
 def f1_positive(y_true: Any, y_pred: Any, *, pos_label: Any = 1) -> float:
@@ -47,18 +47,7 @@ def f1_positive(y_true: Any, y_pred: Any, *, pos_label: Any = 1) -> float:
 
 def mcc(y_true: Any, y_pred: Any) -> float:
     """Matthews correlation coefficient from the confusion matrix's margins (``matthews_corrcoef``)."""
-    t, p, k = _codes(y_true, y_pred)
-    t_sum = np.bincount(t, minlength=k).astype(np.float64)
-    p_sum = np.bincount(p, minlength=k).astype(np.float64)
-    n_correct = np.float64(np.count_nonzero(t == p))
-    n_samples = p_sum.sum()
-    cov_ytyp = n_correct * n_samples - np.dot(t_sum, p_sum)
-    cov_ypyp = n_samples**2 - np.dot(p_sum, p_sum)
-    cov_ytyt = n_samples**2 - np.dot(t_sum, t_sum)
-    cov_ypyp_ytyt = cov_ypyp * cov_ytyt
-    if cov_ypyp_ytyt == 0:
-        return 0.0
-    return float(cov_ytyp / np.sqrt(cov_ypyp_ytyt))
+    return _mcc_counts(confusion_counts(*_codes(y_true, y_pred)))
 
 
 def threshold_scorer(objective: str, positive: int | None) -> Any:
