@@ -340,48 +340,49 @@ class _Grid:
 
     Each (cell, block) becomes one integer key, linear in the coordinates (padded by one
     cell on each side), so a neighbour cell's key is the row's key plus a fixed step; the
-    rows sorted by key then give every neighbour cell's rows by binary search. When the
-    keys would not fit in 63 bits, they are the (cell, block) tuples' ranks and
-    neighbour cells are looked up through a pandas join instead.
+    rows sorted by key then give every neighbour cell's rows by binary search. When such
+    keys would not fit in 63 bits, neighbour cells are found by pandas joins on the
+    (cell, block) columns instead.
     """
 
     def __init__(self, cells: np.ndarray, block: np.ndarray) -> None:
         self.cells = cells - cells.min(axis=0) + 1 if len(cells) else cells
         self.block = pd.factorize(block)[0].astype(np.int64)
+        self.offsets = list(itertools.product((-1, 0, 1), repeat=cells.shape[1]))
         sizes = [int(self.cells[:, k].max(initial=0)) + 2 for k in range(cells.shape[1])]
         blocks = int(self.block.max(initial=0)) + 1
         self.linear = math.prod(sizes) * blocks < _MAX_KEY
-        self.dims = cells.shape[1]
         if self.linear:
             strides = [blocks]
             for size in reversed(sizes[1:]):
                 strides.insert(0, strides[0] * size)
-            self.strides = np.asarray(strides, dtype=np.int64)
-            self.keys = self.cells @ self.strides + self.block
-            self.order = np.argsort(self.keys, kind="stable")
-            self.sorted = self.keys[self.order]
-
-    def _ranges(self, offset: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """For each row in key order, where the rows of its neighbour cell at ``offset`` start and end."""
-        target = self.sorted + int(np.dot(offset, self.strides))  # sorted too: a quicker binary search
-        return np.searchsorted(self.sorted, target, "left"), np.searchsorted(self.sorted, target, "right")
+            keys = self.cells @ np.asarray(strides, dtype=np.int64) + self.block
+            self.order = np.argsort(keys, kind="stable")
+            ordered = keys[self.order]
+            # for each row in key order and each offset, where its neighbour cell's rows start and end
+            # (sorted needles: a quicker binary search); computed once for the count and the pairs
+            self.ranges = []
+            for offset in self.offsets:
+                target = ordered + int(np.dot(offset, strides))
+                self.ranges.append((np.searchsorted(ordered, target, "left"), np.searchsorted(ordered, target, "right")))
 
     def candidates(self) -> int:
         """Ordered (row, row) pairs in neighbouring cells of one block, a row with itself included."""
-        if not self.linear:
-            return sum(len(i) for i, _ in self.pairs())
-        return sum(int((hi - lo).sum()) for lo, hi in map(self._ranges, self._offsets()))
-
-    def _offsets(self) -> Iterator[tuple[int, ...]]:
-        return itertools.product((-1, 0, 1), repeat=self.dims)
+        if self.linear:
+            return sum(int((hi - lo).sum()) for lo, hi in self.ranges)
+        # from the cells' row counts (sum of n_A * n_B over neighbouring cells), never listing the pairs
+        counts = self._frame().groupby([*self._keys(), "block"], sort=False).size().rename("n").reset_index()
+        return sum(int((both["n_x"].to_numpy() * both["n_y"].to_numpy()).sum())
+                   for both in self._joined(counts, counts))
 
     def pairs(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Per neighbour offset, the (row, row) pairs whose cells differ by it, in one block."""
         if not self.linear:
-            yield from self._joined_pairs()
+            frame = self._frame()
+            for merged in self._joined(frame, frame.rename(columns={"i": "j"})):
+                yield merged["i"].to_numpy(), merged["j"].to_numpy()
             return
-        for offset in self._offsets():
-            lo, hi = self._ranges(offset)
+        for lo, hi in self.ranges:
             counts = hi - lo
             total = int(counts.sum())
             if not total:
@@ -391,16 +392,22 @@ class _Grid:
             j = self.order[np.arange(total) - np.repeat(first - lo, counts)]
             yield i, j
 
-    def _joined_pairs(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        keys = [f"c{k}" for k in range(self.dims)]
-        frame = pd.DataFrame(self.cells, columns=keys)
+    def _keys(self) -> list[str]:
+        return [f"c{k}" for k in range(self.cells.shape[1])]
+
+    def _frame(self) -> pd.DataFrame:
+        frame = pd.DataFrame(self.cells, columns=self._keys())
         frame["block"] = self.block
         frame["i"] = np.arange(len(frame))
-        for offset in self._offsets():
-            other = frame.rename(columns={"i": "j"})
-            other[keys] = other[keys].to_numpy() - np.asarray(offset)
-            merged = frame.merge(other, on=[*keys, "block"], how="inner")
-            yield merged["i"].to_numpy(), merged["j"].to_numpy()
+        return frame
+
+    def _joined(self, left: pd.DataFrame, right: pd.DataFrame) -> Iterator[pd.DataFrame]:
+        """Per offset, ``left`` joined with the ``right`` rows whose cell is that offset away, in one block."""
+        keys = self._keys()
+        for offset in self.offsets:
+            shifted = right.copy()
+            shifted[keys] = shifted[keys].to_numpy() - np.asarray(offset)
+            yield left.merge(shifted, on=[*keys, "block"], how="inner")
 
 
 def _all_pairs_within(x: np.ndarray, block: np.ndarray, radius: float) -> np.ndarray:

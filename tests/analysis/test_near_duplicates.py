@@ -163,6 +163,25 @@ def test_grid_search_with_blocks_equals_sklearn_radius_search_per_block(keys, mo
     assert searched == len(x) and {tuple(p) for p in pairs.tolist()} == ref and len(ref) >= 400
 
 
+def test_grid_candidate_count_equals_a_count_of_neighbouring_pairs_on_both_key_paths(monkeypatch):
+    """The guard's candidate count (ordered pairs of rows in neighbouring cells of one block, a row with
+    itself included) equals a direct count over every pair of rows, with sorted keys and with joins
+    (which count from the cells' sizes, never listing the pairs). Reference: the definition, pair by pair."""
+    import importlib
+
+    ng = importlib.import_module("analysis.overview.near_groups")
+    rng = np.random.default_rng(13)
+    cells = rng.integers(-3, 4, size=(300, 3))
+    block = rng.integers(0, 2, 300)
+    near = (np.abs(cells[:, None, :] - cells[None, :, :]).max(axis=2) <= 1) & (block[:, None] == block[None, :])
+    linear = ng._Grid(cells, block)
+    assert linear.linear and linear.candidates() == int(near.sum())
+    assert sum(len(i) for i, _ in linear.pairs()) == int(near.sum())
+    monkeypatch.setattr(ng, "_MAX_KEY", 0)
+    joined = ng._Grid(cells, block)
+    assert not joined.linear and joined.candidates() == int(near.sum())
+
+
 def test_numeric_codes_round_each_distinct_value_like_rounding_every_row():
     """Codes of a numeric column = factorising the row-by-row rounded values (numpy's reference), -0.0, NaN and
     inf included, and the exact-repeat count = pandas' ``DataFrame.duplicated``."""
