@@ -314,10 +314,11 @@ def _none_match(text: np.ndarray, pattern: str) -> bool:
 
 def _quote(text: np.ndarray, delimiter: str, *, lone: bool) -> np.ndarray:
     """Minimal CSV quoting: a field holding the delimiter, a quote, CR or LF is quoted (CR too, unlike csv's)."""
-    if not lone and _none_match(text, f"[{re.escape(delimiter)}\"\r\n]"):
+    pattern = f"[{re.escape(delimiter)}\"\r\n]"
+    if not lone and _none_match(text, pattern):
         return text
     s = pd.Series(text, dtype=object)
-    special = np.array(s.str.contains(f"[{re.escape(delimiter)}\"\\r\\n]", regex=True).fillna(False), dtype=bool)
+    special = np.array(s.str.contains(pattern, regex=True).fillna(False), dtype=bool)
     if lone:  # a one-column row holding an empty field would read as a blank line
         special |= s.eq("").to_numpy(dtype=bool)
     if special.any():
