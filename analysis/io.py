@@ -24,6 +24,7 @@ from pandas._libs.parsers import STR_NA_VALUES  # the missing-value words pandas
 from ._csv_sniff import DELIMITER_NAMES, DELIMITERS, LEADING_BLANK_LINES, SNIFF_BYTES, parse, placeholder_names, sniff
 from ._encoding import BOM_NOTE, UTF8_BOM, UTF16_BOMS, reject_binary, to_utf8
 from .errors import FileTooLargeError, HeaderOnlyError
+from .threads import in_background
 
 __all__ = ["Dataset", "load_csv", "DEFAULT_MAX_BYTES", "DELIMITERS"]
 
@@ -227,8 +228,8 @@ def _load_bytes(data: bytes, name: str) -> Dataset:
 def _load_path(path: Path, name: str) -> Dataset | None:
     """Read a UTF-8 file straight from disk, never holding its bytes whole.
 
-    One streaming pass computes the SHA-256, checks UTF-8 and counts quotes;
-    pyarrow then parses from the path and hands its columns to pandas one at a
+    One streaming pass computes the SHA-256, checks UTF-8 and counts quotes
+    while pyarrow parses from the path and hands its columns to pandas one at a
     time, so the peak memory stays near the DataFrame's own size. Anything out
     of the ordinary (another encoding, leading blank lines, an odd number of
     quotes, a parse error, a single column) returns None: the general path then
@@ -239,6 +240,36 @@ def _load_path(path: Path, name: str) -> Dataset | None:
     if not head or head.isspace() or head.startswith(UTF16_BOMS) or LEADING_BLANK_LINES.match(head):
         return None
     reject_binary(head, name)
+    # the streaming pass runs while pyarrow parses (both mostly outside the GIL); its verdict decides
+    stream = in_background(_stream_check, path)
+    try:
+        delimiter, header = sniff(head, name)
+    except BaseException:
+        if stream.result() is None:  # not UTF-8, or an odd number of quotes: the general path explains
+            return None
+        raise
+    try:
+        frame: pd.DataFrame | None = _read_arrow_path(path, delimiter, len(header))
+    except (pd.errors.ParserError, ValueError, pa.ArrowException):
+        frame = None
+    checked = stream.result()
+    if checked is None or frame is None or frame.shape[1] < 2:
+        return None
+    digest, n_bytes = checked
+    notes: list[str] = []
+    encoding = "utf-8"
+    if head.startswith(UTF8_BOM):
+        notes.append(BOM_NOTE)
+        encoding = "utf-8-sig"
+    return _finish(
+        frame, header, delimiter, name=name, sha256=digest, encoding=encoding, n_bytes=n_bytes, notes=notes,
+        source=path,
+    )
+
+
+def _stream_check(path: Path) -> tuple[str, int] | None:
+    """The SHA-256 and size of the file in one streaming pass, or None when it is not UTF-8 or its
+    double quotes do not pair up (the fast path then leaves it to the general one)."""
     digest, quotes, n_bytes = hashlib.sha256(), 0, 0
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
@@ -252,24 +283,7 @@ def _load_path(path: Path, name: str) -> Dataset | None:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return None
-    if quotes % 2:
-        return None
-    delimiter, header = sniff(head, name)
-    try:
-        frame = _read_arrow_path(path, delimiter, len(header))
-    except (pd.errors.ParserError, ValueError, pa.ArrowException):
-        return None
-    if frame.shape[1] < 2:
-        return None
-    notes: list[str] = []
-    encoding = "utf-8"
-    if head.startswith(UTF8_BOM):
-        notes.append(BOM_NOTE)
-        encoding = "utf-8-sig"
-    return _finish(
-        frame, header, delimiter, name=name, sha256=digest.hexdigest(), encoding=encoding, n_bytes=n_bytes, notes=notes,
-        source=path,
-    )
+    return None if quotes % 2 else (digest.hexdigest(), n_bytes)
 
 
 def _read_arrow_path(path: Path, delimiter: str, width: int) -> pd.DataFrame:
@@ -284,7 +298,11 @@ def _read_arrow_path(path: Path, delimiter: str, width: int) -> pd.DataFrame:
         if pa.types.is_null(kind):  # an all-empty column: float64 NaN, as pandas reads it
             table = table.set_column(i, table.field(i).name, table.column(i).cast(pa.float64()))
     # self_destruct frees each Arrow column once converted (the table is not used again).
-    return table.to_pandas(split_blocks=True, self_destruct=True)
+    frame = table.to_pandas(split_blocks=True, self_destruct=True)
+    # The parse's freed buffers stay cached in Arrow's allocator until it decays them: on a 1M-row
+    # file a third of a GB that every later pass would otherwise stack its own peak on.
+    pa.default_memory_pool().release_unused()
+    return frame
 
 
 def _finish(

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .errors import NoTargetCandidateError
 from .intake.frames import takes_table
+from .threads import thread_map
 
 __all__ = [
     "Role",
@@ -166,7 +167,8 @@ def infer_schema(df: pd.DataFrame, *, max_target_classes: int = MAX_TARGET_CLASS
     """
     n_rows = int(df.shape[0])
     sample = df if n_rows <= _SAMPLE_ROWS else df.sample(_SAMPLE_ROWS, random_state=0)
-    profiles = tuple(_profile(df[c], sample[c], str(c), n_rows) for c in df.columns)
+    columns = [(df[c], sample[c], str(c)) for c in df.columns]  # taken here: the threads only read them
+    profiles = tuple(thread_map(lambda col: _profile(*col, n_rows), columns, rows=n_rows))
     candidates = _rank_targets(profiles, max_target_classes, n_rows)
     choice = _choose_target(profiles, candidates, n_rows)
     groups = _annotator_groups(df, profiles)
@@ -229,7 +231,7 @@ def _number_like(full: pd.Series, n_unique: int) -> bool:
     """Whether at least 2 of 3 distinct values (3 or more) read as numbers or bins ("<5", "10+")."""
     if not 3 <= n_unique <= MAX_TARGET_CLASSES:
         return False  # only target candidates need it; more values would cost a regex each
-    values = pd.Series(pd.unique(full.dropna())).astype(str)
+    values = pd.Series(full.unique()).dropna().astype(str)  # distinct first: no copy of the column without NAs
     return bool(values.str.match(_NUMBER_LIKE).mean() >= 2 / 3)
 
 

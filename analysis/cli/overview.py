@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from . import common as cli
@@ -33,7 +34,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if cli.chosen_engine(args, args.data) != "pandas" and not cli.is_xlsx(args.data):
         return _cmd_report_engine(args)
+    from ..threads import in_background
+
     dataset = load(args)
+    # scikit-learn's import (about a second; the outlier and leakage passes need it) while the roles are
+    # inferred, mostly hashing outside the GIL; not during the read, whose peak memory it would add to
+    in_background(importlib.import_module, "sklearn.ensemble")
     schema = infer_schema(dataset.frame)
     notes = list(dataset.notes)
     target = args.target

@@ -16,6 +16,7 @@ import pandas as pd
 from ..errors import require_column
 from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
+from ._hashing import row_hashes
 
 __all__ = ["DuplicateSummary", "duplicate_summary", "duplicate_summary_from_counts"]
 
@@ -94,10 +95,7 @@ def duplicate_summary(df: pd.DataFrame, *, target: str) -> DuplicateSummary:
     if n == 0:
         return duplicate_summary_from_counts(0, ())
     target_hash = pd.util.hash_pandas_object(df[target], index=False).to_numpy()
-    if features:
-        feature_hash = pd.util.hash_pandas_object(df[features], index=False).to_numpy()
-    else:
-        feature_hash = np.zeros(n, dtype=np.uint64)
+    feature_hash = row_hashes([df.iloc[:, i] for i, c in enumerate(df.columns) if c != target], n)
     row_hash = (feature_hash * _MIX) ^ target_hash
 
     candidates = np.flatnonzero(pd.Series(row_hash).duplicated(keep=False).to_numpy())
