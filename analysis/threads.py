@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any, TypeVar
 
-__all__ = ["THREAD_ROWS", "in_background", "one_thread", "thread_imap", "thread_map", "worker_threads"]
+__all__ = ["THREAD_ROWS", "in_background", "one_thread", "thread_imap", "thread_map", "threads_for", "worker_threads"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -52,6 +52,11 @@ def worker_threads() -> int:
     return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
+def threads_for(rows: int) -> int:
+    """Threads for work on ``rows`` rows: :func:`worker_threads` from :data:`THREAD_ROWS` rows on, else 1."""
+    return worker_threads() if rows >= THREAD_ROWS else 1
+
+
 def thread_map(fn: Callable[[T], R], items: Iterable[T], *, rows: int) -> list[R]:
     """``[fn(item) for item in items]``, on :func:`worker_threads` threads when ``rows`` >= :data:`THREAD_ROWS`.
 
@@ -63,8 +68,8 @@ def thread_map(fn: Callable[[T], R], items: Iterable[T], *, rows: int) -> list[R
     first exception (in ``items`` order) is raised.
     """
     items = list(items)
-    workers = min(worker_threads(), len(items))
-    if workers <= 1 or rows < THREAD_ROWS:
+    workers = min(threads_for(rows), len(items))
+    if workers <= 1:
         return [fn(item) for item in items]
     with ThreadPoolExecutor(workers, thread_name_prefix="dd-columns") as pool:
         return list(pool.map(fn, items))
@@ -77,8 +82,8 @@ def thread_imap(fn: Callable[[T], R], items: Iterable[T], *, rows: int) -> Itera
     each into its running value, and at most a few are alive at once, as with a plain loop.
     """
     items = list(items)
-    workers = min(worker_threads(), len(items))
-    if workers <= 1 or rows < THREAD_ROWS:
+    workers = min(threads_for(rows), len(items))
+    if workers <= 1:
         yield from map(fn, items)
         return
     with ThreadPoolExecutor(workers, thread_name_prefix="dd-columns") as pool:

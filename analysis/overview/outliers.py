@@ -34,7 +34,7 @@ from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity, json_label
 from ..rowsample import SAMPLE_ROWS, SampleInfo, stratified_positions
 from ..schema import Schema
-from ..threads import thread_map, worker_threads
+from ..threads import thread_map, threads_for
 
 __all__ = ["OutlierSettings", "OutlierSummary", "outlier_matrix", "outlier_summary"]
 
@@ -191,9 +191,10 @@ def outlier_summary(
         from sklearn.ensemble import IsolationForest
 
         forest = IsolationForest(n_estimators=100, random_state=settings.seed, n_jobs=1).fit(x)
-        # row chunks on threads (a tree's apply releases the GIL); each row's score is its own sum
-        # over the trees in their order, so the chunks give the one call's scores bit for bit
-        scores = -np.concatenate(thread_map(forest.score_samples, np.array_split(x, worker_threads()), rows=len(x)))
+        # row chunks on threads for a large table (a tree's apply releases the GIL): each row's score
+        # is its own sum over the trees in their order, so the chunks give the one call's, bit for bit
+        chunks = np.array_split(x, threads_for(len(x)))
+        scores = -np.concatenate(thread_map(forest.score_samples, chunks, rows=len(x)))
     flagged = scores >= settings.threshold
     labels = df[target].iloc[rows] if sampled else df[target]
     per_class: dict[Any, dict[str, float]] = {}
