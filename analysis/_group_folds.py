@@ -29,30 +29,32 @@ def _isclose(a: float, b: float) -> bool:
     return abs(a - b) <= _ATOL + _RTOL * abs(b)
 
 
-def _evaluate(fractions: list[list[float]], k: int, c: int) -> float:
-    """``np.mean(np.std(fractions, axis=0))`` for a ``k x c`` table, summed in numpy's order.
+def _std(values: list[float]) -> float:
+    """``np.std`` of a few numbers (one class's shares across the folds), summed in numpy's order.
 
-    numpy reduces over the folds row after row (left to right) and over fewer
-    than eight classes left to right too; that is what this does.
+    numpy reduces over the folds left to right (fewer than eight numbers; there are ``n_splits``);
+    so does this: the sum, the mean, then the squared deviations.
     """
-    stds = []
-    for j in range(c):
-        s = fractions[0][j]
-        for i in range(1, k):
-            s += fractions[i][j]
-        mean = s / k
-        d = fractions[0][j] - mean
-        v = d * d
-        for i in range(1, k):
-            d = fractions[i][j] - mean
-            v += d * d
-        stds.append(math.sqrt(v / k))
-    if c >= 8:  # numpy sums eight or more numbers pairwise: let it, for the same rounding
+    s = values[0]
+    for v in values[1:]:
+        s += v
+    mean = s / len(values)
+    d = values[0] - mean
+    var = d * d
+    for v in values[1:]:
+        d = v - mean
+        var += d * d
+    return math.sqrt(var / len(values))
+
+
+def _mean(stds: list[float]) -> float:
+    """``np.mean`` of the classes' standard deviations (left to right below eight, pairwise from eight)."""
+    if len(stds) >= 8:  # numpy sums eight or more numbers pairwise: let it, for the same rounding
         return float(np.mean(np.array(stds)))
     total = stds[0]
     for std in stds[1:]:
         total += std
-    return total / c
+    return total / len(stds)
 
 
 def stratified_group_test_folds(y: np.ndarray, groups: np.ndarray, n_splits: int, seed: int) -> list[np.ndarray]:
@@ -89,23 +91,37 @@ def stratified_group_test_folds(y: np.ndarray, groups: np.ndarray, n_splits: int
     k = n_splits
     counts = [[0.0] * c for _ in range(k)]  # float counts, as scikit-learn keeps them
     class_totals = [int(t) for t in y_cnt]
-    fractions = [[0.0] * c for _ in range(k)]
+    # scikit-learn's score of a candidate fold is np.mean(np.std(fractions, axis=0)) over the k x c table of
+    # class shares with the group added to that fold. A class the group has no row of keeps its column, so
+    # its standard deviation is the same for every candidate: it is kept per class (``spread``) and only
+    # recomputed when a group lands with rows of that class. Every number is computed by the same
+    # expression on the same inputs as the full table would give, so every comparison, and every fold, is
+    # scikit-learn's.
+    shares = [[0.0] * k for _ in range(c)]  # class -> its share in each fold
+    spread = [_std(col) for col in shares]
     rows = [0.0] * k
     fold_of_group = np.empty(n_groups, dtype=np.int64)
     group_rows = per_group.tolist()
     for g in order.tolist():
         add = group_rows[g]
+        touched = [j for j in range(c) if add[j]]
         best, best_eval, best_rows = -1, math.inf, math.inf
         for i in range(k):
-            saved = fractions[i]
-            fractions[i] = [(counts[i][j] + add[j]) / class_totals[j] for j in range(c)]
-            value = _evaluate(fractions, k, c)
-            fractions[i] = saved
+            stds = spread.copy()
+            for j in touched:
+                col = shares[j]
+                saved = col[i]
+                col[i] = (counts[i][j] + add[j]) / class_totals[j]
+                stds[j] = _std(col)
+                col[i] = saved
+            value = _mean(stds)
             if value < best_eval or (_isclose(value, best_eval) and rows[i] < best_rows):
                 best, best_eval, best_rows = i, value, rows[i]
         for j in range(c):
             counts[best][j] += add[j]
-        fractions[best] = [counts[best][j] / class_totals[j] for j in range(c)]
+        for j in touched:
+            shares[j][best] = counts[best][j] / class_totals[j]
+            spread[j] = _std(shares[j])
         rows[best] = _row_sum(counts[best])
         fold_of_group[g] = best
     fold_of_row = fold_of_group[groups_inv]
