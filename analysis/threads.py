@@ -63,7 +63,7 @@ def thread_map(fn: Callable[[T], R], items: Iterable[T], *, rows: int) -> list[R
     For work that releases the GIL (pandas' hash tables on numbers, numpy, pyarrow, a tree's
     ``apply``): on two cores a million-row table's per-column distinct counts take half the time.
     The results are in the order of ``items`` and each is computed exactly as in the loop, so
-    the numbers do not depend on the threads (tests/analysis/test_threads.py). Each call has its
+    the numbers do not depend on the threads (tests/analysis/test_column_threads.py). Each call has its
     own pool, so a function that itself calls ``thread_map`` cannot wait on its own pool; the
     first exception (in ``items`` order) is raised.
     """
@@ -99,8 +99,9 @@ def thread_imap(fn: Callable[[T], R], items: Iterable[T], *, rows: int) -> Itera
 def in_background(fn: Callable[..., R], *args: Any) -> Future[R]:
     """Start ``fn(*args)`` on a thread of its own; ``.result()`` returns its value or raises its exception.
 
-    For an independent pass that can overlap another (``report``'s leakage summary while the
-    overview counts). With :func:`worker_threads` at 1 it runs at once, in the calling thread.
+    For work that can overlap another's: the CSV's SHA-256 and UTF-8 pass while pyarrow parses the
+    file, ``report``'s import of scikit-learn while the roles are inferred. With
+    :func:`worker_threads` at 1 it runs at once, in the calling thread.
     """
     future: Future[R] = Future()
     if worker_threads() <= 1:
