@@ -95,6 +95,8 @@ APP_SETTINGS: dict[str, str] = {
     "client.toolbarMode": "minimal",
     "runner.magicEnabled": "false",  # no page writes a bare expression: skip the AST pass on every rerun
     "theme.primaryColor": "#3b5bdb",
+    # kept widgets are written back every run (dashboard/state/session.py): the duplicate-value warning is expected
+    "global.disableWidgetStateDuplicationWarning": "true",
 }
 
 

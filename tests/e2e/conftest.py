@@ -245,3 +245,6 @@ def app_page(request, browser, streamlit_server: str, server_log: Path):
     new_log = server_log.read_bytes()[log_start:].decode("utf-8", "replace")
     if "Traceback (most recent call last)" in new_log:
         pytest.fail(f"the Streamlit server logged a traceback during the test:\n{new_log[-4000:]}", pytrace=False)
+    if "Stack (most recent call last)" in new_log:  # a warning logged with its stack (e.g. a widget's state misuse)
+        pytest.fail(f"the Streamlit server logged a warning with a stack during the test:\n{new_log[-4000:]}",
+                    pytrace=False)
