@@ -240,6 +240,10 @@ def _load_path(path: Path, name: str) -> Dataset | None:
     if not head or head.isspace() or head.startswith(UTF16_BOMS) or LEADING_BLANK_LINES.match(head):
         return None
     reject_binary(head, name)
+    try:  # not UTF-8 in its first bytes: the general path, without a parse started for nothing
+        codecs.getincrementaldecoder("utf-8")().decode(head)  # incremental: a character cut at the end is fine
+    except UnicodeDecodeError:
+        return None
     # the streaming pass runs while pyarrow parses (both mostly outside the GIL); its verdict decides
     stream = in_background(_stream_check, path)
     try:

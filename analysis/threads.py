@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
@@ -107,8 +108,6 @@ def in_background(fn: Callable[..., R], *args: Any) -> Future[R]:
     if worker_threads() <= 1:
         _run(future, fn, args)
         return future
-    import threading
-
     threading.Thread(target=_run, args=(future, fn, args), name="dd-background").start()
     return future
 

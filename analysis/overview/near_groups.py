@@ -176,7 +176,12 @@ def _row_codes(codes: list[np.ndarray], n: int) -> np.ndarray:
     if not codes:
         return np.zeros(n, dtype=np.int64)
     # the hashes of ``pd.DataFrame(codes)``'s rows, without building that frame (a copy of every code)
-    return pd.factorize(row_hashes(codes, n))[0].astype(np.int64)
+    return _dense(row_hashes(codes, n))
+
+
+def _dense(row_hash: np.ndarray) -> np.ndarray:
+    """0, 1, 2, ... per distinct row hash, in order of first appearance."""
+    return pd.factorize(row_hash)[0].astype(np.int64)
 
 
 def _normalised(
@@ -208,7 +213,7 @@ def _normalised(
     if not items:
         return np.zeros(len(frame), dtype=np.int64), kept, top
     rows = fold_hashes(hashes(), len(items), len(frame))  # = the hashes of pd.DataFrame(every column's codes)
-    return pd.factorize(rows)[0].astype(np.int64), kept, top
+    return _dense(rows), kept, top
 
 
 def near_groups(frame: pd.DataFrame, settings: NearDuplicateSettings = DEFAULT_NEAR) -> NearGroups:

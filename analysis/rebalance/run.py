@@ -227,11 +227,15 @@ def _outcomes(
     from joblib import Parallel, delayed
 
     space = plan.space
+
+    def fit(name: str, tr: np.ndarray, te: np.ndarray) -> _Outcome | str:
+        return _fit_fold(name, space.inputs, space.y, tr, te, settings, space.n_classes)
+
     start = 0
     if n_jobs is None:  # processes only if the first fits show enough work left to repay starting them
         quickest = float("inf")
         for name, tr, te in calls[:2]:
-            outcome = _fit_fold(name, space.inputs, space.y, tr, te, settings, space.n_classes)
+            outcome = fit(name, tr, te)
             quickest = min(quickest, outcome[3] if not isinstance(outcome, str) else 0.0)
             start += 1
             yield outcome
@@ -239,7 +243,7 @@ def _outcomes(
     rest = calls[start:]
     if n_jobs == 1 or not rest:
         for name, tr, te in rest:
-            yield _fit_fold(name, space.inputs, space.y, tr, te, settings, space.n_classes)
+            yield fit(name, tr, te)
         return
     processes = backend == "loky"
     # joblib makes a (here empty) memmapping folder per run in /dev/shm and deletes it only when
@@ -248,6 +252,7 @@ def _outcomes(
     try:
         with Parallel(n_jobs=n_jobs, backend=backend, return_as="generator", max_nbytes=None,
                       temp_folder=temp) as parallel:
+            # the module-level function with its arrays, not the closure: workers get only what a fit needs
             yield from parallel(delayed(_fit_fold)(name, space.inputs, space.y, tr, te, settings, space.n_classes)
                                 for name, tr, te in rest)
     finally:
