@@ -150,18 +150,16 @@ def _is_number(col: pd.Series) -> bool:
 _CODE = np.int32
 
 
+def _rounded(col: pd.Series, digits: int) -> np.ndarray:
+    """A numeric column's values rounded row by row, missing values as NaN (pandas' hash gives every NaN, whatever
+    its sign or payload, one hash, and -0.0 that of 0.0: equal values hash equally)."""
+    return round_significant(pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan), digits)
+
+
 def _column_codes(col: pd.Series, digits: int) -> np.ndarray:
     """One integer per row: equal codes = equal after normalisation (missing is its own code, -1)."""
     if _is_number(col):
-        # rounded once per distinct value (a column of a million rows often holds a few hundred), then the
-        # rounded values factorised: the same codes, in the same order of first appearance, as rounding every row
-        raw, distinct = pd.factorize(pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan),
-                                     use_na_sentinel=True)
-        rounded = pd.factorize(round_significant(np.asarray(distinct, dtype=float), digits), use_na_sentinel=True)[0]
-        out = np.full(len(raw), -1, dtype=_CODE)
-        present = raw >= 0
-        out[present] = rounded[raw[present]]
-        return out
+        return pd.factorize(_rounded(col, digits), use_na_sentinel=True)[0].astype(_CODE)
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     texts = [normalise_text(str(u)) for u in uniques]  # once per distinct value
     merged = pd.factorize(np.asarray(texts, dtype=object))[0] if len(texts) else np.empty(0, dtype=np.int64)
@@ -187,11 +185,11 @@ def _dense(row_hash: np.ndarray) -> np.ndarray:
 def _normalised(
     frame: pd.DataFrame, columns: list[str], digits: int
 ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, int]]:
-    """The rows' normalised-equality codes, the codes of the columns that are not numbers, and every column's top code.
+    """The rows' normalised-equality codes, the codes of the columns that are not numbers, and their top codes.
 
-    A numeric column's codes only go into the row hash (the kNN space reads its values), so they are folded in and
-    dropped as they come: on a 1M-row table that keeps 80 MB of codes from stacking up. A repeated name counts once,
-    with its last column's codes.
+    A numeric column needs no codes (the kNN space reads its values): its rounded values are hashed into the row
+    hash and dropped as they come, so a 1M-row table's numbers never stack up. A repeated name counts once, with
+    its last column's values.
     """
     last = {c: i for i, c in enumerate(columns)}
     items = [(c, frame.iloc[:, i]) for c, i in last.items()]  # taken here: the threads only read them
@@ -200,8 +198,12 @@ def _normalised(
 
     def one(item: tuple[str, pd.Series]) -> tuple[str, np.ndarray | None, int, np.ndarray]:
         c, col = item
+        if _is_number(col):
+            # hashed as rounded numbers: no codes needed (a row hash only asks "equal?"), and rounding every
+            # row then hashing is 5x quicker than factorising a column of half a million distinct values
+            return c, None, -1, column_hash(_rounded(col, digits))
         codes = _column_codes(col, digits)
-        return c, (None if _is_number(col) else codes), int(codes.max(initial=-1)), column_hash(codes)
+        return c, codes, int(codes.max(initial=-1)), column_hash(codes)
 
     def hashes() -> Iterator[np.ndarray]:
         for c, codes, high, h in thread_imap(one, items, rows=len(frame)):
@@ -275,7 +277,7 @@ def _knn_matrix(
     for c in knn_cols:
         col = frame.iloc[reps, list(columns).index(c)]
         if _is_number(col):
-            v = round_significant(pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan), digits)
+            v = round_significant(pd.to_numeric(col, errors="coerce").to_numpy(dtype=float), digits)
             finite = np.isfinite(v)
             fill = float(np.median(v[finite])) if finite.any() else 0.0
             v = np.where(finite, v, fill)

@@ -182,20 +182,31 @@ def test_grid_candidate_count_equals_a_count_of_neighbouring_pairs_on_both_key_p
     assert not joined.linear and joined.candidates() == int(near.sum())
 
 
-def test_numeric_codes_round_each_distinct_value_like_rounding_every_row():
-    """Codes of a numeric column = factorising the row-by-row rounded values (numpy's reference), -0.0, NaN and
-    inf included, and the exact-repeat count = pandas' ``DataFrame.duplicated``."""
+def test_numeric_rows_group_as_their_row_by_row_rounded_values_do():
+    """Normalised codes of numeric rows = pandas' grouping of the row-by-row rounded values (-0.0, inf, and NaNs
+    of any sign or payload included: all missing values are one), and the exact-repeat count = pandas'
+    ``DataFrame.duplicated``."""
     from analysis.overview.near_duplicates import _exact_repeats
     from analysis.overview.near_groups import round_significant
 
     rng = np.random.default_rng(3)
+    other_nan = np.array([0x7FF8000000000001, 0xFFF8000000000000], dtype=np.uint64).view(np.float64)
     values = np.concatenate([rng.normal(size=300).round(rng.integers(0, 9)), [0.1 + 0.2, 0.3, -0.0, 0.0, np.nan,
-                                                                          np.inf, -np.inf, 1e308, 12345.61]])
+                                                                          np.inf, -np.inf, 1e308, 12345.61],
+                             other_nan])
     values = rng.permutation(np.repeat(values, 2))
-    expected = pd.factorize(round_significant(values, 6), use_na_sentinel=True)[0]
-    assert _column_codes(pd.Series(values), 6).tolist() == expected.tolist()
-    frame = pd.DataFrame({"v": values, "c": rng.choice(list("ab"), len(values))})
-    assert _exact_repeats(frame) == int(frame.duplicated().sum()) > 0
+    with np.errstate(invalid="ignore"):  # w: v shaken below the 6th significant digit
+        shaken = values * (1 + 1e-9 * rng.random(len(values)))
+    frame = pd.DataFrame({"v": values, "w": shaken, "i": rng.integers(0, 2, len(values))})
+    rounded = frame.apply(lambda col: round_significant(col.to_numpy(dtype=float), 6))
+    expected = rounded.groupby(list(rounded.columns), dropna=False, sort=False).ngroup().to_numpy()
+    got = near_groups(frame, NearDuplicateSettings(threshold=0)).normalised
+    assert got.tolist() == expected.tolist()
+    assert len(np.unique(got)) < len(frame)  # some rows do repeat after rounding
+    one = near_groups(frame[["v"]], NearDuplicateSettings(threshold=0)).normalised
+    assert len(np.unique(one[np.isnan(frame["v"].to_numpy())])) == 1
+    mixed = pd.DataFrame({"v": values, "c": rng.choice(list("ab"), len(values))})
+    assert _exact_repeats(mixed) == int(mixed.duplicated().sum()) > 0
 
 
 def _straddles(pattern: np.ndarray, splits) -> int:
