@@ -90,22 +90,32 @@ def duplicate_summary(df: pd.DataFrame, *, target: str) -> DuplicateSummary:
     (1, 3, 1, 'conflicts')
     """
     require_column(df.columns, target, role="target column")
+    return _duplicate_summary(df, target, None)
+
+
+def _duplicate_summary(df: pd.DataFrame, target: str, coarse: np.ndarray | None) -> DuplicateSummary:
+    """:func:`duplicate_summary`, given ``coarse`` (or ``None``): one key per row such that rows with equal
+    features have equal keys (the near-duplicate pass's normalised codes are such keys). Only rows whose key
+    repeats are then compared, and no row is hashed again."""
     features = [c for c in df.columns if c != target]
     n = len(df)
     if n == 0:
         return duplicate_summary_from_counts(0, ())
-    target_hash = pd.util.hash_pandas_object(df[target], index=False).to_numpy()
-    feature_hash = row_hashes([df.iloc[:, i] for i, c in enumerate(df.columns) if c != target], n)
-    row_hash = (feature_hash * _MIX) ^ target_hash
-
-    candidates = np.flatnonzero(pd.Series(row_hash).duplicated(keep=False).to_numpy())
+    if coarse is not None and features:
+        # equal rows have equal features, hence equal keys: every duplicate is among these rows
+        same_features = candidates = np.flatnonzero(pd.Series(coarse).duplicated(keep=False).to_numpy())
+    else:
+        target_hash = pd.util.hash_pandas_object(df[target], index=False).to_numpy()
+        feature_hash = row_hashes([df.iloc[:, i] for i, c in enumerate(df.columns) if c != target], n)
+        row_hash = (feature_hash * _MIX) ^ target_hash
+        candidates = np.flatnonzero(pd.Series(row_hash).duplicated(keep=False).to_numpy())
+        same_features = np.flatnonzero(pd.Series(feature_hash).duplicated(keep=False).to_numpy())
     duplicate_rows = int(df.iloc[candidates].duplicated().sum()) if len(candidates) else 0
 
     conflict_rows: np.ndarray = np.empty(0, dtype=np.int64)
     groups = 0
     repeats = 0
     if features:
-        same_features = np.flatnonzero(pd.Series(feature_hash).duplicated(keep=False).to_numpy())
         if len(same_features):
             subset = df.iloc[same_features]
             group_id = subset.groupby(features, dropna=False, sort=False).ngroup().to_numpy()

@@ -162,9 +162,17 @@ def near_duplicate_summary(
     """
     require_column(df.columns, target, role="target column")
     cols = list(columns) if columns is not None else near_duplicate_key_columns(df, target=target, schema=schema)
+    g = near_groups(df[cols], settings) if cols else _no_features(len(df))
+    return _summary(df, target, settings, cols, g, exact_repeats)
+
+
+def _summary(
+    df: pd.DataFrame, target: str, settings: NearDuplicateSettings, cols: list[str], g: NearGroups,
+    exact_repeats: int | None,
+) -> NearDuplicateSummary:
+    """:func:`near_duplicate_summary` from the groups of ``df[cols]`` (the overview finds them first)."""
     n = len(df)
     features = df[cols]
-    g = near_groups(features, settings) if cols else _no_features(n)
     norm_sizes = np.bincount(g.normalised, minlength=1) if n else np.zeros(0, dtype=np.int64)
     normalised_groups = int((norm_sizes > 1).sum())
     normalised_rows = int(norm_sizes[norm_sizes > 1].sum())

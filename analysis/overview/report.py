@@ -18,9 +18,10 @@ from ..io import Dataset
 from ..results import ResultMixin, Severity
 from ..schema import Schema, infer_schema
 from .balance import ClassBalance, class_balance
-from .duplicates import DuplicateSummary, duplicate_summary
+from .duplicates import DuplicateSummary, _duplicate_summary, duplicate_summary
 from .near_duplicates import NearDuplicateSummary, near_duplicate_key_columns, near_duplicate_summary
-from .near_groups import DEFAULT_NEAR, NearDuplicateSettings
+from .near_duplicates import _summary as _near_summary
+from .near_groups import DEFAULT_NEAR, NearDuplicateSettings, near_groups
 from .outliers import DEFAULT_OUTLIERS, OutlierSettings, OutlierSummary, outlier_summary
 
 __all__ = ["Overview", "overview"]
@@ -144,7 +145,7 @@ def overview(
     missing = {c.name: c.n_missing for c in schema.columns}  # counted once, by the schema
     pass_notes = list(notes)
     scored = _outliers_or_note(df, target, outliers, pass_notes, schema)
-    duplicates = duplicate_summary(df, target=target)
+    duplicates, near_summary = _duplicates(df, target, near, schema)
     return Overview(
         name=name,
         rows=int(df.shape[0]),
@@ -158,21 +159,30 @@ def overview(
         verdict_text=balance.verdict_text,
         notes=tuple(pass_notes),
         # --- near-duplicates and outliers (issue 14) ---
-        near_duplicates=_near_duplicates(df, target, near, schema, duplicates),
+        near_duplicates=near_summary,
         outliers=scored,
     )
 
 
-def _near_duplicates(
-    df: pd.DataFrame, target: str, near: NearDuplicateSettings | None, schema: Schema, duplicates: DuplicateSummary
-) -> NearDuplicateSummary | None:
-    """The near-duplicate pass, reusing the duplicate count's feature repeats when its columns are the same."""
+def _duplicates(
+    df: pd.DataFrame, target: str, near: NearDuplicateSettings | None, schema: Schema
+) -> tuple[DuplicateSummary, NearDuplicateSummary | None]:
+    """The exact duplicates and the near-duplicate pass, which share their work.
+
+    The near-duplicate groups come first: rows with equal features have equal normalised codes, so the exact
+    counts only compare rows whose code repeats, with no second hash of every row. The near-duplicate summary
+    then takes the exact count's feature repeats when its columns are every column but the target.
+    """
     if near is None:
-        return None
+        return duplicate_summary(df, target=target), None
     columns = near_duplicate_key_columns(df, target=target, schema=schema)
+    groups = near_groups(df[columns], near) if columns else None
+    duplicates = _duplicate_summary(df, target, groups.normalised if groups is not None else None)
     same = len(columns) == df.shape[1] - 1 and df.columns.is_unique  # no identifier left out
-    return near_duplicate_summary(df, target=target, settings=near, schema=schema, columns=columns,
-                                  exact_repeats=duplicates.feature_repeats if same else None)
+    if groups is None:
+        return duplicates, near_duplicate_summary(df, target=target, settings=near, schema=schema, columns=columns)
+    return duplicates, _near_summary(df, target, near, columns, groups,
+                                     duplicates.feature_repeats if same else None)
 
 
 def _outliers_or_note(

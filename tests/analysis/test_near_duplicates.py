@@ -274,3 +274,44 @@ def test_overview_reuses_the_duplicate_count_and_changes_no_number(planted):
     assert reps == int(df.drop(columns="label").duplicated().sum()) > 0
     alone = near_duplicate_summary(df, target="label").to_dict()
     assert overview(df, target="label", outliers=None).to_dict()["near_duplicates"] == alone
+
+
+def _brute_force_duplicates(df: pd.DataFrame, target: str) -> tuple[int, list[int], int]:
+    """pandas' reference: repeated rows, rows in conflict (features equal, another non-missing label), groups."""
+    features = [c for c in df.columns if c != target]
+    flat = df.set_axis(range(df.shape[1]), axis=1)  # duplicate names: groupby by position
+    keys = [i for i, c in enumerate(df.columns) if c != target]
+    gid = flat.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
+    labels = df.iloc[:, list(df.columns).index(target)]
+    n_labels = labels.groupby(gid).transform("nunique").to_numpy()
+    conflict = (n_labels > 1) & labels.notna().to_numpy()
+    assert features
+    return int(flat.duplicated().sum()), np.flatnonzero(conflict).tolist(), len(np.unique(gid[conflict]))
+
+
+@pytest.mark.parametrize("variant", ["planted", "identifier", "missing_and_signed_zero"])
+def test_overview_counts_exact_duplicates_among_near_groups_as_pandas_counts_every_row(planted, variant):
+    """The overview compares only rows whose normalised code repeats; its counts equal pandas' over every row
+    (``DataFrame.duplicated`` and a groupby of the features), and ``duplicate_summary`` run alone."""
+    from analysis.overview import duplicate_summary
+
+    df = planted.drop(columns="pattern")
+    df = pd.concat([df, df.iloc[:9]], ignore_index=True)  # exact repeats
+    df.loc[df.index[-3:], "label"] = "other"  # three of them now conflict
+    if variant == "planted":
+        df = df.drop(columns="rid")
+    elif variant == "missing_and_signed_zero":
+        df = df.drop(columns="rid")
+        df.loc[::7, "x"] = np.nan
+        df.loc[::5, "z"] = 0.0
+        df.loc[::10, "z"] = -0.0
+        df.loc[::11, "text"] = None
+    else:  # "identifier": an id column (the repeated rows repeat it too), which the near pass leaves out
+        df = df.rename(columns={"rid": "row_id"})
+    o = overview(df, target="label", outliers=None)
+    rows, conflicts, groups = _brute_force_duplicates(df, "label")
+    got = o.duplicates
+    assert (got.duplicate_rows, list(got.conflict_rows), got.conflicting_groups) == (rows, conflicts, groups)
+    assert got.to_dict() == duplicate_summary(df, target="label").to_dict()
+    assert rows > 0 and conflicts
+    assert len(o.near_duplicates.columns) == df.shape[1] - 1 - (variant == "identifier")
