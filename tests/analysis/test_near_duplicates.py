@@ -315,3 +315,40 @@ def test_overview_counts_exact_duplicates_among_near_groups_as_pandas_counts_eve
     assert got.to_dict() == duplicate_summary(df, target="label").to_dict()
     assert rows > 0 and conflicts
     assert len(o.near_duplicates.columns) == df.shape[1] - 1 - (variant == "identifier")
+
+
+def _group_table_by_pandas(ids: np.ndarray, normalised: np.ndarray, labels: pd.Series) -> list[tuple]:
+    """The reference: one pandas groupby per group (the table's order: conflicting, then larger, then group id)."""
+    sub = pd.DataFrame({"group": ids, "row": np.arange(len(ids)), "norm": normalised,
+                        "label": labels.to_numpy(dtype=object)})
+    out = []
+    for _, part in sub.groupby("group", sort=True):
+        if len(part) < 2:
+            continue
+        present = part["label"][pd.notna(part["label"])]
+        values = tuple(pd.unique(present))
+        kind = "normalised" if part["norm"].nunique() == 1 else "nearest neighbours"
+        out.append((len(values) > 1, len(part), kind, int(len(present)), tuple(part["row"]), values))
+    out.sort(key=lambda r: (not r[0], -r[1]))  # stable: ties keep the group order
+    return out
+
+
+@pytest.mark.parametrize("labels", ["text", "nullable_int", "float_nan"])
+def test_group_table_equals_a_per_group_pandas_reference(labels):
+    from analysis.overview.near_duplicates import _group_table
+    from analysis.overview.near_groups import NearGroups
+
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        n = int(rng.integers(2, 300))
+        normalised = pd.factorize(rng.integers(0, max(1, n // 3), n))[0]
+        ids = pd.factorize(rng.integers(0, normalised.max() + 1, normalised.max() + 1)[normalised])[0]  # kNN joins
+        y = {"text": pd.Series(rng.choice(["a", "b", None], n), dtype=object),
+             "nullable_int": pd.Series(rng.choice([1, 2, 3], n)).astype("Int64").mask(rng.random(n) < 0.2),
+             "float_nan": pd.Series(rng.choice([1.0, np.nan, 2.0], n))}[labels]
+        g = NearGroups(normalised, ids, np.empty((0, 2), np.int64), (), (), None, None, 0, False)
+        table = _group_table(g, y)
+        got = list(zip(table["conflicting"], table["size"], table["kind"], table["labelled"], table["row_positions"],
+                       table["label_values"]))
+        assert got == _group_table_by_pandas(ids, normalised, y)
+        assert table["group"].tolist() == list(range(len(table)))
