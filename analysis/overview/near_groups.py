@@ -244,7 +244,7 @@ def near_groups(frame: pd.DataFrame, settings: NearDuplicateSettings = DEFAULT_N
         return NearGroups(normalised, normalised.copy(), empty, tuple(knn_cols), tuple(exact_cols), None, None, 0,
                           False)
     # one representative row per normalised group (its first row)
-    reps = np.unique(normalised, return_index=True)[1]
+    reps = np.flatnonzero(~pd.Series(normalised).duplicated().to_numpy())  # codes number first rows in order
     sampled = len(reps) > settings.knn_max_rows
     if sampled:
         reps = np.sort(np.random.RandomState(settings.seed).choice(reps, settings.knn_max_rows, replace=False))
