@@ -139,7 +139,7 @@ def domain_classifier(
             cat_mask.append(True)
     # a float array, not a DataFrame: scikit-learn then bins the codes directly instead of running a
     # ColumnTransformer over the frame on every fit and predict (15 ms each, 28 predicts for the importances)
-    X = np.column_stack([encoded[c] for c in features]) if features else np.empty((len(y), 0))
+    matrix = np.column_stack([encoded[c] for c in features]) if features else np.empty((len(y), 0))
 
     def model():
         # Shallow, regularized trees: enough to find a shift, little room to overfit noise features.
@@ -152,12 +152,12 @@ def domain_classifier(
     with one_thread("openmp"):
         aucs = []
         oof = np.zeros(len(y))
-        for train, test in StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(X, y):
-            fitted = model().fit(X[train], y[train])
-            oof[test] = fitted.predict_proba(X[test])[:, 1]
+        for train, test in StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(matrix, y):
+            fitted = model().fit(matrix[train], y[train])
+            oof[test] = fitted.predict_proba(matrix[test])[:, 1]
             aucs.append(roc_auc_score(y[test], oof[test]))
         auc, ci_low, ci_high = delong_interval(y, oof)
-        Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.3, stratify=y, random_state=seed)
+        Xtr, Xte, ytr, yte = train_test_split(matrix, y, test_size=0.3, stratify=y, random_state=seed)
         fitted = model().fit(Xtr, ytr)
         perm = permutation_importance(fitted, Xte, yte, scoring="roc_auc", n_repeats=3, random_state=seed)
     order = np.argsort(-perm.importances_mean)[:top]
