@@ -159,7 +159,10 @@ def domain_classifier(
         auc, ci_low, ci_high = delong_interval(y, oof)
         Xtr, Xte, ytr, yte = train_test_split(matrix, y, test_size=0.3, stratify=y, random_state=seed)
         fitted = model().fit(Xtr, ytr)
-        perm = permutation_importance(fitted, Xte, yte, scoring="roc_auc", n_repeats=3, random_state=seed)
+        # a frame here: permutation_importance checks an array for infinities (and refuses them), not a frame,
+        # while the model bins them like any value (integer column names: no feature-name check either)
+        perm = permutation_importance(fitted, pd.DataFrame(Xte), yte, scoring="roc_auc", n_repeats=3,
+                                      random_state=seed)
     order = np.argsort(-perm.importances_mean)[:top]
     importances = tuple((features[i], float(perm.importances_mean[i])) for i in order)
     band = _auc_band(auc)

@@ -134,6 +134,22 @@ def test_domain_classifier_auc_near_theory_and_names_the_driver():
     assert abs(same.auc - 0.5) < 0.05 and "cannot tell the files apart" in same.verdict_text
 
 
+def test_domain_classifier_takes_infinite_values_and_finds_the_shift_they_carry():
+    """HistGradientBoosting bins +-inf like any value; the importances must not refuse them either (a regression:
+    scikit-learn's permutation_importance checks an array for infinities). Reference: the same theory as above,
+    Phi(1 / sqrt 2) = 0.7602 for one feature shifted by one standard deviation, with a few infinite cells."""
+    rng = np.random.default_rng(12)
+    n = 3000
+    ref = pd.DataFrame({"a": rng.normal(0, 1, n), "b": rng.normal(0, 1, n)})
+    cur = pd.DataFrame({"a": rng.normal(1, 1, n), "b": rng.normal(0, 1, n)})
+    for frame in (ref, cur):
+        frame.loc[rng.choice(n, 5, replace=False), "b"] = np.inf
+        frame.loc[rng.choice(n, 5, replace=False), "b"] = -np.inf
+    dc = domain_classifier(ref, cur, features=["a", "b"], rows=2000, folds=3)
+    assert dc.auc == pytest.approx(stats.norm.cdf(1 / math.sqrt(2)), abs=0.03)
+    assert dc.importances[0][0] == "a"
+
+
 def test_feature_distribution_shares():
     d = feature_distribution(pd.Series([0.0, 0.5, 1.0, 1.0]), pd.Series([0.0, 0.0]), bins=2)
     assert d.edges == (0.0, 0.5, 1.0)
