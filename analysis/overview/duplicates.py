@@ -1,8 +1,10 @@
 """Exact duplicate rows and conflicting duplicates (same features, different label), by hashing.
 
-Rows are hashed once per column (pandas' ``hash_pandas_object``); only rows
-whose hash repeats are then compared exactly, so the counts are exact and a
-million rows take about as long as one ``DataFrame.duplicated`` call.
+Rows are hashed once per column (pandas' ``hash_pandas_object``), or keyed by
+the near-duplicate pass's codes when the overview has them; only rows whose
+key repeats are then grouped exactly by their features, and that one grouping
+gives both counts, so the counts are exact and a million rows take about as
+long as one ``DataFrame.duplicated`` call.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from ._hashing import row_hashes
 
 __all__ = ["DuplicateSummary", "duplicate_summary", "duplicate_summary_from_counts"]
 
-_MIX = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio constant; spreads the feature hash before xor
 
 
 @dataclass(frozen=True)
@@ -101,30 +102,28 @@ def _duplicate_summary(df: pd.DataFrame, target: str, coarse: np.ndarray | None)
     n = len(df)
     if n == 0:
         return duplicate_summary_from_counts(0, ())
-    if coarse is not None and features:
+    if not features:  # the label alone: rows repeat when their labels do
+        return duplicate_summary_from_counts(int(df.duplicated().sum()), ())
+    if coarse is not None:
         # equal rows have equal features, hence equal keys: every duplicate is among these rows
-        same_features = candidates = np.flatnonzero(pd.Series(coarse).duplicated(keep=False).to_numpy())
+        same_features = np.flatnonzero(pd.Series(coarse).duplicated(keep=False).to_numpy())
     else:
-        target_hash = pd.util.hash_pandas_object(df[target], index=False).to_numpy()
         feature_hash = row_hashes([df.iloc[:, i] for i, c in enumerate(df.columns) if c != target], n)
-        row_hash = (feature_hash * _MIX) ^ target_hash
-        candidates = np.flatnonzero(pd.Series(row_hash).duplicated(keep=False).to_numpy())
         same_features = np.flatnonzero(pd.Series(feature_hash).duplicated(keep=False).to_numpy())
-    duplicate_rows = int(df.iloc[candidates].duplicated().sum()) if len(candidates) else 0
-
+    duplicate_rows = repeats = groups = 0
     conflict_rows: np.ndarray = np.empty(0, dtype=np.int64)
-    groups = 0
-    repeats = 0
-    if features:
-        if len(same_features):
-            subset = df.iloc[same_features]
-            group_id = subset.groupby(features, dropna=False, sort=False).ngroup().to_numpy()
-            repeats = len(group_id) - len(np.unique(group_id))  # each group's rows after its first
-            labels = subset[target]
-            n_labels = labels.groupby(group_id).transform("nunique").to_numpy()
-            in_conflict = (n_labels > 1) & labels.notna().to_numpy()
-            conflict_rows = same_features[in_conflict]
-            groups = int(len(np.unique(group_id[in_conflict])))
+    if len(same_features):
+        subset = df.iloc[same_features]
+        group_id = subset.groupby(features, dropna=False, sort=False).ngroup().to_numpy()
+        repeats = len(group_id) - len(np.unique(group_id))  # each group's rows after its first
+        labels = subset[target]
+        # a row repeats an earlier one in every column when it has its features and its label: one
+        # factorisation of the features (above) serves both counts
+        duplicate_rows = int(pd.DataFrame({"g": group_id, "y": labels.array}).duplicated().sum())
+        n_labels = labels.groupby(group_id).transform("nunique").to_numpy()
+        in_conflict = (n_labels > 1) & labels.notna().to_numpy()
+        conflict_rows = same_features[in_conflict]
+        groups = int(len(np.unique(group_id[in_conflict])))
     summary = duplicate_summary_from_counts(duplicate_rows, tuple(int(i) for i in conflict_rows), groups)
     return replace(summary, feature_repeats=repeats)
 
