@@ -145,8 +145,8 @@ def _is_number(col: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)
 
 
-#: Per-column codes are int32 (up to 2**31 rows): a 1M x 29 table's codes and their row hashing frame take
-#: 232 MB instead of 464 MB at the pass's peak (the groups are the same: only equality of codes counts).
+#: Per-column codes (of the columns that are not numeric, kept for the kNN space) are int32, up to 2**31
+#: rows: half the memory of int64 (the groups are the same: only equality of codes counts).
 _CODE = np.int32
 
 
@@ -156,10 +156,9 @@ def _rounded(col: pd.Series, digits: int) -> np.ndarray:
     return round_significant(pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan), digits)
 
 
-def _column_codes(col: pd.Series, digits: int) -> np.ndarray:
-    """One integer per row: equal codes = equal after normalisation (missing is its own code, -1)."""
-    if _is_number(col):
-        return pd.factorize(_rounded(col, digits), use_na_sentinel=True)[0].astype(_CODE)
+def _column_codes(col: pd.Series) -> np.ndarray:
+    """One integer per row of a column that is not numeric: equal codes = equal after normalisation (missing
+    is its own code, -1). A numeric column needs no codes: its rounded values are hashed (:func:`_rounded`)."""
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     texts = [normalise_text(str(u)) for u in uniques]  # once per distinct value
     merged = pd.factorize(np.asarray(texts, dtype=object))[0] if len(texts) else np.empty(0, dtype=np.int64)
@@ -202,7 +201,7 @@ def _normalised(
             # hashed as rounded numbers: no codes needed (a row hash only asks "equal?"), and rounding every
             # row then hashing is 5x quicker than factorising a column of half a million distinct values
             return c, None, -1, column_hash(_rounded(col, digits))
-        codes = _column_codes(col, digits)
+        codes = _column_codes(col)
         return c, codes, int(codes.max(initial=-1)), column_hash(codes)
 
     def hashes() -> Iterator[np.ndarray]:

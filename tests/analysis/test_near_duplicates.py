@@ -101,7 +101,7 @@ def test_knn_pairs_agree_with_sklearn_nearest_neighbors(all_pairs_rows, monkeypa
     settings = NearDuplicateSettings()
     g = near_groups(frame, settings)
     # the reference: the same scaled space, median nearest-neighbour distance by cdist, radius search by sklearn
-    codes = {c: _column_codes(frame[c], 6) for c in frame.columns}
+    codes = {"w": _column_codes(frame["w"])}  # the kNN space reads the numbers' values, the category's codes
     x = _knn_matrix(frame, list(frame.columns), list(frame.columns), codes, np.arange(len(frame)), 6)
     d = cdist(x, x)
     np.fill_diagonal(d, np.inf)
