@@ -214,7 +214,7 @@ def _mutual_information(lab: Labelled, names: list[str], seed: int) -> dict[str,
     usable = [n for n in names if lab.kind(n) in ("numeric", "categorical")]
     if not usable:
         return {}
-    sub = lab.frame.iloc[lab.sample]
+    sub = lab.sample_frame
     columns, discrete = [], []
     for name in usable:
         if lab.kind(name) == "numeric":

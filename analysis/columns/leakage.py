@@ -254,7 +254,7 @@ def _splits(lab: Labelled, target: str, s: LeakageSettings, notes: list[str]):
         return (), 0
     if folds < s.folds:
         notes.append(f"{folds}-fold cross-validation (a class has only {smallest} rows).")
-    key = _identity(lab, target).iloc[lab.sample].reset_index(drop=True)
+    key = _identity(lab, target).reset_index(drop=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DuplicateSplitWarning)
         splits = duplicate_safe_kfold(key, y, folds=folds, seed=s.seed)
@@ -265,8 +265,8 @@ def _splits(lab: Labelled, target: str, s: LeakageSettings, notes: list[str]):
 
 
 def _identity(lab: Labelled, target: str) -> pd.DataFrame:
-    """A row's identity: every column but the target and identifiers, whichever features are checked."""
-    return lab.frame[[n for n in feature_names(lab, target) if lab.kind(n) != "identifier"]]
+    """The sampled rows' identity: every column but the target and identifiers, whichever features are checked."""
+    return lab.sample_frame[[n for n in feature_names(lab, target) if lab.kind(n) != "identifier"]]
 
 
 def _one_row_per_group(lab: Labelled, target: str, notes: list[str]) -> Labelled:
@@ -279,7 +279,7 @@ def _one_row_per_group(lab: Labelled, target: str, notes: list[str]) -> Labelled
 
     # Exact copies only: near-duplicates stay in the sample and are kept on one side of every fold
     # by the duplicate-safe folds (analysis.splits), like every other split the product makes.
-    groups = row_groups(_identity(lab, target).iloc[lab.sample], near=None)
+    groups = row_groups(_identity(lab, target), near=None)
     if groups.trivial:
         return lab
     _, first = np.unique(groups.ids, return_index=True)
@@ -296,7 +296,7 @@ def _one_row_per_group(lab: Labelled, target: str, notes: list[str]) -> Labelled
 
 def _encoded(lab: Labelled, name: str, kind: str) -> tuple[np.ndarray, str] | None:
     """The sampled column as the single-feature model sees it: floats for a tree, codes for a value table."""
-    column = lab.frame[name].iloc[lab.sample]
+    column = lab.sample_frame[name]
     if kind in ("numeric", "datetime"):
         return numeric_values(column), "tree"
     if kind == "identifier":
@@ -367,11 +367,11 @@ def _value_table_proba(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndar
     return proba[test_x]
 
 
-def _row_number_like(column: pd.Series, sample: np.ndarray) -> bool:
+def _row_number_like(column: pd.Series, sampled: pd.Series) -> bool:
     """Whole numbers, every one different (row numbers, running ids): a repeat in the sample settles it."""
     if not pd.api.types.is_integer_dtype(column.dtype) or len(column) < 20:
         return False
-    return bool(column.iloc[sample].is_unique and column.is_unique)
+    return bool(sampled.is_unique and column.is_unique)
 
 
 def _constant_within_class(lab: Labelled, name: str) -> bool:
@@ -390,7 +390,7 @@ def _constant_within_class(lab: Labelled, name: str) -> bool:
             return None  # some class has two values (or is absent)
         return pairs % m
 
-    if one_value_per_class(column.iloc[lab.sample], lab.y[lab.sample]) is None:
+    if one_value_per_class(lab.sample_frame[name], lab.y[lab.sample]) is None:
         return False
     values = one_value_per_class(column, lab.y)  # confirmed on every row
     return bool(values is not None and len(np.unique(values)) > 1)
@@ -399,7 +399,7 @@ def _constant_within_class(lab: Labelled, name: str) -> bool:
 def _check(lab: Labelled, name: str, splits, s: LeakageSettings, majority: float,
            rule_rows: np.ndarray | None = None) -> FeatureLeakage:
     kind = lab.kind(name)
-    identifier_like = kind == "identifier" or _row_number_like(lab.frame[name], lab.sample)
+    identifier_like = kind == "identifier" or _row_number_like(lab.frame[name], lab.sample_frame[name])
     encoded = _encoded(lab, name, kind)
     auc = ba = (float("nan"),) * 3
     fold_auc: list[float] = []
