@@ -56,7 +56,9 @@ def test_hostile_names_fetch_nothing_and_render_no_link_image_or_bold(app_page, 
     path = tmp_path / hostile.FILE_NAME
     path.write_bytes(hostile.csv_bytes())
     dropzone = page.locator(".st-key-app_upload").get_by_test_id("stFileUploaderDropzoneInput")
-    after_rerun(page, lambda: dropzone.set_input_files(str(path)))
+    # waits for the new table's size in the main area (the default sample has 5,000 rows): a run too quick to be
+    # seen as "running" by the run counter still counts, as in the upload helper
+    after_rerun(page, lambda: dropzone.set_input_files(str(path)), f"{len(hostile.frame()):,} rows")
     select_option(page, "Target column", hostile.TARGET)
     rendered = {}
     for name in PAGES:
