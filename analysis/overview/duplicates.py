@@ -23,7 +23,6 @@ from ._hashing import row_hashes
 __all__ = ["DuplicateSummary", "duplicate_summary", "duplicate_summary_from_counts"]
 
 
-
 @dataclass(frozen=True)
 class DuplicateSummary(ResultMixin):
     """Exact duplicate rows and conflicting duplicates.

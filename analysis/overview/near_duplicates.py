@@ -20,6 +20,7 @@ from ..errors import require_column
 from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity, json_float, json_label
 from ..schema import Role, Schema, infer_schema
+from ._hashing import row_hashes
 from .near_groups import DEFAULT_NEAR, NearDuplicateSettings, NearGroups, near_groups
 
 __all__ = ["NearDuplicateSummary", "near_duplicate_summary", "near_duplicate_key_columns"]
@@ -208,7 +209,7 @@ def _summary(
 def _exact_repeats(features: pd.DataFrame) -> int:
     """``features.duplicated().sum()``, about 5x faster on large tables: every row is hashed once and only
     rows whose hash repeats are compared (equal rows hash equally, so none is missed), as report's duplicates."""
-    hashes = pd.util.hash_pandas_object(features, index=False).to_numpy()
+    hashes = row_hashes([features.iloc[:, i] for i in range(features.shape[1])], len(features))
     candidates = np.flatnonzero(pd.Series(hashes).duplicated(keep=False).to_numpy())
     return int(features.iloc[candidates].duplicated().sum()) if len(candidates) else 0
 

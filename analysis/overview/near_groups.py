@@ -181,10 +181,8 @@ def _dense(row_hash: np.ndarray) -> np.ndarray:
     return pd.factorize(row_hash)[0].astype(np.int64)
 
 
-def _normalised(
-    frame: pd.DataFrame, columns: list[str], digits: int
-) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, int]]:
-    """The rows' normalised-equality codes, the codes of the columns that are not numbers, and their top codes.
+def _normalised(frame: pd.DataFrame, columns: list[str], digits: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The rows' normalised-equality codes, and the codes of the columns that are not numbers.
 
     A numeric column needs no codes (the kNN space reads its values): its rounded values are hashed into the row
     hash and dropped as they come, so a 1M-row table's numbers never stack up. A repeated name counts once, with
@@ -193,28 +191,25 @@ def _normalised(
     last = {c: i for i, c in enumerate(columns)}
     items = [(c, frame.iloc[:, i]) for c, i in last.items()]  # taken here: the threads only read them
     kept: dict[str, np.ndarray] = {}
-    top: dict[str, int] = {}
 
-    def one(item: tuple[str, pd.Series]) -> tuple[str, np.ndarray | None, int, np.ndarray]:
+    def one(item: tuple[str, pd.Series]) -> tuple[str, np.ndarray | None, np.ndarray]:
         c, col = item
         if _is_number(col):
             # hashed as rounded numbers: no codes needed (a row hash only asks "equal?"), and rounding every
             # row then hashing is 5x quicker than factorising a column of half a million distinct values
-            return c, None, -1, column_hash(_rounded(col, digits))
+            return c, None, column_hash(_rounded(col, digits))
         codes = _column_codes(col)
-        return c, codes, int(codes.max(initial=-1)), column_hash(codes)
+        return c, codes, column_hash(codes)
 
     def hashes() -> Iterator[np.ndarray]:
-        for c, codes, high, h in thread_imap(one, items, rows=len(frame)):
-            top[c] = high
+        for c, codes, h in thread_imap(one, items, rows=len(frame)):
             if codes is not None:
                 kept[c] = codes
             yield h
 
     if not items:
-        return np.zeros(len(frame), dtype=np.int64), kept, top
-    rows = fold_hashes(hashes(), len(items), len(frame))  # = the hashes of pd.DataFrame(every column's codes)
-    return _dense(rows), kept, top
+        return np.zeros(len(frame), dtype=np.int64), kept
+    return _dense(fold_hashes(hashes(), len(items), len(frame))), kept
 
 
 def near_groups(frame: pd.DataFrame, settings: NearDuplicateSettings = DEFAULT_NEAR) -> NearGroups:
@@ -228,13 +223,13 @@ def near_groups(frame: pd.DataFrame, settings: NearDuplicateSettings = DEFAULT_N
     """
     n = len(frame)
     columns = [str(c) for c in frame.columns]
-    normalised, per_column, top_code = _normalised(frame, columns, settings.significant_digits)
+    normalised, per_column = _normalised(frame, columns, settings.significant_digits)
     n_norm = int(normalised.max()) + 1 if n else 0
     knn_cols: list[str] = []
     exact_cols: list[str] = []
     for i, c in enumerate(columns):
         col = frame.iloc[:, i]
-        if _is_number(col) or top_code[c] + 1 <= MAX_ONEHOT:
+        if _is_number(col) or int(per_column[c].max(initial=-1)) + 1 <= MAX_ONEHOT:
             knn_cols.append(c)
         else:
             exact_cols.append(c)

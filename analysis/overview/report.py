@@ -19,7 +19,7 @@ from ..results import ResultMixin, Severity
 from ..schema import Schema, infer_schema
 from .balance import ClassBalance, class_balance
 from .duplicates import DuplicateSummary, _duplicate_summary, duplicate_summary
-from .near_duplicates import NearDuplicateSummary, near_duplicate_key_columns, near_duplicate_summary
+from .near_duplicates import NearDuplicateSummary, _no_features, near_duplicate_key_columns
 from .near_duplicates import _summary as _near_summary
 from .near_groups import DEFAULT_NEAR, NearDuplicateSettings, near_groups
 from .outliers import DEFAULT_OUTLIERS, OutlierSettings, OutlierSummary, outlier_summary
@@ -179,10 +179,8 @@ def _duplicates(
     groups = near_groups(df[columns], near) if columns else None
     duplicates = _duplicate_summary(df, target, groups.normalised if groups is not None else None)
     same = len(columns) == df.shape[1] - 1 and df.columns.is_unique  # no identifier left out
-    if groups is None:
-        return duplicates, near_duplicate_summary(df, target=target, settings=near, schema=schema, columns=columns)
-    return duplicates, _near_summary(df, target, near, columns, groups,
-                                     duplicates.feature_repeats if same else None)
+    found = groups if groups is not None else _no_features(len(df))
+    return duplicates, _near_summary(df, target, near, columns, found, duplicates.feature_repeats if same else None)
 
 
 def _outliers_or_note(

@@ -352,3 +352,15 @@ def test_group_table_equals_a_per_group_pandas_reference(labels):
                        table["label_values"]))
         assert got == _group_table_by_pandas(ids, normalised, y)
         assert table["group"].tolist() == list(range(len(table)))
+
+
+@pytest.mark.parametrize("columns", [{"row_id": range(40)}, {}])
+def test_overview_without_feature_columns_gives_the_pass_run_alone(columns):
+    """Only an identifier (left out) or nothing beside the target: the overview's near-duplicate summary is the
+    one the pass gives alone, and the exact count is pandas' ``duplicated``."""
+    df = pd.DataFrame({**columns, "y": ["a", "b", "a", "a"] * 10})
+    o = overview(df, target="y", outliers=None)
+    assert o.near_duplicates.to_dict() == near_duplicate_summary(df, target="y").to_dict()
+    assert o.duplicates.duplicate_rows == int(df.duplicated().sum())
+    if columns:
+        assert o.near_duplicates.notes == ("No feature columns besides the target and identifiers: nothing to compare.",)
