@@ -16,21 +16,9 @@ import pytest
 TEST_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
-def uses_spark(item: pytest.Item) -> bool:
-    callspec = getattr(item, "callspec", None)
-    return "spark" in getattr(item, "fixturenames", ()) or (
-        callspec is not None and callspec.params.get("engine") == "spark")
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    # Every Spark test on one pytest-xdist worker (`--dist loadgroup`, set in the Makefile):
-    # each worker that meets one starts its own JVM, about 15 s. `tryfirst`: pytest-xdist's own
-    # hook reads the marks to group the tests, and ran before this one without it, so the
-    # Spark tests were spread over both workers (two JVMs).
-    for item in items:
-        if uses_spark(item):
-            item.add_marker(pytest.mark.xdist_group("spark"))
+def _group(item: pytest.Item) -> str | None:
+    mark = item.get_closest_marker("xdist_group")
+    return None if mark is None else str(mark.args[0] if mark.args else mark.kwargs.get("name"))
 
 
 def pytest_collection_finish(session):
@@ -40,7 +28,8 @@ def pytest_collection_finish(session):
     config = session.config
     if getattr(config, "workerinput", None) is None or not config.getvalue("loadgroup"):
         return
-    lost = [item.nodeid for item in session.items if uses_spark(item) and not item.nodeid.endswith("@spark")]
+    lost = [item.nodeid for item in session.items
+            if _group(item) == "spark" and not item.nodeid.endswith("@spark")]
     if lost:
         warnings.warn(pytest.PytestWarning(
             f"{len(lost)} Spark tests lost their xdist group (e.g. {lost[0]}): each worker will start "
