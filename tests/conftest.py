@@ -13,29 +13,25 @@ def uses_spark(item: pytest.Item) -> bool:
         callspec is not None and callspec.params.get("engine") == "spark")
 
 
-def _shares_a_module_fixture(item: pytest.Item) -> bool:
-    """Does the test use a module-scoped fixture (computed once per worker that runs the module)?"""
-    info = getattr(item, "_fixtureinfo", None)  # pytest keeps the resolved fixtures here (no public API)
-    if info is None:
-        return False
-    return any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values())
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Which tests share a pytest-xdist worker (`--dist loadgroup`, set in the Makefile).
 
     * Every Spark test: each worker that meets one starts its own JVM (about 15 s of CPU).
-    * The tests of a module that share a module-scoped fixture: spread over both workers, each
-      worker computed the fixture (the strategy battery's comparisons twice, 5 s each).
+    * Every other test with the rest of its module. Dealt out one by one, a module's tests ran on
+      both workers, and each worker computed the module's fixtures (the strategy battery's
+      comparisons: 6.5 s and 5.0 s of set-up) and filled Streamlit's caches for the same pages.
+      Alternating runs of tests/dashboard on this 2-core machine: 123 and 141 s of busy CPU
+      grouped, 140 and 153 s dealt out; tests/analysis, cli, golden and battery: no slower.
 
     `tryfirst`: pytest-xdist's own hook reads these marks, and ran before this one without it.
     """
     for item in items:
         if uses_spark(item):
             item.add_marker(pytest.mark.xdist_group("spark"))
-        elif _shares_a_module_fixture(item):
+        else:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
 
 #: Test-only sizes of the two ensemble strategies (their registered entries grow 100 trees and
 #: 10 AdaBoost models of 50 stumps: seconds per fit, most of the strategy battery's time).
