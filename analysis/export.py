@@ -399,8 +399,6 @@ def to_csv_bytes(
         if source is not None and origin in source.frame.columns:
             parsed = source.frame[origin]
             raw_col = raw[origin] if raw is not None else None
-            # A Parquet/xlsx input's text is canonical, not a format to follow: its new cells are written losslessly.
-            fmt = _column_format(parsed, raw_col if source.format in ("csv", "frame") else None, delimiter)
             original = positions >= 0
             take = np.where(original, positions, 0)
             same = original & _same(values.reset_index(drop=True), parsed.iloc[take].reset_index(drop=True))
@@ -411,6 +409,9 @@ def to_csv_bytes(
                 text[same] = _lossless(parsed.iloc[take[same]])
             rest = ~same
             if rest.any():
+                # Only new or changed cells follow the column's format, so it is read only when there are some.
+                # A Parquet/xlsx input's text is canonical, not a format to follow: its new cells are written losslessly.
+                fmt = _column_format(parsed, raw_col if source.format in ("csv", "frame") else None, delimiter)
                 text[rest] = fmt.write(values[rest]) if fmt.kind != "lossless" else _lossless(values[rest])
         else:
             text = _lossless(values)
