@@ -15,22 +15,33 @@ def uses_spark(item: pytest.Item) -> bool:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """Which tests share a pytest-xdist worker (`--dist loadgroup`, set in the Makefile).
-
-    * Every Spark test: each worker that meets one starts its own JVM (about 15 s of CPU).
-    * Every other test with the rest of its module. Dealt out one by one, a module's tests ran on
-      both workers, and each worker computed the module's fixtures (the strategy battery's
-      comparisons: 6.5 s and 5.0 s of set-up) and filled Streamlit's caches for the same pages.
-      Alternating runs of tests/dashboard on this 2-core machine: 123 and 141 s of busy CPU
-      grouped, 140 and 153 s dealt out; tests/analysis, cli, golden and battery: no slower.
-
-    `tryfirst`: pytest-xdist's own hook reads these marks, and ran before this one without it.
-    """
+    """Every Spark test on one pytest-xdist worker (`--dist loadgroup`, set in the Makefile): each worker
+    that meets one starts its own JVM (about 15 s of CPU). `tryfirst`: pytest-xdist's own hook reads
+    these marks, and ran before this one without it."""
     for item in items:
         if uses_spark(item):
             item.add_marker(pytest.mark.xdist_group("spark"))
-        else:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Under `--dist loadgroup`, every other test runs on one worker with the rest of its module.
+
+    Dealt out one by one, a module's tests ran on both workers, and each worker computed the module's
+    fixtures (the strategy battery's comparisons: 6.5 s and 5.0 s of set-up) and filled Streamlit's
+    caches for the same pages. Alternating runs of tests/dashboard on this 2-core machine: 123 and
+    141 s of busy CPU grouped, 140 and 153 s dealt out; tests/analysis, cli, golden and battery: no
+    slower. The scheduler groups them, so their node ids stay as written (no `@group` suffix).
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ModuleScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)  # a marked group ("spark"), else the test itself
+            return nodeid.split("::", 1)[0] if scope == nodeid else scope
+
+    return ModuleScheduling(config, log)
 
 
 #: Test-only sizes of the two ensemble strategies (their registered entries grow 100 trees and
