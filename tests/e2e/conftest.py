@@ -2,7 +2,7 @@
 
 Fixtures: ``streamlit_server`` (session: base URL of the running dashboard),
 ``browser`` (session: headless Chromium), ``app_page`` (per test: a fresh page
-at the app, ready). Helpers (``from e2e_helpers import ...``): ``wait_ready``,
+at the app, ready). Helpers (``from e2e_helpers import ...``): ``wait_ready``, ``run_counts``,
 ``upload``, ``select_option``, ``after_rerun``, ``screenshot``,
 ``assert_no_exception``, ``metric_value``, ``dataframe_rows``, ``eventually``.
 
@@ -50,6 +50,7 @@ from e2e_helpers import (  # noqa: E402
     SERVER_START_TIMEOUT_S,
     TIMEOUT_MS,
     VIEWPORT,
+    run_counts,
     screenshot,
     wait_ready,
 )
@@ -206,10 +207,14 @@ def _save_failure_evidence(request, page, js_errors: list[str], server_log: Path
     name = "FAILED-" + re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
     with contextlib.suppress(Exception):
         screenshot(page, name)
+    runs: object = "unknown"
+    with contextlib.suppress(Exception):
+        runs = run_counts(page)  # (seen on the page, ended on the wire): which signal a wait lacked
     with contextlib.suppress(Exception):
         new_log = server_log.read_bytes()[log_start:].decode("utf-8", "replace")
         (ARTIFACTS / f"{name}.txt").write_text(
-            f"url: {page.url}\njs errors: {js_errors}\n--- server log during the test ---\n{new_log}"
+            f"url: {page.url}\njs errors: {js_errors}\nscript runs (seen, ended): {runs}\n"
+            f"--- server log during the test ---\n{new_log}"
         )
 
 
