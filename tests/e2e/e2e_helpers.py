@@ -75,7 +75,7 @@ RUN_COUNTER_JS = """
       const tag = varint(), wire = tag % 8;
       out.push(Math.floor(tag / 8));
       if (wire === 0) varint();
-      else if (wire === 2) i += varint();
+      else if (wire === 2) { const length = varint(); i += length; }  // not `i += varint()`: that adds to the old i
       else if (wire === 1) i += 8;
       else if (wire === 5) i += 4;
       else break;
