@@ -288,8 +288,8 @@ def _one_row_per_group(lab: Labelled, target: str, notes: list[str]) -> Labelled
     where = "sampled rows" if lab.sampled else "rows"
     notes.append(
         f"{dropped:,} of the {len(lab.sample):,} {where} {'repeats' if dropped == 1 else 'repeat'} another row "
-        f"exactly (every feature equal), so the single-feature models used {len(keep):,} rows, one of each: no "
-        "row is scored by a model trained on its copy."
+        "in every feature (identifier columns aside; the label may differ), so the single-feature models used "
+        f"{len(keep):,} rows, one of each: no row is scored by a model trained on its copy."
     )
     return replace(lab, sample=keep)
 

@@ -44,7 +44,7 @@ class DuplicateSummary(ResultMixin):
     conflicting_groups: int
     conflict_rows: tuple[int, ...]
     verdict: str = "none"
-    verdict_text: str = "No duplicate rows, and no rows share their features with a row of another label."
+    verdict_text: str = "No duplicate rows, and no two rows of different labels agree in every other column."
     #: Rows whose features (every column but the target) equal an earlier row's, whatever the label
     #: (``df.drop(columns=target).duplicated().sum()``); ``None`` when not counted. Not printed: the
     #: near-duplicate pass reuses it instead of hashing the rows again.

@@ -265,5 +265,6 @@ def test_leakage_notes_say_plainly_that_repeated_rows_were_left_out():
     rep = leakage_suspects(df, target="y")
     assert rep.rows_used == 58
     assert not any("sample" in n for n in rep.notes)
-    assert rep.notes == ("2 of the 60 rows repeat another row exactly (every feature equal), so the single-feature "
-                         "models used 58 rows, one of each: no row is scored by a model trained on its copy.",)
+    assert rep.notes == ("2 of the 60 rows repeat another row in every feature (identifier columns aside; the label "
+                         "may differ), so the single-feature models used 58 rows, one of each: no row is scored by a "
+                         "model trained on its copy.",)
