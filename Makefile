@@ -27,7 +27,7 @@ test test-fast e2e: export PYTHONDONTWRITEBYTECODE :=
 test: $(VENV)/.installed
 	$(PY) -m pytest -n $(WORKERS) --dist loadgroup
 
-# The fast tier draws a quarter of each property test's examples (tests/analysis/tiers.py).
+# The fast tier draws a quarter of each property test's examples (tests/tiers.py).
 test-fast: $(VENV)/.installed
 	DD_TEST_TIER=fast $(PY) -m pytest -n $(WORKERS) --dist loadgroup -m "not e2e"
 

@@ -144,8 +144,8 @@ def wait_ready(page, text: str | None = None, *, min_runs: list[int] | None = No
 def after_rerun(page, action, text: str | None = None, *, timeout: int = TIMEOUT_MS) -> None:
     """Run `action()` (which triggers a rerun) and wait until that rerun has finished.
 
-    With `text`, waits for the text in the main area (robust even if the run
-    was too quick to be seen as "running"); without, waits for a new run.
+    With `text`, waits for the text in the main area; without, waits for a new
+    run (seen on the page or ended on the wire: see `RUN_COUNTER_JS`).
     """
     before = run_counts(page)
     action()

@@ -7,6 +7,7 @@ import shutil
 import warnings
 
 import pytest
+from tiers import FAST_TIER
 
 #: The JVM of a short test session: the client compiler only, and one garbage-collector thread.
 #: The default (C2 compiler threads and parallel GC threads warming up for a long job) took
@@ -55,7 +56,7 @@ def spark():
     from analysis.engines.backends import spark_session
 
     session = spark_session("local[1]")
-    if os.environ.get("DD_TEST_TIER") == "fast":
+    if FAST_TIER:
         for key, value in FAST_TIER_SQL_CONF.items():
             session.conf.set(key, value)
     yield session
