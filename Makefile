@@ -4,9 +4,8 @@
 # The interpreter .venv is made from (override: `make PYTHON=/path/to/python3`): the system's
 # /usr/bin/python3 when it is 3.11+ with venv and ensurepip, else `python3` on PATH. Distributions
 # build CPython with profile-guided and link-time optimisation and a statically linked interpreter;
-# pyenv's default build, first on PATH on this machine, has neither. Here that is Debian's 3.11.2
-# against pyenv's 3.11.7: a loop of ten million additions 0.79 against 0.99 s, `make test-fast`
-# 221 and 224 s against 235 and 239 s (README, Performance). Delete .venv (`make clean`) to switch.
+# pyenv's default build, first on PATH on this machine, has neither (about 6 % slower on the fast
+# tier: README, Test tiers). Delete .venv (`make clean`) to switch.
 ifeq ($(origin PYTHON),undefined)
 PYTHON := $(or $(shell /usr/bin/python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' \
                 2>/dev/null && echo /usr/bin/python3),python3)

@@ -1,13 +1,11 @@
 """Shared set-up of the AppTest suites."""
 
 import functools
-import os
 
 import pytest
 import streamlit as st
-from streamlit import config
+from pagetest import SharedScriptCache
 from streamlit.components.v2 import manifest_scanner
-from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import app_test, local_script_runner
 
 
@@ -50,30 +48,6 @@ def wait_for_scripts_without_polling():
     local_script_runner.require_widgets_deltas = _wait_for_script
     yield
     local_script_runner.require_widgets_deltas = _poll_for_script
-
-
-class SharedScriptCache(ScriptCache):
-    """A script's bytecode compiled once per version of its file for the whole session.
-
-    streamlit 1.67's AppTest makes a new ``ScriptCache`` for every run (``LocalScriptRunner``) and
-    every page manager, so each run compiled its page script again: about 5 ms a run, 1.1 s over
-    the app and sampling page tests' 232 runs. A real server keeps one cache. The key holds the
-    file's modification time and size (a test that writes a script gets its new code) and the
-    magic setting the compiled code depends on.
-    """
-
-    _compiled: dict[tuple[str, int, int, bool], object] = {}
-
-    def get_bytecode(self, script_path: str):
-        path = os.path.abspath(script_path)
-        stat = os.stat(path)
-        key = (path, stat.st_mtime_ns, stat.st_size, bool(config.get_option("runner.magicEnabled")))
-        code = self._compiled.get(key)
-        if code is None:
-            with self._lock:
-                self._cache.pop(path, None)  # the base class's own per-path entry may hold an older version
-            code = self._compiled[key] = super().get_bytecode(path)
-        return code
 
 
 @pytest.fixture(autouse=True, scope="session")

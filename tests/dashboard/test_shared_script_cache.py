@@ -1,8 +1,8 @@
-"""The session-wide script cache of the AppTest suites (tests/dashboard/conftest.py) recompiles a changed file."""
+"""The session-wide script cache of the AppTest suites (tests/dashboard/pagetest.py, installed by conftest.py) recompiles a changed file."""
 
 import os
 
-from conftest import SharedScriptCache
+from pagetest import SharedScriptCache
 
 
 def _run(code) -> dict:
