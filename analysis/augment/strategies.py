@@ -258,7 +258,9 @@ class SmoteEvery(AugmentStrategy):
         return None
 
     def generate(self, X, y, *, layout, rng, templates):
-        from imblearn.over_sampling import SMOTE, SMOTENC
+        from imblearn.over_sampling import SMOTE
+
+        from .._smotenc import smotenc
 
         num = X[list(layout.numeric)].to_numpy(dtype=float)
         med = np.where(np.isnan(np.nanmedian(num, axis=0)), 0.0, np.nanmedian(num, axis=0)) if len(num) else 0.0
@@ -276,7 +278,7 @@ class SmoteEvery(AugmentStrategy):
         seed = int(rng.integers(2**31 - 1))
         p = len(layout.numeric)
         if layout.categorical:
-            sampler: Any = SMOTENC(categorical_features=list(range(p, Z.shape[1])), sampling_strategy=goal,
+            sampler: Any = smotenc(categorical_features=list(range(p, Z.shape[1])), sampling_strategy=goal,
                                    k_neighbors=self.k_neighbors, random_state=seed)
         else:
             sampler = SMOTE(sampling_strategy=goal, k_neighbors=self.k_neighbors, random_state=seed)

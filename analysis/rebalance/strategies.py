@@ -348,6 +348,15 @@ class SmoteStrategy(SamplerStrategy):
             ), {"categorical_features": "list(range(len(numeric), len(numeric) + len(categorical)))"}
         return "imblearn.over_sampling", "SMOTE", {}, {}
 
+    def make_sampler(self, *, n_numeric, n_categorical, seed):
+        sampler = super().make_sampler(n_numeric=n_numeric, n_categorical=n_categorical, seed=seed)
+        if type(sampler).__name__ == "SMOTENC":
+            # the rows of the recipe's stock SMOTENC, decoded without SciPy's per-row loop (analysis._smotenc)
+            from .._smotenc import smotenc
+
+            return smotenc(**sampler.get_params())
+        return sampler
+
 
 class _Strategies(Registry[Strategy]):
     """The strategy registry; an unknown name raises UnknownStrategyError listing the available ones."""
