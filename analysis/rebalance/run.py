@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
@@ -39,11 +40,97 @@ def _class_train_rows(plan: ComparisonPlan) -> dict[Any, int]:
     return {label: int(min((y[tr] == k).sum() for tr, _ in plan.splits)) for k, label in enumerate(plan.space.classes)}
 
 
+#: Bytes of transformed folds one comparison keeps for its strategies (:class:`PreparedFolds`).
+PREPARED_BYTES = 256 * 2**20
+
+
+class PreparedFolds:
+    """Each training fold's fitted preprocessing, shared by the strategies of one comparison.
+
+    Most strategies' pipelines start with the same ``prepare`` step (imputation, scaling,
+    one-hot encoding, TF-IDF: :func:`analysis.rebalance.pipeline._spec`), fitted on the same
+    training fold; only the sampler and the model after it differ. Fitted once per (fold,
+    preprocessing), its transformed training and test rows are handed to the rest of each
+    pipeline: the numbers are those of fitting every pipeline whole (the step is deterministic
+    and is fitted on the same rows, with ``fit_transform`` as ``Pipeline.fit`` does). The
+    arrays are made read-only, so a later step that wrote into them would fail loudly instead
+    of changing another strategy's input. At most ``budget`` bytes of arrays are kept (beyond
+    that a fold's preprocessing is fitted again for each strategy, as without the cache).
+    Thread-safe: two threads asking for the same fold wait for one fit.
+    """
+
+    def __init__(self, budget: int = PREPARED_BYTES) -> None:
+        self.budget = budget
+        self._lock = threading.Lock()
+        self._key_locks: dict[tuple[Any, ...], threading.Lock] = {}
+        self._entries: dict[tuple[Any, ...], tuple[Any, Any, float]] = {}
+        self.kept_bytes = 0
+        self.fits = 0
+
+    def get(self, key: tuple[Any, ...], compute: Callable[[], tuple[Any, Any, float]]) -> tuple[Any, Any, float]:
+        """``(train rows, test rows, seconds)`` for ``key``, computed by ``compute`` the first time."""
+        with self._lock:
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            hit = self._entries.get(key)
+            if hit is not None:
+                return hit
+            train, test, seconds = compute()
+            self.fits += 1
+            size = _nbytes(train) + _nbytes(test)
+            with self._lock:
+                if self.kept_bytes + size <= self.budget:
+                    self._entries[key] = (_read_only(train), _read_only(test), seconds)
+                    self.kept_bytes += size
+            return train, test, seconds
+
+
+def _nbytes(matrix: Any) -> int:
+    if hasattr(matrix, "indptr"):  # scipy sparse (CSR/CSC)
+        return int(matrix.data.nbytes + matrix.indices.nbytes + matrix.indptr.nbytes)
+    return int(getattr(matrix, "nbytes", 0))
+
+
+def _read_only(matrix: Any) -> Any:
+    for part in (matrix.data, matrix.indices, matrix.indptr) if hasattr(matrix, "indptr") else (matrix,):
+        if isinstance(part, np.ndarray):
+            part.flags.writeable = False
+    return matrix
+
+
+def _prepared(pipe: Any) -> bool:
+    """Whether ``pipe`` is a pipeline whose first step is the shared ``prepare`` step."""
+    steps: list[tuple[str, Any]] = getattr(pipe, "steps", None) or []
+    return len(steps) > 1 and steps[0][0] == "prepare"
+
+
+def _shared_prepare(
+    prepare: Any, prepared: PreparedFolds, X: Any, y: np.ndarray, train: np.ndarray, test: np.ndarray, fold: int,
+) -> tuple[Any, Any, float]:
+    """The fold's rows through ``prepare`` as fitted on its training rows (from ``prepared``), and the seconds
+    spent here beyond that fit's own time (waiting for another thread's fit, or none when this call fitted it)."""
+    from joblib import hash as joblib_hash
+
+    def fit_prepare() -> tuple[Any, Any, float]:
+        began = time.perf_counter()
+        train_rows = prepare.fit_transform(take(X, train), y[train])
+        return train_rows, prepare.transform(take(X, test)), time.perf_counter() - began
+
+    asked = time.perf_counter()
+    X_train, X_test, fitted_in = prepared.get((fold, joblib_hash(prepare)), fit_prepare)
+    return X_train, X_test, (time.perf_counter() - asked) - fitted_in
+
+
 def _fit_fold(
     strategy: str, X: Any, y: np.ndarray, train: np.ndarray, test: np.ndarray,
     settings: PipelineSettings, n_classes: int,
+    prepared: PreparedFolds | None = None, fold: int | None = None,
 ) -> _Outcome | str:
-    """Fit the strategy's pipeline on one training fold; predict its test fold. Runs in a worker."""
+    """Fit the strategy's pipeline on one training fold; predict its test fold. Runs in a worker.
+
+    With ``prepared`` (and the fold's number), the pipeline's ``prepare`` step comes from the
+    comparison's :class:`PreparedFolds`; the seconds returned still include its fit.
+    """
     from ..threads import one_thread
 
     start = time.perf_counter()
@@ -54,15 +141,22 @@ def _fit_fold(
     # thread in the server) its spinning threads made one Caravan fold 40x slower: 12.7 s instead
     # of 0.32 s for random_over at 5,822 rows, a jump no pilot on fewer rows could foresee.
     with one_thread():
+        # seconds not spent on this fit (waiting for, or reading, the shared preprocessing), less its own fit
+        credit = 0.0
         try:
-            pipe.fit(take(X, train), y[train])
+            if prepared is not None and fold is not None and _prepared(pipe):
+                X_train, X_test, credit = _shared_prepare(pipe.steps[0][1], prepared, X, y, train, test, fold)
+                pipe = pipe[1:]
+            else:
+                X_train, X_test = take(X, train), take(X, test)
+            pipe.fit(X_train, y[train])
         except (ValueError, RuntimeError) as exc:
             # A sampler may refuse data its up-front check could not foresee (e.g. ADASYN finding
             # no majority neighbours): reported as this strategy's skip reason, the others still run.
             return " ".join(str(exc).split())
-        proba = pipe.predict_proba(take(X, test))
+        proba = pipe.predict_proba(X_test)
         if spec.predicts_with_threshold:
-            pred = pipe.predict(take(X, test))  # the tuned threshold, not 0.5
+            pred = pipe.predict(X_test)  # the tuned threshold, not 0.5
         else:
             # predict() of these models is the most probable class: skip a second pass through the pipeline
             pred = pipe.classes_[proba.argmax(axis=1)]
@@ -71,7 +165,8 @@ def _fit_fold(
             f"after resampling, a training fold held {proba.shape[1]} of the {n_classes} classes "
             "(the sampler removed every row of a class)"
         )
-    return test, np.asarray(pred, dtype=np.int64), proba.astype(np.float64), time.perf_counter() - start
+    # a strategy's seconds include its preprocessing whether it fitted it or found it fitted
+    return test, np.asarray(pred, dtype=np.int64), proba.astype(np.float64), time.perf_counter() - start - credit
 
 
 def _pilot_fold(plan: ComparisonPlan, strategy: str, rows: int, settings: PipelineSettings) -> float:
@@ -210,7 +305,7 @@ def iter_comparison(
     runnable = [n for n in plan.strategies if n not in skipped]
     n_splits = len(plan.splits)
     todo = [n for n in runnable if not (done and n in done)]
-    calls = [(name, tr, te) for name in todo for tr, te in plan.splits]
+    calls = [(name, k, tr, te) for name in todo for k, (tr, te) in enumerate(plan.splits)]
     overall_total = n_splits * len(runnable)
     outcomes = _outcomes(plan, settings, calls, n_jobs, backend)
     try:
@@ -220,30 +315,35 @@ def iter_comparison(
 
 
 def _outcomes(
-    plan: ComparisonPlan, settings: PipelineSettings, calls: list[tuple[str, np.ndarray, np.ndarray]],
+    plan: ComparisonPlan, settings: PipelineSettings, calls: list[tuple[str, int, np.ndarray, np.ndarray]],
     n_jobs: int | None, backend: str,
 ) -> Generator[_Outcome | str, None, None]:
-    """The fits' outcomes in order: in this process, or on ``n_jobs`` joblib workers after the first fits."""
+    """The fits' outcomes in order: in this process, or on ``n_jobs`` joblib workers after the first fits.
+
+    In this process and on threads the strategies share each fold's preprocessing
+    (:class:`PreparedFolds`); worker processes fit their own.
+    """
     from joblib import Parallel, delayed
 
     space = plan.space
+    prepared = PreparedFolds()
 
-    def fit(name: str, tr: np.ndarray, te: np.ndarray) -> _Outcome | str:
-        return _fit_fold(name, space.inputs, space.y, tr, te, settings, space.n_classes)
+    def fit(name: str, k: int, tr: np.ndarray, te: np.ndarray) -> _Outcome | str:
+        return _fit_fold(name, space.inputs, space.y, tr, te, settings, space.n_classes, prepared, k)
 
     start = 0
     if n_jobs is None:  # processes only if the first fits show enough work left to repay starting them
         quickest = float("inf")
-        for name, tr, te in calls[:2]:
-            outcome = fit(name, tr, te)
+        for name, k, tr, te in calls[:2]:
+            outcome = fit(name, k, tr, te)
             quickest = min(quickest, outcome[3] if not isinstance(outcome, str) else 0.0)
             start += 1
             yield outcome
         n_jobs = 2 if quickest * (len(calls) - start) > PROCESS_WORK_SECONDS else 1
     rest = calls[start:]
     if n_jobs == 1 or not rest:
-        for name, tr, te in rest:
-            yield fit(name, tr, te)
+        for name, k, tr, te in rest:
+            yield fit(name, k, tr, te)
         return
     processes = backend == "loky"
     # joblib makes a (here empty) memmapping folder per run in /dev/shm and deletes it only when
@@ -253,8 +353,10 @@ def _outcomes(
         with Parallel(n_jobs=n_jobs, backend=backend, return_as="generator", max_nbytes=None,
                       temp_folder=temp) as parallel:
             # the module-level function with its arrays, not the closure: workers get only what a fit needs
-            yield from parallel(delayed(_fit_fold)(name, space.inputs, space.y, tr, te, settings, space.n_classes)
-                                for name, tr, te in rest)
+            shared = None if processes else prepared
+            yield from parallel(delayed(_fit_fold)(name, space.inputs, space.y, tr, te, settings, space.n_classes,
+                                                   shared, k)
+                                for name, k, tr, te in rest)
     finally:
         if processes:
             _release_workers()
