@@ -141,3 +141,35 @@ def test_quoting_and_formula_checks_equal_a_cell_by_cell_reference(cells, delimi
     assert _formula_like(text).tolist() == expected
     mixed = np.array([*cells, "x", None], dtype=object)  # a missing cell: the per-cell path
     assert _formula_like(mixed).tolist() == [*expected, False, False]
+
+
+def _same_cell_by_cell(new: pd.Series, old: pd.Series) -> np.ndarray:
+    """The reference: each pair of cells compared as Python objects, missing equal to missing."""
+    out = []
+    for x, y in zip(new.astype(object), old.astype(object), strict=True):
+        out.append(bool(pd.isna(x) and pd.isna(y)) or (not pd.isna(x) and not pd.isna(y) and bool(x == y)))
+    return np.array(out, dtype=bool)
+
+
+@pytest.mark.parametrize("kind", ["float", "int", "uint", "bool", "datetime", "timedelta", "str", "string"])
+def test_columns_of_one_dtype_compare_as_their_cells_do(kind):
+    from analysis.export import _native_equality, _same
+
+    rng = np.random.default_rng(3)
+    n = 400
+    base = {
+        "float": pd.Series(rng.choice([0.0, -0.0, 1.5, np.nan, 2.25, np.inf], n)),
+        "int": pd.Series(rng.integers(-3, 3, n)),
+        "uint": pd.Series(rng.integers(0, 4, n).astype(np.uint16)),
+        "bool": pd.Series(rng.random(n) < 0.5),
+        "datetime": pd.Series(pd.to_datetime(rng.integers(0, 5, n), unit="D")).where(rng.random(n) > 0.1),
+        "timedelta": pd.Series(pd.to_timedelta(rng.integers(0, 5, n), unit="h")).where(rng.random(n) > 0.1),
+        "str": pd.Series(rng.choice(["a", "é", "", "b c"], n), dtype="str").where(rng.random(n) > 0.1),
+        "string": pd.Series(rng.choice(["a", "é", "", "b c"], n), dtype="string").where(rng.random(n) > 0.1),
+    }[kind]
+    changed = base.sample(frac=1.0, random_state=1).reset_index(drop=True)  # about half the cells differ
+    assert changed.dtype == base.dtype and _native_equality(base.dtype)
+    expected = _same_cell_by_cell(changed, base)
+    assert 0 < expected.sum() < n
+    np.testing.assert_array_equal(_same(changed, base), expected)
+    np.testing.assert_array_equal(_same(base, base), np.ones(n, dtype=bool))
