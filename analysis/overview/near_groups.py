@@ -132,13 +132,38 @@ def round_significant(values: np.ndarray, digits: int) -> np.ndarray:
     [0.3, 12345.6, 0.0, nan]
     """
     x = np.asarray(values, dtype=float)
+    limit = 10.0 ** digits
+    with np.errstate(invalid="ignore"):
+        # whole numbers of at most ``digits`` digits (counts, codes, years) are their own rounding: a
+        # sixth of the work of the general path below, and its values (exact up to 15 digits: the
+        # scaled product stays an integer below 2 ** 53)
+        if digits <= 15 and all(bool(np.all((np.abs(part) < limit) & (np.rint(part) == part) | np.isnan(part)))
+               for part in (x[:256], x)):  # the first rows settle most columns that are not
+            return x + 0.0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        mag = np.floor(np.log10(np.abs(x)))
-        mag = np.where(np.isfinite(mag), mag, 0.0)
-        scale = 10.0 ** (digits - 1 - mag)
-        out = np.round(x * scale) / scale
-    out = np.where(np.isfinite(out), out, x)  # huge values whose scaled product overflows stay as they are
-    return out + 0.0
+        # 10 ** (digits - 1 - floor(log10 |x|)), the power taken from a table (0 and non-finite values: as
+        # for magnitude 0); each step in place: a third less time than with a pow and temporaries per step
+        power = np.abs(x)
+        np.log10(power, out=power)
+        np.floor(power, out=power)
+        np.subtract(digits - 1 + _POW10_SPAN, power, out=power)
+        power[~np.isfinite(power)] = digits - 1 + _POW10_SPAN
+        scale = _POW10.take(np.clip(power, 0, 2 * _POW10_SPAN).astype(np.intp))
+        out = np.multiply(x, scale)
+        np.rint(out, out=out)
+        out /= scale
+    unscaled = ~np.isfinite(out)  # NaN, inf, and huge values whose scaled product overflows stay as they are
+    if unscaled.any():
+        out[unscaled] = x[unscaled]
+    out += 0.0
+    return out
+
+
+#: ``10.0 ** k`` for k in [-_POW10_SPAN, _POW10_SPAN], at position ``k + _POW10_SPAN`` (the values numpy's
+#: ``10.0 ** k`` gives: a float64 magnitude spans about -324 to 308).
+_POW10_SPAN = 400
+with np.errstate(over="ignore"):
+    _POW10 = 10.0 ** np.arange(-_POW10_SPAN, _POW10_SPAN + 1, dtype=float)
 
 
 def _is_number(col: pd.Series) -> bool:
