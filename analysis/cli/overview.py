@@ -54,9 +54,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
         notes.append(f"No --target given; using '{target}': {reason}")
     else:
         reason = "Given with --target."
+    # the single-feature leakage models (a sample, trees that release the GIL while they grow) on the
+    # second core while the overview counts and hashes every row: about 1 s less on 1M rows
+    leaking = in_background(_leakage_on_sample, dataset.frame, target, schema)
     result = overview(dataset, target=target, schema=schema, cv_folds=args.folds)
     notes += [n for n in result.notes if n not in notes]  # e.g. a pass that could not run, and why
-    leakage, sample = _leakage_on_sample(dataset.frame, target, schema)
+    leakage, sample = leaking.result()
     if sample is not None:
         args.sample_info = sample  # the JSON's `sample`, and a note under the text
         notes.append(sample.note())
