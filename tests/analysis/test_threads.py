@@ -57,3 +57,57 @@ def test_the_controller_is_reused_until_an_import_adds_modules(monkeypatch):
     with one_thread():
         pass
     assert threads._controller.cache_info().misses == first.misses + 1  # scanned again
+
+
+def test_short_gil_turns_shortens_the_switch_interval_and_restores_it():
+    """``sys.getswitchinterval`` (Python's own record of the setting) inside and after the block; a shorter
+    interval already set is kept, and an exception in the block still restores the previous one."""
+    import sys
+
+    from analysis.threads import SHORT_SWITCH_INTERVAL, short_gil_turns
+
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.005)
+        with short_gil_turns():
+            assert sys.getswitchinterval() == pytest.approx(SHORT_SWITCH_INTERVAL)
+        assert sys.getswitchinterval() == pytest.approx(0.005)
+        sys.setswitchinterval(0.0001)
+        shorter = sys.getswitchinterval()  # kept in whole microseconds
+        with short_gil_turns():
+            assert sys.getswitchinterval() == shorter  # never lengthened
+        sys.setswitchinterval(0.005)
+        with pytest.raises(KeyError), short_gil_turns():
+            raise KeyError("x")
+        assert sys.getswitchinterval() == pytest.approx(0.005)
+    finally:
+        sys.setswitchinterval(before)
+
+
+def test_report_runs_its_passes_with_short_gil_turns(monkeypatch, tmp_path, capsys):
+    """The ``report`` command's passes (the overview and the leakage models beside it) see the short interval;
+    the interval is back to what it was once the command returns."""
+    import importlib
+    import sys
+
+    import pandas as pd
+
+    from analysis.cli import main
+    from analysis.threads import SHORT_SWITCH_INTERVAL
+
+    overview_module = importlib.import_module("analysis.overview")  # the package (the name is also a function)
+    seen = []
+    real = overview_module.overview
+
+    def spy(*args, **kwargs):
+        seen.append(sys.getswitchinterval())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(overview_module, "overview", spy)
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"x": range(40), "y": ["a", "b"] * 20}).to_csv(path, index=False)
+    before = sys.getswitchinterval()
+    assert main(["report", str(path), "--target", "y", "--format", "json"]) == 0
+    capsys.readouterr()
+    assert seen == [pytest.approx(min(before, SHORT_SWITCH_INTERVAL))]
+    assert sys.getswitchinterval() == before
