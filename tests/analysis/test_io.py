@@ -8,6 +8,7 @@ import hashlib
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -486,3 +487,25 @@ def test_unusual_files_fall_back_to_the_general_path(tmp_path, content):
     path = tmp_path / "odd.csv"
     path.write_bytes(content)
     assert io_module._load_path(path, "odd.csv") is None
+
+
+@pytest.mark.parametrize("chunk", [3, 7, 64, 1 << 20])
+def test_stream_check_counts_quotes_across_chunks(tmp_path, monkeypatch, chunk):
+    """The streaming pass's quote parity and SHA-256 equal ``bytes.count`` and ``hashlib`` on the whole file,
+    whatever the chunk size: quotes in some chunks and not others, split across chunk ends."""
+    from analysis import io as io_module
+
+    monkeypatch.setattr(io_module, "_STREAM_CHUNK", chunk)
+    rng = np.random.default_rng(chunk)
+    for n_quotes in (0, 1, 2, 5, 40, 41):
+        body = bytearray(b"a,b\n" + b"1,xyz\n" * 30)
+        for pos in rng.choice(np.arange(4, len(body)), size=n_quotes, replace=False):
+            body[pos] = ord('"')
+        raw = bytes(body)
+        path = tmp_path / f"q{n_quotes}.csv"
+        path.write_bytes(raw)
+        got = io_module._stream_check(path)
+        if raw.count(b'"') % 2:
+            assert got is None
+        else:
+            assert got == (hashlib.sha256(raw).hexdigest(), len(raw))
