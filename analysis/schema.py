@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -217,7 +218,7 @@ def suggest_target(schema: Schema) -> str:
 def _profile(full: pd.Series, sample: pd.Series, name: str, n_rows: int) -> ColumnProfile:
     missing = full.isna().to_numpy()
     n_missing = int(missing.sum())
-    n_unique = _n_unique(full)
+    n_unique, uniques = _distinct(full)
     example = "" if n_missing == len(full) else str(full.iloc[int(missing.argmin())])[:60]
     role = _role(full, sample, name, n_rows, n_unique, n_missing)
     integer_valued = bool(
@@ -233,8 +234,18 @@ def _profile(full: pd.Series, sample: pd.Series, name: str, n_rows: int) -> Colu
         n_missing=n_missing,
         example=example,
         integer_valued=integer_valued,
-        number_like=role is Role.CATEGORICAL and _number_like(full, n_unique),
+        number_like=role is Role.CATEGORICAL and _number_like(full, n_unique, uniques),
     )
+
+
+def _distinct(col: pd.Series) -> tuple[int, Any]:
+    """``col.nunique()``, and the distinct values (missing included) when they came with it: a column
+    that is not plain numpy numbers is counted as pandas counts it, by ``unique()``, which
+    :func:`_number_like` then reuses instead of hashing the column again."""
+    if isinstance(col.dtype, np.dtype) and col.dtype.kind in "iuf":
+        return _n_unique(col), None
+    uniques = col.unique()
+    return int(len(uniques) - pd.isna(uniques).sum()), uniques
 
 
 def _n_unique(col: pd.Series) -> int:
@@ -254,11 +265,14 @@ def _n_unique(col: pd.Series) -> int:
     return int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1
 
 
-def _number_like(full: pd.Series, n_unique: int) -> bool:
-    """Whether at least 2 of 3 distinct values (3 or more) read as numbers or bins ("<5", "10+")."""
+def _number_like(full: pd.Series, n_unique: int, uniques: Any = None) -> bool:
+    """Whether at least 2 of 3 distinct values (3 or more) read as numbers or bins ("<5", "10+").
+
+    ``uniques``: ``full.unique()`` when already computed."""
     if not 3 <= n_unique <= MAX_TARGET_CLASSES:
         return False  # only target candidates need it; more values would cost a regex each
-    values = pd.Series(full.unique()).dropna().astype(str)  # distinct first: no copy of the column without NAs
+    # distinct first: no copy of the column without NAs
+    values = pd.Series(full.unique() if uniques is None else uniques).dropna().astype(str)
     return bool(values.str.match(_NUMBER_LIKE).mean() >= 2 / 3)
 
 

