@@ -499,6 +499,9 @@ def _strip_protection(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataF
 
 @FAST
 @given(_download_tables(), st.booleans())
+# found by this test: an uploaded "'=" in a column with a formula-like name, where the stripping lost its '
+@example(("utf-8", ",", {"=h": [None] * 4 + ["'="] + [None] * 2, "n": [None] * 7, "big": [10**22] * 7}, [4], "\n"),
+         True)
 def test_downloads_reread_to_the_same_rows_and_values(table, protect):
     """Upload -> download (original rows, repeated and reordered, plus an added column) -> load_csv: same values.
 
@@ -533,6 +536,7 @@ def test_downloads_reread_to_the_same_rows_and_values(table, protect):
                            errors="ignore")
     assert list(back.columns) == names + ["weight"]
     expected = ds.frame.iloc[positions].reset_index(drop=True)
+    stripped = {_unprotect(c) for c in safe.protected_columns} if protect else set()
     for column in names:
         want, got = expected[column].tolist(), back[column].tolist()
         for w, g in zip(want, got, strict=True):
@@ -540,6 +544,11 @@ def test_downloads_reread_to_the_same_rows_and_values(table, protect):
                 assert pd.isna(g), (column, w, g)
             elif isinstance(w, float):
                 assert g == w, (column, w, g)
+            elif column in stripped and _unprotect(str(w)) != str(w):
+                # an uploaded cell that itself starts with ' and a formula character is written as uploaded,
+                # and a reader's stripping cannot tell it from a protected cell: it loses the '. The text check
+                # below compares the written cell with the uploaded one exactly.
+                assert str(g) == _unprotect(str(w)), (column, w, g)
             else:
                 assert str(g) == str(w), (column, w, g)
     assert back["weight"].tolist() == out["weight"].tolist()
