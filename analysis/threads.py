@@ -127,8 +127,9 @@ def short_gil_turns(interval: float = SHORT_SWITCH_INTERVAL) -> Iterator[None]:
 
     For a command whose threads mix pure-Python work (an import, many small model fits) with numpy
     work that releases the GIL between calls: with Python's 5 ms turns, each numpy call's thread
-    waits for the Python thread's turn to end before it can go on (``report`` on 1M rows: about
-    0.6 s of its 6 s after the read). The setting is process-wide: for a CLI command's main thread,
+    may wait for the Python thread's turn to end before it can go on. Measured on ``report`` over
+    1M rows, its gain was within the machine's noise (five interleaved pairs: 7.95 s with it, 8.03 s
+    without; README, Performance). The setting is process-wide: for a CLI command's main thread,
     not for a server's request threads.
     """
     previous = sys.getswitchinterval()

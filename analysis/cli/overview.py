@@ -61,8 +61,8 @@ def _report_on_pandas(args: argparse.Namespace) -> int:
         notes.append(f"No --target given; using '{target}': {reason}")
     else:
         reason = "Given with --target."
-    # the single-feature leakage models (a sample, trees that release the GIL while they grow) on the
-    # second core while the overview counts and hashes every row: about 1 s less on 1M rows
+    # the single-feature leakage models (small tree fits on the stratified sample, mostly scikit-learn's
+    # Python) beside the overview, whose hashing and scoring of every row is numpy outside the GIL
     leaking = in_background(_leakage_on_sample, dataset.frame, target, schema)
     result = overview(dataset, target=target, schema=schema, cv_folds=args.folds)
     notes += [n for n in result.notes if n not in notes]  # e.g. a pass that could not run, and why
