@@ -15,9 +15,12 @@ the target and identifiers):
    standard-scaled, categorical columns of at most ``MAX_ONEHOT`` values
    one-hot encoded; two rows are near-duplicates when their Euclidean distance
    is below ``threshold`` x the median distance of a row to its nearest
-   neighbour (cleanlab's default ``threshold = 0.13``). The median comes from
+   neighbour (cleanlab's default ``threshold = 0.13``). The neighbours come from
    :class:`sklearn.neighbors.NearestNeighbors` over ``MEDIAN_QUERIES`` random
-   rows (all rows of smaller tables); the pairs within the radius are then
+   rows (all rows of smaller tables), their distances computed again exactly
+   (its brute-force search expands ``|a - b|^2`` into dot products, which puts
+   a row about 1e-8 from itself, and how far depends on the CPU's BLAS
+   kernel); the pairs within the radius are then
    found exactly (cleanlab keeps only pairs among each row's ``k`` nearest; a
    row with more than ``k`` neighbours that close gets them all here, which
    changes no group). Columns that cannot be placed in that space (free text,
@@ -327,7 +330,13 @@ def _knn_pairs(
     m = len(x)
     rng = np.random.RandomState(s.seed)
     queries = np.sort(rng.choice(m, min(m, MEDIAN_QUERIES), replace=False))
-    dist, _ = NearestNeighbors(n_neighbors=min(s.k + 1, m)).fit(x).kneighbors(x[queries])
+    near = NearestNeighbors(n_neighbors=min(s.k + 1, m)).fit(x).kneighbors(x[queries], return_distance=False)
+    # The distances again, as differences: scikit-learn's brute-force search computes |a|^2 + |b|^2 - 2 a.b, which
+    # leaves a row (or its exact copy in the compared columns) about 1e-8 from itself, by an amount that depends on
+    # the CPU's BLAS kernel; taken for the nearest positive distance it pulled the median down by a tenth.
+    xq, dist = x[queries], np.empty(near.shape)
+    for j in range(near.shape[1]):
+        dist[:, j] = np.sqrt(((xq - x[near[:, j]]) ** 2).sum(axis=1))
     positive = np.where(dist > 0, dist, np.inf).min(axis=1)
     positive = positive[np.isfinite(positive)]
     if not len(positive):
