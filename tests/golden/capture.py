@@ -63,8 +63,14 @@ def scrub(value, out_dir: str):
     return value
 
 
-def main_capture() -> None:
+def main_capture(names: list[str] | None = None) -> None:
+    """Capture every case, or only the named ones (``python -m golden.capture NAME ...``)."""
+    unknown = set(names or ()) - {name for name, _ in CASES}
+    if unknown:
+        raise SystemExit(f"unknown case(s): {', '.join(sorted(unknown))}")
     for name, argv in CASES:
+        if names and name not in names:
+            continue
         with tempfile.TemporaryDirectory() as tmp:
             code, payload, err = run_case(argv, tmp)
             files = written_files(tmp)
@@ -75,4 +81,4 @@ def main_capture() -> None:
 
 
 if __name__ == "__main__":
-    main_capture()
+    main_capture(sys.argv[1:])
