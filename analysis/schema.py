@@ -241,10 +241,13 @@ def _profile(full: pd.Series, sample: pd.Series, name: str, n_rows: int) -> Colu
 def _distinct(col: pd.Series) -> tuple[int, Any]:
     """``col.nunique()``, and the distinct values (missing included) when they came with it.
 
-    A plain numpy number column is counted by sorting it: numpy's sort is 5 to 7 times quicker than
-    pandas' hash table on a million numbers of half a million distinct values, and counts the same
-    (NaN left out, -0.0 equal to 0.0). Any other column is counted as pandas counts it, by
-    ``unique()``, which :func:`_number_like` then reuses instead of hashing the column again.
+    A plain numpy number column whose values are nearly all distinct is counted by sorting it; any other
+    is counted by pandas' hash table (``pd.unique``, what ``nunique`` uses), which is quicker wherever
+    values repeat. Which one is decided on ``_PROBE`` evenly spaced values (1M rows on this machine: the
+    hash 3 to 10 x quicker than the sort at 18 to 2,000 distinct values, 1.5 x at 100,000; the sort
+    ahead only at half a million distinct and more). Both count as pandas does (NaN left out, -0.0
+    equal to 0.0). A column of another dtype is counted by ``unique()``, which :func:`_number_like` then
+    reuses instead of hashing the column again.
     """
     if not (isinstance(col.dtype, np.dtype) and col.dtype.kind in "iuf"):
         uniques = col.unique()
@@ -254,8 +257,16 @@ def _distinct(col: pd.Series) -> tuple[int, Any]:
         values = values[~np.isnan(values)]
     if not len(values):
         return 0, None
+    probe = values[:: max(1, len(values) // _PROBE)]
+    if len(pd.unique(probe)) < _SORT_ABOVE * len(probe):
+        return len(pd.unique(values)), None
     ordered = np.sort(values)
     return int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1, None
+
+
+#: :func:`_distinct`'s choice: sort when more than ``_SORT_ABOVE`` of ``_PROBE`` evenly spaced values are distinct.
+_PROBE = 4096
+_SORT_ABOVE = 0.99
 
 
 def _number_like(full: pd.Series, n_unique: int, uniques: Any = None) -> bool:

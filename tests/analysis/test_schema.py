@@ -509,12 +509,15 @@ def test_integer_class_codes_in_the_last_column_among_measurements():
     assert choice.reason == "It is the last column and holds 3 whole-number class codes."
 
 
+@pytest.mark.parametrize("distinct", ["repeats", "nearly-all"])
 @pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "int32", "uint8", "Float64", "Int64", "object"])
-def test_distinct_counts_equal_pandas_nunique(dtype):
-    """A number column's distinct count comes from a sort: the reference is pandas' ``Series.nunique()`` (its hash
-    table), on values with repeats, -0.0 beside 0.0, inf and NaN where the dtype holds them."""
+def test_distinct_counts_equal_pandas_nunique(dtype, distinct):
+    """A number column's distinct count comes from pandas' hash table where values repeat and from a sort where
+    nearly all differ: the reference is pandas' ``Series.nunique()``, on values with repeats (or nearly none),
+    -0.0 beside 0.0, inf and NaN where the dtype holds them."""
     rng = np.random.default_rng(11)
-    base = rng.integers(0, 200, 5000).astype(float) / 4
+    high = 200 if distinct == "repeats" or dtype == "uint8" else 10**9
+    base = rng.choice(high, 5000, replace=high < 5000).astype(float) / 4
     if dtype.lower().startswith("float") or dtype == "object":
         base = np.concatenate([base, [0.0, -0.0, -0.0, np.inf, -np.inf, np.nan, np.nan]])
     elif dtype == "uint8":
@@ -525,6 +528,18 @@ def test_distinct_counts_equal_pandas_nunique(dtype):
         col = pd.Series(rng.permutation(base)).astype(object if dtype == "object" else dtype)
     profile = infer_schema(pd.DataFrame({"v": col})).columns[0]
     assert profile.n_unique == col.nunique() > 100
+
+
+@pytest.mark.parametrize("values", [[0.0, -0.0] * 3000, list(range(6000)) + [-0.0, 0.0]], ids=["repeats", "sorted"])
+def test_distinct_counts_take_both_ways_and_agree(values, monkeypatch):
+    """Both ways of counting (hash table, sort) give pandas' ``nunique`` whichever the probe picks."""
+    import importlib
+
+    schema = importlib.import_module("analysis.schema")
+    col = pd.Series(values, dtype=float)
+    for threshold in (0.0, 1.01):  # 0.0: always sort; above 1: always hash
+        monkeypatch.setattr(schema, "_SORT_ABOVE", threshold)
+        assert schema._distinct(col)[0] == col.nunique()
 
 
 @pytest.mark.parametrize("dtype", ["str", "string[pyarrow]", "object", "category"])
