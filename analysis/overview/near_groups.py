@@ -297,9 +297,9 @@ def _knn_matrix(
     """Scaled numbers and one-hot categories of the representative rows (the space kNN searches)."""
     parts = []
     for c in knn_cols:
-        col = frame.iloc[reps, list(columns).index(c)]
-        if _is_number(col):
-            v = round_significant(pd.to_numeric(col, errors="coerce").to_numpy(dtype=float), digits)
+        j = list(columns).index(c)
+        if _is_number(frame.iloc[:, j]):  # the dtype decides: only a number column's rows are taken
+            v = round_significant(pd.to_numeric(frame.iloc[reps, j], errors="coerce").to_numpy(dtype=float), digits)
             finite = np.isfinite(v)
             fill = float(np.median(v[finite])) if finite.any() else 0.0
             v = np.where(finite, v, fill)
