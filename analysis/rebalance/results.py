@@ -190,6 +190,22 @@ class Ranking(ResultMixin):
     def to_frame(self) -> pd.DataFrame:
         return self.frame
 
+    def warning_for(self, strategy: str) -> str | None:
+        """A sentence for whoever is about to apply ``strategy``: what this ranking found when it scored worse
+        than the baseline beyond the fold-to-fold noise (None otherwise, or when it was not compared)."""
+        if strategy not in self.worse:
+            return None
+        mean = dict(zip(self.frame["strategy"], self.frame["mean"]))
+        p = dict(zip(self.frame["strategy"], self.frame["p_value"]))
+        text = (
+            f"The comparison found {strategy} worse than the baseline by {METRICS[self.metric].label}: "
+            f"{mean[strategy]:.3f} against {mean['none']:.3f} (corrected t-test, p = {p[strategy]:.3f}). "
+            "Applied, it is likely to make the model worse."
+        )
+        if self.worth_it:
+            text += f" Better than the baseline beyond the noise: {', '.join(self.worth_it)}."
+        return text
+
     def to_dict(self) -> dict:
         return {
             "metric": self.metric,

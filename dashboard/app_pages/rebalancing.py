@@ -17,6 +17,7 @@ from analysis.rebalance import (
     CompareSettings,
     FixSettings,
     FoldProgress,
+    Ranking,
     duration_text,
     iter_comparison,
     per_class_frame,
@@ -138,7 +139,7 @@ def _live_table(live, plan, finished: dict) -> None:
 
 
 @guarded("Comparison")
-def comparison_section(dataset, settings: CompareSettings, submitted: bool) -> None:
+def comparison_section(dataset, settings: CompareSettings, submitted: bool) -> Ranking | None:
     if submitted:
         if not settings.strategies:
             st.error("Choose at least one strategy to compare.", icon=":material/error:")
@@ -146,7 +147,7 @@ def comparison_section(dataset, settings: CompareSettings, submitted: bool) -> N
             st.session_state[state.RB_RUN] = (dataset.sha256, settings)
     active = st.session_state.get(state.RB_RUN)
     if active is None or active[0] != dataset.sha256 or active[1].target != settings.target:
-        return  # results of another dataset or target are not shown here
+        return None  # results of another dataset or target are not shown here
     with st.spinner("Preparing features and folds…"):
         plan = state.rb_plan(active[0], active[1], dataset)
     finished = state.rb_results(active)
@@ -184,11 +185,10 @@ def comparison_section(dataset, settings: CompareSettings, submitted: bool) -> N
                 + ", ".join(f"**{escape_md(c)}**" for c in plan.space.text) + ".", icon=":material/notes:")
     for note in plan.notes:
         st.caption(escape_md(note))
-    if results:
-        results_section(plan, results)
+    return results_section(plan, results) if results else None
 
 
-def results_section(plan, results) -> None:
+def results_section(plan, results) -> Ranking:
     st.subheader("Which strategies are worth it?")
     metric_options = list(plan.metric_names)
     default_metric = "average_precision" if "average_precision" in metric_options else "balanced_accuracy"
@@ -250,10 +250,11 @@ def results_section(plan, results) -> None:
     with st.popover("What do the strategies do?"):
         for r in results:
             st.markdown(f"**{r.name}** ({r.family}): {r.explanation}")
+    return ranking
 
 
 @guarded("Apply a fix")
-def fix_section(dataset, target: str, compare: CompareSettings) -> None:
+def fix_section(dataset, target: str, compare: CompareSettings, ranking: Ranking | None = None) -> None:
     st.subheader("Apply a fix and download it")
     fix_options = [n for n in STRATEGIES if n != "none"]
     f1, f2, f3 = st.columns([2, 1, 1])
@@ -261,6 +262,9 @@ def fix_section(dataset, target: str, compare: CompareSettings) -> None:
         "Strategy to apply", fix_options, index=fix_options.index("smote"), key=state.RB_FIX_STRATEGY,
         format_func=lambda n: f"{n} · {STRATEGIES[n].label}",
     )
+    warning = ranking.warning_for(fix_name) if ranking is not None else None
+    if warning:
+        st.warning(escape_md(warning), icon=":material/trending_down:")
     holdout = f2.toggle("Holdout-safe mode", value=True, key=state.RB_HOLDOUT,
                         help="Set a stratified test split aside first and resample only the training part. "
                         "Rows with identical values (and rows of one group, if you chose a group column) "
@@ -353,8 +357,8 @@ def main() -> None:
         return
     settings, submitted = form
     estimate_section(dataset, settings)
-    comparison_section(dataset, settings, submitted)
-    fix_section(dataset, target, settings)
+    ranking = comparison_section(dataset, settings, submitted)
+    fix_section(dataset, target, settings, ranking)
 
 
 main()

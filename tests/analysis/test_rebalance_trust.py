@@ -344,3 +344,26 @@ def test_cli_fix_sets_a_20_percent_test_split_aside_by_default(tmp_path, capsys)
     assert main(["fix", str(path), "--target", "y", "--strategy", "random_over", "--test-size", "0",
                  "-o", str(tmp_path / "g.csv"), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["rows_test"] is None
+
+
+def test_a_strategy_found_worse_than_the_baseline_is_named_before_it_is_applied():
+    """``Ranking.warning_for``: the ranking's own numbers (mean by the metric, the corrected t-test's p against the
+    baseline), only for a strategy it found worse; none for one it found better or did not compare."""
+    from analysis import load_csv
+    from analysis.rebalance import compare_strategies
+    from sample_data import sample_path
+
+    df = load_csv(sample_path("transactions.csv")).frame
+    comparison = compare_strategies(df, target="is_fraud", n_jobs=1, strategies=["none", "class_weight", "random_over"],
+                                    folds=3, subsample=2000)
+    by_auc, by_bacc = comparison.ranking("roc_auc"), comparison.ranking("balanced_accuracy")
+    assert set(by_auc.worse) == {"class_weight", "random_over"} and set(by_bacc.worth_it) == set(by_auc.worse)
+    rows = by_auc.frame.set_index("strategy")
+    assert by_auc.warning_for("random_over") == (
+        f"The comparison found random_over worse than the baseline by ROC AUC: {rows.at['random_over', 'mean']:.3f} "
+        f"against {rows.at['none', 'mean']:.3f} (corrected t-test, p = {rows.at['random_over', 'p_value']:.3f}). "
+        "Applied, it is likely to make the model worse."
+    )
+    assert rows.at["random_over", "p_value"] < 0.05 and rows.at["random_over", "mean"] < rows.at["none", "mean"]
+    assert by_auc.warning_for("smote") is None and by_auc.warning_for("none") is None
+    assert by_bacc.warning_for("random_over") is None

@@ -94,6 +94,17 @@ def test_page_runs_stores_results_and_shows_the_apis_numbers(expected):
     assert list(next(iter(at.session_state[state.RB_RESULTS].values()))) == ["none", "class_weight", "random_over"]
     assert table(at, "rank")["strategy"].tolist() == expected.ranking("mcc").frame["strategy"].tolist()
 
+    # Before applying a strategy the comparison found worse than the baseline (by the metric chosen above),
+    # the fix section says so; a strategy that was not compared, or not found worse, gets no such warning.
+    at.selectbox(key=state.RB_METRIC).set_value("roc_auc").run()
+    at.selectbox(key=state.RB_FIX_STRATEGY).set_value("random_over").run()
+    warned = expected.ranking("roc_auc").warning_for("random_over")
+    assert warned is not None and warned in [re.sub(r"\\(.)", r"\1", w.value) for w in at.warning]
+    for metric, fix in (("roc_auc", "smote"), ("balanced_accuracy", "random_over")):
+        at.selectbox(key=state.RB_METRIC).set_value(metric).run()
+        at.selectbox(key=state.RB_FIX_STRATEGY).set_value(fix).run()
+        assert not any("worse than the baseline" in w.value for w in at.warning), (metric, fix)
+
 
 def test_interrupted_run_keeps_finished_strategies_and_resumes(expected):
     at = open_page()
