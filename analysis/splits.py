@@ -50,6 +50,7 @@ import pandas as pd
 from ._group_folds import stratified_group_test_folds
 from .errors import ColumnNotFoundError, TooFewRowsError
 from .overview.near_groups import DEFAULT_NEAR, NearDuplicateSettings, near_groups
+from .wording import count_noun, verb
 
 __all__ = ["DuplicateSplitWarning", "RowGroups", "duplicate_safe_kfold", "holdout_keeps_together", "holdout_split", "kfold_splits", "row_groups"]
 
@@ -97,8 +98,8 @@ class RowGroups:
         parts = []
         if self.duplicate_groups:
             parts.append(
-                f"{self.duplicate_rows:,} rows repeat another row's features ({self.duplicate_groups:,} groups of "
-                "identical rows); each group was kept on one side of every split, so no row is scored by a model "
+                f"{count_noun(self.duplicate_rows, 'row')} {verb(self.duplicate_rows, 'repeats', 'repeat')} another "
+                f"row's features ({count_noun(self.duplicate_groups, 'group')} of identical rows); each group was kept on one side of every split, so no row is scored by a model "
                 "trained on its copy"
             )
         if self.near_rows > self.duplicate_rows:

@@ -20,6 +20,7 @@ from ..errors import require_column
 from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity, json_float, json_label
 from ..schema import Role, Schema, infer_schema
+from ..wording import count_noun, verb
 from ._hashing import row_hashes
 from .near_groups import DEFAULT_NEAR, NearDuplicateSettings, NearGroups, near_groups
 
@@ -191,7 +192,8 @@ def _summary(
         )
     if g.exact_columns:
         notes.append(
-            f"{len(g.exact_columns)} column(s) of free text or many categories are compared after normalisation, "
+            f"{count_noun(len(g.exact_columns), 'column')} of free text or many categories "
+            f"{verb(len(g.exact_columns), 'is', 'are')} compared after normalisation, "
             "not by distance: rows must match there for a nearest-neighbour pair to count (knn_exact_columns)."
         )
     if not cols:
@@ -272,14 +274,16 @@ def _with_verdict(s: NearDuplicateSummary) -> NearDuplicateSummary:
     if s.conflicting_groups:
         verdict = "conflicts"
         text = (
-            f"Conflicting near duplicates: {s.conflicting_rows:,} rows in {s.conflicting_groups:,} groups have "
+            f"Conflicting near duplicates: {count_noun(s.conflicting_rows, 'row')} in "
+            f"{count_noun(s.conflicting_groups, 'group')} have "
             "(nearly) the same features as a row of another label. At least one label of each group is likely "
             "wrong, or a feature that tells them apart is missing."
         )
     elif s.groups:
         verdict = "near_duplicates"
         text = (
-            f"Near duplicates: {s.rows:,} rows fall in {s.groups:,} groups of (nearly) equal rows"
+            f"Near duplicates: {count_noun(s.rows, 'row')} fall in {count_noun(s.groups, 'group')} of (nearly) "
+            "equal rows"
             + (f", {s.normalised_only_rows:,} of them differing from an earlier row only in case, spacing, "
                f"punctuation or digits beyond the {s.settings.significant_digits}th significant one"
                if s.normalised_only_rows else "")

@@ -35,6 +35,7 @@ from ..results import ResultMixin, Severity, json_label
 from ..rowsample import SAMPLE_ROWS, SampleInfo, stratified_positions
 from ..schema import Schema
 from ..threads import thread_map, threads_for
+from ..wording import count_noun
 
 __all__ = ["OutlierSettings", "OutlierSummary", "outlier_matrix", "outlier_summary"]
 
@@ -229,7 +230,7 @@ def outlier_summary(
         )
     if cols.dropped:
         kinds = sorted(set(cols.dropped.values()))
-        notes.append(f"{len(cols.dropped)} column(s) left out ({', '.join(kinds)}).")
+        notes.append(f"{count_noun(len(cols.dropped), 'column')} left out ({', '.join(kinds)}).")
     result = OutlierSummary(
         settings=settings, columns=cols.numeric + cols.categorical, rows=rows, scores=scores, per_class=per_class,
         sampled=sampled, sample=sample, notes=tuple(notes),

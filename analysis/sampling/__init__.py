@@ -17,11 +17,11 @@ Helpers shared by these modules live in ``_common`` (private to the package).
 """
 
 from ..candidates import MAX_GROUPS
+from ..wording import count_noun
 from ._common import (
     EFFECT_BANDS,
     PSI_EPSILON,
     check_group_labels,
-    count_noun,
     effect_band,
     fmt_p,
     group_labels,

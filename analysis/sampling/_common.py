@@ -16,6 +16,7 @@ from scipy import stats
 from ..candidates import MAX_GROUPS
 from ..errors import GroupColumnError, TooManyGroupsError, require_column
 from ..export import SafeCsv, provenance, to_csv_bytes
+from ..wording import count_noun
 
 #: Share that replaces an empty bin in the PSI (see :func:`psi`).
 PSI_EPSILON = 1e-4
@@ -56,21 +57,6 @@ def quoted(values: Any) -> str:
     "'24', 'north', '2'"
     """
     return ", ".join(f"'{label_text(v)}'" for v in values)
-
-
-def count_noun(n: Any, noun: str, plural: str | None = None) -> str:
-    """``1 row``, ``2 rows``, ``20,031 rows``: a count with its noun in the right number.
-
-    >>> count_noun(1, "row"), count_noun(20031, "row"), count_noun(np.int64(2), "sweep")
-    ('1 row', '20,031 rows', '2 sweeps')
-    """
-    n = int(n)
-    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
-
-
-def verb(n: Any, singular: str, plural: str) -> str:
-    """``has`` for 1, ``have`` otherwise (``verb(n, "has", "have")``)."""
-    return singular if int(n) == 1 else plural
 
 
 def validate_group(df: pd.DataFrame, group: str) -> pd.Series:

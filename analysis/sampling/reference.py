@@ -15,7 +15,8 @@ import pandas as pd
 
 from ..candidates import MAX_GROUPS
 from ..errors import ReferenceSharesError, format_columns
-from ._common import count_noun, group_labels, label_text, validate_group
+from ..wording import count_noun
+from ._common import group_labels, label_text, validate_group
 
 __all__ = ["ReferenceShares", "observed_shares", "parse_expected", "reference_shares"]
 

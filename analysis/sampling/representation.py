@@ -37,7 +37,8 @@ from scipy.spatial.distance import jensenshannon
 from ..errors import ReferenceSharesError, format_columns
 from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
-from ._common import PSI_EPSILON, count_noun, effect_band, fmt_p, psi, validate_group, verb, wilson_interval
+from ..wording import count_noun, verb
+from ._common import PSI_EPSILON, effect_band, fmt_p, psi, validate_group, wilson_interval
 from .reference import ReferenceShares, reference_shares
 
 __all__ = ["BiasResult", "BiasSettings", "ChiSquare", "GroupShare", "compare_counts", "representation"]

@@ -21,7 +21,8 @@ from ..errors import ReferenceSharesError
 from ..export import SafeCsv
 from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
-from ._common import count_noun, csv_with_recipe, largest_remainder, quoted, validate_group, verb
+from ..wording import count_noun, verb
+from ._common import csv_with_recipe, largest_remainder, quoted, validate_group
 from .reference import ReferenceShares, reference_shares
 
 __all__ = ["Resample", "resample_csv", "stratified_resample"]

@@ -31,7 +31,8 @@ from ..errors import ReferenceSharesError
 from ..export import SafeCsv
 from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
-from ._common import count_noun, csv_with_recipe, quoted, validate_group, verb
+from ..wording import count_noun, verb
+from ._common import csv_with_recipe, quoted, validate_group
 from .reference import ReferenceShares, reference_shares
 
 __all__ = ["WEIGHT_COLUMN", "Reweighting", "poststratification_weights", "rake", "weighted_csv"]

@@ -23,7 +23,8 @@ from scipy import stats
 
 from ..errors import ShiftInputError
 from ..results import ResultMixin, Severity
-from ._common import band_of, count_noun, label_text
+from ..wording import count_noun
+from ._common import band_of, label_text
 from .shift_features import is_numeric
 
 __all__ = ["DomainClassifier", "delong_interval", "domain_classifier"]

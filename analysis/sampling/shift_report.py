@@ -40,7 +40,8 @@ from ..errors import ShiftInputError
 from ..intake.frames import is_native_table, takes_table
 from ..results import ResultMixin, Severity
 from ..schema import Role, infer_schema
-from ._common import PSI_EPSILON, count_noun, verb
+from ..wording import count_noun, verb
+from ._common import PSI_EPSILON
 from .shift_domain import DomainClassifier, domain_classifier
 from .shift_features import (
     FeatureShift,

@@ -30,7 +30,8 @@ from ..errors import DiagnosticsError, require_column
 from ..intake.frames import takes_table
 from ..registry import Registry
 from ..results import ResultMixin, Severity
-from ._common import count_noun, group_labels, largest_remainder, validate_group
+from ..wording import count_noun
+from ._common import group_labels, largest_remainder, validate_group
 
 __all__ = ["METHODS", "SAMPLING_METHODS", "SamplingMethod", "SimulationResult", "SimulationSettings", "simulate_sampling"]
 

@@ -458,3 +458,22 @@ def test_overview_without_feature_columns_gives_the_pass_run_alone(columns):
     assert o.duplicates.duplicate_rows == int(df.duplicated().sum())
     if columns:
         assert o.near_duplicates.notes == ("No feature columns besides the target and identifiers: nothing to compare.",)
+
+
+def test_verdicts_and_notes_count_one_group_and_one_column_in_the_singular():
+    """Seen in the browser on AER's CreditCard: '2 rows fall in 1 groups'. One pair of rows equal after
+    normalising text, one free-text column compared by equality, one identifier left out of the outlier scores."""
+    rng = np.random.default_rng(3)
+    n = 60
+    df = pd.DataFrame({
+        "row_id": np.arange(n),
+        "x": rng.normal(size=n),
+        "note": [f"free text number {i}" for i in range(n)],
+        "y": ["a", "b"] * (n // 2),
+    })
+    df.loc[1, ["x", "note", "y"]] = [df.at[0, "x"], "FREE text,  number 0", "a"]  # row 1 repeats row 0 in form only
+    s = near_duplicate_summary(df, target="y")
+    assert (s.groups, s.rows, s.conflicting_groups) == (1, 2, 0)
+    assert s.verdict_text.startswith("Near duplicates: 2 rows fall in 1 group of (nearly) equal rows, 1 of them")
+    assert "1 column of free text or many categories is compared" in " ".join(s.notes)
+    assert "1 column left out (identifier)." in outlier_summary(df.drop(columns="note"), target="y").notes
