@@ -44,7 +44,7 @@ def leakage_section(current: ActiveData, dataset: Dataset) -> FeatureReport | No
     st.subheader("Leakage suspects")
     target = current.target or ""
     with st.spinner("Scoring each feature alone…"):
-        report = ft.ft_report(dataset.sha256, target, _SETTINGS, dataset)
+        report = ft.page_report(dataset, target)
     leak = report.leakage
     components.verdict_box(leak)
     st.checkbox(

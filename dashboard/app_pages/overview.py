@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.columns import LeakageSettings
 from analysis.io import Dataset
 from analysis.overview import BalanceSettings, NearDuplicateSettings, OutlierSettings, Overview
 from analysis.provenance import outliers_parameters
@@ -106,7 +105,7 @@ def class_balance_section(current: ActiveData, dataset: Dataset, schema: Schema)
 def leakage_section(current: ActiveData, dataset: Dataset) -> None:
     st.subheader("Leakage")
     with st.spinner("Scoring each feature alone…"):
-        leak = ft.ft_leakage(dataset.sha256, current.target or "", LeakageSettings(), dataset)
+        leak = ft.page_report(dataset, current.target or "").leakage
     components.verdict_box(leak)
     st.page_link("app_pages/features.py", label="Features: each feature's score alone, the rules, and the switch "
                  "that excludes suspects from the labs", icon=":material/view_column:")

@@ -90,7 +90,10 @@ def remember(sha256: str, key: str, result: Any) -> None:
 
 
 def leakage_available(dataset: Dataset, target: str) -> bool:
-    return len(dataset.frame) <= AUTO_LEAKAGE_ROWS or (dataset.sha256, target) in st.session_state.get(CD_LEAKAGE_ASKED, set())
+    """Small tables, tables whose leakage suspects the Overview or Features page computed (a cache hit), and
+    tables the user asked for with the card's button."""
+    return (len(dataset.frame) <= AUTO_LEAKAGE_ROWS or ft.computed(dataset, target)
+            or (dataset.sha256, target) in st.session_state.get(CD_LEAKAGE_ASKED, set()))
 
 
 def ask_leakage(dataset: Dataset, target: str) -> None:

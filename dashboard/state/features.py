@@ -32,6 +32,7 @@ FT_FEATURE = "ft_feature_"  # + sha256[:16]: the feature viewed by class
 FT_BINS = "ft_bins"
 FT_TABLE = "ft_table"
 FT_LEAK_TABLE = "ft_leak_table"
+FT_COMPUTED = "ft_computed"  # (sha256, target) pairs whose feature report a page computed (not a widget)
 FT_INTEGRITY_TABLE = "ft_integrity_table"
 FT_BY_CLASS_CHART = "ft_by_class_chart"
 FT_CORR_NUMERIC = "ft_corr_numeric"
@@ -51,6 +52,20 @@ def ft_report(sha256: str, target: str, settings: LeakageSettings, _dataset: Dat
 def ft_leakage(sha256: str, target: str, settings: LeakageSettings, _dataset: Dataset) -> LeakageReport:
     """The leakage part of the (cached) feature report: Overview, Features and the labs share one computation."""
     return ft_report(sha256, target, settings, _dataset).leakage
+
+
+def page_report(dataset: Dataset, target: str) -> FeatureReport:
+    """The feature report a page shows (default settings), noted as computed in this session, so that the
+    Dataset card, which only reads what the session computed, counts its leakage suspects as measured."""
+    report = ft_report(dataset.sha256, target, LeakageSettings(), dataset)
+    seen = st.session_state.setdefault(FT_COMPUTED, set())
+    seen.add((dataset.sha256, target))
+    return report
+
+
+def computed(dataset: Dataset, target: str) -> bool:
+    """Whether a page computed the default feature report of ``dataset`` and ``target`` in this session."""
+    return (dataset.sha256, target) in st.session_state.get(FT_COMPUTED, set())
 
 
 @st.cache_data(max_entries=32, ttl=CACHE_TTL, show_spinner=False)

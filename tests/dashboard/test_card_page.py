@@ -143,3 +143,29 @@ def test_card_lists_the_augmented_data_the_augmentation_lab_built():
     assert not at.exception, at.exception
     shown = " ".join(m.value for m in at.markdown).replace("\\", "")
     assert "Fixes applied** · measured" in shown and result.verdict_text in shown
+
+
+def test_leakage_suspects_the_features_page_computed_are_measured_on_the_card():
+    """Seen in the browser: on the bundled transactions (20,031 rows, above the card's automatic limit) the card
+    still said 'not measured — open the Overview or Features page' after the Features page had shown the
+    suspects. The card now reads them from that page's cached report: the fact is measured, with the
+    verdict the analysis gives (reference: ``leakage_suspects`` on the same table)."""
+    from analysis.columns import leakage_suspects
+    from analysis.io import load_csv
+    from sample_data import sample_path
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state[keys.SAMPLE] = "transactions.csv"
+    at.switch_page("app_pages/card.py").run()
+    assert not at.exception
+    assert len(load_csv(sample_path("transactions.csv")).frame) > state.AUTO_LEAKAGE_ROWS
+    assert at.button(key=state.CD_LEAKAGE)  # not measured yet: the card offers to compute it
+    assert "**Leakage suspects** · :gray[not measured]" in [m.value for m in at.markdown]
+    at.switch_page("app_pages/features.py").run()
+    at.switch_page("app_pages/card.py").run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key == state.CD_LEAKAGE]
+    shown = [m.value for m in at.markdown]
+    assert "**Leakage suspects** · measured, shown on the Features page" in shown
+    report = leakage_suspects(load_csv(sample_path("transactions.csv")).frame, target="is_fraud")
+    assert any(report.verdict_text.split(":")[0] in m.replace("\\", "") for m in shown)
