@@ -8,6 +8,7 @@ from analysis.io import Dataset
 from analysis.overview import BalanceSettings, NearDuplicateSettings, OutlierSettings, Overview
 from analysis.provenance import outliers_parameters
 from analysis.schema import Schema
+from analysis.wording import count_noun
 from dashboard import components, sidebar
 from dashboard.charts import overview as charts
 from dashboard.components import escape_md
@@ -127,7 +128,7 @@ def data_quality_section(result: Overview, dataset: Dataset) -> None:
     q3.metric(
         "Conflicting duplicates",
         f"{d.conflicting_duplicates:,}",
-        f"in {d.conflicting_groups:,} groups",
+        f"in {count_noun(d.conflicting_groups, 'group')}",
         delta_color="off",
         delta_arrow="off",
         help="Rows whose features (every column but the target) equal another row's while the label differs.",
@@ -174,7 +175,7 @@ def near_duplicates_section(target: str, dataset: Dataset, schema: Schema) -> No
         "distance over the scaled features (cleanlab's rule)."
     )
     n1, n2, n3, n4 = st.columns(4)
-    n1.metric("Near-duplicate groups", f"{near.groups:,}", f"{near.rows:,} rows", delta_color="off",
+    n1.metric("Near-duplicate groups", f"{near.groups:,}", count_noun(near.rows, "row"), delta_color="off",
               delta_arrow="off", help=how)
     n2.metric("Differ only in form", f"{near.normalised_only_rows:,}",
               help="Rows that repeat an earlier row after normalisation (case, spacing, punctuation, rounding) "
@@ -182,7 +183,7 @@ def near_duplicates_section(target: str, dataset: Dataset, schema: Schema) -> No
     n3.metric("Nearest-neighbour pairs", f"{near.knn_pairs:,}",
               help=(f"Pairs closer than {g.radius:.3g} (median nearest-neighbour distance {g.median_nn_distance:.3g})."
                     if g.radius is not None else "No nearest-neighbour pass: no numeric or few-valued column to compare."))
-    n4.metric("Conflicting near-duplicates", f"{near.conflicting_rows:,}", f"in {near.conflicting_groups:,} groups",
+    n4.metric("Conflicting near-duplicates", f"{near.conflicting_rows:,}", f"in {count_noun(near.conflicting_groups, 'group')}",
               delta_color="off", delta_arrow="off", help="Groups whose rows carry more than one label.")
     components.verdict_box(near)
     st.caption(escape_md(how) + " Every split this product makes keeps each group on one side.")

@@ -54,3 +54,5 @@ def test_large_table_checks_wait_for_the_button():
     m = metrics(at)
     assert m["Near-duplicate groups"] == "31"  # the 25 exact + 6 conflicting planted pairs (sample_data/README.md)
     assert m["Conflicting near-duplicates"] == "12"
+    deltas = {x.label: x.proto.delta for x in at.metric}
+    assert (deltas["Near-duplicate groups"], deltas["Conflicting near-duplicates"]) == ("62 rows", "in 6 groups")
