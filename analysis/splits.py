@@ -99,8 +99,8 @@ class RowGroups:
         if self.duplicate_groups:
             parts.append(
                 f"{count_noun(self.duplicate_rows, 'row')} {verb(self.duplicate_rows, 'repeats', 'repeat')} another "
-                f"row's features ({count_noun(self.duplicate_groups, 'group')} of identical rows); each group was kept on one side of every split, so no row is scored by a model "
-                "trained on its copy"
+                f"row's features ({count_noun(self.duplicate_groups, 'group')} of identical rows); each group was "
+                "kept on one side of every split, so no row is scored by a model trained on its copy"
             )
         if self.near_rows > self.duplicate_rows:
             parts.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.columns import FeatureReport, LeakageSettings
+from analysis.columns import FeatureReport
 from analysis.io import Dataset
 from dashboard import components, sidebar
 from dashboard.charts import features as charts
@@ -12,7 +12,6 @@ from dashboard.components import escape_md
 from dashboard.state import features as ft
 from dashboard.state.session import ActiveData
 
-_SETTINGS = LeakageSettings()
 _DEFAULT_BINS = 30
 
 
@@ -123,7 +122,7 @@ def by_class_section(current: ActiveData, dataset: Dataset, report: FeatureRepor
 @components.guarded("Pairwise correlation")
 def correlation_section(current: ActiveData, dataset: Dataset) -> None:
     st.subheader("Features that move together")
-    corr = ft.ft_correlations(dataset.sha256, current.target or "", _SETTINGS, dataset)
+    corr = ft.ft_correlations(dataset.sha256, current.target or "", ft.PAGE_SETTINGS, dataset)
     components.verdict_box(corr)
     left, right = st.columns(2)
     if corr.numeric.shape[0] >= 2:

@@ -3,9 +3,9 @@
 The card is filled from what the session already computed: the other pages'
 cached wrappers are called with the settings those pages stored in session
 state (a cache hit), never with new settings. The overview is cheap and is
-computed on demand; leakage suspects come from the Overview page's cached
-feature report (on a button above AUTO_LEAKAGE_ROWS rows, where it is not
-instant the first time). What no page measured stays "not measured".
+computed on demand; leakage suspects come from the pages' cached feature
+report (``features.page_report``): above AUTO_LEAKAGE_ROWS rows only once a
+page computed it or the user pressed the card's button, as it is not instant. What no page measured stays "not measured".
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Any
 import streamlit as st
 
 from analysis.card import FIELD_LABELS, DatasetCard, HumanFields, build_card, croissant_bytes, to_markdown
-from analysis.columns import LeakageSettings
 from analysis.io import Dataset
 from analysis.overview import BalanceSettings
 from analysis.schema import Schema
@@ -30,7 +29,6 @@ CD_HUMAN = "cd_human_"  # + sha256[:16] + "_" + field: the human fields' text ar
 CD_LOAD = "cd_load"  # uploader of a saved human fields file
 CD_LOADED = "cd_loaded"  # file_id of the last file loaded (not a widget)
 CD_LEAKAGE = "cd_leakage"  # button: read the leakage suspects on a large table
-CD_LEAKAGE_ASKED = "cd_leakage_asked"  # (sha256, target) pairs whose leakage suspects were asked for (not a widget)
 CD_SAVE = "cd_save"
 CD_DOWNLOAD_MD = "cd_download_md"
 CD_DOWNLOAD_CROISSANT = "cd_download_croissant"
@@ -90,16 +88,13 @@ def remember(sha256: str, key: str, result: Any) -> None:
 
 
 def leakage_available(dataset: Dataset, target: str) -> bool:
-    """Small tables, tables whose leakage suspects the Overview or Features page computed (a cache hit), and
-    tables the user asked for with the card's button."""
-    return (len(dataset.frame) <= AUTO_LEAKAGE_ROWS or ft.computed(dataset, target)
-            or (dataset.sha256, target) in st.session_state.get(CD_LEAKAGE_ASKED, set()))
+    """Small tables, and tables whose leakage suspects a page computed (a cache hit) or the user asked for
+    with the card's button."""
+    return len(dataset.frame) <= AUTO_LEAKAGE_ROWS or ft.wanted(dataset, target)
 
 
 def ask_leakage(dataset: Dataset, target: str) -> None:
-    asked = set(st.session_state.get(CD_LEAKAGE_ASKED, set()))
-    asked.add((dataset.sha256, target))
-    st.session_state[CD_LEAKAGE_ASKED] = asked
+    ft.want(dataset, target)
 
 
 def gather(dataset: Dataset, schema: Schema, target: str) -> Gathered:
@@ -109,7 +104,7 @@ def gather(dataset: Dataset, schema: Schema, target: str) -> Gathered:
     settings = BalanceSettings(cv_folds=int(st.session_state.get(ov.OV_FOLDS, 5)))
     results: dict[str, Any] = {"overview": ov.ov_overview(sha, target, settings, dataset, schema)}
     if leakage_available(dataset, target):
-        results["leakage"] = ft.ft_leakage(sha, target, LeakageSettings(), dataset)
+        results["leakage"] = ft.page_report(dataset, target).leakage
     agreement = _agreement(dataset)
     if agreement is not None:
         results["agreement"], intervals = agreement

@@ -15,7 +15,6 @@ from analysis.columns import (
     FeatureByClass,
     FeatureReport,
     Integrity,
-    LeakageReport,
     LeakageSettings,
     correlations,
     feature_by_class,
@@ -32,7 +31,7 @@ FT_FEATURE = "ft_feature_"  # + sha256[:16]: the feature viewed by class
 FT_BINS = "ft_bins"
 FT_TABLE = "ft_table"
 FT_LEAK_TABLE = "ft_leak_table"
-FT_COMPUTED = "ft_computed"  # (sha256, target) pairs whose feature report a page computed (not a widget)
+FT_WANTED = "ft_wanted"  # (sha256, target) pairs whose feature report this session computed or asked for (not a widget)
 FT_INTEGRITY_TABLE = "ft_integrity_table"
 FT_BY_CLASS_CHART = "ft_by_class_chart"
 FT_CORR_NUMERIC = "ft_corr_numeric"
@@ -49,23 +48,25 @@ def ft_report(sha256: str, target: str, settings: LeakageSettings, _dataset: Dat
     return feature_report(_dataset.frame, target=target, settings=settings, schema=get_schema(sha256, _dataset))
 
 
-def ft_leakage(sha256: str, target: str, settings: LeakageSettings, _dataset: Dataset) -> LeakageReport:
-    """The leakage part of the (cached) feature report: Overview, Features and the labs share one computation."""
-    return ft_report(sha256, target, settings, _dataset).leakage
+#: The settings of the feature report every page shows (Overview, Features, the labs' exclusion, the card).
+PAGE_SETTINGS = LeakageSettings()
 
 
 def page_report(dataset: Dataset, target: str) -> FeatureReport:
-    """The feature report a page shows (default settings), noted as computed in this session, so that the
-    Dataset card, which only reads what the session computed, counts its leakage suspects as measured."""
-    report = ft_report(dataset.sha256, target, LeakageSettings(), dataset)
-    seen = st.session_state.setdefault(FT_COMPUTED, set())
-    seen.add((dataset.sha256, target))
-    return report
+    """The feature report the pages show (:data:`PAGE_SETTINGS`, cached), noted as wanted in this session, so
+    that the Dataset card, which only reads what the session computed, counts its leakage suspects as measured."""
+    want(dataset, target)
+    return ft_report(dataset.sha256, target, PAGE_SETTINGS, dataset)
 
 
-def computed(dataset: Dataset, target: str) -> bool:
-    """Whether a page computed the default feature report of ``dataset`` and ``target`` in this session."""
-    return (dataset.sha256, target) in st.session_state.get(FT_COMPUTED, set())
+def want(dataset: Dataset, target: str) -> None:
+    """Note that this session computed, or asked for, the page feature report of ``dataset`` and ``target``."""
+    st.session_state.setdefault(FT_WANTED, set()).add((dataset.sha256, target))
+
+
+def wanted(dataset: Dataset, target: str) -> bool:
+    """Whether this session computed, or asked for, the page feature report of ``dataset`` and ``target``."""
+    return (dataset.sha256, target) in st.session_state.get(FT_WANTED, set())
 
 
 @st.cache_data(max_entries=32, ttl=CACHE_TTL, show_spinner=False)
@@ -105,4 +106,4 @@ def excluded_columns(dataset: Dataset, target: str | None) -> tuple[str, ...]:
     """The suspected leaks the labs leave out (none unless "exclude suspected leaking features" is on)."""
     if target is None or not st.session_state.get(FT_EXCLUDE):
         return ()
-    return ft_leakage(dataset.sha256, target, LeakageSettings(), dataset).suspects
+    return page_report(dataset, target).leakage.suspects

@@ -169,3 +169,14 @@ def test_leakage_suspects_the_features_page_computed_are_measured_on_the_card():
     assert "**Leakage suspects** · measured, shown on the Features page" in shown
     report = leakage_suspects(load_csv(sample_path("transactions.csv")).frame, target="is_fraud")
     assert any(report.verdict_text.split(":")[0] in m.replace("\\", "") for m in shown)
+
+
+def test_the_cards_button_adds_the_leakage_suspects_of_a_large_table():
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state[keys.SAMPLE] = "transactions.csv"
+    at.switch_page("app_pages/card.py").run()
+    assert "**Leakage suspects** · :gray[not measured]" in [m.value for m in at.markdown]
+    at.button(key=state.CD_LEAKAGE).click().run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key == state.CD_LEAKAGE]
+    assert "**Leakage suspects** · measured, shown on the Features page" in [m.value for m in at.markdown]
