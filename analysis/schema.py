@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import NoTargetCandidateError
 from .intake.frames import takes_table
@@ -241,25 +243,27 @@ def _profile(full: pd.Series, sample: pd.Series, name: str, n_rows: int) -> Colu
 def _distinct(col: pd.Series) -> tuple[int, Any]:
     """``col.nunique()``, and the distinct values (missing included) when they came with it.
 
-    A plain numpy number column whose values are nearly all distinct is counted by sorting it; any other
-    is counted by pandas' hash table (``pd.unique``, what ``nunique`` uses), which is quicker wherever
-    values repeat. Which one is decided on ``_PROBE`` evenly spaced values (1M rows on this machine: the
-    hash 3 to 10 x quicker than the sort at 18 to 2,000 distinct values, 1.5 x at 100,000; the sort
-    ahead only at half a million distinct and more). Both count as pandas does (NaN left out, -0.0
-    equal to 0.0). A column of another dtype is counted by ``unique()``, which :func:`_number_like` then
-    reuses instead of hashing the column again.
+    A plain numpy number column whose values are nearly all distinct is counted by sorting it; any other is
+    counted by Arrow's hash kernel (``pyarrow.compute.count_distinct``), which is quicker wherever values
+    repeat. Which one is decided on ``_PROBE`` evenly spaced values (1M rows on this machine, median of 7
+    calls: Arrow's count 2 x quicker than pandas' hash table at 2,000 to 106,000 distinct values, e.g. 39
+    against 84 ms; pandas' table in turn 3 to 10 x quicker than the sort at 18 to 2,000; the sort ahead
+    only at half a million distinct and more, where Arrow's count takes 111 to 128 ms against 58 to 72).
+    Both count as pandas does: NaN left out, and -0.0 equal to 0.0 (adding 0.0 turns -0.0 into 0.0, so
+    equal values are equal bits for Arrow's hash). A column of another dtype is counted by ``unique()``,
+    which :func:`_number_like` then reuses instead of hashing the column again.
     """
     if not (isinstance(col.dtype, np.dtype) and col.dtype.kind in "iuf"):
         uniques = col.unique()
         return int(len(uniques) - pd.isna(uniques).sum()), uniques
     values = col.to_numpy()
     if values.dtype.kind == "f":
-        values = values[~np.isnan(values)]
+        values = values[~np.isnan(values)] + values.dtype.type(0.0)  # -0.0 + 0.0 is 0.0: one bit pattern per value
     if not len(values):
         return 0, None
     probe = values[:: max(1, len(values) // _PROBE)]
     if len(pd.unique(probe)) < _SORT_ABOVE * len(probe):
-        return len(pd.unique(values)), None
+        return int(pc.count_distinct(pa.array(values)).as_py()), None
     ordered = np.sort(values)
     return int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1, None
 

@@ -512,7 +512,7 @@ def test_integer_class_codes_in_the_last_column_among_measurements():
 @pytest.mark.parametrize("distinct", ["repeats", "nearly-all"])
 @pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "int32", "uint8", "Float64", "Int64", "object"])
 def test_distinct_counts_equal_pandas_nunique(dtype, distinct):
-    """A number column's distinct count comes from pandas' hash table where values repeat and from a sort where
+    """A number column's distinct count comes from Arrow's hash kernel where values repeat and from a sort where
     nearly all differ: the reference is pandas' ``Series.nunique()``, on values with repeats (or nearly none),
     -0.0 beside 0.0, inf and NaN where the dtype holds them."""
     rng = np.random.default_rng(11)
@@ -532,7 +532,8 @@ def test_distinct_counts_equal_pandas_nunique(dtype, distinct):
 
 @pytest.mark.parametrize("values", [[0.0, -0.0] * 3000, list(range(6000)) + [-0.0, 0.0]], ids=["repeats", "sorted"])
 def test_distinct_counts_take_both_ways_and_agree(values, monkeypatch):
-    """Both ways of counting (hash table, sort) give pandas' ``nunique`` whichever the probe picks."""
+    """Both ways of counting (Arrow's hash kernel, a sort) give pandas' ``nunique`` whichever the probe picks:
+    -0.0 and 0.0 are one value either way (Arrow hashes bits, so the count adds 0.0 first)."""
     import importlib
 
     schema = importlib.import_module("analysis.schema")
