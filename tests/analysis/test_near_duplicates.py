@@ -21,7 +21,7 @@ from analysis.overview import (
     outlier_summary,
     overview,
 )
-from analysis.overview.near_groups import _column_codes, _knn_matrix
+from analysis.overview.near_groups import _column_codes, _first_rows, _knn_matrix
 
 near_groups_module = importlib.import_module("analysis.overview.near_groups")
 
@@ -477,3 +477,15 @@ def test_verdicts_and_notes_count_one_group_and_one_column_in_the_singular():
     assert s.verdict_text.startswith("Near duplicates: 2 rows fall in 1 group of (nearly) equal rows, 1 of them")
     assert "1 column of free text or many categories is compared" in " ".join(s.notes)
     assert "1 column left out (identifier)." in outlier_summary(df.drop(columns="note"), target="y").notes
+
+
+@pytest.mark.parametrize("distinct", [1, 7, 5000, 20000])
+def test_first_rows_of_codes_equal_pandas_first_occurrences(distinct):
+    """The representative rows (each normalised code's first row) from a running maximum equal pandas'
+    ``~duplicated()`` positions on codes numbered by ``pd.factorize`` (the reference), from a single code to all
+    rows distinct."""
+    rng = np.random.default_rng(distinct)
+    codes = pd.factorize(rng.integers(0, distinct, 20000))[0].astype(np.int64)
+    expected = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())
+    assert _first_rows(codes).tolist() == expected.tolist()
+    assert _first_rows(np.empty(0, dtype=np.int64)).tolist() == []

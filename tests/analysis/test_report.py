@@ -39,8 +39,11 @@ def test_hand_computed_small_frame():
     assert d.conflicting_duplicates == 4 and d.conflicting_groups == 2
 
 
+@pytest.mark.parametrize("route", ["alone", "overview"])
 @pytest.mark.parametrize("seed", range(8))
-def test_random_frames_match_pandas_and_brute_force(seed):
+def test_random_frames_match_pandas_and_brute_force(seed, route):
+    """Both routes to the counts: alone (every row hashed) and in the overview, which compares only rows whose
+    near-duplicate pass's normalised code repeats (found by counting the codes)."""
     rng = np.random.default_rng(seed)
     n = 60
     df = pd.DataFrame(
@@ -51,7 +54,7 @@ def test_random_frames_match_pandas_and_brute_force(seed):
         }
     )
     df.loc[rng.random(n) < 0.1, "a"] = np.nan
-    d = duplicate_summary(df, target="y")
+    d = duplicate_summary(df, target="y") if route == "alone" else overview(df, target="y", outliers=None).duplicates
     assert d.duplicate_rows == int(df.duplicated().sum())
     assert set(d.conflict_rows) == brute_force_conflicts(df, "y")
 
