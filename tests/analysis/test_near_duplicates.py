@@ -182,7 +182,8 @@ def test_grid_search_with_blocks_equals_sklearn_radius_search_per_block(keys, mo
 def test_grid_candidate_count_equals_a_count_of_neighbouring_pairs_on_both_key_paths(monkeypatch):
     """The guard's candidate count (ordered pairs of rows in neighbouring cells of one block, a row with
     itself included) equals a direct count over every pair of rows, with sorted keys and with joins
-    (which count from the cells' sizes, never listing the pairs). Reference: the definition, pair by pair."""
+    (which count from the cells' sizes, never listing the pairs); the pairs listed are each such pair of
+    two rows once, as (smaller, larger), on both paths. Reference: the definition, pair by pair."""
     import importlib
 
     ng = importlib.import_module("analysis.overview.near_groups")
@@ -190,12 +191,20 @@ def test_grid_candidate_count_equals_a_count_of_neighbouring_pairs_on_both_key_p
     cells = rng.integers(-3, 4, size=(300, 3))
     block = rng.integers(0, 2, 300)
     near = (np.abs(cells[:, None, :] - cells[None, :, :]).max(axis=2) <= 1) & (block[:, None] == block[None, :])
+    expected = sorted(zip(*np.nonzero(np.triu(near, 1))))
+
+    def listed(grid):
+        pairs = [(int(a), int(b)) for i, j in grid.pairs() for a, b in zip(i, j)]
+        assert all(a < b for a, b in pairs)
+        return sorted(pairs)
+
     linear = ng._Grid(cells, block)
     assert linear.linear and linear.candidates() == int(near.sum())
-    assert sum(len(i) for i, _ in linear.pairs()) == int(near.sum())
+    assert listed(linear) == expected and len(expected) == (int(near.sum()) - 300) // 2
     monkeypatch.setattr(ng, "_MAX_KEY", 0)
     joined = ng._Grid(cells, block)
     assert not joined.linear and joined.candidates() == int(near.sum())
+    assert listed(joined) == expected
 
 
 def test_numeric_rows_group_as_their_row_by_row_rounded_values_do():
