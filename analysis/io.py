@@ -25,7 +25,7 @@ from pandas._libs.parsers import STR_NA_VALUES  # the missing-value words pandas
 from ._csv_sniff import DELIMITER_NAMES, DELIMITERS, LEADING_BLANK_LINES, SNIFF_BYTES, parse, placeholder_names, sniff
 from ._encoding import BOM_NOTE, UTF8_BOM, UTF16_BOMS, reject_binary, to_utf8
 from .errors import FileTooLargeError, HeaderOnlyError
-from .threads import in_background
+from .threads import arrow_threads, in_background, parse_spare
 
 __all__ = ["Dataset", "load_csv", "DEFAULT_MAX_BYTES", "DELIMITERS"]
 
@@ -296,12 +296,13 @@ def _stream_check(path: Path) -> tuple[str, int] | None:
 
 def _read_arrow_path(path: Path, delimiter: str, width: int) -> pd.DataFrame:
     """pyarrow's CSV reader with the options pandas' pyarrow engine uses, converted column by column."""
-    table = pa_csv.read_csv(
-        path,
-        read_options=pa_csv.ReadOptions(column_names=placeholder_names([""] * width), skip_rows=1),
-        parse_options=pa_csv.ParseOptions(delimiter=delimiter),
-        convert_options=pa_csv.ConvertOptions(null_values=sorted(STR_NA_VALUES), strings_can_be_null=True),
-    )
+    with arrow_threads(spare=parse_spare()):  # a caller's background work may want a core (analysis.threads)
+        table = pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(column_names=placeholder_names([""] * width), skip_rows=1),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter),
+            convert_options=pa_csv.ConvertOptions(null_values=sorted(STR_NA_VALUES), strings_can_be_null=True),
+        )
     for i, kind in enumerate(table.schema.types):
         if pa.types.is_null(kind):  # an all-empty column: float64 NaN, as pandas reads it
             table = table.set_column(i, table.field(i).name, table.column(i).cast(pa.float64()))

@@ -40,13 +40,15 @@ def _report_on_pandas(args: argparse.Namespace) -> int:
     from ..errors import NoTargetCandidateError
     from ..overview import overview
     from ..schema import infer_schema, suggest_target
-    from ..threads import in_background
+    from ..threads import in_background, parse_leaving, worker_threads
 
-    # scikit-learn's import (about 1.5 s of Python; the outlier and leakage passes need it) from the start:
+    # scikit-learn's import (about 1 s of Python; the outlier and leakage passes need it) from the start:
     # pyarrow parses outside the GIL, and the import is then done before the passes that wait for it
-    # (1M x 30: 0.5 s less, and no higher peak, as the passes after the read peak higher than the read)
+    # (1M x 30: 0.5 s less, and no higher peak, as the passes after the read peak higher than the read).
+    # The CSV parse leaves it a core: with every core parsing, the import ended after the column roles.
     in_background(importlib.import_module, "sklearn.ensemble")
-    dataset = load(args)
+    with parse_leaving(1 if worker_threads() > 1 else 0):  # with one thread, the import is already done
+        dataset = load(args)
     schema = infer_schema(dataset.frame)
     notes = list(dataset.notes)
     target = args.target

@@ -111,3 +111,69 @@ def test_report_runs_its_passes_with_short_gil_turns(monkeypatch, tmp_path, caps
     capsys.readouterr()
     assert seen == [pytest.approx(min(before, SHORT_SWITCH_INTERVAL))]
     assert sys.getswitchinterval() == before
+
+
+def test_arrow_threads_shrinks_pyarrows_pool_and_restores_it():
+    """``pyarrow.cpu_count`` (pyarrow's own record of its pool) inside and after the block: ``spare`` threads
+    fewer, never below one, unchanged with none to spare, and restored after an exception."""
+    import pyarrow as pa
+
+    from analysis.threads import arrow_threads
+
+    before = pa.cpu_count()
+    try:
+        pa.set_cpu_count(3)
+        with arrow_threads(spare=1):
+            assert pa.cpu_count() == 2
+        assert pa.cpu_count() == 3
+        with arrow_threads(spare=5):
+            assert pa.cpu_count() == 1
+        with arrow_threads(spare=0):
+            assert pa.cpu_count() == 3
+        with pytest.raises(KeyError), arrow_threads(spare=1):
+            raise KeyError("x")
+        assert pa.cpu_count() == 3
+    finally:
+        pa.set_cpu_count(before)
+
+
+@pytest.mark.parametrize("threads", ["2", "1"])
+def test_report_parses_leaving_a_core_to_the_import(threads, monkeypatch, tmp_path, capsys):
+    """While ``report`` parses the CSV, pyarrow's pool leaves one core to scikit-learn's import in the
+    background (none with ``DD_THREADS=1``, where the import runs first); the conversion to pandas after the
+    parse, other commands' parses and everything after the read see the whole pool."""
+    import importlib
+
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    from analysis.cli import main
+
+    monkeypatch.setenv("DD_THREADS", threads)
+    io = importlib.import_module("analysis.io")
+    seen: dict[str, list[int]] = {"parse": [], "finish": []}
+    real_read, real_finish = pa_csv.read_csv, io._finish
+
+    def read_spy(*args, **kwargs):
+        seen["parse"].append(pa.cpu_count())
+        return real_read(*args, **kwargs)
+
+    def finish_spy(*args, **kwargs):
+        seen["finish"].append(pa.cpu_count())
+        return real_finish(*args, **kwargs)
+
+    monkeypatch.setattr(pa_csv, "read_csv", read_spy)
+    monkeypatch.setattr(io, "_finish", finish_spy)
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"x": range(40), "y": ["a", "b"] * 20}).to_csv(path, index=False)
+    before = pa.cpu_count()
+    try:
+        pa.set_cpu_count(2)
+        assert main(["report", str(path), "--target", "y", "--format", "json"]) == 0
+        assert main(["features", str(path), "--target", "y", "--format", "json"]) == 0
+        capsys.readouterr()
+        assert seen == {"parse": [1 if threads == "2" else 2, 2], "finish": [2, 2]}
+        assert pa.cpu_count() == 2
+    finally:
+        pa.set_cpu_count(before)
