@@ -190,6 +190,29 @@ class Ranking(ResultMixin):
     def to_frame(self) -> pd.DataFrame:
         return self.frame
 
+    @property
+    def suggestion(self) -> str | None:
+        """The strategy this ranking supports applying: the best-ranked one that beats the baseline beyond the
+        fold-to-fold noise, or None when none does (applying one is then not supported by the comparison)."""
+        return self.worth_it[0] if self.worth_it else None
+
+    def suggestion_text(self) -> str:
+        """One sentence for whoever picks a strategy to apply: the suggestion and why, or why there is none."""
+        label = METRICS[self.metric].label
+        mean = dict(zip(self.frame["strategy"], self.frame["mean"]))
+        if self.suggestion is None:
+            return (
+                f"By {label}, no strategy beat the baseline beyond the fold-to-fold noise: this comparison does not "
+                "support applying one (try another metric, more repeats, or keep the data as it is)."
+            )
+        p = dict(zip(self.frame["strategy"], self.frame["p_value"]))[self.suggestion]
+        base = f" against the baseline's {mean['none']:.3f}" if "none" in mean else ""
+        return (
+            f"Suggested by the comparison: {self.suggestion}, the best-ranked strategy that beats the baseline by "
+            f"{label} beyond the fold-to-fold noise ({mean[self.suggestion]:.3f}{base}; corrected t-test, "
+            f"p = {p:.3f})."
+        )
+
     def warning_for(self, strategy: str) -> str | None:
         """A sentence for whoever is about to apply ``strategy``: what this ranking found when it scored worse
         than the baseline beyond the fold-to-fold noise (None otherwise, or when it was not compared)."""

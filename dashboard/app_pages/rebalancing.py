@@ -253,15 +253,35 @@ def results_section(plan, results) -> Ranking:
     return ranking
 
 
+#: The strategy the fix section offers before a comparison has suggested one.
+DEFAULT_FIX = "smote"
+
+
+def _follow_suggestion(suggested: str | None, options: list[str], data: str) -> None:
+    """Point the strategy picker at the comparison's suggestion when it changes (a new suggestion for this
+    table, or the first for a table), unless the user picked another strategy by hand since the picker last
+    followed one for this table: a choice made after seeing a suggestion is never overwritten."""
+    last = st.session_state.get(state.RB_FIX_SUGGESTED)  # (table's SHA-256, strategy) last followed
+    if suggested is None or suggested not in options or last == (data, suggested):
+        return
+    by_hand = last is not None and last[0] == data and st.session_state.get(state.RB_FIX_STRATEGY) != last[1]
+    if not by_hand:
+        st.session_state[state.RB_FIX_STRATEGY] = suggested
+    st.session_state[state.RB_FIX_SUGGESTED] = (data, suggested)
+
+
 @guarded("Apply a fix")
 def fix_section(dataset, target: str, compare: CompareSettings, ranking: Ranking | None = None) -> None:
     st.subheader("Apply a fix and download it")
     fix_options = [n for n in STRATEGIES if n != "none"]
+    _follow_suggestion(ranking.suggestion if ranking is not None else None, fix_options, dataset.input_sha256)
     f1, f2, f3 = st.columns([2, 1, 1])
     fix_name = f1.selectbox(
-        "Strategy to apply", fix_options, index=fix_options.index("smote"), key=state.RB_FIX_STRATEGY,
+        "Strategy to apply", fix_options, index=fix_options.index(DEFAULT_FIX), key=state.RB_FIX_STRATEGY,
         format_func=lambda n: f"{n} · {STRATEGIES[n].label}",
     )
+    if ranking is not None:
+        st.caption(escape_md(ranking.suggestion_text()))
     warning = ranking.warning_for(fix_name) if ranking is not None else None
     if warning:
         st.warning(escape_md(warning), icon=":material/trending_down:")

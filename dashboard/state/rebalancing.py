@@ -42,6 +42,7 @@ RB_DOWNLOAD_SNIPPET = "rb_download_snippet"
 RB_GROUP = "rb_group"
 RB_APPLY_FIX = "rb_apply_fix"  # button
 RB_FIX_RUN = "rb_fix_run"  # the FixSettings of the last fix the user asked for (not a widget)
+RB_FIX_SUGGESTED = "rb_fix_suggested"  # (table SHA-256, strategy) the picker last followed (not a widget)
 
 #: Value widgets kept when the user changes page (dashboard.state.session.keep_inputs).
 PERSIST: tuple[str, ...] = (

@@ -367,3 +367,29 @@ def test_a_strategy_found_worse_than_the_baseline_is_named_before_it_is_applied(
     assert rows.at["random_over", "p_value"] < 0.05 and rows.at["random_over", "mean"] < rows.at["none", "mean"]
     assert by_auc.warning_for("smote") is None and by_auc.warning_for("none") is None
     assert by_bacc.warning_for("random_over") is None
+
+
+def test_the_suggested_fix_is_the_best_ranked_strategy_that_beats_the_baseline():
+    """``Ranking.suggestion``: the first strategy of the ranking table whose corrected t-test against the baseline
+    says better (p < 0.05, higher mean), with its numbers in the sentence; none when no strategy is better,
+    and the sentence then says the comparison does not support applying one."""
+    from analysis import load_csv
+    from analysis.rebalance import compare_strategies
+    from sample_data import sample_path
+
+    df = load_csv(sample_path("transactions.csv")).frame
+    comparison = compare_strategies(df, target="is_fraud", n_jobs=1, strategies=["none", "class_weight", "random_over"],
+                                    folds=3, subsample=2000)
+    by_bacc, by_auc = comparison.ranking("balanced_accuracy"), comparison.ranking("roc_auc")
+    rows = by_bacc.frame
+    better = rows[(rows["p_value"] < 0.05) & (rows["difference"] > 0)]
+    assert by_bacc.suggestion == better["strategy"].iloc[0] == "class_weight"
+    first = better.iloc[0]
+    base = rows.loc[rows["strategy"] == "none", "mean"].iloc[0]
+    assert by_bacc.suggestion_text() == (
+        f"Suggested by the comparison: class_weight, the best-ranked strategy that beats the baseline by balanced "
+        f"accuracy beyond the fold-to-fold noise ({first['mean']:.3f} against the baseline's {base:.3f}; corrected "
+        f"t-test, p = {first['p_value']:.3f})."
+    )
+    assert by_auc.suggestion is None
+    assert by_auc.suggestion_text().startswith("By ROC AUC, no strategy beat the baseline beyond the fold-to-fold noise")

@@ -94,6 +94,17 @@ def test_page_runs_stores_results_and_shows_the_apis_numbers(expected):
     assert list(next(iter(at.session_state[state.RB_RESULTS].values()))) == ["none", "class_weight", "random_over"]
     assert table(at, "rank")["strategy"].tolist() == expected.ranking("mcc").frame["strategy"].tolist()
 
+    # The fix section's picker follows the comparison's suggestion (the best-ranked strategy that beats the
+    # baseline by the metric chosen above), and says why; without one it says the comparison supports none.
+    def captions():
+        return [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption]
+
+    assert expected.ranking("mcc").suggestion is None and at.selectbox(key=state.RB_FIX_STRATEGY).value == "smote"
+    assert expected.ranking("mcc").suggestion_text() in captions()
+    at.selectbox(key=state.RB_METRIC).set_value("balanced_accuracy").run()
+    assert at.selectbox(key=state.RB_FIX_STRATEGY).value == expected.ranking("balanced_accuracy").suggestion
+    assert expected.ranking("balanced_accuracy").suggestion_text() in captions()
+
     # Before applying a strategy the comparison found worse than the baseline (by the metric chosen above),
     # the fix section says so; a strategy that was not compared, or not found worse, gets no such warning.
     at.selectbox(key=state.RB_METRIC).set_value("roc_auc").run()
@@ -104,6 +115,19 @@ def test_page_runs_stores_results_and_shows_the_apis_numbers(expected):
         at.selectbox(key=state.RB_METRIC).set_value(metric).run()
         at.selectbox(key=state.RB_FIX_STRATEGY).set_value(fix).run()
         assert not any("worse than the baseline" in w.value for w in at.warning), (metric, fix)
+    # A strategy picked by hand after a suggestion stays picked when the metric (and the suggestion) changes.
+    for metric in ("mcc", "balanced_accuracy"):
+        at.selectbox(key=state.RB_METRIC).set_value(metric).run()
+        assert at.selectbox(key=state.RB_FIX_STRATEGY).value == "random_over", metric
+    # A new suggestion for the same table moves the picker only while it shows the last suggestion it followed
+    # (here, as if random_over had been suggested last; balanced accuracy then suggests class_weight).
+    sha = load_csv(DATA).input_sha256
+    for picked, shown in (("threshold", "threshold"), ("random_over", "class_weight")):
+        at.selectbox(key=state.RB_METRIC).set_value("mcc").run()
+        at.selectbox(key=state.RB_FIX_STRATEGY).set_value(picked).run()
+        at.session_state[state.RB_FIX_SUGGESTED] = (sha, "random_over")
+        at.selectbox(key=state.RB_METRIC).set_value("balanced_accuracy").run()
+        assert at.selectbox(key=state.RB_FIX_STRATEGY).value == shown, picked
 
 
 def test_interrupted_run_keeps_finished_strategies_and_resumes(expected):
