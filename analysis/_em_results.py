@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .results import ResultMixin, Severity
+from .wording import count_noun, verb
 
 __all__ = ["DawidSkene", "MajorityVote"]
 
@@ -54,7 +55,11 @@ class MajorityVote(ResultMixin):
         n_labelled = int((self.labels >= 0).sum())
         text = f"Majority vote labels {n_labelled:,} of {len(self.labels):,} items"
         if self.n_ties:
-            return text + f"; {self.n_ties:,} tied item(s) get no label (ties are reported, not broken)."
+            ties = self.n_ties
+            return text + (
+                f"; {count_noun(ties, 'tied item')} {verb(ties, 'gets', 'get')} no label (ties are reported, "
+                "not broken)."
+            )
         return text + "."
 
     def to_frame(self) -> pd.DataFrame:

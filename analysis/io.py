@@ -26,6 +26,7 @@ from ._csv_sniff import DELIMITER_NAMES, DELIMITERS, LEADING_BLANK_LINES, SNIFF_
 from ._encoding import BOM_NOTE, UTF8_BOM, UTF16_BOMS, reject_binary, to_utf8
 from .errors import FileTooLargeError, HeaderOnlyError
 from .threads import arrow_threads, in_background, parse_spare
+from .wording import count_noun, verb
 
 __all__ = ["Dataset", "load_csv", "DEFAULT_MAX_BYTES", "DELIMITERS"]
 
@@ -453,7 +454,8 @@ def _clean_header(frame: pd.DataFrame, header: list[str], notes: list[str]) -> d
     if stripped_any:
         notes.append("Spaces around column names were removed.")
     if blanks:
-        notes.append(f"{len(blanks)} blank column name(s) were named by position: {', '.join(blanks)}.")
+        notes.append(f"{count_noun(len(blanks), 'blank column name')} {verb(len(blanks), 'was', 'were')} named by "
+                     f"position: {', '.join(blanks)}.")
     if dupes:
         notes.append(f"Repeated column names were made unique: {', '.join(dupes)}.")
     return renamed

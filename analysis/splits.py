@@ -261,7 +261,7 @@ def _check_groups(groups: RowGroups, y: np.ndarray, folds: int, classes: Sequenc
             if groups.group_column is not None else "identical or near-identical features"
         )
         raise TooFewRowsError(
-            f"Class {label!r} occurs in only {int(per_class.min())} group(s) of rows that must stay together "
+            f"Class {label!r} occurs in only {count_noun(per_class.min(), 'group')} of rows that must stay together "
             f"({why}); {folds}-fold cross-validation that keeps each group on one side needs at least {folds}. "
             f"Use at most {max(int(per_class.min()), 2)} folds, remove the duplicate rows, or collect more rows "
             "of that class."

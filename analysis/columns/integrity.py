@@ -26,6 +26,7 @@ import pandas as pd
 from ..errors import require_column
 from ..io import Dataset
 from ..results import ResultMixin, Severity
+from ..wording import count_noun, verb
 
 __all__ = ["Integrity", "MixedColumn", "SpellingVariants", "TokensAsMissing", "integrity", "read_tokens_as_missing"]
 
@@ -182,13 +183,15 @@ def integrity(df: pd.DataFrame) -> Integrity:
             variants.extend(sorted(found_here, key=lambda v: -sum(v.spellings.values())))
     parts = []
     if mixed:
-        parts.append(f"{len(mixed)} numeric column(s) hold a few text tokens ("
+        parts.append(f"{count_noun(len(mixed), 'numeric column')} {verb(len(mixed), 'holds', 'hold')} a few text "
+                     "tokens ("
                      + ", ".join(f"'{m.column}'" for m in mixed[:5]) + "): they are read as text categories until "
                      "the tokens are read as missing")
     if variants:
-        parts.append(f"{len(variants)} value(s) are spelled in several ways")
+        parts.append(f"{count_noun(len(variants), 'value')} {verb(len(variants), 'is', 'are')} spelled in several ways")
     if special:
-        parts.append(f"{len(special)} column(s) hold values of special characters only")
+        parts.append(f"{count_noun(len(special), 'column')} {verb(len(special), 'holds', 'hold')} values of special "
+                     "characters only")
     verdict = "issues" if parts else "clean"
     text = ("Integrity: " + "; ".join(parts) + ".") if parts else \
         "No mixed-type column, spelling variant or special-character-only value."

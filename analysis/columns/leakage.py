@@ -43,6 +43,7 @@ import pandas as pd
 
 from ..results import ResultMixin, Severity, json_float, json_label
 from ..schema import Schema
+from ..wording import count_noun
 from ._common import (
     SAMPLE_ROWS,
     Labelled,
@@ -248,7 +249,7 @@ def _splits(lab: Labelled, target: str, s: LeakageSettings, notes: list[str]):
     folds = min(int(s.folds), smallest)
     if folds < 2:
         notes.append(
-            f"A class has only {smallest} row(s): no cross-validated single-feature model could be scored; "
+            f"A class has only {count_noun(smallest, 'row')}: no cross-validated single-feature model could be scored; "
             "rules and constant-within-class checks still ran."
         )
         return (), 0

@@ -18,6 +18,7 @@ from ..em import DawidSkene, dawid_skene, majority_vote
 from ..errors import AnnotationError, require_column
 from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
+from ..wording import count_noun, verb
 from .ratings import Ratings, encode_gold, encode_ratings
 
 __all__ = ["CONSENSUS_METHODS", "Consensus", "consensus_labels", "with_consensus"]
@@ -68,7 +69,8 @@ class Consensus(ResultMixin):
         text = f"{n_labelled:,} of {len(self.labels):,} items get a consensus label"
         if self.model is not None:
             return f"{text} from Dawid-Skene. {self.model.verdict_text}"
-        return f"{text} from the majority vote; {int(self.tie.sum()):,} tied item(s) get none."
+        ties = int(self.tie.sum())
+        return f"{text} from the majority vote; {count_noun(ties, 'tied item')} {verb(ties, 'gets', 'get')} none."
 
     @property
     def annotator_accuracy(self) -> dict[str, float]:
@@ -160,7 +162,8 @@ def consensus_labels(
     if method == "majority":
         ties = majority.n_ties
         if ties:
-            notes.append(f"{ties:,} item(s) have tied votes and get no majority label; see the tie column.")
+            notes.append(f"{count_noun(ties, 'item')} {verb(ties, 'has', 'have')} tied votes and "
+                         f"{verb(ties, 'gets', 'get')} no majority label; see the tie column.")
         return Consensus(
             method=method,
             ratings=ratings,
@@ -174,7 +177,8 @@ def consensus_labels(
     if gold is not None:
         require_column(list(df.columns), gold, role="gold label column")
         known = encode_gold(df[gold], ratings)
-        notes.append(f"{int((known >= 0).sum()):,} row(s) with a '{gold}' label are fixed to it.")
+        fixed = int((known >= 0).sum())
+        notes.append(f"{count_noun(fixed, 'row')} with a '{gold}' label {verb(fixed, 'is', 'are')} fixed to it.")
     model = dawid_skene(ratings.codes, n_classes=ratings.n_classes, known=known, max_iter=max_iter)
     codes = np.where(n_votes > 0, model.labels, -1)
     if known is not None:

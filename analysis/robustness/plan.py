@@ -23,6 +23,7 @@ from ..intake.frames import takes_table
 from ..models import MODEL_REGISTRY
 from ..rebalance import grouped_space, metric_names
 from ..splits import RowGroups, kfold_splits
+from ..wording import count_noun
 from .perturbations import PERTURBATIONS, ColumnKinds, RobustnessError
 
 __all__ = ["RobustnessPlan", "RobustnessSettings", "plan_robustness"]
@@ -161,8 +162,9 @@ def plan_robustness(df: pd.DataFrame, settings: RobustnessSettings) -> Robustnes
     if int(counts.min()) < s.folds:
         label = space.classes[int(counts.argmin())]
         raise TooFewRowsError(
-            f"Class {label!r} has {int(counts.min())} row(s); stratified {s.folds}-fold cross-validation needs at "
-            f"least {s.folds} of every class. Use fewer folds, or collect more rows of that class.", column=s.target,
+            f"Class {label!r} has {count_noun(counts.min(), 'row')}; stratified {s.folds}-fold cross-validation "
+            f"needs at least {s.folds} of every class. Use fewer folds, or collect more rows of that class.",
+            column=s.target,
         )
     splits = kfold_splits(groups, space.y, folds=s.folds, seed=s.seed, classes=space.classes)
     dropped = {k: v for k, v in cols.dropped.items()}

@@ -24,6 +24,7 @@ from ..errors import (
     format_columns,
     require_column,
 )
+from ..wording import verb
 
 __all__ = ["DEFAULT_ABSTAIN", "LFMatrix", "canon", "check_lf_columns", "encode_votes", "lf_matrix", "patterns", "sort_key", "wmean", "wsum"]
 
@@ -286,8 +287,9 @@ def encode_votes(
         )
     if silent and not allow_silent:
         raise AbstainOnlyError(
-            f"The labeling function(s) {format_columns(silent)} abstain on every row (only empty cells or the "
-            f"abstain value {abstain!r}); drop them or check the abstain value.",
+            f"The labeling {verb(len(silent), 'function', 'functions')} {format_columns(silent)} "
+            f"{verb(len(silent), 'abstains', 'abstain')} on every row (only empty cells or the "
+            f"abstain value {abstain!r}); drop {verb(len(silent), 'it', 'them')} or check the abstain value.",
             column=silent[0],
         )
     if len(classes) < 2:

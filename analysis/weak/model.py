@@ -28,6 +28,7 @@ import pandas as pd
 from ..em import DawidSkene, MajorityVote, dawid_skene, majority_vote
 from ..errors import WeakSupervisionError
 from ..results import ResultMixin, Severity, json_float
+from ..wording import count_noun, verb
 from .balance import ClassBalance, check_prior, class_balance, parse_class_prior
 from .dependencies import LFDependency, lf_dependencies, merge_lfs
 from .heldout import choose
@@ -373,7 +374,7 @@ def label_model(
     n_uncovered = int(wsum(~covered, w))
     if n_uncovered:
         keep = "stay empty" if matrix.abstain is None else f"keep the abstain value {matrix.abstain!r}"
-        notes.append(f"{n_uncovered:,} item(s) have no LF vote and {keep}.")
+        notes.append(f"{count_noun(n_uncovered, 'item')} {verb(n_uncovered, 'has', 'have')} no LF vote and {keep}.")
     gold_accuracy = heldout = learned_without_gold = None
     used, reason = "label_model", ""
     if has_gold:
@@ -387,9 +388,10 @@ def label_model(
         gold_accuracy = gold_scores(matrix.gold, majority, blind.posteriors, covered, w)
         learned_without_gold = blind.vote_accuracy if not groups else _vote_accuracy(votes, blind.posteriors, w)
         if known is not None:
+            fixed = int(wsum(known >= 0, w))
             notes.append(
-                f"{int(wsum(known >= 0, w)):,} gold row(s) are fixed to their gold label; accuracy on gold is measured "
-                "with a second fit that did not see them."
+                f"{count_noun(fixed, 'gold row')} {verb(fixed, 'is', 'are')} fixed to their gold label; accuracy on "
+                "gold is measured with a second fit that did not see them."
             )
 
         def heldout_fit(anchor: np.ndarray | None) -> np.ndarray:  # the balance decided on the anchor half only
@@ -424,7 +426,8 @@ def label_model(
     confidence = np.where(covered, fit.posteriors[np.arange(len(codes)), np.maximum(codes, 0)], np.nan)
     n_copied = int(wsum((known >= 0) & covered, w)) if known is not None else 0
     if n_copied and n_copied < matrix.n_items:
-        notes.append(f"{n_copied:,} weak label(s) are the gold label of their row (gold rows are fixed to it).")
+        notes.append(f"{count_noun(n_copied, 'weak label')} {verb(n_copied, 'is', 'are')} the gold label of their "
+                     "row (gold rows are fixed to it).")
     return LabelModel(
         matrix=matrix,
         codes=codes,

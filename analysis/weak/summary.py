@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..em import vote_counts
 from ..results import ResultMixin, Severity, json_float, py_scalar
+from ..wording import count_noun
 from .matrix import LFMatrix, wsum
 
 __all__ = ["LFStats", "LFSummary", "gold_counts", "lf_summary"]
@@ -88,7 +89,7 @@ class LFSummary(ResultMixin):
     @property
     def verdict_text(self) -> str:
         return (
-            f"{len(self.lfs)} labeling function(s) on {self.n_items:,} items: together they cover "
+            f"{count_noun(len(self.lfs), 'labeling function')} on {count_noun(self.n_items, 'item')}: together they cover "
             f"{self.total_coverage:.1%}; {self.overlap:.1%} of items get two or more votes and "
             f"{self.conflict:.1%} conflicting votes."
         )

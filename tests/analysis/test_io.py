@@ -346,7 +346,7 @@ def test_trailing_delimiter_gives_an_empty_named_column():
     ds = load_csv(b"a,b,\n1,2,\n3,4,\n")
     assert list(ds.frame.columns) == ["a", "b", "column_3"]
     assert int(ds.frame["column_3"].isna().sum()) == 2
-    assert ds.notes == ("1 blank column name(s) were named by position: column_3.",)
+    assert ds.notes == ("1 blank column name was named by position: column_3.",)
 
 
 # --- ragged rows and quotes ---------------------------------------------------------

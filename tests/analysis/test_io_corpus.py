@@ -149,7 +149,7 @@ EXPECTED: dict[str, Fails | Parses] = {
     ),
     "blank_headers.csv": Parses(
         shape=(2, 4), columns=("column_1", "x", "column_3", "y"), delimiter=",", encoding="utf-8",
-        notes=("2 blank column name(s) were named by position: column_1, column_3",),
+        notes=("2 blank column names were named by position: column_1, column_3",),
         cells={(1, "column_1"): 1, (1, "column_3"): 5},
     ),
     "padded_headers.csv": Parses(

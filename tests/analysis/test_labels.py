@@ -373,7 +373,7 @@ def test_majority_consensus_reports_ties_instead_of_breaking_them():
     assert c.tie.tolist() == [False, True, False, False]
     assert c.n_votes.tolist() == [3, 2, 3, 0]
     assert c.confidence[:3] == pytest.approx([2 / 3, 0.5, 1.0]) and np.isnan(c.confidence[3])
-    assert any("1 item(s) have tied votes" in n for n in c.notes)
+    assert any("1 item has tied votes and gets no majority label" in n for n in c.notes)
 
 
 def test_dawid_skene_consensus_beats_majority_vote_on_the_gold_rows(reviews):

@@ -94,7 +94,7 @@ def test_declarative_lf_file_and_class_prior(capsys, tmp_path):
         (["--lfs", "annotator_1,nope"], "'nope' is not in the data"),
         (["--lfs", "annotator_1,annotator_2", "--labels", "0,1"], "emits label(s) '2' outside the classes"),
         (["--lfs", "annotator_1,annotator_2", "--gold", "review_id"], "gold column 'review_id' holds value(s)"),
-        (["--lfs", "annotator_1,silent"], "abstain on every row"),
+        (["--lfs", "annotator_1,silent"], "abstains on every row"),
         (["--lfs", "annotator_1", "--class-prior", "0=x"], "label=share pairs"),
         ([], "Give either --lfs"),
     ],
