@@ -92,9 +92,10 @@ def _choices(current: ActiveData) -> _Choices:
     prior_text = s3.text_input(
         "Class balance prior (optional)",
         key=state.WS_PRIOR,
-        placeholder="e.g. positive=0.45, negative=0.3, neutral=0.25",
-        help="Fix the class balance the label model assumes. Empty: it is estimated from the votes and, with gold "
-        "labels, replaced by the gold rows' shares when they reject the estimate.",
+        placeholder="e.g. yes=0.2, no=0.8",  # short enough for the narrow column
+        help="Fix the class balance the label model assumes, one class=share per class, comma-separated (e.g. "
+        "positive=0.45, negative=0.3, neutral=0.25). Empty: it is estimated from the votes and, with gold labels, "
+        "replaced by the gold rows' shares when they reject the estimate.",
     )
     return _Choices(building, gold, tuple(split_list(classes_text) or ()), prior_text or "")
 

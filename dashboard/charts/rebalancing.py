@@ -43,6 +43,7 @@ def rebalance_metric_figure(results, *, metric: str) -> go.Figure:
             ),
             text=[f"{m:.3f}" for m in means],
             textposition="inside",
+            insidetextanchor="start",  # at the bar's foot: the interval's whisker crosses its top
             customdata=verdicts,
             hovertemplate="%{x}<br>%{y:.4f}<br>%{customdata}<extra></extra>",
         )
@@ -76,7 +77,9 @@ def pr_curves_figure(results, *, prevalence: float) -> go.Figure:
             line=dict(color=_SERIES[i % len(_SERIES)], width=2),
             hovertemplate=f"{r.name}<br>recall %{{x:.3f}}<br>precision %{{y:.3f}}<extra></extra>",
         ))
-    fig.add_hline(y=prevalence, line_dash="dot", line_color=NEUTRAL, annotation_text=f"chance ({prevalence:.1%})")
+    # labelled at the left: every curve ends at recall 1 on this line, on the right
+    fig.add_hline(y=prevalence, line_dash="dot", line_color=NEUTRAL, annotation_text=f"chance ({prevalence:.1%})",
+                  annotation_position="top left")
     fig.update_layout(title="Precision-recall curves (out-of-fold predictions)", xaxis_title="recall",
                       yaxis_title="precision", height=440, **_LAYOUT)
     fig.update_xaxes(range=[0, 1])

@@ -234,8 +234,14 @@ def test_chart_builders_draw_the_results():
     assert list(bar.y) == [r.metrics["balanced_accuracy"].mean for r in res.strategies]
     assert np.allclose(bar.error_y.array, [r.metrics["balanced_accuracy"].ci_high - r.metrics["balanced_accuracy"].mean
                                            for r in res.strategies])
+    # each bar's value sits at its foot, clear of the interval's whisker at its top
+    assert list(bar.text) == [f"{r.metrics['balanced_accuracy'].mean:.3f}" for r in res.strategies]
+    assert (bar.textposition, bar.insidetextanchor) == ("inside", "start")
     pr = charts.pr_curves_figure(res.strategies, prevalence=0.02)
     assert len(pr.data) == 2 and "AP" in pr.data[0].name
+    # the chance line is labelled at recall 0, away from where every curve meets it (recall 1)
+    chance = [a for a in pr.layout.annotations if a.text == "chance (2.0%)"]
+    assert len(chance) == 1 and chance[0].x == 0 and chance[0].xanchor == "left"
     cm = charts.confusion_matrices_figure(res.strategies, classes=res.classes)
     assert [t.text for t in cm.layout.annotations][:2] == ["none", "random_under"]
     assert np.asarray(cm.data[0].text).tolist() == [[f"{v:,}" for v in row] for row in res.result("none").confusion]
