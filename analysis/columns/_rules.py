@@ -38,6 +38,8 @@ def _rule(lab: Labelled, name: str, kind: str, values: np.ndarray | None,
         table = np.zeros((len(uniques), k), dtype=np.int64)
         np.add.at(table, (codes, y), 1)
         best = table.argmax(axis=1)
+        if len(set(best.tolist())) == 1:  # every value gives one class: the table says nothing about the label
+            return f"{name}: every value → {lab.classes[best[0]]}", best[codes]
         order = np.argsort(-table.sum(axis=1))
         shown = [f"{_value(uniques[i])} → {lab.classes[best[i]]}" for i in order[:4]]
         more = f" (+{len(uniques) - 4} values)" if len(uniques) > 4 else ""
@@ -50,26 +52,38 @@ def _value(v: Any) -> str:
 
 
 def _describe_tree(tree: Any, name: str, classes: tuple[Any, ...], scale: float = 1.0) -> str:
-    """A small threshold tree as text: ``x ≤ 0 → no; x > 0 → yes`` (leaves in order of the thresholds)."""
+    """A small threshold tree as text: ``x ≤ 0 → no; x > 0 → yes`` (leaves in order of the thresholds).
+
+    Neighbouring leaves of one class are one interval (the predictions are the same): a tree whose leaves all
+    give one class reads ``x: any value → yes``, not ``x ≤ 0.5 → yes; x > 0.5 → yes``.
+    """
     t = tree.tree_
-    parts: list[str] = []
+    leaves: list[tuple[float | None, float | None, Any]] = []
 
     def walk(node: int, low: float | None, high: float | None) -> None:
         if t.children_left[node] == -1:
-            label = classes[int(np.argmax(t.value[node][0]))]
-            if low is None and high is None:
-                cond = "any value"
-            elif low is None:
-                cond = f"{name} ≤ {high:.6g}"
-            elif high is None:
-                cond = f"{name} > {low:.6g}"
-            else:
-                cond = f"{low:.6g} < {name} ≤ {high:.6g}"
-            parts.append(f"{cond} → {label}")
+            leaves.append((low, high, classes[int(np.argmax(t.value[node][0]))]))
             return
         th = float(t.threshold[node]) * scale
         walk(int(t.children_left[node]), low, th)
         walk(int(t.children_right[node]), th, high)
 
     walk(0, None, None)
+    merged: list[tuple[float | None, float | None, Any]] = []
+    for low, high, label in leaves:  # in order of the thresholds
+        if merged and merged[-1][2] == label:
+            merged[-1] = (merged[-1][0], high, label)
+        else:
+            merged.append((low, high, label))
+    if len(merged) == 1:
+        return f"{name}: any value → {merged[0][2]}"
+    parts = []
+    for low, high, label in merged:
+        if low is None:
+            cond = f"{name} ≤ {high:.6g}"
+        elif high is None:
+            cond = f"{name} > {low:.6g}"
+        else:
+            cond = f"{low:.6g} < {name} ≤ {high:.6g}"
+        parts.append(f"{cond} → {label}")
     return "; ".join(parts)

