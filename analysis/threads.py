@@ -177,9 +177,9 @@ def parse_leaving(cores: int) -> Iterator[None]:
     For a thread that needs a core of its own meanwhile: ``report`` parses the CSV while it imports
     scikit-learn in the background. With both of the machine's two cores parsing, the import (pure Python,
     about a second of CPU) got a third of a core and ended after the column roles, so the outlier and
-    leakage passes waited for it. 1M x 30, 12 interleaved runs of each: ``report`` 4.55 s with no core
-    left, 4.64 s with the pool one short for the whole read (the conversion to pandas then lost its second
-    thread), 4.19 s with it one short for the parse only, and 0.6 s less CPU (README, Performance).
+    leakage passes waited for it. 1M x 30, interleaved runs against the commit before (12 and 10 pairs):
+    ``report`` 4.74 -> 4.63 s and 4.54 -> 4.49 s, 0.1 to 0.3 s less CPU; with the pool one short for the
+    whole read instead, 4.55 -> 4.64 s (the conversion to pandas lost its second thread). README, Performance.
     """
     token = _PARSE_SPARE.set(max(0, int(cores)))
     try:
