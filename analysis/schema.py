@@ -246,9 +246,9 @@ def _distinct(col: pd.Series) -> tuple[int, Any]:
     A plain numpy number column whose values are nearly all distinct is counted by sorting it; any other is
     counted by Arrow's hash kernel (``pyarrow.compute.count_distinct``), which is quicker wherever values
     repeat. Which one is decided on ``_PROBE`` evenly spaced values (1M rows on this machine, median of 7
-    calls: Arrow's count 2 x quicker than pandas' hash table at 2,000 to 106,000 distinct values, e.g. 39
-    against 84 ms; pandas' table in turn 3 to 10 x quicker than the sort at 18 to 2,000; the sort ahead
-    only at half a million distinct and more, where Arrow's count takes 111 to 128 ms against 58 to 72).
+    calls: Arrow's count 1.06 to 3.3 x quicker than pandas' hash table from 2 to 106,000 distinct values, e.g.
+    39 against 84 ms at 82,000; the sort ahead only at half a million distinct and more, where Arrow's count
+    takes 111 to 128 ms against 58 to 72).
     Both count as pandas does: NaN left out, and -0.0 equal to 0.0 (adding 0.0 turns -0.0 into 0.0, so
     equal values are equal bits for Arrow's hash). A column of another dtype is counted by ``unique()``,
     which :func:`_number_like` then reuses instead of hashing the column again.

@@ -196,16 +196,20 @@ class Ranking(ResultMixin):
         fold-to-fold noise, or None when none does (applying one is then not supported by the comparison)."""
         return self.worth_it[0] if self.worth_it else None
 
+    def _by_strategy(self, column: str) -> dict[str, Any]:
+        """One column of the ranking table, by strategy name."""
+        return dict(zip(self.frame["strategy"], self.frame[column]))
+
     def suggestion_text(self) -> str:
         """One sentence for whoever picks a strategy to apply: the suggestion and why, or why there is none."""
         label = METRICS[self.metric].label
-        mean = dict(zip(self.frame["strategy"], self.frame["mean"]))
+        mean = self._by_strategy("mean")
         if self.suggestion is None:
             return (
                 f"By {label}, no strategy beat the baseline beyond the fold-to-fold noise: this comparison does not "
                 "support applying one (try another metric, more repeats, or keep the data as it is)."
             )
-        p = dict(zip(self.frame["strategy"], self.frame["p_value"]))[self.suggestion]
+        p = self._by_strategy("p_value")[self.suggestion]
         base = f" against the baseline's {mean['none']:.3f}" if "none" in mean else ""
         return (
             f"Suggested by the comparison: {self.suggestion}, the best-ranked strategy that beats the baseline by "
@@ -218,8 +222,7 @@ class Ranking(ResultMixin):
         than the baseline beyond the fold-to-fold noise (None otherwise, or when it was not compared)."""
         if strategy not in self.worse:
             return None
-        mean = dict(zip(self.frame["strategy"], self.frame["mean"]))
-        p = dict(zip(self.frame["strategy"], self.frame["p_value"]))
+        mean, p = self._by_strategy("mean"), self._by_strategy("p_value")
         text = (
             f"The comparison found {strategy} worse than the baseline by {METRICS[self.metric].label}: "
             f"{mean[strategy]:.3f} against {mean['none']:.3f} (corrected t-test, p = {p[strategy]:.3f}). "

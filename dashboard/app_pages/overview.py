@@ -183,8 +183,9 @@ def near_duplicates_section(target: str, dataset: Dataset, schema: Schema) -> No
     n3.metric("Nearest-neighbour pairs", f"{near.knn_pairs:,}",
               help=(f"Pairs closer than {g.radius:.3g} (median nearest-neighbour distance {g.median_nn_distance:.3g})."
                     if g.radius is not None else "No nearest-neighbour pass: no numeric or few-valued column to compare."))
-    n4.metric("Conflicting near-duplicates", f"{near.conflicting_rows:,}", f"in {count_noun(near.conflicting_groups, 'group')}",
-              delta_color="off", delta_arrow="off", help="Groups whose rows carry more than one label.")
+    n4.metric("Conflicting near-duplicates", f"{near.conflicting_rows:,}",
+              f"in {count_noun(near.conflicting_groups, 'group')}", delta_color="off", delta_arrow="off",
+              help="Groups whose rows carry more than one label.")
     components.verdict_box(near)
     st.caption(escape_md(how) + " Every split this product makes keeps each group on one side.")
     if near.groups:

@@ -274,7 +274,7 @@ def _follow_suggestion(suggested: str | None, options: list[str], data: str) -> 
 def fix_section(dataset, target: str, compare: CompareSettings, ranking: Ranking | None = None) -> None:
     st.subheader("Apply a fix and download it")
     fix_options = [n for n in STRATEGIES if n != "none"]
-    _follow_suggestion(ranking.suggestion if ranking is not None else None, fix_options, dataset.input_sha256)
+    _follow_suggestion(ranking.suggestion if ranking is not None else None, fix_options, dataset.sha256)
     f1, f2, f3 = st.columns([2, 1, 1])
     fix_name = f1.selectbox(
         "Strategy to apply", fix_options, index=fix_options.index(DEFAULT_FIX), key=state.RB_FIX_STRATEGY,

@@ -5,7 +5,8 @@ cached wrappers are called with the settings those pages stored in session
 state (a cache hit), never with new settings. The overview is cheap and is
 computed on demand; leakage suspects come from the pages' cached feature
 report (``features.page_report``): above AUTO_LEAKAGE_ROWS rows only once a
-page computed it or the user pressed the card's button, as it is not instant. What no page measured stays "not measured".
+page computed it or the user pressed the card's button, as it is not instant.
+What no page measured stays "not measured".
 """
 
 from __future__ import annotations

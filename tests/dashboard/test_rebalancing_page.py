@@ -121,7 +121,7 @@ def test_page_runs_stores_results_and_shows_the_apis_numbers(expected):
         assert at.selectbox(key=state.RB_FIX_STRATEGY).value == "random_over", metric
     # A new suggestion for the same table moves the picker only while it shows the last suggestion it followed
     # (here, as if random_over had been suggested last; balanced accuracy then suggests class_weight).
-    sha = load_csv(DATA).input_sha256
+    sha = load_csv(DATA).sha256
     for picked, shown in (("threshold", "threshold"), ("random_over", "class_weight")):
         at.selectbox(key=state.RB_METRIC).set_value("mcc").run()
         at.selectbox(key=state.RB_FIX_STRATEGY).set_value(picked).run()
