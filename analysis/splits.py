@@ -103,10 +103,12 @@ class RowGroups:
                 "kept on one side of every split, so no row is scored by a model trained on its copy"
             )
         if self.near_rows > self.duplicate_rows:
+            more = self.near_rows - self.duplicate_rows
             parts.append(
-                f"{self.near_rows - self.duplicate_rows:,} more rows are near-duplicates (equal after normalising "
-                "case, spacing, punctuation and rounding to 6 significant digits, or within 0.13 x the median "
-                f"nearest-neighbour distance): {self.near_groups:,} groups in all were kept on one side"
+                f"{count_noun(more, 'more row')} {verb(more, 'is a near-duplicate', 'are near-duplicates')} (equal "
+                "after normalising case, spacing, punctuation and rounding to 6 significant digits, or within 0.13 x "
+                f"the median nearest-neighbour distance): {count_noun(self.near_groups, 'group')} in all "
+                f"{verb(self.near_groups, 'was', 'were')} kept on one side"
             )
         if self.group_column is not None:
             parts.append(

@@ -245,3 +245,17 @@ def test_exported_row_numbers_do_not_split_duplicates_apart():
     fix = apply_fix(df, target="case", strategy="random_over", test_size=0.25, seed=0, projection=False)
     assert rows_in_both(fix.train.drop(columns="rownames"), fix.test.drop(columns="rownames")) == 0
     assert fix.splits["duplicate_groups_kept_together"] == _dup_groups(feats)
+
+
+def test_the_grouping_note_counts_near_duplicates_in_the_right_number():
+    """The note's counts are the groups' own (rows in near-duplicate groups beyond those in exact-copy groups,
+    and the groups), in the singular for one: two texts differing only in case make 2 more rows in 1 group;
+    with an exact copy of one of them, 1 more row."""
+    two = pd.DataFrame({"t": ["Hello there", "hello THERE", "bye", "other"], "y": [0, 1, 0, 1]})
+    g = row_groups(two, exclude=["y"])
+    assert (g.duplicate_rows, g.near_rows, g.near_groups) == (0, 2, 1)
+    assert "2 more rows are near-duplicates" in g.note and "1 group in all was kept on one side" in g.note
+    three = pd.DataFrame({"t": ["Hello there", "Hello there", "hello THERE", "bye"], "y": [0, 1, 0, 1]})
+    g = row_groups(three, exclude=["y"])
+    assert (g.duplicate_rows, g.near_rows, g.near_groups) == (2, 3, 1)
+    assert "1 more row is a near-duplicate (" in g.note
