@@ -76,6 +76,8 @@ class RowGroups:
     #: groups of two or more rows equal after normalisation or within the kNN radius (exact groups included)
     near_groups: int = 0
     near_rows: int = 0
+    #: the settings the near-duplicate groups were found with (None: exact copies only)
+    near: NearDuplicateSettings | None = None
 
     @property
     def trivial(self) -> bool:
@@ -89,7 +91,7 @@ class RowGroups:
             ids=ids.astype(np.int64), n_groups=int(len(sizes)), duplicate_groups=int((sizes > 1).sum()),
             duplicate_rows=int(sizes[sizes > 1].sum()), group_column=self.group_column,
             column_groups=self.column_groups, near_groups=int((sizes > 1).sum()),
-            near_rows=int(sizes[sizes > 1].sum()),
+            near_rows=int(sizes[sizes > 1].sum()), near=self.near,
         )
 
     @property
@@ -103,12 +105,13 @@ class RowGroups:
                 "kept on one side of every split, so no row is scored by a model trained on its copy"
             )
         if self.near_rows > self.duplicate_rows:
-            more = self.near_rows - self.duplicate_rows
+            more, s = self.near_rows - self.duplicate_rows, self.near or DEFAULT_NEAR
             parts.append(
                 f"{count_noun(more, 'more row')} {verb(more, 'is a near-duplicate', 'are near-duplicates')} (equal "
-                "after normalising case, spacing, punctuation and rounding to 6 significant digits, or within 0.13 x "
-                f"the median nearest-neighbour distance): {count_noun(self.near_groups, 'group')} in all "
-                f"{verb(self.near_groups, 'was', 'were')} kept on one side"
+                f"after normalising case, spacing, punctuation and rounding to {s.significant_digits} significant "
+                f"digits, or within {s.threshold:g} x the median nearest-neighbour distance): "
+                f"{count_noun(self.near_groups, 'group')} in all {verb(self.near_groups, 'was', 'were')} kept on "
+                "one side"
             )
         if self.group_column is not None:
             parts.append(
@@ -207,7 +210,7 @@ def row_groups(
     return RowGroups(
         ids=ids, n_groups=int(ids.max()) + 1 if len(ids) else 0, duplicate_groups=duplicate_groups,
         duplicate_rows=duplicate_rows, group_column=group, column_groups=column_groups,
-        near_groups=int((near_sizes > 1).sum()), near_rows=int(near_sizes[near_sizes > 1].sum()),
+        near_groups=int((near_sizes > 1).sum()), near_rows=int(near_sizes[near_sizes > 1].sum()), near=near,
     )
 
 

@@ -259,3 +259,10 @@ def test_the_grouping_note_counts_near_duplicates_in_the_right_number():
     g = row_groups(three, exclude=["y"])
     assert (g.duplicate_rows, g.near_rows, g.near_groups) == (2, 3, 1)
     assert "1 more row is a near-duplicate (" in g.note
+    # the sentence states the settings the groups were found with
+    assert "rounding to 6 significant digits, or within 0.13 x the median" in g.note
+    from analysis.overview import NearDuplicateSettings
+
+    g = row_groups(three, exclude=["y"], near=NearDuplicateSettings(significant_digits=3, threshold=0.2))
+    assert "rounding to 3 significant digits, or within 0.2 x the median" in g.note
+    assert g.subset(np.arange(4)).near == g.near
