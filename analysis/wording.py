@@ -19,3 +19,23 @@ def count_noun(n: Any, noun: str, plural: str | None = None) -> str:
 def verb(n: Any, singular: str, plural: str) -> str:
     """``has`` for 1, ``have`` otherwise (``verb(n, "has", "have")``)."""
     return singular if int(n) == 1 else plural
+
+
+def share_text(part: Any, whole: Any) -> str:
+    """``part / whole`` as a percentage with one decimal that never reads as none or all when it is not.
+
+    A share that would round to 0.0 % but is not zero reads ``<0.1%``; one that would round to 100.0 % but
+    is not whole reads ``>99.9%``.
+
+    >>> share_text(3, 199_997), share_text(0, 10), share_text(45, 699), share_text(99_999, 100_000), share_text(5, 5)
+    ('<0.1%', '0.0%', '6.4%', '>99.9%', '100.0%')
+    """
+    part, whole = int(part), int(whole)
+    if not whole:
+        return "0.0%"
+    text = f"{part / whole:.1%}"
+    if part and text == "0.0%":
+        return "<0.1%"
+    if part != whole and text == "100.0%":
+        return ">99.9%"
+    return text

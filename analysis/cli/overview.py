@@ -6,13 +6,17 @@ import argparse
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ..wording import count_noun, share_text
 from . import common as cli
 from .common import add_common, emit, load
 
 if TYPE_CHECKING:
     from ..columns import LeakageReport
-    from ..overview import Overview
+    from ..overview import NearDuplicateSummary, OutlierSummary, Overview
     from ..rowsample import SampleInfo
+
+#: Groups and top rows written out in ``report``'s text (the JSON lists more: ``group_list``, ``top``).
+TEXT_GROUPS, TEXT_GROUP_ROWS, TEXT_TOP_ROWS = 3, 8, 5
 
 
 def add_overview_commands(sub: Any) -> None:
@@ -157,14 +161,21 @@ def _report_text(result: Overview, notes: list[str], leakage: LeakageReport) -> 
     ]
     lines += [f"  ! {w}" for w in cb.warnings]
     missing = {k: v for k, v in result.missing.items() if v}
-    lines += ["", f"Missing values: {result.missing_cells:,} cells in {len(missing)} columns"]
+    lines += ["", f"Missing values: {count_noun(result.missing_cells, 'cell')} in {count_noun(len(missing), 'column')}"
+              if missing else "Missing values: none"]
     lines += [f"  {k}: {v:,} ({v / result.rows:.1%})" for k, v in sorted(missing.items(), key=lambda kv: -kv[1])]
     d = result.duplicates
     lines += [
         "",
         f"Duplicate rows: {d.duplicate_rows:,}",
-        f"Conflicting duplicates: {d.conflicting_duplicates:,} rows in {d.conflicting_groups:,} groups "
-        "(same features, different label)",
+        f"Conflicting duplicates: {count_noun(d.conflicting_duplicates, 'row')} in "
+        f"{count_noun(d.conflicting_groups, 'group')} (same features, different label)",
+    ]
+    if result.near_duplicates is not None:
+        lines += ["", *_near_lines(result.near_duplicates)]
+    if result.outliers is not None:
+        lines += ["", *_outlier_lines(result.outliers, result.target)]
+    lines += [
         "",
         "Column roles: " + ", ".join(f"{c.name} ({c.role})" for c in result.schema.columns),
         "",
@@ -173,3 +184,46 @@ def _report_text(result: Overview, notes: list[str], leakage: LeakageReport) -> 
     if notes:
         lines += ["", "Notes:"] + [f"  - {n}" for n in notes]
     return "\n".join(lines)
+
+
+def _near_lines(near: NearDuplicateSummary) -> list[str]:
+    """The near-duplicate verdict, how near was compared, and the first groups (conflicting and largest first)."""
+    lines = [f"Near-duplicates (verdict: {near.verdict})", f"  {near.verdict_text}"]
+    if not near.groups:
+        return lines + [f"  - {n}" for n in near.notes]
+    s, g = near.settings, near.near
+    how = f"  compared: text after case, spacing and punctuation are normalised, numbers to {s.significant_digits} " \
+          "significant digits"
+    if g.radius is not None and g.median_nn_distance is not None:
+        how += (f"; nearest neighbours within {g.radius:.3g} ({s.threshold:g} x the median nearest-neighbour distance, "
+                f"{g.median_nn_distance:.3g}, on scaled features)")
+    lines.append(how)
+    table = near.to_frame()
+    shown = table.head(TEXT_GROUPS)
+    lines.append(f"  {'first groups' if len(table) > len(shown) else 'groups'} (0-based rows):")
+    for r in shown.to_dict("records"):
+        rows = list(r["row_positions"])
+        listed = ", ".join(map(str, rows[:TEXT_GROUP_ROWS])) + (" ..." if len(rows) > TEXT_GROUP_ROWS else "")
+        values = [str(v) for v in r["label_values"]]
+        labels = f"labels {', '.join(values)}: they differ" if len(values) > 1 else f"label {values[0]}" if values \
+            else "no label"
+        kind = "equal once normalised" if r["kind"] == "normalised" else r["kind"]
+        lines.append(f"    {listed} ({count_noun(int(r['size']), 'row')}, {kind}; {labels})")
+    if len(table) > len(shown):
+        lines.append(f"    ... and {count_noun(len(table) - len(shown), 'more group')} (all of them: --format json)")
+    return lines + [f"  - {n}" for n in near.notes]
+
+
+def _outlier_lines(outliers: OutlierSummary, target: str) -> list[str]:
+    """The outlier verdict and, when rows are flagged, the flagged share per class and the highest-scoring rows."""
+    lines = [f"Outliers (verdict: {outliers.verdict})", f"  {outliers.verdict_text}"]
+    if outliers.n_flagged:
+        per_class = outliers.per_class_frame()
+        lines.append("  flagged per class: " + "; ".join(
+            f"{'no label' if r['class'] == '(no label)' else f'{target} = ' + r['class']}: "
+            f"{r['flagged']:,} of {r['rows']:,} ({share_text(r['flagged'], r['rows'])})"
+            for r in per_class.to_dict("records")))
+        top = outliers.top_rows().head(TEXT_TOP_ROWS)
+        lines.append("  highest scores (0-based row: score): " + ", ".join(
+            f"{int(r)}: {float(v):.3f}" for r, v in zip(top["row"], top["score"])))
+    return lines + [f"  - {n}" for n in outliers.notes]

