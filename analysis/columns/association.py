@@ -15,7 +15,10 @@ Per feature (numbers on the stated sample of :mod:`._common` above 5,000 rows):
 - **alerts** on every row: constant, near-constant (one value in at least 99%
   of the rows), high cardinality (a text column with more than 50 values),
   skew (|sample skewness| above 2, pandas' adjusted estimator), mostly missing
-  (over 50%), and mixed types (:mod:`.integrity`).
+  (over 50%), mixed types (:mod:`.integrity`), and duplicate columns: two
+  features whose values are the same or a one-to-one recoding of each other
+  (``female`` 0/1 beside ``sex`` male/female; missing counts as a value), so
+  one of them adds nothing.
 
 :func:`feature_by_class` gives one feature's distribution per class (a shared
 histogram, or the top 20 values) with the same test; :func:`correlations` the
@@ -51,6 +54,7 @@ __all__ = [
     "FeatureByClass",
     "column_alerts",
     "correlations",
+    "duplicate_columns",
     "feature_associations",
     "feature_by_class",
 ]
@@ -162,21 +166,24 @@ def feature_associations(
     lab = labelled_rows(df, target=target, sample_rows=sample_rows, seed=seed, schema=schema)
     names = feature_names(lab, target, features)
     mi = _mutual_information(lab, names, seed)
+    counts = {name: (int(lab.frame[name].nunique(dropna=True)), int(lab.frame[name].isna().sum())) for name in names}
+    duplicates = duplicate_columns(lab.frame, names, distinct={k: u + (m > 0) for k, (u, m) in counts.items()})
     rows = []
     for name in names:
         kind = lab.kind(name)
-        column = lab.frame[name]
+        alerts = column_alerts(lab.frame[name], kind) + ((mixed[name],) if mixed and name in mixed else ())
+        if name in duplicates:
+            alerts += (_duplicate_alert(duplicates[name]),)
         rows.append(FeatureAssociation(
-            feature=name, kind=kind, n_unique=int(column.nunique(dropna=True)), missing=int(column.isna().sum()),
-            mutual_information=mi.get(name), test=_test(lab, name, kind),
-            alerts=column_alerts(column, kind) + ((mixed[name],) if mixed and name in mixed else ()),
+            feature=name, kind=kind, n_unique=counts[name][0], missing=counts[name][1],
+            mutual_information=mi.get(name), test=_test(lab, name, kind), alerts=alerts,
         ))
     rows.sort(key=lambda r: -(r.mutual_information if r.mutual_information is not None else -1.0))
     flagged = [r for r in rows if r.alerts]
     verdict = "alerts" if flagged else "clean"
     text = (
         f"{len(flagged)} of {len(rows)} features have alerts (constant, near-constant, skewed, high-cardinality, "
-        "mostly missing or mixed-type columns): see each row."
+        "mostly missing, mixed-type or duplicate columns): see each row."
         if flagged else f"No alert on any of the {len(rows)} features."
     )
     notes = [n for n in (lab.sample_note(),) if n]
@@ -205,6 +212,72 @@ def column_alerts(column: pd.Series, kind: str) -> tuple[str, ...]:
         if np.isfinite(skew) and abs(skew) > SKEW_ALERT:
             out.append(f"skewed (skewness {skew:.1f})")
     return tuple(out)
+
+
+def duplicate_columns(
+    df: pd.DataFrame, names: Sequence[str], *, distinct: dict[str, int] | None = None
+) -> dict[str, tuple[tuple[str, bool], ...]]:
+    """For each of ``names`` that duplicates another: ``(other, same_values)`` pairs, in the table's order.
+
+    Two columns duplicate each other when each value of one always comes with the same value of the
+    other, both ways: the same values (``same_values`` True), or a one-to-one recoding (``female`` 0/1
+    beside ``sex`` male/female); missing counts as a value; every row is compared. A recoding only
+    counts where values repeat (at most half as many distinct values as rows): two columns whose values
+    nearly all differ, such as two measurements or two ids, pair up one to one whatever they hold, so
+    there only the same values count. Columns with one value or none are left to the constant alert.
+    ``distinct``: each column's number of distinct values, missing counted as one, when already known.
+    Only columns with as many distinct values can match, so only those are factorised: pandas numbers
+    values by first appearance, which makes two columns' codes equal exactly when one recodes the other.
+
+    >>> df = pd.DataFrame({"female": [1, 0, 0, 1], "sex": ["f", "m", "m", "f"], "x": [1, 2, 2, 2]})
+    >>> duplicate_columns(df, ["female", "sex", "x"])
+    {'female': (('sex', False),), 'sex': (('female', False),)}
+    """
+    n = len(df)
+    by_count: dict[int, list[str]] = {}
+    for name in dict.fromkeys(names):
+        column = df[name]
+        if isinstance(column, pd.DataFrame):  # a repeated name: not one column to compare
+            continue
+        count = distinct[name] if distinct is not None and name in distinct else int(column.nunique(dropna=False))
+        if count > 1:
+            by_count.setdefault(count, []).append(name)
+    out: dict[str, tuple[tuple[str, bool], ...]] = {}
+    for values, same_count in by_count.items():
+        if len(same_count) < 2:
+            continue
+        groups: dict[bytes, list[tuple[str, np.ndarray]]] = {}
+        for name in same_count:
+            codes = pd.factorize(df[name], use_na_sentinel=False)[0]
+            key = pd.util.hash_array(codes).sum(dtype=np.uint64).tobytes()  # a cheap key; equality is checked below
+            groups.setdefault(key, []).append((name, codes))
+        for members in groups.values():
+            for name, codes in members:
+                found = []
+                for other, other_codes in members:
+                    if other == name or not np.array_equal(codes, other_codes):
+                        continue
+                    same = _same_values(df[name], df[other])
+                    if same or 2 * values <= n:
+                        found.append((other, same))
+                if found:
+                    out[name] = tuple(found)
+    return out
+
+
+def _same_values(a: pd.Series, b: pd.Series) -> bool:
+    """Whether two columns hold equal values row by row (missing where the other is missing)."""
+    with np.errstate(invalid="ignore"):
+        try:
+            equal = (a.to_numpy(dtype=object) == b.to_numpy(dtype=object)) | (a.isna().to_numpy() & b.isna().to_numpy())
+        except (TypeError, ValueError):
+            return False
+    return bool(np.all(equal))
+
+
+def _duplicate_alert(others: tuple[tuple[str, bool], ...]) -> str:
+    parts = [f"'{o}' ({'the same values' if same else 'a one-to-one recoding'})" for o, same in others]
+    return f"duplicate of {', '.join(parts)}: one of them adds nothing"
 
 
 def _mutual_information(lab: Labelled, names: list[str], seed: int) -> dict[str, float]:

