@@ -6,11 +6,15 @@ import streamlit as st
 
 from analysis.columns import FeatureReport
 from analysis.io import Dataset
+from analysis.wording import count_noun
 from dashboard import components, sidebar
 from dashboard.charts import features as charts
 from dashboard.components import escape_md
 from dashboard.state import features as ft
 from dashboard.state.session import ActiveData
+
+#: The alert list opens by itself up to this many features (more: one click).
+MAX_OPEN_ALERTS = 12
 
 _DEFAULT_BINS = 30
 
@@ -87,13 +91,15 @@ def table_section(report: FeatureReport) -> None:
     components.verdict_box(report.associations)
     components.table(st,
         report.to_frame()[["feature", "kind", "mutual_information", "effect_size", "effect_measure", "test",
-                           "p_value", "alerts", "auc", "suspect"]],
+                           "p_value", "auc", "suspect", "alerts"]],
         hide_index=True, width="stretch", key=ft.FT_TABLE,
         column_config={
             "mutual_information": st.column_config.NumberColumn("mutual information (nats)", format="%.4f"),
             "effect_size": st.column_config.NumberColumn("effect size", format="%.3f"),
+            "effect_measure": st.column_config.TextColumn("measure"),
             "p_value": st.column_config.NumberColumn("p-value", format="%.2e"),
             "auc": st.column_config.NumberColumn("AUC alone", format="%.3f"),
+            "alerts": st.column_config.TextColumn("alerts", width="large"),
         },
     )
     st.caption(
@@ -103,6 +109,11 @@ def table_section(report: FeatureReport) -> None:
         "value), skewed (|skewness| > 2), high cardinality (> 50 text values), mostly missing, mixed types, and "
         "duplicate columns (the same values as another feature, or a one-to-one recoding of its repeating values)."
     )
+    # the alerts in full, as ydata-profiling lists them: in the table's last column a long one is cut off
+    flagged = [f for f in report.associations.features if f.alerts]
+    if flagged:
+        with st.expander(f"Alerts on {count_noun(len(flagged), 'feature')}", expanded=len(flagged) <= MAX_OPEN_ALERTS):
+            st.markdown("\n".join(f"- **{escape_md(f.feature)}**: {escape_md('; '.join(f.alerts))}" for f in flagged))
 
 
 @components.guarded("One feature by class")

