@@ -65,10 +65,40 @@ def sniff(text_bytes: bytes, name: str) -> tuple[str, list[str]]:
     return best_delim, best_header
 
 
+def lone_carriage_returns(body: bytes) -> int:
+    """How many carriage returns (``\\r``) not followed by ``\\n`` a file whose lines end with ``\\n`` or ``\\r\\n``
+    holds (0 for a file with no ``\\n``: there, a ``\\r`` ends each line).
+
+    In such a file a lone ``\\r`` cannot end a line: it belongs to a value. pandas' ``to_csv`` writes one without
+    quotes (a tweet or a scraped text that held it), and pyarrow, the C engine's default and the csv module all
+    end the line there, which splits the row.
+
+    >>> lone_carriage_returns(b"t,n\\nhello\\rworld,1\\n"), lone_carriage_returns(b"t,n\\r\\na\\rb,1\\r\\n")
+    (1, 1)
+    >>> lone_carriage_returns(b"t,n\\r\\na,1\\r\\n"), lone_carriage_returns(b"t,n\\ra,1\\r")
+    (0, 0)
+    """
+    if b"\r" not in body or b"\n" not in body:
+        return 0
+    return body.count(b"\r") - body.count(b"\r\n")
+
+
+#: A carriage return that is not the first half of a CRLF line end.
+LONE_CR = re.compile(rb"\r(?!\n)")
+_LONE_CR_TEXT = re.compile(r"\r(?!\n)")
+
+
 def parse(
     text_bytes: bytes, delimiter: str, header: list[str], name: str, notes: list[str]
 ) -> tuple[pd.DataFrame, str, list[str]]:
     frame = _read(text_bytes, delimiter, header, name)
+    kept = lone_carriage_returns(LEADING_BLANK_LINES.sub(b"", text_bytes, count=1))
+    if kept:
+        notes.append(
+            f"{kept:,} carriage return{'s' if kept != 1 else ''} (\\r) inside values {'were' if kept != 1 else 'was'} "
+            "kept as part of the value: this file's lines end with \\n, so a \\r alone does not end a line "
+            "(pandas' to_csv writes one unquoted)."
+        )
     if frame.shape[1] == 1:
         # A one-column result whose header holds another delimiter was sniffed wrong.
         for other in DELIMITERS:
@@ -99,6 +129,12 @@ def _read(text_bytes: bytes, delimiter: str, header: list[str], name: str) -> pd
     # read the real header as data), so they are cut off here. Line numbers in
     # messages still come from the full text (_raise_ragged, _check_closed_quotes).
     body = LEADING_BLANK_LINES.sub(b"", text_bytes, count=1)
+    if lone_carriage_returns(body):
+        # read as any file, with each \r standing in for a character no parser takes for a line end
+        mark = carriage_return_mark(body)
+        frame = _read(LONE_CR.sub(mark.encode(), text_bytes), delimiter,
+                      [_LONE_CR_TEXT.sub(mark, h) for h in header], name)
+        return restore_carriage_returns(frame, mark)
     try:
         if any("\r" in h or "\n" in h for h in header):
             # pyarrow skips a header row at a line break even inside quotes ("a\rb" as a name
@@ -129,6 +165,27 @@ def _read(text_bytes: bytes, delimiter: str, header: list[str], name: str) -> pd
             f"'{name}' could not be parsed as CSV ({arrow_error}). "
             "Check that it is a delimited text table with one header row."
         ) from None
+
+
+def carriage_return_mark(body: bytes) -> str:
+    """A private-use character absent from ``body``: it stands for each lone ``\\r`` while the parsers,
+    which would end a line at a ``\\r``, read the file; :func:`restore_carriage_returns` puts them back."""
+    for code in range(0xE000, 0xF900):
+        if chr(code).encode() not in body:
+            return chr(code)
+    raise ParseError("The file uses every private-use character; its carriage returns cannot be kept.")
+
+
+def restore_carriage_returns(frame: pd.DataFrame, mark: str) -> pd.DataFrame:
+    """``frame`` with ``mark`` turned back into ``\\r`` in its text columns and its column names."""
+    out = frame.rename(columns=lambda c: c.replace(mark, "\r") if isinstance(c, str) else c)
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        if isinstance(column.dtype, pd.StringDtype):
+            out.isetitem(i, column.str.replace(mark, "\r", regex=False).array)
+        elif column.dtype == object:
+            out.isetitem(i, column.map(lambda v: v.replace(mark, "\r") if isinstance(v, str) else v).array)
+    return out
 
 
 def _check_closed_quotes(text_bytes: bytes, delimiter: str, name: str) -> None:

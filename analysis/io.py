@@ -22,7 +22,18 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 from pandas._libs.parsers import STR_NA_VALUES  # the missing-value words pandas' readers use
 
-from ._csv_sniff import DELIMITER_NAMES, DELIMITERS, LEADING_BLANK_LINES, SNIFF_BYTES, parse, placeholder_names, sniff
+from ._csv_sniff import (
+    DELIMITER_NAMES,
+    DELIMITERS,
+    LEADING_BLANK_LINES,
+    LONE_CR,
+    SNIFF_BYTES,
+    carriage_return_mark,
+    lone_carriage_returns,
+    parse,
+    placeholder_names,
+    sniff,
+)
 from ._encoding import BOM_NOTE, UTF8_BOM, UTF16_BOMS, reject_binary, to_utf8
 from .errors import FileTooLargeError, HeaderOnlyError
 from .threads import arrow_threads, in_background, parse_spare
@@ -359,6 +370,9 @@ def _read_raw_text(dataset: Dataset) -> pd.DataFrame | None:
     body = LEADING_BLANK_LINES.sub(b"", text_bytes, count=1)
     width = dataset.frame.shape[1]
     names = placeholder_names([""] * width)
+    mark = carriage_return_mark(body) if lone_carriage_returns(body) else None
+    if mark is not None:  # read as the parse read it: a \r in a value is no line end (_csv_sniff)
+        body = LONE_CR.sub(mark.encode(), body)
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(body),
@@ -382,6 +396,8 @@ def _read_raw_text(dataset: Dataset) -> pd.DataFrame | None:
         columns = [[r[i] for r in records] for i in range(width)]
     if not columns or len(columns[0]) != dataset.frame.shape[0]:
         return None
+    if mark is not None:
+        columns = [[v.replace(mark, "\r") for v in col] for col in columns]
     raw = pd.DataFrame({c: pd.array(col, dtype=object) for c, col in zip(dataset.frame.columns, columns, strict=True)})
     return raw
 

