@@ -39,3 +39,12 @@ def share_text(part: Any, whole: Any) -> str:
     if part != whole and text == "100.0%":
         return ">99.9%"
     return text
+
+
+def ratio_text(ratio: float) -> str:
+    """An imbalance ratio for display: two decimals tell 1.17 from 1.25; from 100 up they only add noise.
+
+    >>> ratio_text(8.875), ratio_text(2438.0), ratio_text(99.996)
+    ('8.88', '2,438', '100.00')
+    """
+    return f"{ratio:,.2f}" if ratio < 100 else f"{ratio:,.0f}"

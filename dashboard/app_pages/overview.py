@@ -8,7 +8,7 @@ from analysis.io import Dataset
 from analysis.overview import BalanceSettings, NearDuplicateSettings, OutlierSettings, Overview
 from analysis.provenance import outliers_parameters
 from analysis.schema import Schema
-from analysis.wording import count_noun, share_text
+from analysis.wording import count_noun, ratio_text, share_text
 from dashboard import components, sidebar
 from dashboard.charts import overview as charts
 from dashboard.components import escape_md
@@ -62,11 +62,11 @@ def class_balance_section(current: ActiveData, dataset: Dataset, schema: Schema)
     st.subheader(f"Class balance of {escape_md(cb.target)}", anchor=False)  # no link named after data
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Classes", f"{cb.n_classes}")
-    c2.metric("Imbalance ratio", f"{cb.imbalance_ratio:,.2f} : 1", help="Largest class count / smallest class count.")
+    c2.metric("Imbalance ratio", f"{ratio_text(cb.imbalance_ratio)} : 1", help="Largest class count / smallest class count.")
     c3.metric(
         "Minority class",
         escape_md(cb.minority_class),
-        f"{cb.minority_count:,} rows · {cb.proportions[cb.minority_class]:.2%}",
+        f"{count_noun(cb.minority_count, 'row')} · {cb.proportions[cb.minority_class]:.2%}",
         delta_color="off",
         delta_arrow="off",
     )

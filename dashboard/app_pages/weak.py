@@ -21,6 +21,7 @@ from analysis.weak import (
     lfs_to_table,
     split_list,
 )
+from analysis.wording import count_noun
 from dashboard import components, sidebar
 from dashboard.charts import weak as charts
 from dashboard.components import escape_md, guarded, severity_box
@@ -266,7 +267,7 @@ def _summary(result: WeakLabels) -> None:
     # The verdict first: weak labels that copy gold, EM that did not converge, majority vote chosen.
     severity_box(model.severity)(escape_md(model.verdict_text, limit=5_000))  # whole: its last sentences are the gold checks
     m1, m2, m3, m4, m5 = st.columns(5)
-    m1.metric("Total coverage", _pct(summary.total_coverage), f"{summary.n_covered:,} rows",
+    m1.metric("Total coverage", _pct(summary.total_coverage), count_noun(summary.n_covered, "row"),
               delta_color="off", delta_arrow="off", help="Rows at least one LF labels.")
     m2.metric("Overlap", _pct(summary.overlap), help="Rows two or more LFs label.")
     m3.metric("Conflict", _pct(summary.conflict), help="Rows whose LF votes disagree.")

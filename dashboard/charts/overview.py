@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from analysis.overview import ClassBalance, Overview
+from analysis.wording import ratio_text
 
 from .style import LAYOUT as _LAYOUT
 from .style import MAJORITY, MINORITY, NEUTRAL, label
@@ -30,7 +31,7 @@ def class_balance_figure(balance: ClassBalance) -> go.Figure:
         )
     )
     fig.update_layout(
-        title=f"Class distribution of '{label(balance.target)}' (imbalance ratio {balance.imbalance_ratio:,.2f} : 1)",
+        title=f"Class distribution of '{label(balance.target)}' (imbalance ratio {ratio_text(balance.imbalance_ratio)} : 1)",
         xaxis_title=label(balance.target),
         yaxis_title="rows",
         xaxis_type="category",

@@ -73,6 +73,16 @@ def test_upload_shows_exact_counts_and_target_can_be_changed():
     assert metrics(at)["Imbalance ratio"][0] == f"{80 / 20:,.2f} : 1"
 
 
+def test_an_extreme_ratio_and_a_one_row_minority_read_plainly():
+    at = start()
+    rows = ["x,label"] + [f"{i},no" for i in range(150)] + ["150,yes"]
+    upload(at, "tiny_minority.csv", ("\n".join(rows) + "\n").encode())
+    counts = pd.Series(["no"] * 150 + ["yes"]).value_counts()  # reference: pandas
+    m = metrics(at)
+    assert m["Imbalance ratio"][0] == f"{counts['no'] // counts['yes']:,} : 1" == "150 : 1"  # not "150.00 : 1"
+    assert m["Minority class"] == ("yes", f"1 row · {1 / 151:.2%}")  # not "1 rows"
+
+
 def test_awkward_file_notes_are_shown():
     at = start()
     upload(at, "semi.csv", "name;price;label\ncafé;1,5;yes\nnaïve;2,0;no\nthé;3,0;no\n".encode("cp1252"))
