@@ -428,8 +428,40 @@ def rank_strategies(results: Sequence[StrategyResult], *, metric: str) -> Rankin
             parts.append(f"On {label}, keeping the data as it is costs nothing measurable; try another model or metric.")
     if worse:
         parts.append(f"Worse than the baseline: {', '.join(worse)}.")
+    parts += _same_as_baseline(ran, metric)
     return Ranking(metric=metric, frame=frame, worth_it=worth, worse=worse, summary=" ".join(parts), best=best,
                    minority_class=minority, baseline_minority_recall=recall)
+
+
+def _same_as_baseline(ran: Sequence[StrategyResult], metric: str) -> list[str]:
+    """A sentence for the strategies whose every fold scored exactly as the baseline's on ``metric``.
+
+    Threshold moving does so on the metrics that read the predicted probabilities (ROC AUC, PR AUC, the Brier
+    score): it changes the decisions, not the probabilities, so its "no clear difference" there is by
+    construction, not a finding.
+    """
+    base = next((r for r in ran if r.name == "none"), None)
+    if base is None:
+        return []
+    same = [r for r in ran if r.name != "none" and r.metrics[metric].values == base.metrics[metric].values]
+    if not same:
+        return []
+    label = METRICS[metric].label
+    reads_probabilities = METRICS[metric].from_counts is None  # ROC AUC, PR AUC, Brier: not the decisions
+    moved = [r.name for r in same if r.family == "threshold" and reads_probabilities]
+    other = [r.name for r in same if r.name not in moved]
+    out = []
+    if moved:
+        out.append(
+            f"Same {label} as the baseline on every fold: {', '.join(moved)} (it moves the decision threshold only, "
+            "and this metric reads the predicted probabilities, which it leaves as they are); judge it on a metric "
+            "that reads the decisions (balanced accuracy, macro F1, MCC)."
+        )
+    if other:
+        one = len(other) == 1
+        out.append(f"Same {label} as the baseline on every fold: {', '.join(other)}: on these folds "
+                   f"{'it' if one else 'they'} changed nothing this metric sees.")
+    return out
 
 
 def _baseline_minority(results: Sequence[StrategyResult]) -> tuple[Any, float | None]:

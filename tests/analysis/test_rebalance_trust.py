@@ -97,6 +97,19 @@ def test_creditcard_headline_names_the_first_row_of_the_table_it_ranks_by(credit
         _check_headline(res, metric)
 
 
+def test_threshold_moving_is_said_to_leave_the_probability_metrics_as_they_are(creditcard_run):
+    # threshold moving changes decisions, not probabilities: on the metrics that read the probabilities its folds
+    # equal the baseline's, and the headline says why its "no clear difference" there is no finding
+    res = creditcard_run
+    base, moved = res.result("none"), res.result("threshold")
+    for metric in ("roc_auc", "average_precision", "brier"):
+        assert moved.metrics[metric].values == base.metrics[metric].values
+        assert (f"Same {METRICS[metric].label} as the baseline on every fold: threshold (it moves the decision "
+                "threshold only") in res.ranking(metric).summary
+    assert moved.metrics["balanced_accuracy"].values != base.metrics["balanced_accuracy"].values
+    assert "Same balanced accuracy" not in res.ranking("balanced_accuracy").summary
+
+
 def test_cli_summary_and_json_follow_rank_by(tmp_path, capsys):
     from analysis.cli.main import main
 
