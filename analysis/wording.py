@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -48,3 +49,21 @@ def ratio_text(ratio: float) -> str:
     ('8.88', '2,438', '100.00')
     """
     return f"{ratio:,.2f}" if ratio < 100 else f"{ratio:,.0f}"
+
+
+def visible_whitespace(text: str) -> str:
+    """``text`` with the spaces a table cell hides shown as ``␣``: at either end, and repeated inside; tabs as ``⇥``.
+
+    For showing spelling variants that differ only there ("University of Miami" against "University of Miami ").
+
+    >>> visible_whitespace(" male"), visible_whitespace("Advanced  Data"), visible_whitespace("a b\\t")
+    ('␣male', 'Advanced␣␣Data', 'a b⇥')
+    """
+    text = text.replace("\t", "⇥")
+    core = text.strip(" ")
+    if not core:
+        return "␣" * len(text)
+    lead = len(text) - len(text.lstrip(" "))
+    trail = len(text) - len(text.rstrip(" "))
+    inner = re.sub(" {2,}", lambda m: "␣" * len(m.group()), core)
+    return "␣" * lead + inner + "␣" * trail

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from ..wording import count_noun
 from . import common as cli
 from .common import add_common, emit, load
 
 if TYPE_CHECKING:
-    from ..columns import FeatureReport
+    from ..columns import FeatureReport, Integrity
 
 
 def add_column_commands(sub: Any) -> None:
@@ -56,6 +57,29 @@ def _text(r: FeatureReport, name: str) -> str:
     lines += ["", r.integrity.verdict_text]
     for m in r.integrity.mixed:
         lines.append(f"  {m.column}: {m.describe()}")
+    lines += _integrity_lines(r.integrity)
     if r.notes:
         lines += ["", "Notes:"] + [f"  - {n}" for n in r.notes]
     return "\n".join(lines)
+
+
+#: Spelling variants written out in the text (the JSON lists them all).
+TEXT_VARIANTS = 10
+
+
+def _integrity_lines(found: Integrity) -> list[str]:
+    """The spelling variants (each spelling quoted, so a trailing space shows, with its count) and the values
+    made of special characters only, per column."""
+    lines = []
+    if found.variants:
+        lines.append("  Spellings of one value (quoted as written; rows):")
+        for v in found.variants[:TEXT_VARIANTS]:
+            spellings = ", ".join(f"{s!r} ({n:,})" for s, n in v.spellings.items())
+            lines.append(f"    {v.column}: {spellings}")
+        if len(found.variants) > TEXT_VARIANTS:
+            rest = len(found.variants) - TEXT_VARIANTS
+            lines.append(f"    ... and {count_noun(rest, 'more value')} (all of them: --format json)")
+    for column, values in found.special.items():
+        listed = ", ".join(f"{s!r} ({n:,})" for s, n in values.items())
+        lines.append(f"  {column}: special characters only: {listed}")
+    return lines

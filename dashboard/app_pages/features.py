@@ -6,7 +6,7 @@ import streamlit as st
 
 from analysis.columns import FeatureReport
 from analysis.io import Dataset
-from analysis.wording import count_noun
+from analysis.wording import count_noun, visible_whitespace
 from dashboard import components, sidebar
 from dashboard.charts import features as charts
 from dashboard.components import escape_md
@@ -169,7 +169,10 @@ def integrity_section(current: ActiveData) -> None:
         )
     frame = found.to_frame()
     if not frame.empty:
+        # spellings that differ only by a space at an end would look alike in a cell
+        frame["value"] = frame["value"].map(visible_whitespace)
         components.table(st, frame, hide_index=True, width="stretch", key=ft.FT_INTEGRITY_TABLE)
+        st.caption("␣ marks a space at either end of a value or a repeated space inside it; ⇥ a tab.")
 
 
 main()

@@ -104,6 +104,18 @@ def test_mixed_type_tokens_are_named_on_the_features_page():
     assert set(rows.loc[rows["column"] == "age", "value"]) == {"unknown", "?", "-"}
 
 
+def test_spellings_that_differ_by_a_space_are_told_apart_in_the_integrity_table():
+    data = ("name,y\n" + "".join(f"{v},{'ab'[i % 2]}\n" for i, v in enumerate(
+        ["University of Miami"] * 4 + ["University of Miami "] * 2 + ["Advanced  Data"] + ["Advanced Data"] * 3
+        + [f"other {i}" for i in range(20)]))).encode()
+    at = _open(data, "names.csv", page="features", target="y")
+    rows = table(at, "column")
+    values = dict(zip(rows["value"], rows["count"]))
+    # the counts are the file's own (the values as written, counted by hand above)
+    assert values == {"University of Miami": 4, "University of Miami␣": 2, "Advanced Data": 3, "Advanced␣␣Data": 1}
+    assert any("␣ marks a space at either end" in c.value for c in at.caption)
+
+
 def test_tokens_read_as_missing_reach_every_page_and_survive_navigation():
     at = _open(INTEGRITY, "mixed.csv", page="features")
     key = next(c.key for c in at.checkbox if c.key.startswith(ft.FT_TOKENS_MISSING))
