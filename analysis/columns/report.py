@@ -85,7 +85,7 @@ def feature_report(
     """
     s = settings or LeakageSettings()
     schema = schema if schema is not None else infer_schema(df)
-    found = integrity(df.drop(columns=[target]) if target in df.columns else df)
+    found = integrity(df)  # the label too, as the Features page checks it: a class spelled two ways is two classes
     assoc = feature_associations(df, target=target, sample_rows=s.sample_rows, seed=s.seed, schema=schema,
                                  mixed=found.mixed_alerts())
     leak = leakage_suspects(df, target=target, settings=s, schema=schema)

@@ -287,6 +287,12 @@ def _warnings(
             f"{n_missing:,} row{'s have' if n_missing != 1 else ' has'} no value in '{target}'; "
             "left out of the class counts."
         )
+    for group in _spelled_apart(counts):
+        listed = " and ".join(f"{k!r} ({c:,})" for k, c in group)
+        out.append(
+            f"{listed} differ only in case or spaces: every model treats them as different classes of '{target}'. "
+            "Merge them before training if they are one class."
+        )
     too_small_cv = [(k, c) for k, c in counts.items() if c < cv_folds]
     if too_small_cv:
         listed = ", ".join(f"{k!r} ({c})" for k, c in too_small_cv)
@@ -307,3 +313,18 @@ def _warnings(
             "while never finding the other classes: judge models by balanced accuracy, macro F1, MCC or PR AUC."
         )
     return out
+
+
+def _spelled_apart(counts: dict[Any, int]) -> list[list[tuple[Any, int]]]:
+    """Groups of text labels equal once trimmed, case-folded and with inner whitespace collapsed (the rule of
+    :mod:`analysis.columns.integrity`'s spelling variants), largest label first; groups in the order of their
+    largest label.
+
+    >>> _spelled_apart({"Theft": 9, "Loss": 4, "theft ": 2, "loss": 1, "Other": 1})
+    [[('Theft', 9), ('theft ', 2)], [('Loss', 4), ('loss', 1)]]
+    """
+    groups: dict[str, list[tuple[Any, int]]] = {}
+    for label, count in counts.items():  # largest first already
+        if isinstance(label, str):
+            groups.setdefault(" ".join(label.split()).casefold(), []).append((label, count))
+    return [g for g in groups.values() if len(g) > 1]

