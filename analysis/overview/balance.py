@@ -295,14 +295,14 @@ def _warnings(
         )
     too_small_cv = [(k, c) for k, c in counts.items() if c < cv_folds]
     if too_small_cv:
-        listed = ", ".join(f"{k!r} ({c})" for k, c in too_small_cv)
+        listed = _listed(too_small_cv)
         out.append(
             f"Fewer rows than the {cv_folds} folds of stratified cross-validation in: {listed}. "
             "Some test folds would miss these classes; use fewer folds or collect more rows."
         )
     too_small_smote = [(k, c) for k, c in counts.items() if c < k_neighbors + 1]
     if too_small_smote:
-        listed = ", ".join(f"{k!r} ({c})" for k, c in too_small_smote)
+        listed = _listed(too_small_smote)
         out.append(
             f"SMOTE needs at least k_neighbors + 1 = {k_neighbors + 1} rows of a class; these have "
             f"fewer: {listed}. Lower k_neighbors or use random oversampling for them."
@@ -313,6 +313,21 @@ def _warnings(
             "while never finding the other classes: judge models by balanced accuracy, macro F1, MCC or PR AUC."
         )
     return out
+
+
+#: Classes named in one warning; the rest are counted ("and 9 more").
+MAX_LISTED_CLASSES = 8
+
+
+def _listed(classes: list[tuple[Any, int]]) -> str:
+    """``'a' (3), 'b' (2)``, at most :data:`MAX_LISTED_CLASSES` of them, then how many more.
+
+    >>> _listed([(f"c{i}", 1) for i in range(10)])
+    "'c0' (1), 'c1' (1), 'c2' (1), 'c3' (1), 'c4' (1), 'c5' (1), 'c6' (1), 'c7' (1) and 2 more"
+    """
+    shown = ", ".join(f"{k!r} ({c})" for k, c in classes[:MAX_LISTED_CLASSES])
+    rest = len(classes) - MAX_LISTED_CLASSES
+    return shown + (f" and {rest} more" if rest > 0 else "")
 
 
 def _spelled_apart(counts: dict[Any, int]) -> list[list[tuple[Any, int]]]:
