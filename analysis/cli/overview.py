@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..rowsample import SampleInfo
 
 #: Groups and top rows written out in ``report``'s text (the JSON lists more: ``group_list``, ``top``).
-TEXT_GROUPS, TEXT_GROUP_ROWS, TEXT_TOP_ROWS = 3, 8, 5
+TEXT_GROUPS, TEXT_GROUP_ROWS, TEXT_TOP_ROWS, TEXT_CLASSES = 3, 8, 5, 8
 
 
 def add_overview_commands(sub: Any) -> None:
@@ -219,10 +219,14 @@ def _outlier_lines(outliers: OutlierSummary, target: str) -> list[str]:
     lines = [f"Outliers (verdict: {outliers.verdict})", f"  {outliers.verdict_text}"]
     if outliers.n_flagged:
         per_class = outliers.per_class_frame()
+        # the classes with the most flagged rows first, at most TEXT_CLASSES of them
+        per_class = per_class.sort_values("flagged", ascending=False, kind="stable")
+        shown = per_class.head(TEXT_CLASSES).to_dict("records")
+        more = len(per_class) - len(shown)
         lines.append("  flagged per class: " + "; ".join(
             f"{'no label' if r['class'] == '(no label)' else f'{target} = ' + r['class']}: "
             f"{r['flagged']:,} of {r['rows']:,} ({share_text(r['flagged'], r['rows'])})"
-            for r in per_class.to_dict("records")))
+            for r in shown) + (f"; and {count_noun(more, 'more class', 'more classes')} (--format json)" if more else ""))
         top = outliers.top_rows().head(TEXT_TOP_ROWS)
         lines.append("  highest scores (0-based row: score): " + ", ".join(
             f"{int(r)}: {float(v):.3f}" for r, v in zip(top["row"], top["score"])))

