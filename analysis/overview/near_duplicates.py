@@ -191,10 +191,12 @@ def _summary(
             f"(seed {settings.seed}): near-duplicate pairs outside the sample are not counted."
         )
     if g.exact_columns:
+        named = ", ".join(f"'{c}'" for c in g.exact_columns[:5])
+        more = f" and {len(g.exact_columns) - 5} more" if len(g.exact_columns) > 5 else ""
         notes.append(
-            f"{count_noun(len(g.exact_columns), 'column')} of free text or many categories "
+            f"{count_noun(len(g.exact_columns), 'column')} of free text or many categories ({named}{more}) "
             f"{verb(len(g.exact_columns), 'is', 'are')} compared after normalisation, "
-            "not by distance: rows must match there for a nearest-neighbour pair to count (knn_exact_columns)."
+            "not by distance: rows must match there for a nearest-neighbour pair to count."
         )
     if not cols:
         notes.append("No feature columns besides the target and identifiers: nothing to compare.")

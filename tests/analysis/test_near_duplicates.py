@@ -497,7 +497,7 @@ def test_verdicts_and_notes_count_one_group_and_one_column_in_the_singular():
     s = near_duplicate_summary(df, target="y")
     assert (s.groups, s.rows, s.conflicting_groups) == (1, 2, 0)
     assert s.verdict_text.startswith("Near duplicates: 2 rows fall in 1 group of (nearly) equal rows, 1 of them")
-    assert "1 column of free text or many categories is compared" in " ".join(s.notes)
+    assert "1 column of free text or many categories ('note') is compared" in " ".join(s.notes)
     assert "1 column left out (identifier)." in outlier_summary(df.drop(columns="note"), target="y").notes
 
 
