@@ -361,6 +361,13 @@ def label_issues(
     # The shared feature builder (analysis.features), on the rows that carry a label.
     spec, x = label_issue_features(df.iloc[kept], target=target, features=features, dense=model == "hgb",
                                    exclude=tuple(exclude))
+    if spec.text:  # say so, as the rebalancing lab does: a text column is a model feature here too
+        lo, hi = spec.text_ngram_range
+        notes.append(
+            "Free-text columns used as TF-IDF features: " + ", ".join(f"'{c}'" for c in spec.text)
+            + f" (at most {spec.text_max_features:,} terms of {lo} to {hi} words per column, each in at least "
+            f"{spec.text_min_df} rows; the vocabulary is learnt on each training fold only)."
+        )
     left_out = [str(c) for c in exclude if c in df.columns and c != target]
     if left_out:
         notes.append("Not used as features (suspected label leaks, excluded): "
