@@ -428,9 +428,7 @@ def _issues_section(current: ActiveData) -> None:
     st.caption(
         f"Model: {MODELS[issues.model]}, {issues.folds}-fold out-of-fold probabilities; features: "
         + ", ".join(escape_md(f) for f in issues.features)
-    )
-    for note in issues.notes:
-        st.caption(escape_md(note))
+    )  # the notes: under the verdict box, which writes them
     if not issues.reliable:
         # The model's doubts are noise: no suspects, no accept boxes, no corrected download.
         _conflicts(frame, issues)

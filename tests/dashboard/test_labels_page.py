@@ -200,6 +200,9 @@ def test_label_column_mode_flags_what_cleanlab_flags(reviews):
     assert at.get("download_button")
     corrected = apply_corrections(reviews, target="annotator_1", corrections={int(result.checked_rows[expected[0]]): "negative"})
     assert corrected["label_corrected"].sum() == 1 and corrected.columns[:8].tolist() == reviews.columns.tolist()
+    # each of the analysis' notes once (the verdict box writes them; the page wrote them a second time)
+    shown = [c.value.replace("\\", "") for c in at.caption]
+    assert result.notes and all(shown.count(note) == 1 for note in result.notes), (result.notes, shown)
 
 
 def test_too_few_annotators_and_bad_columns_are_explained():
