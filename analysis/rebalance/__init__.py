@@ -34,7 +34,15 @@ from .fix import (
 )
 from .metrics import BINARY_ONLY, HIGHER_IS_BETTER, METRIC_LABELS, METRICS, Metric, fold_metrics, metric_names
 from .pipeline import THRESHOLD_OBJECTIVES, PipelineSettings
-from .plan import LARGE_ROWS, CompareSettings, ComparisonPlan, estimate_cost, grouped_space, plan_comparison
+from .plan import (
+    LARGE_ROWS,
+    TEXT_NOTE_START,
+    CompareSettings,
+    ComparisonPlan,
+    estimate_cost,
+    grouped_space,
+    plan_comparison,
+)
 from .results import (
     ACCURACY_WARNING,
     PROBABILITY_NOTE,
@@ -71,6 +79,7 @@ __all__ = [
     "HIGHER_IS_BETTER",
     "IS_SYNTHETIC",
     "LARGE_ROWS",
+    "TEXT_NOTE_START",
     "METRICS",
     "METRIC_LABELS",
     "MODELS",

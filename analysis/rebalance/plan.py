@@ -19,10 +19,12 @@ from .results import CostEstimate
 from .space import FeatureSpace, feature_space
 from .strategies import DEFAULT_STRATEGIES, STRATEGIES
 
-__all__ = ["LARGE_ROWS", "CompareSettings", "ComparisonPlan", "estimate_cost", "grouped_space", "plan_comparison"]
+__all__ = ["LARGE_ROWS", "TEXT_NOTE_START", "CompareSettings", "ComparisonPlan", "estimate_cost", "grouped_space", "plan_comparison"]
 
 #: A neighbour-based sampler on more training rows than this is slow; the plan warns.
 LARGE_ROWS = 50_000
+#: How the plan's note on free-text columns starts (the Rebalancing lab shows that note in its own box).
+TEXT_NOTE_START = "Free-text columns used as TF-IDF features: "
 
 
 @dataclass(frozen=True)
@@ -268,7 +270,7 @@ def plan_comparison(
     if space.text:
         max_features, min_df, ngrams = text_limits(s.model)
         notes.append(
-            "Free-text columns used as TF-IDF features: " + ", ".join(f"'{c}'" for c in space.text)
+            TEXT_NOTE_START + ", ".join(f"'{c}'" for c in space.text)
             + f" (at most {max_features:,} terms of {ngrams[0]} to {ngrams[1]} words per column, each in at least "
             f"{min_df} rows; the vocabulary is learnt on each training fold only, before any sampler). With text, "
             "samplers work on the one-hot and TF-IDF matrix (SMOTE rather than SMOTENC)."

@@ -13,6 +13,7 @@ from analysis.rebalance import (
     MODELS,
     PROBABILITY_NOTE,
     STRATEGIES,
+    TEXT_NOTE_START,
     THRESHOLD_OBJECTIVES,
     CompareSettings,
     FixSettings,
@@ -180,11 +181,13 @@ def comparison_section(dataset, settings: CompareSettings, submitted: bool) -> R
         )
     elif missing:
         st.info("Press **Run comparison** to start.", icon=":material/play_arrow:")
-    if plan.space.text:
-        st.info("Free-text columns used as features (TF-IDF, learnt on each training fold only): "
-                + ", ".join(f"**{escape_md(c)}**" for c in plan.space.text) + ".", icon=":material/notes:")
+    # the note on free-text columns in a box of its own (the page wrote a shorter box and the note under it)
+    text_note = next((n for n in plan.notes if n.startswith(TEXT_NOTE_START)), None)
+    if text_note is not None:
+        st.info(escape_md(text_note), icon=":material/notes:")
     for note in plan.notes:
-        st.caption(escape_md(note))
+        if note is not text_note:
+            st.caption(escape_md(note))
     return results_section(plan, results) if results else None
 
 

@@ -210,6 +210,12 @@ def test_multiclass_upload_skips_threshold_and_no_target_is_explained():
     assert ranking["strategy"].tolist()[0] in {"none", "random_over"} and len(ranking) == 2
 
 
+def _plan_notes(df):
+    from analysis.rebalance import plan_comparison
+
+    return plan_comparison(df, target="annotator_1", strategies=["none"], folds=3).notes
+
+
 def test_text_columns_are_named_and_scored_like_the_api():
     """Issue 14: a table of review texts is compared with TF-IDF features; the page names the text column."""
     df = pd.read_csv(sample_path("reviews_annotated.csv"))[["text", "annotator_1"]].head(240)
@@ -219,7 +225,11 @@ def test_text_columns_are_named_and_scored_like_the_api():
     at.number_input(key=state.RB_FOLDS).set_value(3)
     button(at, "Run comparison").click().run()
     assert not at.exception, at.exception
-    assert any("Free-text columns used as features" in i.value and "**text**" in i.value for i in at.info)
+    # the plan's note on text columns, once, in its own box (not in a box and again in a caption)
+    note = next(n for n in _plan_notes(df) if n.startswith("Free-text columns used as TF-IDF features: 'text'"))
+    plain = [i.value.replace("\\", "") for i in at.info]
+    assert [v for v in plain if "Free-text" in v] == [note]
+    assert not any("Free-text" in c.value.replace("\\", "") for c in at.caption)
     expected = compare_strategies(df, target="annotator_1", strategies=["none"], folds=3, n_jobs=1)
     got = table(at, "strategy")["balanced_accuracy"].tolist()
     assert np.allclose(got, [expected.result("none").metrics["balanced_accuracy"].mean], atol=1e-12)
