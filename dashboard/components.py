@@ -122,6 +122,10 @@ def verdict_box(result: Result, *, text: str | None = None) -> None:
         st.caption(escape_md(note))
 
 
+#: What a table shows in a cell with no value (``st.dataframe``'s ``placeholder``).
+MISSING_CELL = "—"
+
+
 def table(container: Any, frame: pd.DataFrame, *, number_formats: dict[str, str] | None = None, **kwargs: Any) -> Any:
     """``container.dataframe(frame)`` with every text cell and column name cut to MAX_CELL_CHARS.
 
@@ -132,6 +136,9 @@ def table(container: Any, frame: pd.DataFrame, *, number_formats: dict[str, str]
     (a row that does not apply, such as a skipped strategy).
     """
     shown = clip_frame(frame)
+    # a cell with no value reads as a dash, not the word None (a test that does not apply to a text column, a
+    # missing cell of the data): Streamlit's placeholder, display only; the frame keeps its missing values
+    kwargs.setdefault("placeholder", MISSING_CELL)
     if number_formats:  # Streamlit draws a missing number as "None" whatever the format: show text instead
         shown = shown.copy() if shown is frame else shown
         config = dict(kwargs.pop("column_config", None) or {})

