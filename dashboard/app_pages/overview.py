@@ -227,14 +227,14 @@ def outliers_section(target: str, dataset: Dataset) -> None:
     if not len(out.rows):
         return
     per_class = out.per_class_frame()
-    left, right = st.columns([2, 3])
-    components.table(left, per_class, hide_index=True, width="stretch", key=ov.OV_OUTLIER_CLASS_TABLE,
-                   column_config={"share_flagged": st.column_config.ProgressColumn(
-                       "share flagged", format="percent", min_value=0, max_value=1)})
+    # one above the other: side by side, the share column was cut to '7.69' in a third of the page
+    components.table(st, per_class, hide_index=True, width="stretch", key=ov.OV_OUTLIER_CLASS_TABLE,
+                     column_config={"share_flagged": st.column_config.ProgressColumn(
+                         "share flagged", format="percent", min_value=0, max_value=1, width="medium")})
     top, positions = out.top_data(dataset.frame)
     shown = top.head(20).set_axis(positions[:20]).rename_axis("row (0-based)")  # where to find each row
-    components.table(right, shown, width="stretch", key=ov.OV_OUTLIER_TABLE)
-    right.caption(f"The 20 highest-scoring of the top {len(top):,} rows; download them all below.")
+    components.table(st, shown, width="stretch", key=ov.OV_OUTLIER_TABLE)
+    st.caption(f"The 20 highest-scoring of the top {len(top):,} rows; download them all below.")
     csv = components.download_with_protection(
         f"Download the top {len(top):,} outlier rows (CSV)",
         lambda protect: ov.ov_outliers_csv(dataset.sha256, target, settings, dataset, protect),
