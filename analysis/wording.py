@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -67,3 +68,19 @@ def visible_whitespace(text: str) -> str:
     trail = len(text) - len(text.rstrip(" "))
     inner = re.sub(" {2,}", lambda m: "␣" * len(m.group()), core)
     return "␣" * lead + inner + "␣" * trail
+
+
+def spelled_apart(counts: Mapping[Any, int]) -> list[list[tuple[Any, int]]]:
+    """Groups of text values equal once trimmed, case-folded and with inner whitespace collapsed (the rule of
+    :mod:`analysis.columns.integrity`'s spelling variants), each largest first, in the order of their largest.
+
+    For labels or groups that are counted apart though they are likely one ("Theft" and "theft ").
+
+    >>> spelled_apart({"Theft": 9, "Loss": 4, "theft ": 2, "loss": 1, "Other": 1, 1: 3})
+    [[('Theft', 9), ('theft ', 2)], [('Loss', 4), ('loss', 1)]]
+    """
+    groups: dict[str, list[tuple[Any, int]]] = {}
+    for value, count in sorted(counts.items(), key=lambda kv: -kv[1]):  # stable: ties keep their order
+        if isinstance(value, str):
+            groups.setdefault(" ".join(value.split()).casefold(), []).append((value, count))
+    return [g for g in groups.values() if len(g) > 1]

@@ -28,6 +28,7 @@ from ..errors import RegressionTargetError, SingleClassError, TargetError, TooMa
 from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity, json_label, py_scalar
 from ..schema import MAX_TARGET_CLASSES
+from ..wording import spelled_apart
 
 __all__ = [
     "check_labels",
@@ -287,7 +288,7 @@ def _warnings(
             f"{n_missing:,} row{'s have' if n_missing != 1 else ' has'} no value in '{target}'; "
             "left out of the class counts."
         )
-    for group in _spelled_apart(counts):
+    for group in spelled_apart(counts):
         listed = " and ".join(f"{k!r} ({c:,})" for k, c in group)
         out.append(
             f"{listed} differ only in case or spaces: every model treats them as different classes of '{target}'. "
@@ -328,18 +329,3 @@ def _listed(classes: list[tuple[Any, int]]) -> str:
     shown = ", ".join(f"{k!r} ({c})" for k, c in classes[:MAX_LISTED_CLASSES])
     rest = len(classes) - MAX_LISTED_CLASSES
     return shown + (f" and {rest} more" if rest > 0 else "")
-
-
-def _spelled_apart(counts: dict[Any, int]) -> list[list[tuple[Any, int]]]:
-    """Groups of text labels equal once trimmed, case-folded and with inner whitespace collapsed (the rule of
-    :mod:`analysis.columns.integrity`'s spelling variants), largest label first; groups in the order of their
-    largest label.
-
-    >>> _spelled_apart({"Theft": 9, "Loss": 4, "theft ": 2, "loss": 1, "Other": 1})
-    [[('Theft', 9), ('theft ', 2)], [('Loss', 4), ('loss', 1)]]
-    """
-    groups: dict[str, list[tuple[Any, int]]] = {}
-    for label, count in counts.items():  # largest first already
-        if isinstance(label, str):
-            groups.setdefault(" ".join(label.split()).casefold(), []).append((label, count))
-    return [g for g in groups.values() if len(g) > 1]

@@ -37,7 +37,7 @@ from scipy.spatial.distance import jensenshannon
 from ..errors import ReferenceSharesError, format_columns
 from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity
-from ..wording import count_noun, verb
+from ..wording import count_noun, spelled_apart, verb
 from ._common import PSI_EPSILON, effect_band, fmt_p, psi, validate_group, wilson_interval
 from .reference import ReferenceShares, reference_shares
 
@@ -275,6 +275,12 @@ def compare_counts(
             GroupShare(value, int(obs[i]), float(p[i]), float(q), float(ratio), float(r_lo), float(r_hi), flag, float(lo[i]), float(hi[i]))
         )
 
+    for apart in spelled_apart(counts):
+        listed = " and ".join(f"'{v}' ({c:,})" for v, c in apart)
+        notes.append(
+            f"{listed} differ only in case or spaces: they are counted as different groups of '{group}'. "
+            "Merge them before comparing if they are one group."
+        )
     unknown = [r for r in rows if r.flag == "not_in_reference" and r.observed_count > 0]
     absent = [r for r in rows if r.flag == "not_in_data"]
     for r in unknown:

@@ -306,3 +306,15 @@ def test_bias_report_combines_and_does_not_mutate(transactions):
     assert set(d["groups"][0]) >= {"value", "observed_count", "observed_share", "expected_share", "representation_ratio", "ci_low", "ci_high"}
     assert d["label_by_group"]["chi_square"]["dof"] == 4
     pd.testing.assert_frame_equal(transactions, before)
+
+
+def test_groups_spelled_apart_are_named_in_a_note(transactions):
+    df = transactions.copy()
+    df.loc[df.index[:12], "region"] = "North"  # twelve rows of the 'north' group written another way
+    counts = df["region"].value_counts()  # reference: pandas
+    r = representation(df, group="region", reference=POPULATION)
+    note = next(n for n in r.notes if "differ only in case or spaces" in n)
+    assert note == (f"'north' ({counts['north']:,}) and 'North' ({counts['North']:,}) differ only in case or spaces: "
+                    "they are counted as different groups of 'region'. Merge them before comparing if they are one "
+                    "group.")
+    assert not any("differ only" in n for n in representation(transactions, group="region", reference=POPULATION).notes)
