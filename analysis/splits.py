@@ -254,6 +254,33 @@ def _near_codes(key: pd.DataFrame, exact: np.ndarray, near: NearDuplicateSetting
     return pd.factorize(ids[exact])[0].astype(np.int64)
 
 
+def require_rows_per_class(counts: np.ndarray, classes: Sequence[Any], folds: int, target: str) -> None:
+    """Refuse a stratified ``folds``-fold split when a class has fewer rows than folds, saying what would help.
+
+    A class of one row cannot be both held out and trained on, whatever the folds: fewer folds would not help.
+
+    >>> require_rows_per_class(np.array([9, 1]), ["a", "b"], 5, "y")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.TooFewRowsError: Class 'b' of 'y' has 1 row: no cross-validation can both test on it and train on it. Merge it into another class or drop its row, or collect more rows of that class.
+    """
+    smallest = int(counts.min())
+    if smallest >= folds:
+        return
+    label = classes[int(counts.argmin())]
+    if smallest <= 1:
+        raise TooFewRowsError(
+            f"Class {label!r} of '{target}' has {count_noun(smallest, 'row')}: no cross-validation can both test on "
+            "it and train on it. Merge it into another class or drop its row, or collect more rows of that class.",
+            column=target,
+        )
+    raise TooFewRowsError(
+        f"Class {label!r} of '{target}' has {count_noun(smallest, 'row')}; stratified {folds}-fold cross-validation "
+        f"needs at least {folds} of every class. Use at most {smallest} folds, or collect more rows of that class.",
+        column=target,
+    )
+
+
 def _check_groups(groups: RowGroups, y: np.ndarray, folds: int, classes: Sequence[Any] | None) -> None:
     """Every class must occur in at least ``folds`` groups, or some fold cannot hold it."""
     pairs = np.unique(np.column_stack([np.asarray(y, dtype=np.int64), groups.ids]), axis=0)

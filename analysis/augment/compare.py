@@ -20,13 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import TooFewRowsError
 from ..intake.frames import takes_table
 from ..models import MODEL_REGISTRY
 from ..rebalance import METRICS, MetricSummary, Versus, corrected_resampled_ttest, fold_metrics, metric_summary
 from ..rebalance.metrics import metric_names
 from ..rebalance.stats import verdict_vs_baseline
-from ..splits import kfold_splits
+from ..splits import kfold_splits, require_rows_per_class
 from .data import AugmentData, augment_data, build_model_pipeline
 from .errors import AugmentError
 from .perturb import PERTURBATION, perturb_for_evaluation
@@ -132,12 +131,7 @@ def iter_augmentations(
     if "none" not in s.strategies:
         notes.append("The baseline 'none' was added: every strategy is compared with it.")
     data = data if data is not None else augment_data(df, target=s.target, excluded=s.excluded)
-    counts = np.bincount(data.y, minlength=data.n_classes)
-    if counts.min() < s.folds:
-        label = data.classes[int(counts.argmin())]
-        raise TooFewRowsError(
-            f"Class {label!r} has {int(counts.min())} rows; stratified {s.folds}-fold cross-validation needs at least "
-            f"{s.folds} of every class. Use fewer folds, or collect more rows of that class.", column=s.target)
+    require_rows_per_class(np.bincount(data.y, minlength=data.n_classes), data.classes, s.folds, s.target)
     splits = kfold_splits(data.groups, data.y, folds=s.folds, repeats=s.repeats, seed=s.seed, classes=data.classes)
     if data.groups.note:
         notes.append(data.groups.note)

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import RebalanceError, TooFewRowsError
+from ..errors import RebalanceError
 from ..models import MODEL_REGISTRY
-from ..splits import RowGroups, kfold_splits, row_groups
+from ..splits import RowGroups, kfold_splits, require_rows_per_class, row_groups
 from .metrics import metric_names
 from .pipeline import THRESHOLD_OBJECTIVES, PipelineSettings, text_limits
 from .results import CostEstimate
@@ -299,16 +299,7 @@ def plan_comparison(
             f"The cost ratio applies to binary targets; with {space.n_classes} classes class_weight uses "
             "balanced weights (inverse class frequency)."
         )
-    counts = np.bincount(space.y, minlength=space.n_classes)
-    smallest = int(counts.min())
-    if smallest < folds:
-        label = space.classes[int(counts.argmin())]
-        raise TooFewRowsError(
-            f"Class {label!r} has {smallest} row{'s' if smallest != 1 else ''}; stratified {folds}-fold "
-            f"cross-validation needs at least {folds} of every class. Use at most {max(smallest, 2)} folds "
-            "(if it has 2 or more rows), or collect more rows of that class.",
-            column=s.target,
-        )
+    require_rows_per_class(np.bincount(space.y, minlength=space.n_classes), space.classes, folds, s.target)
     splits = kfold_splits(groups, space.y, folds=folds, repeats=s.repeats, seed=s.seed, classes=space.classes)
     if groups.note:
         notes.append(groups.note)

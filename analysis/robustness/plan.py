@@ -17,13 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import TooFewRowsError
 from ..features import FeatureSpec, prepare_frame, select_features, spec_for_prepared
 from ..intake.frames import takes_table
 from ..models import MODEL_REGISTRY
 from ..rebalance import grouped_space, metric_names
-from ..splits import RowGroups, kfold_splits
-from ..wording import count_noun
+from ..splits import RowGroups, kfold_splits, require_rows_per_class
 from .perturbations import PERTURBATIONS, ColumnKinds, RobustnessError
 
 __all__ = ["RobustnessPlan", "RobustnessSettings", "plan_robustness"]
@@ -158,14 +156,7 @@ def plan_robustness(df: pd.DataFrame, settings: RobustnessSettings) -> Robustnes
             "None of the chosen perturbations can run on this table: "
             + " ".join(skipped.values()) + " Choose perturbations for the feature columns it has."
         )
-    counts = np.bincount(space.y, minlength=space.n_classes)
-    if int(counts.min()) < s.folds:
-        label = space.classes[int(counts.argmin())]
-        raise TooFewRowsError(
-            f"Class {label!r} has {count_noun(counts.min(), 'row')}; stratified {s.folds}-fold cross-validation "
-            f"needs at least {s.folds} of every class. Use fewer folds, or collect more rows of that class.",
-            column=s.target,
-        )
+    require_rows_per_class(np.bincount(space.y, minlength=space.n_classes), space.classes, s.folds, s.target)
     splits = kfold_splits(groups, space.y, folds=s.folds, seed=s.seed, classes=space.classes)
     dropped = {k: v for k, v in cols.dropped.items()}
     if s.group is not None:

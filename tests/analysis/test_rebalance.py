@@ -276,7 +276,7 @@ def test_settings_are_validated_with_actionable_messages():
     with pytest.raises(RebalanceError, match="folds must be"):
         plan_comparison(df, target="label", folds=1)
     tiny = pd.DataFrame({"x": range(20), "y": [0] * 18 + [1] * 2})
-    with pytest.raises(TooFewRowsError, match="Class 1 has 2 rows; stratified 5-fold"):
+    with pytest.raises(TooFewRowsError, match="Class 1 of 'y' has 2 rows; stratified 5-fold .* Use at most 2 folds"):
         plan_comparison(tiny, target="y")
     reg = pd.DataFrame({"x": range(100), "y": np.linspace(0, 1, 100)})
     with pytest.raises(RegressionTargetError):

@@ -266,3 +266,22 @@ def test_the_grouping_note_counts_near_duplicates_in_the_right_number():
     g = row_groups(three, exclude=["y"], near=NearDuplicateSettings(significant_digits=3, threshold=0.2))
     assert "rounding to 3 significant digits, or within 0.2 x the median" in g.note
     assert g.subset(np.arange(4)).near == g.near
+
+
+@pytest.mark.parametrize("command", ["compare", "augment", "robustness"])
+def test_a_one_row_class_is_refused_with_advice_that_can_help(command, capsys, tmp_path):
+    # a class of one row: fewer folds cannot help (each of the three commands used to say "use fewer folds")
+    from analysis.cli import main
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"x": rng.normal(size=41), "t": [f"w{i} w{i % 3}" for i in range(41)],
+                       "y": ["a"] * 20 + ["b"] * 20 + ["c"]})
+    path = tmp_path / "one.csv"
+    df.to_csv(path, index=False)
+    extra = ["--compare"] if command == "augment" else []
+    with pytest.raises(SystemExit) as code:
+        main([command, str(path), "--target", "y", *extra])
+    err = capsys.readouterr().err
+    assert code.value.code == 2 and err.count("\n") == 1
+    assert "Class 'c' of 'y' has 1 row: no cross-validation can both test on it and train on it." in err
+    assert "fewer folds" not in err and "at most" not in err
