@@ -92,7 +92,8 @@ class AugmentComparison(ResultMixin):
     ``"no gain"`` otherwise.
     """
 
-    SEVERITY: ClassVar[dict[str, Severity]] = {"robustness gain": "ok", "no gain": "info", "costly": "warning"}
+    SEVERITY: ClassVar[dict[str, Severity]] = {"robustness gain": "ok", "no gain": "info", "costly": "warning",
+                                                "uninformative": "warning"}
 
     target: str
     model: str
@@ -140,10 +141,20 @@ class AugmentComparison(ResultMixin):
             return None
         return max(free, key=lambda n: self.result(n).perturbed[VERDICT_METRIC].mean)
 
+    def _baseline_at_chance(self) -> AugmentStrategyResult | None:
+        """The no-augmentation result when its clean score's 95% interval reaches chance (1 / classes), else None:
+        a model no better than chance cannot show what augmentation does, so "no gain" would be no finding."""
+        base = next((r for r in self.strategies if r.name == "none" and not r.skipped), None)
+        if base is None or VERDICT_METRIC not in base.clean or not self.classes:
+            return None
+        return base if base.clean[VERDICT_METRIC].ci_low <= 1 / len(self.classes) + 1e-12 else None
+
     @property
     def verdict(self) -> str:  # type: ignore[override]
         free, costly = self._gains()
-        return "robustness gain" if free else ("costly" if costly else "no gain")
+        if free or costly:
+            return "robustness gain" if free else "costly"
+        return "uninformative" if self._baseline_at_chance() is not None else "no gain"
 
     @property
     def verdict_text(self) -> str:
@@ -163,6 +174,15 @@ class AugmentComparison(ResultMixin):
         if costly:
             return head + (f"{', '.join(self.result(n).label for n in costly)} score better under perturbation "
                            "but worse on clean data: robustness here costs accuracy.")
+        chance = self._baseline_at_chance()
+        if chance is not None:
+            s = chance.clean[VERDICT_METRIC]
+            return head + (
+                f"The model without augmentation is no better than chance on clean folds ({label} {s.mean:.3f}, "
+                f"95% interval {s.ci_low:.3f} to {s.ci_high:.3f}; chance {1 / len(self.classes):.3f}): its scores "
+                "cannot show what augmentation does. Use a model or features that predict the label, or collect "
+                "more rows of the smallest class, before comparing."
+            )
         return head + "No strategy scores clearly better than no augmentation under perturbation."
 
     def summary_frame(self, metric: str = VERDICT_METRIC) -> pd.DataFrame:

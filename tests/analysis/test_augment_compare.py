@@ -55,6 +55,21 @@ def test_no_strategy_lifts_roc_auc_on_data_without_signal(no_signal):
     json.dumps(d, allow_nan=False)
 
 
+def test_a_baseline_at_chance_makes_the_comparison_uninformative_not_a_finding(no_signal, signal):
+    # no_signal: features drawn apart from the labels, so the model cannot beat chance (1 / 2 classes)
+    res = compare_augmentations(no_signal, target="y", strategies=("none", "mixup"), folds=3)
+    base = res.result("none").clean["balanced_accuracy"]
+    assert base.ci_low <= 0.5  # its interval reaches chance
+    assert res.verdict == "uninformative" and res.severity == "warning"
+    assert (f"no better than chance on clean folds (balanced accuracy {base.mean:.3f}, 95% interval {base.ci_low:.3f} "
+            f"to {base.ci_high:.3f}; chance 0.500)") in res.verdict_text
+    assert "No strategy scores clearly better" not in res.verdict_text
+    # with signal, the baseline is above chance and the usual verdicts apply
+    informative = compare_augmentations(signal, target="y", strategies=("none", "mixup"), folds=3)
+    assert informative.result("none").clean["balanced_accuracy"].ci_low > 0.5
+    assert informative.verdict != "uninformative"
+
+
 @pytest.fixture(scope="module")
 def signal():
     rng = np.random.default_rng(5)
