@@ -65,9 +65,9 @@ def sniff(text_bytes: bytes, name: str) -> tuple[str, list[str]]:
     return best_delim, best_header
 
 
-def lone_carriage_returns(body: bytes) -> int:
+def lone_carriage_returns(body: bytes, start: int = 0) -> int:
     """How many carriage returns (``\\r``) not followed by ``\\n`` a file whose lines end with ``\\n`` or ``\\r\\n``
-    holds (0 for a file with no ``\\n``: there, a ``\\r`` ends each line).
+    holds from ``start`` on (0 for a file with no ``\\n``: there, a ``\\r`` ends each line).
 
     In such a file a lone ``\\r`` cannot end a line: it belongs to a value. pandas' ``to_csv`` writes one without
     quotes (a tweet or a scraped text that held it), and pyarrow, the C engine's default and the csv module all
@@ -78,9 +78,9 @@ def lone_carriage_returns(body: bytes) -> int:
     >>> lone_carriage_returns(b"t,n\\r\\na,1\\r\\n"), lone_carriage_returns(b"t,n\\ra,1\\r")
     (0, 0)
     """
-    if b"\r" not in body or b"\n" not in body:
+    if body.find(b"\r", start) < 0 or body.find(b"\n", start) < 0:
         return 0
-    return body.count(b"\r") - body.count(b"\r\n")
+    return body.count(b"\r", start) - body.count(b"\r\n", start)
 
 
 #: A carriage return that is not the first half of a CRLF line end.
@@ -88,17 +88,40 @@ LONE_CR = re.compile(rb"\r(?!\n)")
 _LONE_CR_TEXT = re.compile(r"\r(?!\n)")
 
 
+def mark_lone_carriage_returns(text_bytes: bytes) -> tuple[bytes, str | None, int]:
+    """``text_bytes`` with each lone ``\\r`` below any leading blank lines replaced by a private-use character
+    absent from the file (:func:`carriage_return_mark`), that character (None when there was nothing to mark),
+    and how many were replaced. Every reader of the file's text (the parse, the raw text of downloads) marks it
+    so, then puts the ``\\r`` back with :func:`restore_carriage_returns`."""
+    blank = LEADING_BLANK_LINES.match(text_bytes)
+    start = blank.end() if blank else 0
+    kept = lone_carriage_returns(text_bytes, start)
+    if not kept:
+        return text_bytes, None, 0
+    mark = carriage_return_mark(text_bytes)
+    return text_bytes[:start] + LONE_CR.sub(mark.encode(), text_bytes[start:]), mark, kept
+
+
 def parse(
     text_bytes: bytes, delimiter: str, header: list[str], name: str, notes: list[str]
 ) -> tuple[pd.DataFrame, str, list[str]]:
+    # a lone \r is read as part of its value: marked here for every parser below, put back at the end
+    text_bytes, mark, kept = mark_lone_carriage_returns(text_bytes)
+    if mark is None:
+        return _parse(text_bytes, delimiter, header, name, notes)
+    frame, delimiter, header = _parse(text_bytes, delimiter, [_LONE_CR_TEXT.sub(mark, h) for h in header], name, notes)
+    notes.append(
+        f"{kept:,} carriage return{'s' if kept != 1 else ''} (\\r) inside values {'were' if kept != 1 else 'was'} "
+        "kept as part of the value: this file's lines end with \\n, so a \\r alone does not end a line "
+        "(pandas' to_csv writes one unquoted)."
+    )
+    return restore_carriage_returns(frame, mark), delimiter, [h.replace(mark, "\r") for h in header]
+
+
+def _parse(
+    text_bytes: bytes, delimiter: str, header: list[str], name: str, notes: list[str]
+) -> tuple[pd.DataFrame, str, list[str]]:
     frame = _read(text_bytes, delimiter, header, name)
-    kept = lone_carriage_returns(LEADING_BLANK_LINES.sub(b"", text_bytes, count=1))
-    if kept:
-        notes.append(
-            f"{kept:,} carriage return{'s' if kept != 1 else ''} (\\r) inside values {'were' if kept != 1 else 'was'} "
-            "kept as part of the value: this file's lines end with \\n, so a \\r alone does not end a line "
-            "(pandas' to_csv writes one unquoted)."
-        )
     if frame.shape[1] == 1:
         # A one-column result whose header holds another delimiter was sniffed wrong.
         for other in DELIMITERS:
@@ -129,12 +152,6 @@ def _read(text_bytes: bytes, delimiter: str, header: list[str], name: str) -> pd
     # read the real header as data), so they are cut off here. Line numbers in
     # messages still come from the full text (_raise_ragged, _check_closed_quotes).
     body = LEADING_BLANK_LINES.sub(b"", text_bytes, count=1)
-    if lone_carriage_returns(body):
-        # read as any file, with each \r standing in for a character no parser takes for a line end
-        mark = carriage_return_mark(body)
-        frame = _read(LONE_CR.sub(mark.encode(), text_bytes), delimiter,
-                      [_LONE_CR_TEXT.sub(mark, h) for h in header], name)
-        return restore_carriage_returns(frame, mark)
     try:
         if any("\r" in h or "\n" in h for h in header):
             # pyarrow skips a header row at a line break even inside quotes ("a\rb" as a name

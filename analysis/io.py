@@ -26,10 +26,8 @@ from ._csv_sniff import (
     DELIMITER_NAMES,
     DELIMITERS,
     LEADING_BLANK_LINES,
-    LONE_CR,
     SNIFF_BYTES,
-    carriage_return_mark,
-    lone_carriage_returns,
+    mark_lone_carriage_returns,
     parse,
     placeholder_names,
     sniff,
@@ -367,12 +365,10 @@ def _read_raw_text(dataset: Dataset) -> pd.DataFrame | None:
         return None
     data = source.read_bytes() if isinstance(source, Path) else source
     text_bytes, _ = to_utf8(data, dataset.name, [])  # the same decoding as the parse
+    text_bytes, mark, _ = mark_lone_carriage_returns(text_bytes)  # as the parse marks them (_csv_sniff)
     body = LEADING_BLANK_LINES.sub(b"", text_bytes, count=1)
     width = dataset.frame.shape[1]
     names = placeholder_names([""] * width)
-    mark = carriage_return_mark(body) if lone_carriage_returns(body) else None
-    if mark is not None:  # read as the parse read it: a \r in a value is no line end (_csv_sniff)
-        body = LONE_CR.sub(mark.encode(), body)
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(body),
