@@ -70,9 +70,18 @@ def visible_whitespace(text: str) -> str:
     return "␣" * lead + inner + "␣" * trail
 
 
+def spelling_key(text: str) -> str:
+    """How two spellings of one value are compared: trimmed, case-folded, inner whitespace collapsed.
+
+    >>> spelling_key("  Unauthorized  Access/Disclosure "), spelling_key("MALE")
+    ('unauthorized access/disclosure', 'male')
+    """
+    return " ".join(text.split()).casefold()
+
+
 def spelled_apart(counts: Mapping[Any, int]) -> list[list[tuple[Any, int]]]:
-    """Groups of text values equal once trimmed, case-folded and with inner whitespace collapsed (the rule of
-    :mod:`analysis.columns.integrity`'s spelling variants), each largest first, in the order of their largest.
+    """Groups of text values with one :func:`spelling_key` (the rule of :mod:`analysis.columns.integrity`'s
+    spelling variants), each largest first, in the order of their largest.
 
     For labels or groups that are counted apart though they are likely one ("Theft" and "theft ").
 
@@ -82,5 +91,5 @@ def spelled_apart(counts: Mapping[Any, int]) -> list[list[tuple[Any, int]]]:
     groups: dict[str, list[tuple[Any, int]]] = {}
     for value, count in sorted(counts.items(), key=lambda kv: -kv[1]):  # stable: ties keep their order
         if isinstance(value, str):
-            groups.setdefault(" ".join(value.split()).casefold(), []).append((value, count))
+            groups.setdefault(spelling_key(value), []).append((value, count))
     return [g for g in groups.values() if len(g) > 1]

@@ -26,7 +26,7 @@ import pandas as pd
 from ..errors import require_column
 from ..io import Dataset
 from ..results import ResultMixin, Severity
-from ..wording import count_noun, verb
+from ..wording import count_noun, spelling_key, verb
 
 __all__ = ["Integrity", "MixedColumn", "SpellingVariants", "TokensAsMissing", "integrity", "read_tokens_as_missing"]
 
@@ -174,7 +174,7 @@ def integrity(df: pd.DataFrame) -> Integrity:
             found = counts[bare.to_numpy()].sort_values(ascending=False, kind="stable")
             special[str(name)] = {str(k): int(v) for k, v in found.items()}
         if len(counts) <= MAX_VARIANT_VALUES and not numeric.all():
-            key = values.str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
+            key = values.map(spelling_key)  # once per distinct value
             found_here = []
             for norm, idx in pd.Series(np.arange(len(values))).groupby(key.to_numpy()).groups.items():
                 if len(idx) > 1 and norm:
