@@ -53,6 +53,7 @@ __all__ = [
     "ExtremeValueError",
     "FeatureColumns",
     "FeatureSpec",
+    "TEXT_NOTE_START",
     "TextMode",
     "is_text",
     "label_issue_features",
@@ -60,6 +61,7 @@ __all__ = [
     "range_divisor",
     "select_features",
     "spec_for_prepared",
+    "tfidf_note",
 ]
 
 #: scikit-learn's trees and isolation forests compute in float32 (largest value 3.4e38).
@@ -402,6 +404,25 @@ class FeatureSpec:
             lines.append(f"categorical = {list(self.categorical)!r}")
         lines.append(f"{name} = {call.code()}")
         return "\n".join(lines)
+
+
+#: How the note on free-text model features starts (the Rebalancing lab shows that note in its own box).
+TEXT_NOTE_START = "Free-text columns used as TF-IDF features: "
+
+
+def tfidf_note(columns: Sequence[Any], max_features: int, min_df: int, ngrams: tuple[int, int], *,
+               before_sampler: bool = False) -> str:
+    """The one sentence every model-based check writes about the free-text columns it reads as TF-IDF.
+
+    >>> tfidf_note(["text"], 20_000, 2, (1, 2))
+    "Free-text columns used as TF-IDF features: 'text' (at most 20,000 terms of 1 to 2 words per column, each in \
+at least 2 rows; the vocabulary is learnt on each training fold only)."
+    """
+    return (
+        TEXT_NOTE_START + ", ".join(f"'{c}'" for c in columns)
+        + f" (at most {max_features:,} terms of {ngrams[0]} to {ngrams[1]} words per column, each in at least "
+        f"{min_df} rows; the vocabulary is learnt on each training fold only{', before any sampler' if before_sampler else ''})."
+    )
 
 
 def label_issue_features(

@@ -40,7 +40,7 @@ import pandas as pd
 
 from ..candidates import NOT_FEATURE_ROLES
 from ..errors import LabelIssuesError, require_column
-from ..features import FeatureSpec, label_issue_features, spec_for_prepared
+from ..features import FeatureSpec, label_issue_features, spec_for_prepared, tfidf_note
 from ..intake.frames import takes_table
 from ..models import MODELS, make_classifier
 from ..overview import DuplicateSummary, duplicate_summary, validate_target
@@ -362,12 +362,7 @@ def label_issues(
     spec, x = label_issue_features(df.iloc[kept], target=target, features=features, dense=model == "hgb",
                                    exclude=tuple(exclude))
     if spec.text:  # say so, as the rebalancing lab does: a text column is a model feature here too
-        lo, hi = spec.text_ngram_range
-        notes.append(
-            "Free-text columns used as TF-IDF features: " + ", ".join(f"'{c}'" for c in spec.text)
-            + f" (at most {spec.text_max_features:,} terms of {lo} to {hi} words per column, each in at least "
-            f"{spec.text_min_df} rows; the vocabulary is learnt on each training fold only)."
-        )
+        notes.append(tfidf_note(spec.text, spec.text_max_features, spec.text_min_df, spec.text_ngram_range))
     left_out = [str(c) for c in exclude if c in df.columns and c != target]
     if left_out:
         notes.append("Not used as features (suspected label leaks, excluded): "

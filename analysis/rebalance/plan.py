@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import RebalanceError
+from ..features import TEXT_NOTE_START, tfidf_note
 from ..models import MODEL_REGISTRY
 from ..splits import RowGroups, kfold_splits, require_rows_per_class, row_groups
 from .metrics import metric_names
@@ -23,8 +24,6 @@ __all__ = ["LARGE_ROWS", "TEXT_NOTE_START", "CompareSettings", "ComparisonPlan",
 
 #: A neighbour-based sampler on more training rows than this is slow; the plan warns.
 LARGE_ROWS = 50_000
-#: How the plan's note on free-text columns starts (the Rebalancing lab shows that note in its own box).
-TEXT_NOTE_START = "Free-text columns used as TF-IDF features: "
 
 
 @dataclass(frozen=True)
@@ -270,10 +269,8 @@ def plan_comparison(
     if space.text:
         max_features, min_df, ngrams = text_limits(s.model)
         notes.append(
-            TEXT_NOTE_START + ", ".join(f"'{c}'" for c in space.text)
-            + f" (at most {max_features:,} terms of {ngrams[0]} to {ngrams[1]} words per column, each in at least "
-            f"{min_df} rows; the vocabulary is learnt on each training fold only, before any sampler). With text, "
-            "samplers work on the one-hot and TF-IDF matrix (SMOTE rather than SMOTENC)."
+            tfidf_note(space.text, max_features, min_df, ngrams, before_sampler=True)
+            + " With text, samplers work on the one-hot and TF-IDF matrix (SMOTE rather than SMOTENC)."
         )
     if space.dropped:
         notes.append(
