@@ -292,11 +292,15 @@ def _check_groups(groups: RowGroups, y: np.ndarray, folds: int, classes: Sequenc
             f"rows sharing a value of '{groups.group_column}' or identical features"
             if groups.group_column is not None else "identical or near-identical features"
         )
+        fewest = int(per_class.min())
+        # one group cannot be both tested on and trained on: no number of folds helps (as require_rows_per_class)
+        advice = (f"Use at most {fewest} folds, remove the duplicate rows," if fewest >= 2 else
+                  "No number of folds can both test on it and train on it: remove the duplicate rows, merge the "
+                  "class into another,")
         raise TooFewRowsError(
-            f"Class {label!r} occurs in only {count_noun(per_class.min(), 'group')} of rows that must stay together "
+            f"Class {label!r} occurs in only {count_noun(fewest, 'group')} of rows that must stay together "
             f"({why}); {folds}-fold cross-validation that keeps each group on one side needs at least {folds}. "
-            f"Use at most {max(int(per_class.min()), 2)} folds, remove the duplicate rows, or collect more rows "
-            "of that class."
+            f"{advice} or collect more rows of that class."
         )
 
 

@@ -141,8 +141,14 @@ def test_singleton_groups_give_exactly_the_previous_folds_and_holdout():
 
 def test_a_class_in_too_few_groups_is_refused_with_a_clear_message():
     df = pd.DataFrame({"x": [1.0] * 5 + list(range(20)), "y": [1] * 5 + [0] * 20})  # all 'y=1' rows identical
-    with pytest.raises(TooFewRowsError, match="occurs in only 1 group"):
+    with pytest.raises(TooFewRowsError, match="occurs in only 1 group") as one:
         plan_comparison(df, target="y", strategies=["none"], folds=3)
+    # one group cannot be tested on and trained on: no fold count is offered (it used to say "at most 2 folds")
+    assert "No number of folds can both test on it and train on it" in str(one.value)
+    assert "at most" not in str(one.value)
+    two = pd.DataFrame({"x": [1.0] * 3 + [2.0] * 3 + list(range(20)), "y": [1] * 6 + [0] * 20})  # two groups
+    with pytest.raises(TooFewRowsError, match="occurs in only 2 groups .* Use at most 2 folds"):
+        plan_comparison(two, target="y", strategies=["none"], folds=3)
 
 
 @pytest.mark.parametrize("group", [None, "shop"])
