@@ -84,11 +84,12 @@ def _report_on_pandas(args: argparse.Namespace) -> int:
 
 
 def _leakage_on_sample(frame: Any, target: str, schema: Any) -> tuple[LeakageReport, SampleInfo | None]:
-    """The leakage summary on the stratified sample the outlier scores used (every row when small).
+    """The leakage summary on the stratified sample DuckDB and Spark draw too (every row when small).
 
-    One sampler and one size for every model-based pass (:mod:`analysis.rowsample`, shared with
-    DuckDB and Spark): above :data:`~analysis.rowsample.SAMPLE_ROWS` rows the single-feature models
-    and rules see the sample's rows; counts, roles and near-duplicate groups stay over all rows.
+    One sampler for every model-based pass (:mod:`analysis.rowsample`): above
+    :data:`~analysis.rowsample.SAMPLE_ROWS` rows the single-feature models and rules see the sample's
+    rows (the outlier scores, costlier per row, score the smaller sample nested in it:
+    :data:`~analysis.rowsample.OUTLIER_ROWS`); counts, roles and near-duplicate groups stay over all rows.
     """
     from ..columns import leakage_suspects
     from ..rowsample import SAMPLE_ROWS, SampleInfo, stratified_positions
@@ -96,7 +97,7 @@ def _leakage_on_sample(frame: Any, target: str, schema: Any) -> tuple[LeakageRep
     rows = stratified_positions(len(frame), frame[target], sample_rows=SAMPLE_ROWS, seed=0)
     if rows is None:
         return leakage_suspects(frame, target=target, schema=schema), None
-    sample = SampleInfo(len(rows), len(frame), 0, target, passes="outlier scores, leakage models and rules")
+    sample = SampleInfo(len(rows), len(frame), 0, target, passes="leakage models and rules")
     return leakage_suspects(frame.iloc[rows].reset_index(drop=True), target=target, schema=schema), sample
 
 

@@ -93,8 +93,8 @@ def engine_overview(
     counts, n_rows = label_counts(table, target, missing=missing)
     balance = class_balance_from_counts(counts, target=target, n_rows=n_rows, cv_folds=cv_folds,
                                         smote_k_neighbors=smote_k_neighbors)
-    frame, sample = draw_sample(table, target=target, sample_rows=sample_rows, seed=seed,
-                                class_counts={py_scalar(k): int(v) for k, v in counts.items()})
+    class_counts = {py_scalar(k): int(v) for k, v in counts.items()}
+    frame, sample = draw_sample(table, target=target, sample_rows=sample_rows, seed=seed, class_counts=class_counts)
     schema = schema if schema is not None else exact_schema(frame, missing, n_rows)
     duplicate_rows, conflict_rows, groups = duplicate_counts(table, target=target)
     notes = list(table.notes) + ([sample.note()] if sample is not None else [])
@@ -102,11 +102,12 @@ def engine_overview(
     if outliers is not None:
         from ..features import ExtremeValueError
 
-        if sample is not None:  # already the sample (its size only near sample_rows): never sampled again
+        # in the sample, the rows pandas scores in the whole table (outliers.max_rows is the smaller size), or
+        # every sampled row (its size is only near sample_rows: never sampled again); numbered in the whole table
+        if sample is not None and outliers.max_rows >= sample_rows:
             outliers = dataclasses.replace(outliers, max_rows=max(outliers.max_rows, len(frame)))
-
         try:
-            scored = outlier_summary(frame, target=target, settings=outliers)
+            scored = outlier_summary(frame, target=target, settings=outliers, drawn=sample, class_counts=class_counts)
         except ExtremeValueError as exc:
             notes.append(f"Outliers were not scored: {exc}")
     result = Overview(
@@ -131,7 +132,6 @@ def engine_overview(
         result = dataclasses.replace(
             result,
             near_duplicates=result.near_duplicates.in_source_positions(positions) if result.near_duplicates else None,
-            outliers=result.outliers.in_source_positions(positions) if result.outliers else None,
         )
     return EngineOverview(result, frame, sample, table.engine)
 

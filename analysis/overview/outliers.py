@@ -12,16 +12,17 @@ Features: numeric columns (missing values replaced by the column median; an
 isolation forest splits one column at a time, so no scaling is needed) and
 categorical columns as integer codes (missing is a code of its own). Free text
 and identifier columns are left out (``select_features(text="drop")``). Above
-``max_rows`` rows (:data:`analysis.rowsample.SAMPLE_ROWS`, 200,000, by default) the
+``max_rows`` rows (:data:`analysis.rowsample.OUTLIER_ROWS`, 100,000, by default) the
 forest is fitted and rows are scored on the stratified sample of
-:func:`analysis.rowsample.stratified_positions` (the rows DuckDB and Spark sample
-too), stated in ``sample`` and the notes; ``rows`` keeps the scored rows' positions
-in the whole table.
+:func:`analysis.rowsample.stratified_positions` (DuckDB and Spark find the same rows
+in their larger sample: :func:`analysis.rowsample.subsample_positions`), stated in
+``sample`` and the notes; ``rows`` keeps the scored rows' positions in the whole table.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -32,7 +33,7 @@ from ..errors import NoFeaturesError, require_column
 from ..features import FLOAT32_SAFE, range_divisor, select_features
 from ..intake.frames import takes_table
 from ..results import ResultMixin, Severity, json_label
-from ..rowsample import SAMPLE_ROWS, SampleInfo, stratified_positions
+from ..rowsample import OUTLIER_ROWS, SampleInfo, stratified_positions, subsample_positions
 from ..schema import Schema
 from ..threads import thread_map, threads_for
 from ..wording import count_noun, share_text
@@ -50,7 +51,7 @@ class OutlierSettings:
 
     threshold: float = 0.6
     top: int = 100
-    max_rows: int = SAMPLE_ROWS
+    max_rows: int = OUTLIER_ROWS
     seed: int = 0
 
 
@@ -166,11 +167,15 @@ def outlier_matrix(
 
 @takes_table("df")
 def outlier_summary(
-    df: pd.DataFrame, *, target: str, settings: OutlierSettings = DEFAULT_OUTLIERS, schema: Schema | None = None
+    df: pd.DataFrame, *, target: str, settings: OutlierSettings = DEFAULT_OUTLIERS, schema: Schema | None = None,
+    drawn: SampleInfo | None = None, class_counts: Mapping[Any, int] | None = None,
 ) -> OutlierSummary:
     """Score every row (or a stated stratified sample) for how unusual its features are.
 
-    ``schema`` (the already inferred schema of ``df``) saves inferring the column roles again.
+    ``schema`` (the already inferred schema of ``df``) saves inferring the column roles again. ``drawn``:
+    ``df`` is itself the stratified sample ``drawn`` of a larger table (DuckDB's or Spark's), whose rows per
+    label are ``class_counts``; the rows scored are then those pandas would score in the whole table (when
+    ``settings.max_rows`` is below the drawn sample's size; else every drawn row), numbered in the whole table.
 
     Examples
     --------
@@ -189,7 +194,10 @@ def outlier_summary(
             verdict_text="No numeric or categorical feature to score rows on (free text and identifiers are left out).",
         )
     n = len(df)
-    picked = stratified_positions(n, df[target], sample_rows=settings.max_rows, seed=settings.seed)
+    if drawn is None:
+        picked = stratified_positions(n, df[target], sample_rows=settings.max_rows, seed=settings.seed)
+    else:
+        picked = subsample_positions(drawn, df[target], class_counts, settings.max_rows)
     sampled = picked is not None
     rows = picked if picked is not None else np.arange(n, dtype=np.int64)
     used = [*cols.numeric, *cols.categorical]
@@ -221,13 +229,16 @@ def outlier_summary(
         per_class[None] = {"rows": int(missing.sum()), "flagged": int((flagged & missing).sum()),
                            "share_flagged": float((flagged & missing).sum() / missing.sum())}
     notes = []
-    sample = SampleInfo(len(rows), n, settings.seed, target, passes="outlier scores") if sampled else None
+    population, seed = (n, settings.seed) if drawn is None else (drawn.population_rows, drawn.seed)
+    sample = SampleInfo(len(rows), population, seed, target, passes="outlier scores") if sampled else None
     if sample is not None:
         notes.append(
-            f"Scored on a sample of {len(rows):,} of {n:,} rows, stratified by '{target}' (seed {settings.seed}; "
+            f"Scored on a sample of {len(rows):,} of {population:,} rows, stratified by '{target}' (seed {seed}; "
             f"above {settings.max_rows:,} rows): the counts, shares and top rows are of the sample; rows are "
             "numbered in the whole table."
         )
+    if drawn is not None and drawn.source_rows is not None:  # numbered in the whole table
+        rows = np.asarray(drawn.source_rows, dtype=np.int64)[rows]
     if cols.dropped:
         kinds = sorted(set(cols.dropped.values()))
         notes.append(f"{count_noun(len(cols.dropped), 'column')} left out ({', '.join(kinds)}).")

@@ -121,7 +121,7 @@ def overview(
         The near-duplicate pass (``None`` skips it).
     outliers : OutlierSettings or None
         The isolation-forest outlier scores (``None`` skips them); above ``outliers.max_rows`` rows
-        (:data:`analysis.rowsample.SAMPLE_ROWS`) they score the stratified sample and say so.
+        (:data:`analysis.rowsample.OUTLIER_ROWS`) they score the stratified sample and say so.
 
     Examples
     --------

@@ -103,20 +103,68 @@ def test_report_runs_leakage_on_the_sample_and_says_so(tmp_path, monkeypatch, ca
     assert out["rows"] == 1200 and sum(out["class_balance"]["counts"].values()) == 1200  # counts: every row
 
 
+@pytest.mark.parametrize("seed", [0, 4])
+@pytest.mark.parametrize("stratified", [True, False])
+def test_a_smaller_sample_is_found_within_a_larger_one(seed, stratified):
+    """The nesting subsample_positions relies on. Reference: stratified_positions over the whole table."""
+    from analysis.rowsample import SampleInfo, subsample_positions
+
+    y = pd.Series(["a"] * 8000 + ["b"] * 1900 + ["c"] * 40 + [None] * 60).sample(frac=1, random_state=seed)
+    y = y.reset_index(drop=True)
+    labels = y if stratified else None
+    big = stratified_positions(len(y), labels, sample_rows=3000, seed=seed)
+    counts = {k: int(v) for k, v in y.value_counts().items()} if stratified else None
+    drawn = SampleInfo(len(big), len(y), seed, "y" if stratified else None, source_rows=big)
+    for size in (400, 1000, 2500):
+        small = subsample_positions(drawn, y.iloc[big] if stratified else None, counts, size)
+        expected = stratified_positions(len(y), labels, sample_rows=size, seed=seed)
+        assert big[small].tolist() == expected.tolist()
+    assert subsample_positions(drawn, None, None, len(big)) is None  # not smaller: every drawn row
+    if stratified:
+        assert int((y.iloc[big[small]] == "c").sum()) == 40  # a class below MIN_PER_CLASS comes whole
+        with pytest.raises(ValueError, match="not among class_counts"):  # counts of another table
+            subsample_positions(drawn, y.iloc[big], {"a": 8000}, 400)
+
+
 @pytest.mark.parametrize("n", [0, 1])
 def test_tiny_tables_are_never_sampled(n):
     assert stratified_positions(n, pd.Series(["a"] * n), sample_rows=1) is None
 
 
 def test_engine_outliers_score_the_whole_engine_sample_once(tmp_path):
-    """DuckDB's sample may hold a few rows more than sample_rows: the outliers score it whole, not a sample of it."""
+    """DuckDB's sample may hold a few rows more than sample_rows: with the outliers' own size not below the
+    sample's, they score it whole, not a sample of it."""
     from analysis.engines import engine_overview
 
     df = _frame(3000, seed=8)
     path = tmp_path / "t.parquet"
     df.to_parquet(path)
     table = open_table(str(path), EngineSettings(engine="duckdb"))
-    ran = engine_overview(table, target="y", near=None, outliers=OutlierSettings(max_rows=10), sample_rows=700)
+    ran = engine_overview(table, target="y", near=None, outliers=OutlierSettings(max_rows=700), sample_rows=700)
     assert ran.sample is not None and ran.overview.outliers is not None
     assert len(ran.overview.outliers.rows) == ran.sample.rows
+    assert sorted(ran.overview.outliers.rows.tolist()) == ran.sample.source_rows.tolist()  # in the whole table
     assert not ran.overview.outliers.sampled
+
+
+def test_engine_outliers_score_the_rows_pandas_scores_when_their_sample_is_smaller(tmp_path):
+    """The outliers' sample (OUTLIER_ROWS) is smaller than the engines' (SAMPLE_ROWS): DuckDB finds, within its
+    sample, the rows pandas samples from the whole table. Reference: pandas' outlier_summary on the whole table
+    (itself checked against scikit-learn's IsolationForest above)."""
+    from analysis.engines import engine_overview
+
+    df = _frame(3000, seed=9)
+    df.loc[[17, 1400], "w"] = [40.0, 55.0]
+    path = tmp_path / "t.parquet"
+    df.to_parquet(path)
+    table = open_table(str(path), EngineSettings(engine="duckdb"))
+    settings = OutlierSettings(max_rows=300)
+    ran = engine_overview(table, target="y", near=None, outliers=settings, sample_rows=900)
+    ref = outlier_summary(df, target="y", settings=settings)
+    got = ran.overview.outliers
+    assert ran.sample is not None and got is not None and ref.sampled and got.sampled
+    assert 200 < len(ref.rows) < 400 < ran.sample.rows  # a smaller sample than the engine's
+    assert got.rows.tolist() == ref.rows.tolist()  # positions in the whole table
+    np.testing.assert_allclose(got.scores, ref.scores)
+    assert got.to_dict() == ref.to_dict()  # per class, top rows, verdict, the sample and its note
+    assert got.sample.population_rows == 3000 and "of 3,000 rows" in got.notes[0]
