@@ -384,13 +384,15 @@ def _pairs_within(x: np.ndarray, block: np.ndarray, radius: float) -> tuple[np.n
     fit_rows = centred[:: max(1, m // 5000)]
     from ..threads import one_thread
 
-    # one BLAS thread: on a busy machine OpenBLAS's threads made this 200 x 200 eigh take 1 s instead of 0.03 s
+    # one BLAS thread: on a busy machine OpenBLAS's threads made this 200 x 200 eigh take 1 s instead of 0.03 s;
+    # and after the projection's product a second thread spins, waiting for more, for a tenth of a second or so
+    # while the other passes want the core (1M x 30 `report`: 4% of its CPU samples were that spin)
     with one_thread():
         _, vectors = np.linalg.eigh(fit_rows.T @ fit_rows)  # ascending eigenvalues: the last are the principal ones
-    # the first PREFILTER_DIMS principal directions: three make the grid, all of them a cheap lower
-    # bound of each candidate's distance (a projection never lengthens one), so most far candidates
-    # are dropped before their distance over every column is computed
-    proj = centred @ vectors[:, ::-1][:, : min(PREFILTER_DIMS, d)]
+        # the first PREFILTER_DIMS principal directions: three make the grid, all of them a cheap lower
+        # bound of each candidate's distance (a projection never lengthens one), so most far candidates
+        # are dropped before their distance over every column is computed
+        proj = centred @ vectors[:, ::-1][:, : min(PREFILTER_DIMS, d)]
     cells = np.floor(proj[:, :3] / radius).astype(np.int64)
     grid = _Grid(cells, np.asarray(block))
     rows = np.arange(m)
