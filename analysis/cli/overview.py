@@ -222,7 +222,8 @@ def _near_lines(near: NearDuplicateSummary) -> list[str]:
 def _outlier_lines(outliers: OutlierSummary, target: str) -> list[str]:
     """The outlier verdict and, when rows are flagged, the flagged share per class and the highest-scoring rows."""
     lines = [f"Outliers (verdict: {outliers.verdict})", f"  {outliers.verdict_text}"]
-    if outliers.n_flagged:
+    beyond = outliers.beyond  # a sampled table: the rows outside it with a value beyond its range (in the notes)
+    if outliers.n_flagged or (beyond is not None and beyond.n_flagged):
         per_class = outliers.per_class_frame()
         # the classes with the most flagged rows first, at most TEXT_CLASSES of them
         per_class = per_class.sort_values("flagged", ascending=False, kind="stable")

@@ -37,6 +37,8 @@ from .table import Table
 
 __all__ = ["EngineOverview", "engine_overview", "label_counts"]
 
+ENGINE_NAMES = {"duckdb": "DuckDB", "spark": "Spark"}
+
 
 @dataclass(frozen=True)
 class EngineOverview:
@@ -108,6 +110,10 @@ def engine_overview(
             outliers = dataclasses.replace(outliers, max_rows=max(outliers.max_rows, len(frame)))
         try:
             scored = outlier_summary(frame, target=target, settings=outliers, drawn=sample, class_counts=class_counts)
+            if scored.sampled:  # pandas also scores the rows outside the sample with a value beyond its range
+                scored = dataclasses.replace(scored, notes=scored.notes + (
+                    f"On {ENGINE_NAMES.get(table.engine, table.engine)} the rows outside the sample are not checked "
+                    "for a number beyond its range (pandas checks them: --engine pandas).",))
         except ExtremeValueError as exc:
             notes.append(f"Outliers were not scored: {exc}")
     result = Overview(

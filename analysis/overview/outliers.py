@@ -38,7 +38,7 @@ from ..schema import Schema
 from ..threads import thread_map, threads_for
 from ..wording import count_noun, share_text
 
-__all__ = ["OutlierSettings", "OutlierSummary", "outlier_matrix", "outlier_summary"]
+__all__ = ["BeyondSample", "OutlierSettings", "OutlierSummary", "outlier_matrix", "outlier_summary"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,37 @@ class OutlierSettings:
 
 
 DEFAULT_OUTLIERS = OutlierSettings()
+
+#: At most this many rows outside the sample are scored for a value beyond its range (a random subset above).
+MAX_BEYOND_ROWS = 10_000
+
+
+@dataclass(frozen=True, eq=False)
+class BeyondSample:
+    """The rows outside the scored sample with a value beyond the sample's range, scored by the same forest.
+
+    A sample can miss the few rows that hold an absurd value; every row is checked, column by column,
+    for a finite number below the sample's smallest or above its largest in that column (``candidates``
+    rows), and those rows (at most :data:`MAX_BEYOND_ROWS`, a random subset above) are scored. Their
+    scores are not in the sample's counts and shares; they join the top rows.
+    """
+
+    candidates: int
+    rows: np.ndarray = field(repr=False)  # 0-based positions in the whole table
+    scores: np.ndarray = field(repr=False)
+    threshold: float
+
+    @property
+    def n_flagged(self) -> int:
+        return int((self.scores >= self.threshold).sum())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": "a finite value below the sample's minimum or above its maximum in a numeric column",
+            "candidates": self.candidates,
+            "rows_scored": int(len(self.rows)),
+            "n_flagged": self.n_flagged,
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,6 +109,7 @@ class OutlierSummary(ResultMixin):
     per_class: dict[Any, dict[str, float]] = field(default_factory=dict)
     sampled: bool = False
     sample: SampleInfo | None = None  # which rows were scored, when not all of them
+    beyond: BeyondSample | None = None  # rows outside the sample with a value beyond its range (pandas, sampled)
     verdict: str = "none"
     verdict_text: str = "No row stands out: every isolation-forest score is below the threshold."
     notes: tuple[str, ...] = ()
@@ -94,8 +126,11 @@ class OutlierSummary(ResultMixin):
 
     def top_rows(self) -> pd.DataFrame:
         """The ``settings.top`` highest-scoring rows: 0-based position and score, highest first."""
-        order = np.argsort(-self.scores, kind="stable")[: self.settings.top]
-        return pd.DataFrame({"row": self.rows[order].astype(np.int64), "score": self.scores[order]})
+        rows, scores = self.rows, self.scores
+        if self.beyond is not None and len(self.beyond.rows):  # after the sample's rows: ties keep them first
+            rows, scores = np.r_[rows, self.beyond.rows], np.r_[scores, self.beyond.scores]
+        order = np.argsort(-scores, kind="stable")[: self.settings.top]
+        return pd.DataFrame({"row": rows[order].astype(np.int64), "score": scores[order]})
 
     def to_frame(self) -> pd.DataFrame:
         return self.top_rows()
@@ -133,6 +168,7 @@ class OutlierSummary(ResultMixin):
             "sample": self.sample.to_dict() if self.sample is not None else None,
             "n_flagged": self.n_flagged,
             "share_flagged": (self.n_flagged / len(self.rows)) if len(self.rows) else 0.0,
+            "beyond_sample": self.beyond.to_dict() if self.beyond is not None else None,
             "per_class": [{"label": json_label(k), **v} for k, v in self.per_class.items()],
             "top": [{"row": int(r), "score": float(s)} for r, s in zip(top["row"], top["score"])],
             "verdict": self.verdict,
@@ -150,19 +186,58 @@ def outlier_matrix(
     cast as a whole would (what the isolation forest's trees read); it is filled in place, with no stack of
     per-column arrays beside it.
     """
+    return _encode(df, numeric, categorical, dtype)[0]
+
+
+@dataclass(frozen=True)
+class _Encoding:
+    """How :func:`outlier_matrix` turned the scored rows into numbers, to turn other rows the same way: each
+    numeric column's fill value (its median) and divisor, each categorical column's values in code order."""
+
+    fills: tuple[float, ...]
+    divisors: tuple[float, ...]
+    categories: tuple[pd.Index, ...]
+
+
+def _encode(
+    df: pd.DataFrame, numeric: tuple[str, ...], categorical: tuple[str, ...], dtype: Any,
+    fitted: _Encoding | None = None,
+) -> tuple[np.ndarray, _Encoding]:
+    """:func:`outlier_matrix` and its encoding; with ``fitted``, other rows encoded as those were.
+
+    Encoded with ``fitted``, a value beyond the float32 range is clipped to it (beyond every split of a tree
+    grown on the fitted rows either way) and a category the fitted rows lack gets the code after theirs.
+    """
     out = np.empty((len(df), len(numeric) + len(categorical)), dtype=dtype)
+    fills, divisors, categories = [], [], []
     for j, c in enumerate(numeric):
         v = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         finite = np.isfinite(v)
-        v = np.where(finite, v, float(np.median(v[finite])) if finite.any() else 0.0)
-        # an isolation tree splits uniformly between a node's min and max: a constant changes nothing
-        out[:, j] = v / range_divisor(v, FLOAT32_SAFE)
+        if fitted is None:
+            fill = float(np.median(v[finite])) if finite.any() else 0.0
+            v = np.where(finite, v, fill)
+            # an isolation tree splits uniformly between a node's min and max: a constant changes nothing
+            divisor = range_divisor(v, FLOAT32_SAFE)
+            fills.append(fill)
+            divisors.append(divisor)
+            out[:, j] = v / divisor
+        else:
+            limit = float(np.finfo(np.float32).max)
+            out[:, j] = np.clip(np.where(finite, v, fitted.fills[j]) / fitted.divisors[j], -limit, limit)
     for j, c in enumerate(categorical, start=len(numeric)):
         col = df[c]
         # a string column factorises as its objects do (codes by first appearance, missing -1), 6x quicker
         values = col if isinstance(col.dtype, pd.StringDtype) else col.astype(object)
-        out[:, j] = pd.factorize(values, use_na_sentinel=True)[0]
-    return out
+        if fitted is None:
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            categories.append(pd.Index(uniques))
+            out[:, j] = codes
+        else:
+            known = fitted.categories[j - len(numeric)]
+            codes = known.get_indexer(pd.Index(values))
+            codes[(codes < 0) & col.notna().to_numpy()] = len(known)  # a value the fitted rows lack
+            out[:, j] = codes
+    return out, fitted or _Encoding(tuple(fills), tuple(divisors), tuple(categories))
 
 
 @takes_table("df")
@@ -205,9 +280,10 @@ def outlier_summary(
     sub = (df[used] if df.columns.is_unique else df).iloc[rows] if sampled else df
     # float32, as the forest's trees read it (scikit-learn converts float64 on every call, to the same
     # values): half the memory, one conversion; the sampled rows' own frame is dropped before the fit
-    x = outlier_matrix(sub, cols.numeric, cols.categorical, dtype=np.float32)
+    x, encoding = _encode(sub, cols.numeric, cols.categorical, np.float32)
     del sub
     scores = np.zeros(len(rows))
+    beyond = None
     if len(rows) >= 2:
         from sklearn.ensemble import IsolationForest
 
@@ -216,6 +292,8 @@ def outlier_summary(
         # is its own sum over the trees in their order, so the chunks give the one call's, bit for bit
         chunks = np.array_split(x, threads_for(len(x)))
         scores = -np.concatenate(thread_map(forest.score_samples, chunks, rows=len(x)))
+        if sampled and drawn is None:  # every row is here: screen the rest of the table for values beyond the sample's
+            beyond = _beyond_sample(df, rows, cols.numeric, cols.categorical, encoding, forest, settings)
     flagged = scores >= settings.threshold
     labels = df[target].iloc[rows] if sampled else df[target]
     per_class: dict[Any, dict[str, float]] = {}
@@ -232,28 +310,72 @@ def outlier_summary(
     population, seed = (n, settings.seed) if drawn is None else (drawn.population_rows, drawn.seed)
     sample = SampleInfo(len(rows), population, seed, target, passes="outlier scores") if sampled else None
     if sample is not None:
+        of_sample = "counts and shares are" if beyond is not None else "counts, shares and top rows are"
         notes.append(
             f"Scored on a sample of {len(rows):,} of {population:,} rows, stratified by '{target}' (seed {seed}; "
-            f"above {settings.max_rows:,} rows): the counts, shares and top rows are of the sample; rows are "
-            "numbered in the whole table."
+            f"above {settings.max_rows:,} rows): the {of_sample} of the sample; rows are numbered in the whole table."
         )
     if drawn is not None and drawn.source_rows is not None:  # numbered in the whole table
         rows = np.asarray(drawn.source_rows, dtype=np.int64)[rows]
     if cols.dropped:
         kinds = sorted(set(cols.dropped.values()))
         notes.append(f"{count_noun(len(cols.dropped), 'column')} left out ({', '.join(kinds)}).")
+    if beyond is not None:
+        notes.append(_beyond_note(beyond))
     result = OutlierSummary(
         settings=settings, columns=cols.numeric + cols.categorical, rows=rows, scores=scores, per_class=per_class,
-        sampled=sampled, sample=sample, notes=tuple(notes),
+        sampled=sampled, sample=sample, beyond=beyond, notes=tuple(notes),
     )
-    if result.n_flagged:
+    extra = beyond.n_flagged if beyond is not None else 0
+    if result.n_flagged or extra:
+        more = (
+            f" Outside the sample, {extra:,} of the {len(beyond.rows):,} rows with a value beyond the sample's range "
+            "score that high too (listed with the top rows)." if beyond is not None and extra else ""
+        )
         text = (
             f"Outliers: {result.n_flagged:,} of {len(rows):,} rows ({share_text(result.n_flagged, len(rows))}) have an "
             f"isolation-forest anomaly score of at least {settings.threshold:g}: their feature values are unusual "
-            "for this table (the share per class is listed). Check them for entry errors before training; keep "
-            "them if they are real."
+            f"for this table (the share per class is listed).{more} Check them for entry errors before training; "
+            "keep them if they are real."
         )
-        from dataclasses import replace
-
-        result = replace(result, verdict="outliers", verdict_text=text)
+        result = dataclasses.replace(result, verdict="outliers", verdict_text=text)
     return result
+
+
+def _beyond_sample(
+    df: pd.DataFrame, rows: np.ndarray, numeric: tuple[str, ...], categorical: tuple[str, ...],
+    encoding: _Encoding, forest: Any, settings: OutlierSettings,
+) -> BeyondSample:
+    """:class:`BeyondSample`: the rows of ``df`` outside the sample ``rows`` with a finite number beyond the
+    sample's range in a ``numeric`` column, encoded as the sample was and scored by its ``forest``."""
+    beyond = np.zeros(len(df), dtype=bool)
+    for c in numeric:
+        v = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        seen = v[rows]
+        seen = seen[np.isfinite(seen)]
+        if not len(seen):
+            continue
+        with np.errstate(invalid="ignore"):
+            beyond |= ((v < seen.min()) | (v > seen.max())) & np.isfinite(v)
+    candidates = np.flatnonzero(beyond)  # a sampled row lies within the sample's range by definition
+    picked = candidates
+    if len(candidates) > MAX_BEYOND_ROWS:
+        picked = np.sort(np.random.RandomState(settings.seed).choice(candidates, MAX_BEYOND_ROWS, replace=False))
+    scores = np.empty(0)
+    if len(picked):
+        used = [*numeric, *categorical]
+        x, _ = _encode((df[used] if df.columns.is_unique else df).iloc[picked], numeric, categorical, np.float32,
+                       encoding)
+        scores = -forest.score_samples(x)
+    return BeyondSample(int(len(candidates)), picked.astype(np.int64), scores, settings.threshold)
+
+
+def _beyond_note(beyond: BeyondSample) -> str:
+    if not beyond.candidates:
+        return "Every row outside the sample has its numbers within the sample's range in every numeric column."
+    subset = "" if len(beyond.rows) == beyond.candidates else f" ({len(beyond.rows):,} of them, drawn at random)"
+    return (
+        f"Outside the sample, {count_noun(beyond.candidates, 'row')} with a number beyond the sample's range in some "
+        f"numeric column {'was' if beyond.candidates == 1 else 'were'} scored too{subset}: "
+        f"{beyond.n_flagged:,} at or above the threshold. They are not in the counts and shares above; they join the top rows."
+    )

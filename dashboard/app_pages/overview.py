@@ -212,12 +212,16 @@ def outliers_section(target: str, dataset: Dataset) -> None:
               delta_color="off", delta_arrow="off",
               help=f"Isolation-forest anomaly score (100 trees, seed {s.seed}) of at least {s.threshold:g}.")
     sample = out.sample  # above OutlierSettings.max_rows rows: the stratified sample `report` scores too
+    beyond = out.beyond  # then also the rows outside it with a number beyond its range
+    extra = f", and {len(beyond.rows):,} beyond its range" if beyond is not None and len(beyond.rows) else ""
     o2.metric("Rows scored", f"{len(out.rows):,}",
-              f"of {sample.population_rows:,} rows: a stratified sample" if sample is not None else None,
+              f"of {sample.population_rows:,} rows: a stratified sample{extra}" if sample is not None else None,
               delta_color="off", delta_arrow="off",
               help=(f"More than {s.max_rows:,} rows: the forest scored a sample stratified by the target (seed "
-                    f"{sample.seed}); the counts, shares and top rows below are of the sample, row numbers are "
-                    "the whole table's." if sample is not None else None))
+                    f"{sample.seed}); the counts and shares below are of the sample, row numbers are the whole "
+                    "table's. Every other row was checked for a number below the sample's smallest or above its "
+                    "largest in some column; those rows were scored too and join the top rows."
+                    if sample is not None else None))
     components.verdict_box(out)
     st.caption(
         f"Score: the isolation-forest anomaly score of Liu et al. (2008) in (0, 1], from scikit-learn's "

@@ -31,7 +31,7 @@ ROOT = HERE.parent.parent
 #: only under some flags (issue 9). Each is a new key (its path, dot-separated,
 #: list indices as ``[]``); no existing key may change. Keep to your group's line.
 ADDED_KEYS: dict[str, set[str]] = {
-    "report": {"leakage", "near_duplicates", "outliers", "outliers.sample"},
+    "report": {"leakage", "near_duplicates", "outliers", "outliers.sample", "outliers.beyond_sample"},
 
     "compare_fix": {"splits.near_duplicate_groups_kept_together", "splits.rows_in_near_duplicate_groups",
                     "recipe.settings.features_text", "text_features"},

@@ -1,0 +1,119 @@
+"""Outlier scores on a sampled table: the rows outside the sample with a value beyond its range are scored too.
+
+References: scikit-learn's IsolationForest fitted on the sampled rows' matrix with the same seed (its
+``score_samples`` on the extra rows' values, encoded by hand: the sample's medians and category codes);
+the candidate rows recomputed with pandas (a finite number outside the sample's [min, max] in some
+numeric column); the sample's rows from ``stratified_positions``.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pandas as pd
+
+from analysis.overview import OutlierSettings, outlier_summary
+from analysis.rowsample import stratified_positions
+
+outliers_module = importlib.import_module("analysis.overview.outliers")  # `analysis.overview` is also a function
+SETTINGS = OutlierSettings(max_rows=400, seed=3)
+
+
+def _table(n: int = 4000, seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    y = rng.choice(["a", "b"], n, p=[0.9, 0.1])
+    return pd.DataFrame({
+        "x": rng.normal(size=n), "w": rng.exponential(size=n).round(3),
+        "c": pd.Series(rng.choice(["red", "green", "blue"], n), dtype="str"), "y": y,
+    })
+
+
+def _outside_sample(df: pd.DataFrame, k: int) -> tuple[np.ndarray, np.ndarray]:
+    rows = stratified_positions(len(df), df["y"], sample_rows=SETTINGS.max_rows, seed=SETTINGS.seed)
+    rest = np.setdiff1d(np.arange(len(df)), rows)
+    return rows, rest[[10, len(rest) // 2, len(rest) - 5]][:k]
+
+
+def test_absurd_values_outside_the_sample_are_found_and_scored_as_sklearn_scores_them():
+    from sklearn.ensemble import IsolationForest
+
+    df = _table()
+    rows, needles = _outside_sample(df, 3)
+    df.loc[needles, "x"] = [250.0, -400.0, 1e6]
+    df.loc[needles[2], "c"] = "violet"  # a category the sample lacks: the code after the sample's
+    s = outlier_summary(df, target="y", settings=SETTINGS)
+    assert s.sampled and s.rows.tolist() == rows.tolist()
+    assert s.beyond is not None and set(needles) <= set(s.beyond.rows.tolist())
+
+    # reference candidates: a finite number outside the sample's range in a numeric column, outside the sample
+    sample = df.iloc[rows]
+    outside = np.zeros(len(df), dtype=bool)
+    for c in ("x", "w"):
+        outside |= ((df[c] < sample[c].min()) | (df[c] > sample[c].max())).to_numpy()
+    assert s.beyond.rows.tolist() == np.flatnonzero(outside).tolist() and s.beyond.candidates == int(outside.sum())
+
+    # reference scores: the forest fitted on the sample's matrix, scoring the extra rows encoded by hand
+    codes, uniques = pd.factorize(sample["c"])
+    x_sample = np.column_stack([sample["x"], sample["w"], codes]).astype(np.float32)
+    forest = IsolationForest(n_estimators=100, random_state=SETTINGS.seed).fit(x_sample)
+    extra = df.iloc[s.beyond.rows]
+    extra_codes = pd.Index(uniques).get_indexer(extra["c"])
+    extra_codes[extra_codes < 0] = len(uniques)
+    x_extra = np.column_stack([extra["x"], extra["w"], extra_codes]).astype(np.float32)
+    np.testing.assert_allclose(s.beyond.scores, -forest.score_samples(x_extra))
+    np.testing.assert_allclose(s.scores, -forest.score_samples(x_sample))
+
+    flagged = set(s.beyond.rows[s.beyond.scores >= SETTINGS.threshold].tolist())
+    assert set(needles) <= flagged and s.beyond.n_flagged == len(flagged)
+    assert s.verdict == "outliers" and "Outside the sample" in s.verdict_text
+    # the top rows: sample and extra rows together, highest score first (a value beyond the training range
+    # follows the branch of the range's end, so an isolation forest ranks it with the sample's extremes)
+    merged = pd.DataFrame({"row": np.r_[s.rows, s.beyond.rows], "score": np.r_[s.scores, s.beyond.scores]})
+    expected = merged.sort_values("score", ascending=False, kind="stable").head(SETTINGS.top)
+    pd.testing.assert_frame_equal(s.top_rows(), expected.reset_index(drop=True), check_dtype=False)
+    assert set(needles) <= set(s.top_rows()["row"].tolist())
+    d = s.to_dict()
+    assert d["beyond_sample"] == {"rule": d["beyond_sample"]["rule"], "candidates": int(outside.sum()),
+                                  "rows_scored": int(outside.sum()), "n_flagged": len(flagged)}
+    assert d["n_flagged"] == int((s.scores >= SETTINGS.threshold).sum())  # the sample's count: extra rows apart
+    assert sum(v["rows"] for v in d["per_class"]) == len(rows)
+    assert any("Outside the sample" in n for n in d["notes"])
+
+
+def test_rows_absurd_in_every_column_lead_the_top_rows_though_the_sample_missed_them():
+    """What the screen is for: without it these rows are not scored at all (they are not in the sample)."""
+    rng = np.random.default_rng(11)
+    n = 4000
+    df = pd.DataFrame({c: rng.uniform(size=n) for c in ("x", "w", "v")} | {"y": rng.choice(["a", "b"], n, p=[0.9, 0.1])})
+    rows, needles = _outside_sample(df, 2)
+    df.loc[needles, ["x", "w", "v"]] = [[50.0, 80.0, 30.0], [-20.0, 60.0, -9.0]]
+    s = outlier_summary(df, target="y", settings=SETTINGS)
+    assert not set(needles) & set(s.rows.tolist())  # the sample missed them
+    assert s.beyond is not None and set(needles) <= set(s.beyond.rows[s.beyond.scores >= SETTINGS.threshold].tolist())
+    # beyond the range in every column, they isolate quicker than any sampled row (extreme in one column at most)
+    assert set(s.top_rows()["row"].head(2)) == set(needles.tolist())
+    assert s.beyond.scores.max() > s.scores.max()
+
+
+def test_many_candidates_are_scored_as_a_stated_random_subset(monkeypatch):
+    monkeypatch.setattr(outliers_module, "MAX_BEYOND_ROWS", 5)
+    df = _table(seed=12)
+    s = outlier_summary(df, target="y", settings=SETTINGS)
+    assert s.beyond is not None and s.beyond.candidates > 5 and len(s.beyond.rows) == 5
+    assert np.all(np.diff(s.beyond.rows) > 0)
+    assert any("(5 of them, drawn at random)" in n for n in s.notes)
+
+
+def test_unsampled_tables_have_no_screen():
+    s = outlier_summary(_table(300), target="y", settings=SETTINGS)
+    assert not s.sampled and s.beyond is None and s.to_dict()["beyond_sample"] is None
+
+
+def test_missing_numbers_are_not_beyond_the_range():
+    """A missing number is imputed with the sample's median before scoring: never a candidate."""
+    df = _table(seed=13)
+    _, needles = _outside_sample(df, 1)
+    df.loc[needles, "x"] = np.nan
+    s = outlier_summary(df, target="y", settings=SETTINGS)
+    assert s.beyond is not None and needles[0] not in set(s.beyond.rows.tolist())
