@@ -83,6 +83,13 @@ def duckdb_connection(memory_limit: str | None = None, threads: int | None = Non
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     con.execute("SET preserve_insertion_order = true")
+    # A Parquet file from pyarrow (pandas' to_parquet) leaves NaN out of a float column's min/max and writes no NaN
+    # count; DuckDB 2.0 then assumes the column has no NaN and folds isnan() to false (duckdb/duckdb#25521), so a
+    # NaN went uncounted as missing. This setting tells it a NaN may be there (only row-group pruning is lost).
+    try:
+        con.execute("SET parquet_can_have_nan = true")
+    except duckdb.Error:  # a DuckDB without the setting (before 2.0) does not assume it either
+        pass
     return con
 
 

@@ -190,6 +190,27 @@ def test_missing_counts_take_nan_and_null_as_pandas_does(engine, tmp_path, reque
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_nan_in_a_parquet_file_from_pyarrow_counts_as_missing(engine, tmp_path, request):
+    """pyarrow (pandas' to_parquet) leaves NaN out of a float column's min/max and writes no NaN count; DuckDB 2.0
+    then folded isnan() to false (duckdb/duckdb#25521) and counted no missing cell. Reference: pandas' isna."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analysis.engines.counts import group_counts, null_counts
+
+    if engine == "spark":
+        request.getfixturevalue("spark")
+    x = pa.array([1.5, float("nan"), -2.0, 4.0, float("nan"), 0.25], from_pandas=False)  # NaN, no null
+    pq.write_table(pa.table({"x": x, "g": ["a", "a", "b", "b", "b", "a"]}), tmp_path / "t.parquet")
+    df = pd.read_parquet(tmp_path / "t.parquet")
+    assert x.null_count == 0 and int(df["x"].isna().sum()) == 2
+    table = open_table(str(tmp_path / "t.parquet"), EngineSettings(engine=engine))
+    assert null_counts(table) == {"x": 2, "g": 0}
+    got = group_counts(table, ["g"], missing_of=["x"]).set_index("g").sort_index()
+    assert got["m0"].tolist() == df["x"].isna().groupby(df["g"]).sum().sort_index().tolist() == [1, 1]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
 def test_nan_counts_take_a_second_pass_only_where_a_float_sum_is_nan(engine, tmp_path, request, monkeypatch):
     """The first pass counts nulls and sums the float columns; a NaN sum (a NaN, or +inf with -inf)
     sends only those columns to a second pass that counts NaNs. Reference: pandas' ``isna``
@@ -355,3 +376,4 @@ def test_memory_limit_is_set_on_duckdb_and_counts_stay_exact_under_it(tmp_path, 
     err = capsys.readouterr().err
     assert exc.value.code == 2
     assert err.count("\n") == 1 and "--memory-limit must be a size" in err
+
