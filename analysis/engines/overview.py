@@ -13,8 +13,11 @@ and outliers are model-like passes over rows: they run on the sample of
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from ..errors import require_column
@@ -33,11 +36,9 @@ from ..rowsample import SAMPLE_ROWS
 from ..schema import Schema, infer_schema
 from .counts import duplicate_counts, group_counts
 from .sample import SampleInfo, draw_sample
-from .table import Table
+from .table import ROW, Table
 
-__all__ = ["EngineOverview", "engine_overview", "label_counts"]
-
-ENGINE_NAMES = {"duckdb": "DuckDB", "spark": "Spark"}
+__all__ = ["EngineOverview", "engine_overview", "label_counts", "rows_beyond"]
 
 
 @dataclass(frozen=True)
@@ -109,11 +110,8 @@ def engine_overview(
         if sample is not None and outliers.max_rows >= sample_rows:
             outliers = dataclasses.replace(outliers, max_rows=max(outliers.max_rows, len(frame)))
         try:
-            scored = outlier_summary(frame, target=target, settings=outliers, drawn=sample, class_counts=class_counts)
-            if scored.sampled:  # pandas also scores the rows outside the sample with a value beyond its range
-                scored = dataclasses.replace(scored, notes=scored.notes + (
-                    f"On {ENGINE_NAMES.get(table.engine, table.engine)} the rows outside the sample are not checked "
-                    "for a number beyond its range (pandas checks them: --engine pandas).",))
+            scored = outlier_summary(frame, target=target, settings=outliers, drawn=sample, class_counts=class_counts,
+                                     rows_beyond=partial(rows_beyond, table))
         except ExtremeValueError as exc:
             notes.append(f"Outliers were not scored: {exc}")
     result = Overview(
@@ -140,6 +138,29 @@ def engine_overview(
             near_duplicates=result.near_duplicates.in_source_positions(positions) if result.near_duplicates else None,
         )
     return EngineOverview(result, frame, sample, table.engine)
+
+
+def rows_beyond(
+    table: Table, ranges: Mapping[str, tuple[float, float]], columns: list[str]
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """The rows of ``table`` with a finite number outside ``ranges`` in some column (the outlier sample's smallest
+    and largest): their sorted positions and their ``columns``, fetched from the engine (pandas' rule:
+    :func:`analysis.overview.outliers.outlier_summary`; NaN and infinities are never outside)."""
+    import narwhals as nw
+
+    schema = table.lazy().collect_schema()
+    conditions = []
+    for name, (low, high) in ranges.items():
+        col = nw.col(table.col(name))
+        outside = (col < low) | (col > high)
+        if schema[table.col(name)].is_float():  # an engine orders NaN above every number; inf is never a candidate
+            outside = outside & col.is_finite()
+        conditions.append(outside.fill_null(False))
+    if not conditions:
+        return np.empty(0, dtype=np.int64), pd.DataFrame(columns=columns)
+    picked = table.lazy().filter(nw.any_horizontal(*conditions, ignore_nulls=True))
+    frame = table.collect(picked.select([ROW, *(table.col(c) for c in columns)]).sort(ROW)).reset_index(drop=True)
+    return frame.pop(ROW).to_numpy(dtype=np.int64), frame
 
 
 def exact_schema(frame: pd.DataFrame, missing: dict[str, int], n_rows: int) -> Schema:

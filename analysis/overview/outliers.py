@@ -22,8 +22,9 @@ in their larger sample: :func:`analysis.rowsample.subsample_positions`), stated 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar
 
 import numpy as np
@@ -244,6 +245,8 @@ def _encode(
 def outlier_summary(
     df: pd.DataFrame, *, target: str, settings: OutlierSettings = DEFAULT_OUTLIERS, schema: Schema | None = None,
     drawn: SampleInfo | None = None, class_counts: Mapping[Any, int] | None = None,
+    rows_beyond: Callable[[Mapping[str, tuple[float, float]], list[str]], tuple[np.ndarray, pd.DataFrame]]
+    | None = None,
 ) -> OutlierSummary:
     """Score every row (or a stated stratified sample) for how unusual its features are.
 
@@ -251,6 +254,9 @@ def outlier_summary(
     ``df`` is itself the stratified sample ``drawn`` of a larger table (DuckDB's or Spark's), whose rows per
     label are ``class_counts``; the rows scored are then those pandas would score in the whole table (when
     ``settings.max_rows`` is below the drawn sample's size; else every drawn row), numbered in the whole table.
+    ``rows_beyond(ranges, columns)`` then finds, in the whole table, the rows with a finite number outside
+    ``ranges`` (per numeric column, the scored rows' smallest and largest) in some column: their sorted
+    positions and their ``columns`` (:class:`BeyondSample`; without it, a drawn table's rest is not checked).
 
     Examples
     --------
@@ -281,6 +287,10 @@ def outlier_summary(
     # float32, as the forest's trees read it (scikit-learn converts float64 on every call, to the same
     # values): half the memory, one conversion; the sampled rows' own frame is dropped before the fit
     x, encoding = _encode(sub, cols.numeric, cols.categorical, np.float32)
+    # the scored rows are not the whole table: the rest is checked for numbers beyond their range (an engine's
+    # table only when it can be asked: rows_beyond)
+    screen = (sampled or drawn is not None) and (drawn is None or rows_beyond is not None)
+    ranges = _finite_ranges(sub, cols.numeric) if screen else {}
     del sub
     scores = np.zeros(len(rows))
     beyond = None
@@ -292,8 +302,9 @@ def outlier_summary(
         # is its own sum over the trees in their order, so the chunks give the one call's, bit for bit
         chunks = np.array_split(x, threads_for(len(x)))
         scores = -np.concatenate(thread_map(forest.score_samples, chunks, rows=len(x)))
-        if sampled and drawn is None:  # every row is here: screen the rest of the table for values beyond the sample's
-            beyond = _beyond_sample(df, rows, cols.numeric, cols.categorical, encoding, forest, settings)
+        if screen:
+            find = rows_beyond if rows_beyond is not None else partial(_rows_beyond_in_frame, df)
+            beyond = _beyond_sample(find, ranges, cols.numeric, cols.categorical, encoding, forest, settings)
     flagged = scores >= settings.threshold
     labels = df[target].iloc[rows] if sampled else df[target]
     per_class: dict[Any, dict[str, float]] = {}
@@ -342,32 +353,48 @@ def outlier_summary(
     return result
 
 
+def _finite_ranges(sample: pd.DataFrame, numeric: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+    """Each numeric column's smallest and largest finite value in the sampled rows (columns without one: left out)."""
+    ranges = {}
+    for c in numeric:
+        v = pd.to_numeric(sample[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        v = v[np.isfinite(v)]
+        if len(v):
+            ranges[c] = (float(v.min()), float(v.max()))
+    return ranges
+
+
+def _rows_beyond_in_frame(
+    df: pd.DataFrame, ranges: Mapping[str, tuple[float, float]], columns: list[str]
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """The rows of ``df`` with a finite number outside ``ranges`` in some column: sorted positions, and their ``columns``."""
+    beyond = np.zeros(len(df), dtype=bool)
+    for c, (low, high) in ranges.items():
+        v = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            beyond |= ((v < low) | (v > high)) & np.isfinite(v)
+    positions = np.flatnonzero(beyond)  # a sampled row lies within the sample's range by definition
+    return positions, (df[columns] if df.columns.is_unique else df).iloc[positions]
+
+
 def _beyond_sample(
-    df: pd.DataFrame, rows: np.ndarray, numeric: tuple[str, ...], categorical: tuple[str, ...],
+    find: Callable[[Mapping[str, tuple[float, float]], list[str]], tuple[np.ndarray, pd.DataFrame]],
+    ranges: Mapping[str, tuple[float, float]], numeric: tuple[str, ...], categorical: tuple[str, ...],
     encoding: _Encoding, forest: Any, settings: OutlierSettings,
 ) -> BeyondSample:
-    """:class:`BeyondSample`: the rows of ``df`` outside the sample ``rows`` with a finite number beyond the
-    sample's range in a ``numeric`` column, encoded as the sample was and scored by its ``forest``."""
-    beyond = np.zeros(len(df), dtype=bool)
-    for c in numeric:
-        v = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        seen = v[rows]
-        seen = seen[np.isfinite(seen)]
-        if not len(seen):
-            continue
-        with np.errstate(invalid="ignore"):
-            beyond |= ((v < seen.min()) | (v > seen.max())) & np.isfinite(v)
-    candidates = np.flatnonzero(beyond)  # a sampled row lies within the sample's range by definition
-    picked = candidates
+    """:class:`BeyondSample`: the rows ``find`` returns (positions in the whole table, sorted, and their values)
+    for a finite number beyond the sample's ``ranges``, encoded as the sample was and scored by its ``forest``."""
+    used = [*numeric, *categorical]
+    candidates, values = find(ranges, used) if ranges else (np.empty(0, dtype=np.int64), pd.DataFrame())
+    keep = np.arange(len(candidates))
     if len(candidates) > MAX_BEYOND_ROWS:
-        picked = np.sort(np.random.RandomState(settings.seed).choice(candidates, MAX_BEYOND_ROWS, replace=False))
+        keep = np.sort(np.random.RandomState(settings.seed).choice(len(candidates), MAX_BEYOND_ROWS, replace=False))
     scores = np.empty(0)
-    if len(picked):
-        used = [*numeric, *categorical]
-        x, _ = _encode((df[used] if df.columns.is_unique else df).iloc[picked], numeric, categorical, np.float32,
-                       encoding)
+    if len(keep):
+        x, _ = _encode(values.iloc[keep], numeric, categorical, np.float32, encoding)
         scores = -forest.score_samples(x)
-    return BeyondSample(int(len(candidates)), picked.astype(np.int64), scores, settings.threshold)
+    return BeyondSample(int(len(candidates)), np.asarray(candidates, dtype=np.int64)[keep], scores,
+                        settings.threshold)
 
 
 def _beyond_note(beyond: BeyondSample) -> str:

@@ -377,3 +377,39 @@ def test_memory_limit_is_set_on_duckdb_and_counts_stay_exact_under_it(tmp_path, 
     assert exc.value.code == 2
     assert err.count("\n") == 1 and "--memory-limit must be a size" in err
 
+
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_outliers_beyond_the_sample_are_the_rows_and_scores_pandas_finds(engine, tmp_path, request):
+    """The outliers' sample is smaller than the engine's: the engine finds pandas' sampled rows within its own
+    sample, then asks the whole table for the rows with a number beyond that sample's range (NaN and null never
+    are). Reference: pandas' outlier_summary on the same rows (its scores checked against scikit-learn in
+    tests/analysis/test_outliers_beyond_sample.py)."""
+    from analysis.engines import engine_overview
+    from analysis.overview import OutlierSettings, outlier_summary
+
+    if engine == "spark":
+        request.getfixturevalue("spark")
+    rng = np.random.default_rng(21)
+    n = 3000
+    df = pd.DataFrame({"x": rng.normal(size=n), "k": pd.array(rng.integers(0, 50, n), dtype="Int64"),
+                       "c": rng.choice(["p", "q", "r"], n), "y": rng.choice(["a", "b", "c"], n, p=[0.7, 0.25, 0.05])})
+    df.loc[[5, 900, 2999], "x"] = [40.0, -55.0, np.nan]
+    df.loc[[17, 1500], "k"] = [pd.NA, 400]
+    df.loc[1500, "c"] = "unseen"
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrow = pa.Table.from_pandas(df, preserve_index=False)  # x keeps its NaN as NaN, not as null
+    arrow = arrow.set_column(0, "x", pa.array(df["x"].to_numpy(), from_pandas=False))
+    assert arrow.column("x").null_count == 0 and pd.isna(arrow.column("x").to_pandas()).sum() == 1
+    pq.write_table(arrow, tmp_path / "t.parquet")
+    settings = OutlierSettings(max_rows=300)
+    ref = outlier_summary(df, target="y", settings=settings)
+    table = open_table(str(tmp_path / "t.parquet"), EngineSettings(engine=engine))
+    got = engine_overview(table, target="y", near=None, outliers=settings, sample_rows=900).overview.outliers
+    assert ref.beyond is not None and ref.beyond.candidates > 0
+    assert {5, 900, 1500} - set(ref.rows.tolist()) <= set(ref.beyond.rows.tolist())  # the planted ones, if outside
+    assert got.beyond is not None and got.beyond.rows.tolist() == ref.beyond.rows.tolist()
+    np.testing.assert_allclose(got.beyond.scores, ref.beyond.scores)
+    np.testing.assert_allclose(got.scores, ref.scores)
+    assert got.to_dict() == ref.to_dict()  # counts, shares, top rows, verdict, notes
