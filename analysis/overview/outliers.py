@@ -110,7 +110,7 @@ class OutlierSummary(ResultMixin):
     per_class: dict[Any, dict[str, float]] = field(default_factory=dict)
     sampled: bool = False
     sample: SampleInfo | None = None  # which rows were scored, when not all of them
-    beyond: BeyondSample | None = None  # rows outside the sample with a value beyond its range (pandas, sampled)
+    beyond: BeyondSample | None = None  # rows outside the scored sample with a value beyond its range
     verdict: str = "none"
     verdict_text: str = "No row stands out: every isolation-forest score is below the threshold."
     notes: tuple[str, ...] = ()
@@ -338,16 +338,24 @@ def outlier_summary(
         sampled=sampled, sample=sample, beyond=beyond, notes=tuple(notes),
     )
     extra = beyond.n_flagged if beyond is not None else 0
-    if result.n_flagged or extra:
+    if result.n_flagged:
         more = (
-            f" Outside the sample, {extra:,} of the {len(beyond.rows):,} rows with a value beyond the sample's range "
-            "score that high too (listed with the top rows)." if beyond is not None and extra else ""
+            f" Outside the sample, {extra:,} of the {len(beyond.rows):,} rows with a number beyond the sample's "
+            "range score that high too (listed with the top rows)." if beyond is not None and extra else ""
         )
         text = (
             f"Outliers: {result.n_flagged:,} of {len(rows):,} rows ({share_text(result.n_flagged, len(rows))}) have an "
             f"isolation-forest anomaly score of at least {settings.threshold:g}: their feature values are unusual "
             f"for this table (the share per class is listed).{more} Check them for entry errors before training; "
             "keep them if they are real."
+        )
+        result = dataclasses.replace(result, verdict="outliers", verdict_text=text)
+    elif beyond is not None and extra:
+        text = (
+            f"Outliers: {extra:,} of the {len(beyond.rows):,} rows outside the sample with a number beyond its range "
+            f"have an isolation-forest anomaly score of at least {settings.threshold:g} (listed with the top rows); "
+            f"none of the {len(rows):,} sampled rows does. Check them for entry errors before training; keep them "
+            "if they are real."
         )
         result = dataclasses.replace(result, verdict="outliers", verdict_text=text)
     return result

@@ -94,6 +94,13 @@ def test_rows_absurd_in_every_column_lead_the_top_rows_though_the_sample_missed_
     # beyond the range in every column, they isolate quicker than any sampled row (extreme in one column at most)
     assert set(s.top_rows()["row"].head(2)) == set(needles.tolist())
     assert s.beyond.scores.max() > s.scores.max()
+    # a threshold between the sample's highest score and theirs: the verdict rests on the extra rows alone
+    between = OutlierSettings(max_rows=SETTINGS.max_rows, seed=SETTINGS.seed,
+                              threshold=float((s.scores.max() + s.beyond.scores.max()) / 2))
+    only = outlier_summary(df, target="y", settings=between)
+    assert only.n_flagged == 0 and only.beyond.n_flagged >= 1 and only.verdict == "outliers"
+    assert only.verdict_text.startswith(f"Outliers: {only.beyond.n_flagged:,} of the {len(only.beyond.rows):,} rows "
+                                        "outside the sample") and f"none of the {len(only.rows):,} sampled" in only.verdict_text
 
 
 def test_many_candidates_are_scored_as_a_stated_random_subset(monkeypatch):
