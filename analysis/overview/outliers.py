@@ -47,13 +47,16 @@ class OutlierSettings:
     """Isolation-forest settings: the flag threshold, the number of top rows kept, the sample size, the seed.
 
     ``max_rows``: above this many rows, a stratified sample of about this many is scored
-    (:func:`analysis.rowsample.stratified_positions`, with ``seed``).
+    (:func:`analysis.rowsample.stratified_positions`, with ``seed``). ``beyond_sample``: the rows outside
+    that sample with a number beyond its range are scored too (:class:`BeyondSample`; off, a recipe
+    recorded before the check existed gives its outputs again).
     """
 
     threshold: float = 0.6
     top: int = 100
     max_rows: int = OUTLIER_ROWS
     seed: int = 0
+    beyond_sample: bool = True
 
 
 DEFAULT_OUTLIERS = OutlierSettings()
@@ -289,7 +292,7 @@ def outlier_summary(
     x, encoding = _encode(sub, cols.numeric, cols.categorical, np.float32)
     # the scored rows are not the whole table: the rest is checked for numbers beyond their range (an engine's
     # table only when it can be asked: rows_beyond)
-    screen = (sampled or drawn is not None) and (drawn is None or rows_beyond is not None)
+    screen = settings.beyond_sample and (sampled or drawn is not None) and (drawn is None or rows_beyond is not None)
     ranges = _finite_ranges(sub, cols.numeric) if screen else {}
     del sub
     scores = np.zeros(len(rows))

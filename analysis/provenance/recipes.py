@@ -231,15 +231,16 @@ def _run_corrections(dataset: Dataset, p: Mapping[str, Any]) -> tuple[Any, dict[
 def outliers_parameters(target: str, settings: Any, *, protect: bool) -> dict[str, Any]:
     """Parameters of ``outliers`` (the top outlier rows) from :class:`analysis.overview.OutlierSettings`."""
     return {"target": target, "threshold": settings.threshold, "top": settings.top, "max_rows": settings.max_rows,
-            "seed": int(settings.seed), "formula_protection": protect}
+            "seed": int(settings.seed), "beyond_sample": bool(settings.beyond_sample), "formula_protection": protect}
 
 
 def _run_outliers(dataset: Dataset, p: Mapping[str, Any]) -> tuple[Any, dict[str, Output]]:
     from ..export import to_csv_bytes
     from ..overview.outliers import OutlierSettings, outlier_summary
 
+    # a recipe from before the rows beyond the sample were scored has no "beyond_sample": it gave the sample's alone
     settings = OutlierSettings(threshold=float(p["threshold"]), top=int(p["top"]), max_rows=int(p["max_rows"]),
-                               seed=int(p.get("seed", 0)))
+                               seed=int(p.get("seed", 0)), beyond_sample=bool(p.get("beyond_sample", False)))
     summary = outlier_summary(dataset.frame, target=p["target"], settings=settings)
     frame, positions = summary.top_data(dataset.frame)
     csv = to_csv_bytes(frame, protect_formulas=_protect(p), source=dataset, rows=positions)

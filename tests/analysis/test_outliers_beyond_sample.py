@@ -124,3 +124,26 @@ def test_missing_numbers_are_not_beyond_the_range():
     df.loc[needles, "x"] = np.nan
     s = outlier_summary(df, target="y", settings=SETTINGS)
     assert s.beyond is not None and needles[0] not in set(s.beyond.rows.tolist())
+
+
+def test_an_outliers_recipe_from_before_the_check_gives_its_outputs_again():
+    """A provenance record written before the rows beyond the sample were scored has no `beyond_sample`: its
+    recipe reruns the sample alone (its CSV again, byte for byte); a new record turns the check on. Reference:
+    outlier_summary run with the check off and on."""
+    from analysis.io import Dataset
+    from analysis.provenance.recipes import RECIPES, outliers_parameters
+
+    df = _table(seed=21)
+    _, needles = _outside_sample(df, 1)
+    df.loc[needles, "x"] = 90.0
+    dataset = Dataset.from_frame(df, name="t")
+    new = outliers_parameters("y", SETTINGS, protect=False)
+    assert new["beyond_sample"] is True
+    old = {k: v for k, v in new.items() if k != "beyond_sample"}
+    recipe = RECIPES.get("outliers")
+    then, _ = recipe.run(dataset, old)
+    now, _ = recipe.run(dataset, new)
+    off = OutlierSettings(max_rows=SETTINGS.max_rows, seed=SETTINGS.seed, beyond_sample=False)
+    assert then.beyond is None and then.top_rows().equals(outlier_summary(df, target="y", settings=off).top_rows())
+    assert now.beyond is not None and needles[0] in set(now.top_rows()["row"].tolist())
+    assert needles[0] not in set(then.top_rows()["row"].tolist())
