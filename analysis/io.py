@@ -316,6 +316,10 @@ def _read_arrow_path(path: Path, delimiter: str, width: int) -> pd.DataFrame:
     for i, kind in enumerate(table.schema.types):
         if pa.types.is_null(kind):  # an all-empty column: float64 NaN, as pandas reads it
             table = table.set_column(i, table.field(i).name, table.column(i).cast(pa.float64()))
+    # The parse leaves its working memory (block buffers, builders' spare capacity) cached in Arrow's allocator:
+    # 1M x 30, a 268 MB table held 740 MB. Handed back before the conversion, the frame is not stacked on it
+    # (the read's peak fell from 820-860 MB to 740-755 MB, and the conversion took no longer).
+    pa.default_memory_pool().release_unused()
     # self_destruct frees each Arrow column once converted (the table is not used again).
     frame = table.to_pandas(split_blocks=True, self_destruct=True)
     # The parse's freed buffers stay cached in Arrow's allocator until it decays them: on a 1M-row
