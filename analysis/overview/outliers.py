@@ -84,12 +84,30 @@ class BeyondSample:
     def n_flagged(self) -> int:
         return int((self.scores >= self.threshold).sum())
 
+    def flagged_rows(self) -> pd.DataFrame:
+        """The rows at or above the threshold: 0-based position and score, highest first (an isolation forest
+        scores a value beyond its training range as the range's end, so they need not reach the top rows)."""
+        flagged = self.scores >= self.threshold
+        order = np.argsort(-self.scores[flagged], kind="stable")
+        return pd.DataFrame({"row": self.rows[flagged][order].astype(np.int64), "score": self.scores[flagged][order]})
+
+    def flagged_text(self, shown: int = 5) -> str:
+        """'rows 1422 and 284468' (0-based; the first ``shown`` of them, then how many more)."""
+        rows = [f"{int(r)}" for r in self.flagged_rows()["row"]]
+        listed = rows[:shown]
+        more = f" and {len(rows) - len(listed):,} more" if len(rows) > len(listed) else ""
+        if len(listed) > 1 and not more:
+            listed = [", ".join(listed[:-1]) + " and " + listed[-1]]
+        return f"{'row' if len(rows) == 1 else 'rows'} {', '.join(listed)}{more}"
+
     def to_dict(self) -> dict[str, Any]:
+        flagged = self.flagged_rows()
         return {
             "rule": "a finite value below the sample's minimum or above its maximum in a numeric column",
             "candidates": self.candidates,
             "rows_scored": int(len(self.rows)),
             "n_flagged": self.n_flagged,
+            "flagged": [{"row": int(r), "score": float(v)} for r, v in zip(flagged["row"], flagged["score"])],
         }
 
 
@@ -151,14 +169,13 @@ class OutlierSummary(ResultMixin):
 
         The positions let :func:`analysis.export.to_csv_bytes` write the original text of each cell.
         """
-        top = self.top_rows()
-        positions = top["row"].to_numpy(dtype=np.int64)
-        frame = df.iloc[positions].reset_index(drop=True)
-        name = "outlier_score"
-        while name in frame.columns:
-            name = "_" + name
-        frame[name] = top["score"].to_numpy()
-        return frame, positions
+        return _rows_with_scores(df, self.top_rows())
+
+    def beyond_data(self, df: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+        """The flagged rows outside the sample (:meth:`BeyondSample.flagged_rows`) as :meth:`top_data` gives the
+        top rows: ``df``'s rows with an ``outlier_score`` column, and their 0-based positions."""
+        flagged = self.beyond.flagged_rows() if self.beyond is not None else pd.DataFrame({"row": [], "score": []})
+        return _rows_with_scores(df, flagged)
 
     def to_dict(self) -> dict[str, Any]:
         top = self.top_rows()
@@ -179,6 +196,17 @@ class OutlierSummary(ResultMixin):
             "verdict_text": self.verdict_text,
             "notes": list(self.notes),
         }
+
+
+def _rows_with_scores(df: pd.DataFrame, ranked: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """``df``'s rows at ``ranked["row"]`` with an ``outlier_score`` column (``ranked["score"]``), and the positions."""
+    positions = ranked["row"].to_numpy(dtype=np.int64)
+    frame = df.iloc[positions].reset_index(drop=True)
+    name = "outlier_score"
+    while name in frame.columns:
+        name = "_" + name
+    frame[name] = ranked["score"].to_numpy(dtype=float)
+    return frame, positions
 
 
 def outlier_matrix(
@@ -344,7 +372,7 @@ def outlier_summary(
     if result.n_flagged:
         more = (
             f" Outside the sample, {extra:,} of the {len(beyond.rows):,} rows with a number beyond the sample's "
-            "range score that high too (listed with the top rows)." if beyond is not None and extra else ""
+            f"range score that high too ({beyond.flagged_text()}, 0-based)." if beyond is not None and extra else ""
         )
         text = (
             f"Outliers: {result.n_flagged:,} of {len(rows):,} rows ({share_text(result.n_flagged, len(rows))}) have an "
@@ -356,7 +384,8 @@ def outlier_summary(
     elif beyond is not None and extra:
         text = (
             f"Outliers: {extra:,} of the {len(beyond.rows):,} rows outside the sample with a number beyond its range "
-            f"have an isolation-forest anomaly score of at least {settings.threshold:g} (listed with the top rows); "
+            f"have an isolation-forest anomaly score of at least {settings.threshold:g} ({beyond.flagged_text()}, "
+            "0-based); "
             f"none of the {len(rows):,} sampled rows does. Check them for entry errors before training; keep them "
             "if they are real."
         )
@@ -415,5 +444,6 @@ def _beyond_note(beyond: BeyondSample) -> str:
     return (
         f"Outside the sample, {count_noun(beyond.candidates, 'row')} with a number beyond the sample's range in some "
         f"numeric column {'was' if beyond.candidates == 1 else 'were'} scored too{subset}: "
-        f"{beyond.n_flagged:,} at or above the threshold. They are not in the counts and shares above; they join the top rows."
+        f"{beyond.n_flagged:,} at or above the threshold. They are not in the counts and shares above; they join the "
+        "ranking of the top rows, and those at or above the threshold are listed apart."
     )

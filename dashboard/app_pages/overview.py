@@ -239,6 +239,12 @@ def outliers_section(target: str, dataset: Dataset) -> None:
     shown = top.head(20).set_axis(positions[:20]).rename_axis("row (0-based)")  # where to find each row
     components.table(st, shown, width="stretch", key=ov.OV_OUTLIER_TABLE)
     st.caption(f"The 20 highest-scoring of the top {len(top):,} rows; download them all below.")
+    beyond, beyond_positions = out.beyond_data(dataset.frame)
+    if len(beyond):  # the forest scores a value beyond the sample's range as the range's end: maybe not a top row
+        st.markdown(f"**Outside the sample**: {count_noun(len(beyond), 'row')} with a number beyond the sample's "
+                    f"range {'scores' if len(beyond) == 1 else 'score'} {s.threshold:g} or more.")
+        components.table(st, beyond.head(20).set_axis(beyond_positions[:20]).rename_axis("row (0-based)"),
+                         width="stretch", key=ov.OV_OUTLIER_BEYOND_TABLE)
     csv = components.download_with_protection(
         f"Download the top {len(top):,} outlier rows (CSV)",
         lambda protect: ov.ov_outliers_csv(dataset.sha256, target, settings, dataset, protect),

@@ -12,6 +12,7 @@ import importlib
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from analysis.overview import OutlierSettings, outlier_summary
 from analysis.rowsample import stratified_positions
@@ -74,8 +75,17 @@ def test_absurd_values_outside_the_sample_are_found_and_scored_as_sklearn_scores
     pd.testing.assert_frame_equal(s.top_rows(), expected.reset_index(drop=True), check_dtype=False)
     assert set(needles) <= set(s.top_rows()["row"].tolist())
     d = s.to_dict()
+    listed = sorted(((float(v), int(r)) for r, v in zip(s.beyond.rows, s.beyond.scores) if v >= SETTINGS.threshold),
+                    key=lambda t: -t[0])
     assert d["beyond_sample"] == {"rule": d["beyond_sample"]["rule"], "candidates": int(outside.sum()),
-                                  "rows_scored": int(outside.sum()), "n_flagged": len(flagged)}
+                                  "rows_scored": int(outside.sum()), "n_flagged": len(flagged),
+                                  "flagged": [{"row": r, "score": v} for v, r in listed]}
+    named = [str(r) for _, r in listed[:5]]
+    assert all(f" {r}" in s.verdict_text for r in named)  # the flagged rows outside the sample, by number
+    frame, positions = s.beyond_data(df)
+    assert positions.tolist() == [r for _, r in listed]
+    pd.testing.assert_frame_equal(frame.drop(columns="outlier_score"), df.iloc[positions].reset_index(drop=True))
+    np.testing.assert_allclose(frame["outlier_score"], [v for v, _ in listed])
     assert d["n_flagged"] == int((s.scores >= SETTINGS.threshold).sum())  # the sample's count: extra rows apart
     assert sum(v["rows"] for v in d["per_class"]) == len(rows)
     assert any("Outside the sample" in n for n in d["notes"])
@@ -147,3 +157,12 @@ def test_an_outliers_recipe_from_before_the_check_gives_its_outputs_again():
     assert then.beyond is None and then.top_rows().equals(outlier_summary(df, target="y", settings=off).top_rows())
     assert now.beyond is not None and needles[0] in set(now.top_rows()["row"].tolist())
     assert needles[0] not in set(then.top_rows()["row"].tolist())
+
+
+@pytest.mark.parametrize(("k", "text"), [(1, "row 0"), (2, "rows 0 and 1"), (3, "rows 0, 1 and 2"),
+                                         (7, "rows 0, 1, 2, 3, 4 and 2 more")])
+def test_the_flagged_rows_outside_the_sample_are_named_highest_first(k, text):
+    beyond = outliers_module.BeyondSample(k, np.arange(k, dtype=np.int64), np.linspace(0.9, 0.7, k), 0.6)
+    assert beyond.flagged_text() == text
+    unflagged = outliers_module.BeyondSample(2, np.array([4, 9]), np.array([0.5, 0.61]), 0.6)
+    assert unflagged.flagged_rows()["row"].tolist() == [9] and unflagged.n_flagged == 1
