@@ -63,6 +63,8 @@ DEFAULT_OUTLIERS = OutlierSettings()
 
 #: At most this many rows outside the sample are scored for a value beyond its range (a random subset above).
 MAX_BEYOND_ROWS = 10_000
+#: The rows outside the sample farthest beyond its range that the JSON lists (``beyond_sample.farthest``).
+FARTHEST_LISTED = 100
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,6 +81,27 @@ class BeyondSample:
     rows: np.ndarray = field(repr=False)  # 0-based positions in the whole table
     scores: np.ndarray = field(repr=False)
     threshold: float
+    #: per row: the column it lies farthest beyond the sample's range in, its value there, and how far, in widths
+    #: of that range (a column constant in the sample: in units of its value's size, at least 1)
+    column: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object), repr=False)
+    value: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    excess: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict, repr=False)
+
+    def farthest_rows(self) -> pd.DataFrame:
+        """Every scored row with the column it lies farthest beyond the sample's range in: the value, the
+        sample's smallest and largest there, the distance in widths of that range, and the score; farthest first.
+
+        The isolation-forest score cannot say how far beyond: it scores any value beyond its training range
+        as the range's end. This ranking can."""
+        order = np.argsort(-self.excess, kind="stable") if len(self.excess) else np.empty(0, dtype=np.int64)
+        columns = [str(c) for c in self.column[order]]
+        return pd.DataFrame({
+            "row": self.rows[order].astype(np.int64), "column": pd.Series(columns, dtype=object),
+            "value": self.value[order], "sample_min": [self.ranges[c][0] for c in columns],
+            "sample_max": [self.ranges[c][1] for c in columns], "widths_beyond": self.excess[order],
+            "score": self.scores[order],
+        })
 
     @property
     def n_flagged(self) -> int:
@@ -108,6 +131,12 @@ class BeyondSample:
             "rows_scored": int(len(self.rows)),
             "n_flagged": self.n_flagged,
             "flagged": [{"row": int(r), "score": float(v)} for r, v in zip(flagged["row"], flagged["score"])],
+            "farthest": [
+                {"row": int(r["row"]), "column": r["column"], "value": float(r["value"]),
+                 "sample_range": [float(r["sample_min"]), float(r["sample_max"])],
+                 "widths_beyond": float(r["widths_beyond"]), "score": float(r["score"])}
+                for r in self.farthest_rows().head(FARTHEST_LISTED).to_dict("records")
+            ],
         }
 
 
@@ -430,20 +459,47 @@ def _beyond_sample(
     if len(candidates) > MAX_BEYOND_ROWS:
         keep = np.sort(np.random.RandomState(settings.seed).choice(len(candidates), MAX_BEYOND_ROWS, replace=False))
     scores = np.empty(0)
+    kept = values.iloc[keep]
     if len(keep):
-        x, _ = _encode(values.iloc[keep], numeric, categorical, np.float32, encoding)
+        x, _ = _encode(kept, numeric, categorical, np.float32, encoding)
         scores = -forest.score_samples(x)
+    column, value, excess = _farthest(kept, ranges)
     return BeyondSample(int(len(candidates)), np.asarray(candidates, dtype=np.int64)[keep], scores,
-                        settings.threshold)
+                        settings.threshold, column, value, excess, dict(ranges))
+
+
+def _farthest(rows: pd.DataFrame, ranges: Mapping[str, tuple[float, float]]) -> tuple[np.ndarray, ...]:
+    """Per row: the column of ``ranges`` it lies farthest beyond, its value there, and how far in widths of that
+    column's range (a range of one value: in units of that value's size, at least 1). Ties: the first column."""
+    names = list(ranges)
+    if not len(rows) or not names:
+        return np.empty(0, dtype=object), np.empty(0), np.empty(0)
+    values = np.column_stack([pd.to_numeric(rows[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+                              for c in names])
+    low = np.array([ranges[c][0] for c in names])
+    high = np.array([ranges[c][1] for c in names])
+    width = np.where(high > low, high - low, np.maximum(np.abs(low), 1.0))
+    with np.errstate(invalid="ignore"):
+        beyond = np.maximum(low - values, values - high)
+    beyond = np.where(np.isfinite(values) & (beyond > 0), beyond / width, 0.0)
+    pick = beyond.argmax(axis=1)
+    at = np.arange(len(rows))
+    return np.asarray(names, dtype=object)[pick], values[at, pick], beyond[at, pick]
 
 
 def _beyond_note(beyond: BeyondSample) -> str:
     if not beyond.candidates:
         return "Every row outside the sample has its numbers within the sample's range in every numeric column."
     subset = "" if len(beyond.rows) == beyond.candidates else f" ({len(beyond.rows):,} of them, drawn at random)"
+    far = beyond.farthest_rows().head(1).to_dict("records")
+    farthest = (
+        f" The farthest beyond it: row {far[0]['row']} (0-based), {far[0]['column']} = {far[0]['value']:g} against the "
+        f"sample's {far[0]['sample_min']:g} to {far[0]['sample_max']:g}." if far else ""
+    )
     return (
         f"Outside the sample, {count_noun(beyond.candidates, 'row')} with a number beyond the sample's range in some "
         f"numeric column {'was' if beyond.candidates == 1 else 'were'} scored too{subset}: "
         f"{beyond.n_flagged:,} at or above the threshold. They are not in the counts and shares above; they join the "
-        "ranking of the top rows, and those at or above the threshold are listed apart."
+        "ranking of the top rows, and those at or above the threshold are listed apart; an isolation forest scores "
+        f"a value beyond the sample's range as the range's end, however far out.{farthest}"
     )

@@ -245,6 +245,17 @@ def outliers_section(target: str, dataset: Dataset) -> None:
                     f"range {'scores' if len(beyond) == 1 else 'score'} {s.threshold:g} or more.")
         components.table(st, beyond.head(20).set_axis(beyond_positions[:20]).rename_axis("row (0-based)"),
                          width="stretch", key=ov.OV_OUTLIER_BEYOND_TABLE)
+    if out.beyond is not None and len(out.beyond.rows):
+        far = out.beyond.farthest_rows()
+        with st.expander(f"Rows outside the sample beyond its range ({len(far):,}), farthest first"):
+            st.caption("How far beyond the sample's smallest or largest value each row lies, in widths of the sample's "
+                       "range, in the column where it lies farthest. The isolation-forest score cannot show this: "
+                       "it scores any value beyond the range as the range's end.")
+            components.table(st, far.head(20).set_index("row").rename_axis("row (0-based)"), width="stretch",
+                             key=ov.OV_OUTLIER_FARTHEST_TABLE,
+                             column_config={"widths_beyond": st.column_config.NumberColumn("widths beyond",
+                                                                                           format="%.2f"),
+                                            "sample_min": "sample min", "sample_max": "sample max"})
     csv = components.download_with_protection(
         f"Download the top {len(top):,} outlier rows (CSV)",
         lambda protect: ov.ov_outliers_csv(dataset.sha256, target, settings, dataset, protect),

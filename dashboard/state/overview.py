@@ -50,6 +50,7 @@ def ov_overview(sha256: str, target: str, settings: BalanceSettings, _dataset: D
 OV_NEAR_TABLE = "ov_near_table"
 OV_OUTLIER_TABLE = "ov_outlier_table"
 OV_OUTLIER_BEYOND_TABLE = "ov_outlier_beyond_table"
+OV_OUTLIER_FARTHEST_TABLE = "ov_outlier_farthest_table"
 OV_OUTLIER_CLASS_TABLE = "ov_outlier_class_table"
 OV_OUTLIER_DOWNLOAD = "ov_outlier_download"
 OV_OUTLIER_PROTECT = "ov_outlier_protect"

@@ -21,6 +21,10 @@ outliers_module = importlib.import_module("analysis.overview.outliers")  # `anal
 SETTINGS = OutlierSettings(max_rows=400, seed=3)
 
 
+def _beyond_note_of(summary) -> str:
+    return next(n for n in summary.notes if n.startswith("Outside the sample"))
+
+
 def _table(n: int = 4000, seed: int = 7) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     y = rng.choice(["a", "b"], n, p=[0.9, 0.1])
@@ -77,9 +81,26 @@ def test_absurd_values_outside_the_sample_are_found_and_scored_as_sklearn_scores
     d = s.to_dict()
     listed = sorted(((float(v), int(r)) for r, v in zip(s.beyond.rows, s.beyond.scores) if v >= SETTINGS.threshold),
                     key=lambda t: -t[0])
-    assert d["beyond_sample"] == {"rule": d["beyond_sample"]["rule"], "candidates": int(outside.sum()),
-                                  "rows_scored": int(outside.sum()), "n_flagged": len(flagged),
-                                  "flagged": [{"row": r, "score": v} for v, r in listed]}
+    assert {k: v for k, v in d["beyond_sample"].items() if k != "farthest"} == {
+        "rule": d["beyond_sample"]["rule"], "candidates": int(outside.sum()), "rows_scored": int(outside.sum()),
+        "n_flagged": len(flagged), "flagged": [{"row": r, "score": v} for v, r in listed]}
+    # how far beyond, by hand: per row the column with the largest excess over the sample's range, in widths of it
+    ref = []
+    for r in s.beyond.rows:
+        best = ("x", 0.0, df.at[r, "x"])
+        for c in ("x", "w"):
+            lo, hi, v = sample[c].min(), sample[c].max(), df.at[r, c]
+            far = max(lo - v, v - hi, 0.0) / (hi - lo)
+            if far > best[1]:
+                best = (c, far, v)
+        ref.append((-best[1], int(r), best[0], float(best[2])))
+    ref.sort(key=lambda t: t[0])  # farthest first; ties keep the rows' order (stable)
+    far = s.beyond.farthest_rows()
+    assert far["row"].tolist() == [t[1] for t in ref] and far["column"].tolist() == [t[2] for t in ref]
+    np.testing.assert_allclose(far["widths_beyond"], [-t[0] for t in ref])
+    np.testing.assert_allclose(far["value"], [t[3] for t in ref])
+    assert d["beyond_sample"]["farthest"][0]["row"] == ref[0][1] and len(d["beyond_sample"]["farthest"]) == len(ref)
+    assert f"The farthest beyond it: row {ref[0][1]} (0-based), {ref[0][2]} = " in _beyond_note_of(s)
     named = [str(r) for _, r in listed[:5]]
     assert all(f" {r}" in s.verdict_text for r in named)  # the flagged rows outside the sample, by number
     frame, positions = s.beyond_data(df)
@@ -166,3 +187,11 @@ def test_the_flagged_rows_outside_the_sample_are_named_highest_first(k, text):
     assert beyond.flagged_text() == text
     unflagged = outliers_module.BeyondSample(2, np.array([4, 9]), np.array([0.5, 0.61]), 0.6)
     assert unflagged.flagged_rows()["row"].tolist() == [9] and unflagged.n_flagged == 1
+
+
+def test_how_far_beyond_a_range_of_one_value_is_in_units_of_its_size():
+    rows = pd.DataFrame({"a": [8.0, 5.0, np.nan], "b": [0.5, -3.0, 2.0]})
+    column, value, excess = outliers_module._farthest(rows, {"a": (5.0, 5.0), "b": (0.0, 0.0)})
+    # a: |8 - 5| / 5 = 0.6 against b: 0.5 / 1; b: 3 / 1 (a = 5 is within); the missing a leaves b: 2 / 1
+    assert column.tolist() == ["a", "b", "b"] and value.tolist() == [8.0, -3.0, 2.0]
+    np.testing.assert_allclose(excess, [0.6, 3.0, 2.0])
