@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 
@@ -21,6 +21,18 @@ def count_noun(n: Any, noun: str, plural: str | None = None) -> str:
 def verb(n: Any, singular: str, plural: str) -> str:
     """``has`` for 1, ``have`` otherwise (``verb(n, "has", "have")``)."""
     return singular if int(n) == 1 else plural
+
+
+def listing(items: Sequence[str], shown: int | None = None) -> str:
+    """``a``, ``a and b``, ``a, b and c``; with ``shown``, the first ``shown`` items and then how many more.
+
+    >>> listing(["a"]), listing(["a", "b"]), listing(["a", "b", "c"]), listing(list("abcdefg"), shown=5)
+    ('a', 'a and b', 'a, b and c', 'a, b, c, d, e and 2 more')
+    """
+    items = list(items)
+    if shown is not None and len(items) > shown:
+        return f"{', '.join(items[:shown])} and {len(items) - shown:,} more"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
 def share_text(part: Any, whole: Any) -> str:

@@ -45,7 +45,7 @@ import pandas as pd
 
 from ..results import ResultMixin, Severity, json_float, json_label
 from ..schema import Schema
-from ..wording import count_noun
+from ..wording import count_noun, listing
 from ._common import (
     SAMPLE_ROWS,
     Labelled,
@@ -476,13 +476,12 @@ _IDENTIFIER_REASON = "an identifier-like column predicts the label"
 
 def _names_of(keys: list[tuple[str, int]]) -> str:
     """'a', 'a' and 'b', or 'a', 'b' and 'c'."""
-    quoted = [f"'{name}'" for name, _ in keys]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return listing([f"'{name}'" for name, _ in keys])
 
 
 def _names(features: list[FeatureLeakage]) -> str:
     """Up to six names quoted, then how many more."""
-    return ", ".join(f"'{f.feature}'" for f in features[:6]) + (f" and {len(features) - 6} more" if len(features) > 6 else "")
+    return listing([f"'{f.feature}'" for f in features], shown=6)
 
 
 def _num(v: float) -> float | None:

@@ -37,7 +37,7 @@ from ..results import ResultMixin, Severity, json_label
 from ..rowsample import OUTLIER_ROWS, SampleInfo, stratified_positions, subsample_positions
 from ..schema import Schema
 from ..threads import thread_map, threads_for
-from ..wording import count_noun, share_text
+from ..wording import count_noun, listing, share_text, verb
 
 __all__ = ["BeyondSample", "OutlierSettings", "OutlierSummary", "outlier_matrix", "outlier_summary"]
 
@@ -83,10 +83,10 @@ class BeyondSample:
     threshold: float
     #: per row: the column it lies farthest beyond the sample's range in, its value there, and how far, in widths
     #: of that range (a column constant in the sample: in units of its value's size, at least 1)
-    column: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object), repr=False)
-    value: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
-    excess: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
-    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict, repr=False)
+    column: np.ndarray = field(repr=False)
+    value: np.ndarray = field(repr=False)
+    excess: np.ndarray = field(repr=False)
+    ranges: Mapping[str, tuple[float, float]] = field(repr=False)
 
     def farthest_rows(self) -> pd.DataFrame:
         """Every scored row with the column it lies farthest beyond the sample's range in: the value, the
@@ -117,11 +117,7 @@ class BeyondSample:
     def flagged_text(self, shown: int = 5) -> str:
         """'rows 1422 and 284468' (0-based; the first ``shown`` of them, then how many more)."""
         rows = [f"{int(r)}" for r in self.flagged_rows()["row"]]
-        listed = rows[:shown]
-        more = f" and {len(rows) - len(listed):,} more" if len(rows) > len(listed) else ""
-        if len(listed) > 1 and not more:
-            listed = [", ".join(listed[:-1]) + " and " + listed[-1]]
-        return f"{'row' if len(rows) == 1 else 'rows'} {', '.join(listed)}{more}"
+        return f"{verb(len(rows), 'row', 'rows')} {listing(rows, shown=shown)}"
 
     def to_dict(self) -> dict[str, Any]:
         flagged = self.flagged_rows()
@@ -164,12 +160,6 @@ class OutlierSummary(ResultMixin):
     verdict: str = "none"
     verdict_text: str = "No row stands out: every isolation-forest score is below the threshold."
     notes: tuple[str, ...] = ()
-
-    def in_source_positions(self, positions: np.ndarray) -> OutlierSummary:
-        """The same scores with each row given as ``positions[row]``: for a summary computed on a
-        sample, ``positions`` holds the sampled rows' positions in the whole table (``top_frame``
-        then takes the whole table)."""
-        return dataclasses.replace(self, rows=np.asarray(positions, dtype=np.int64)[self.rows])
 
     @property
     def n_flagged(self) -> int:
@@ -250,6 +240,9 @@ def outlier_matrix(
     return _encode(df, numeric, categorical, dtype)[0]
 
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
 @dataclass(frozen=True)
 class _Encoding:
     """How :func:`outlier_matrix` turned the scored rows into numbers, to turn other rows the same way: each
@@ -258,6 +251,8 @@ class _Encoding:
     fills: tuple[float, ...]
     divisors: tuple[float, ...]
     categories: tuple[pd.Index, ...]
+    #: each numeric column's smallest and largest finite value in the fitted rows (columns without one: absent)
+    ranges: dict[str, tuple[float, float]]
 
 
 def _encode(
@@ -270,11 +265,13 @@ def _encode(
     grown on the fitted rows either way) and a category the fitted rows lack gets the code after theirs.
     """
     out = np.empty((len(df), len(numeric) + len(categorical)), dtype=dtype)
-    fills, divisors, categories = [], [], []
+    fills, divisors, categories, ranges = [], [], [], {}
     for j, c in enumerate(numeric):
         v = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         finite = np.isfinite(v)
         if fitted is None:
+            if finite.any():
+                ranges[c] = (float(v[finite].min()), float(v[finite].max()))
             fill = float(np.median(v[finite])) if finite.any() else 0.0
             v = np.where(finite, v, fill)
             # an isolation tree splits uniformly between a node's min and max: a constant changes nothing
@@ -283,8 +280,7 @@ def _encode(
             divisors.append(divisor)
             out[:, j] = v / divisor
         else:
-            limit = float(np.finfo(np.float32).max)
-            out[:, j] = np.clip(np.where(finite, v, fitted.fills[j]) / fitted.divisors[j], -limit, limit)
+            out[:, j] = np.clip(np.where(finite, v, fitted.fills[j]) / fitted.divisors[j], -_FLOAT32_MAX, _FLOAT32_MAX)
     for j, c in enumerate(categorical, start=len(numeric)):
         col = df[c]
         # a string column factorises as its objects do (codes by first appearance, missing -1), 6x quicker
@@ -298,7 +294,7 @@ def _encode(
             codes = known.get_indexer(pd.Index(values))
             codes[(codes < 0) & col.notna().to_numpy()] = len(known)  # a value the fitted rows lack
             out[:, j] = codes
-    return out, fitted or _Encoding(tuple(fills), tuple(divisors), tuple(categories))
+    return out, fitted or _Encoding(tuple(fills), tuple(divisors), tuple(categories), ranges)
 
 
 @takes_table("df")
@@ -347,11 +343,11 @@ def outlier_summary(
     # float32, as the forest's trees read it (scikit-learn converts float64 on every call, to the same
     # values): half the memory, one conversion; the sampled rows' own frame is dropped before the fit
     x, encoding = _encode(sub, cols.numeric, cols.categorical, np.float32)
-    # the scored rows are not the whole table: the rest is checked for numbers beyond their range (an engine's
-    # table only when it can be asked: rows_beyond)
-    screen = settings.beyond_sample and (sampled or drawn is not None) and (drawn is None or rows_beyond is not None)
-    ranges = _finite_ranges(sub, cols.numeric) if screen else {}
     del sub
+    # when the scored rows are not the whole table, the rest is checked for numbers beyond their range: in df
+    # itself, or in the engine's table that df was drawn from (only when it can be asked: rows_beyond)
+    find = partial(_rows_beyond_in_frame, df) if drawn is None else rows_beyond
+    screen = settings.beyond_sample and (sampled or drawn is not None)
     scores = np.zeros(len(rows))
     beyond = None
     if len(rows) >= 2:
@@ -362,9 +358,8 @@ def outlier_summary(
         # is its own sum over the trees in their order, so the chunks give the one call's, bit for bit
         chunks = np.array_split(x, threads_for(len(x)))
         scores = -np.concatenate(thread_map(forest.score_samples, chunks, rows=len(x)))
-        if screen:
-            find = rows_beyond if rows_beyond is not None else partial(_rows_beyond_in_frame, df)
-            beyond = _beyond_sample(find, ranges, cols.numeric, cols.categorical, encoding, forest, settings)
+        if screen and find is not None:
+            beyond = _beyond_sample(find, cols.numeric, cols.categorical, encoding, forest, settings)
     flagged = scores >= settings.threshold
     labels = df[target].iloc[rows] if sampled else df[target]
     per_class: dict[Any, dict[str, float]] = {}
@@ -422,17 +417,6 @@ def outlier_summary(
     return result
 
 
-def _finite_ranges(sample: pd.DataFrame, numeric: tuple[str, ...]) -> dict[str, tuple[float, float]]:
-    """Each numeric column's smallest and largest finite value in the sampled rows (columns without one: left out)."""
-    ranges = {}
-    for c in numeric:
-        v = pd.to_numeric(sample[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        v = v[np.isfinite(v)]
-        if len(v):
-            ranges[c] = (float(v.min()), float(v.max()))
-    return ranges
-
-
 def _rows_beyond_in_frame(
     df: pd.DataFrame, ranges: Mapping[str, tuple[float, float]], columns: list[str]
 ) -> tuple[np.ndarray, pd.DataFrame]:
@@ -448,11 +432,12 @@ def _rows_beyond_in_frame(
 
 def _beyond_sample(
     find: Callable[[Mapping[str, tuple[float, float]], list[str]], tuple[np.ndarray, pd.DataFrame]],
-    ranges: Mapping[str, tuple[float, float]], numeric: tuple[str, ...], categorical: tuple[str, ...],
-    encoding: _Encoding, forest: Any, settings: OutlierSettings,
+    numeric: tuple[str, ...], categorical: tuple[str, ...], encoding: _Encoding, forest: Any,
+    settings: OutlierSettings,
 ) -> BeyondSample:
     """:class:`BeyondSample`: the rows ``find`` returns (positions in the whole table, sorted, and their values)
-    for a finite number beyond the sample's ``ranges``, encoded as the sample was and scored by its ``forest``."""
+    for a finite number beyond the sample's ranges, encoded as the sample was and scored by its ``forest``."""
+    ranges = encoding.ranges
     used = [*numeric, *categorical]
     candidates, values = find(ranges, used) if ranges else (np.empty(0, dtype=np.int64), pd.DataFrame())
     keep = np.arange(len(candidates))
@@ -498,7 +483,7 @@ def _beyond_note(beyond: BeyondSample) -> str:
     )
     return (
         f"Outside the sample, {count_noun(beyond.candidates, 'row')} with a number beyond the sample's range in some "
-        f"numeric column {'was' if beyond.candidates == 1 else 'were'} scored too{subset}: "
+        f"numeric column {verb(beyond.candidates, 'was', 'were')} scored too{subset}: "
         f"{beyond.n_flagged:,} at or above the threshold. They are not in the counts and shares above; they join the "
         "ranking of the top rows, and those at or above the threshold are listed apart; an isolation forest scores "
         f"a value beyond the sample's range as the range's end, however far out.{farthest}"

@@ -8,7 +8,7 @@ from analysis.io import Dataset
 from analysis.overview import BalanceSettings, NearDuplicateSettings, OutlierSettings, Overview
 from analysis.provenance import outliers_parameters
 from analysis.schema import Schema
-from analysis.wording import count_noun, ratio_text, share_text
+from analysis.wording import count_noun, ratio_text, share_text, verb
 from dashboard import components, sidebar
 from dashboard.charts import overview as charts
 from dashboard.components import escape_md
@@ -242,7 +242,7 @@ def outliers_section(target: str, dataset: Dataset) -> None:
     beyond, beyond_positions = out.beyond_data(dataset.frame)
     if len(beyond):  # the forest scores a value beyond the sample's range as the range's end: maybe not a top row
         st.markdown(f"**Outside the sample**: {count_noun(len(beyond), 'row')} with a number beyond the sample's "
-                    f"range {'scores' if len(beyond) == 1 else 'score'} {s.threshold:g} or more.")
+                    f"range {verb(len(beyond), 'scores', 'score')} {s.threshold:g} or more.")
         components.table(st, beyond.head(20).set_axis(beyond_positions[:20]).rename_axis("row (0-based)"),
                          width="stretch", key=ov.OV_OUTLIER_BEYOND_TABLE)
     if out.beyond is not None and len(out.beyond.rows):

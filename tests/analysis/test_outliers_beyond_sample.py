@@ -183,9 +183,14 @@ def test_an_outliers_recipe_from_before_the_check_gives_its_outputs_again():
 @pytest.mark.parametrize(("k", "text"), [(1, "row 0"), (2, "rows 0 and 1"), (3, "rows 0, 1 and 2"),
                                          (7, "rows 0, 1, 2, 3, 4 and 2 more")])
 def test_the_flagged_rows_outside_the_sample_are_named_highest_first(k, text):
-    beyond = outliers_module.BeyondSample(k, np.arange(k, dtype=np.int64), np.linspace(0.9, 0.7, k), 0.6)
+    def beyond_sample(rows, scores):
+        n = len(rows)
+        return outliers_module.BeyondSample(n, np.asarray(rows), np.asarray(scores), 0.6, np.full(n, "a", dtype=object),
+                                            np.full(n, 2.0), np.full(n, 1.0), {"a": (0.0, 1.0)})
+
+    beyond = beyond_sample(np.arange(k, dtype=np.int64), np.linspace(0.9, 0.7, k))
     assert beyond.flagged_text() == text
-    unflagged = outliers_module.BeyondSample(2, np.array([4, 9]), np.array([0.5, 0.61]), 0.6)
+    unflagged = beyond_sample([4, 9], [0.5, 0.61])
     assert unflagged.flagged_rows()["row"].tolist() == [9] and unflagged.n_flagged == 1
 
 
